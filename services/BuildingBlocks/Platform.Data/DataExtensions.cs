@@ -1,0 +1,98 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.Data.Migrations;
+using Platform.Data.Outbox;
+using Platform.ServiceDefaults;
+
+namespace Platform.Data;
+
+/// <summary>Connection settings (connection string <c>ConnectionStrings:Database</c>).</summary>
+public sealed class DatabaseOptions
+{
+    [Required(ErrorMessage = "ConnectionStrings:Database is required (the service's own PostgreSQL database).")]
+    public string ConnectionString { get; set; } = string.Empty;
+}
+
+public static class DataExtensions
+{
+    /// <summary>
+    /// Registers the service's single <see cref="NpgsqlDataSource"/>, Dapper's snake_case mapping, the migration runner
+    /// (platform tables, then the service's <c>Data/Migrations/NNNN_name.sql</c> resources from <paramref name="migrationsAssembly"/>),
+    /// the outbox writer, and a readiness check on the database.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformDatabase(this IHostApplicationBuilder builder, Assembly migrationsAssembly)
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Configure<IConfiguration>((o, c) => o.ConnectionString = c.GetConnectionString("Database") ?? string.Empty)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString)
+                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+                .EnableParameterLogging(false);
+            dataSource.ConnectionStringBuilder.ApplicationName ??= sp.GetRequiredService<ServiceIdentity>().Name;
+            return dataSource.Build();
+        });
+
+        builder.Services.AddSingleton(sp => new MigrationRunner(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            [MigrationSource.FromAssembly("platform", typeof(DataExtensions).Assembly), MigrationSource.FromAssembly("service", migrationsAssembly)],
+            sp.GetRequiredService<ILogger<MigrationRunner>>()));
+        builder.Services.AddSingleton<OutboxWriter>();
+        builder.Services.AddHostedService<MigrationHostedService>();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+
+}
+
+/// <summary>
+/// Applies pending migrations in the host's "starting" phase, before any hosted service (the web server, the outbox
+/// relay, the bus) starts; a failed or drifted migration stops the start with its message.
+/// </summary>
+internal sealed class MigrationHostedService(MigrationRunner runner) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken) => runner.MigrateAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy("PostgreSQL answers");
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL unreachable", ex);
+        }
+    }
+}

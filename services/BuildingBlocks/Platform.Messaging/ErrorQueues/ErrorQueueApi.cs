@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Platform.Security;
+using Platform.ServiceDefaults;
+
+namespace Platform.Messaging.ErrorQueues;
+
+internal static class ErrorQueueApi
+{
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder app, string basePath)
+    {
+        var group = app.MapGroup(basePath + "/admin/error-queues")
+            .RequireAuthorization(Policies.Operate)
+            .WithTags("Operations");
+        group.MapGet("/", ListAsync);
+        group.MapPost("/{queue}/replay", ReplayAsync);
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<ErrorQueueInfo>>> ListAsync(ErrorQueueService errorQueues, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await errorQueues.ListAsync(cancellationToken));
+
+    private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(
+        string queue, ErrorQueueService errorQueues, CancellationToken cancellationToken, int max = 100)
+    {
+        if (max is < 1 or > 10_000)
+        {
+            return ApiProblems.Invalid("invalid_replay_count", "重放数量无效", [new FieldError("max", "out_of_range", "max 必须在 1 到 10000 之间")]);
+        }
+
+        var result = await errorQueues.ReplayAsync(queue, max, cancellationToken);
+        return result is null
+            ? ApiProblems.NotFound("queue_not_found", "未找到该队列", $"'{queue}' is not a queue of this service.")
+            : TypedResults.Ok(result);
+    }
+}

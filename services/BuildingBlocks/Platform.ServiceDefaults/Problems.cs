@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>One field-level error of a rejected request, or one bad line of an imported file.</summary>
+public sealed record FieldError(string Field, string Code, string Message, long? Line = null);
+
+/// <summary>
+/// RFC 9457 problem details with a stable machine-readable <c>code</c> (documented in docs/problems.md) and a
+/// Chinese <c>title</c> for people. Handlers return these; nothing is written when one is returned.
+/// </summary>
+public static class ApiProblems
+{
+    public static ProblemHttpResult Create(int status, string code, string title, string? detail = null, IReadOnlyList<FieldError>? errors = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = TypeFor(code),
+            Title = title,
+            Detail = detail,
+        };
+        problem.Extensions["code"] = code;
+        if (errors is { Count: > 0 })
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        return TypedResults.Problem(problem);
+    }
+
+    public static ProblemHttpResult NotFound(string code, string title, string? detail = null) =>
+        Create(StatusCodes.Status404NotFound, code, title, detail);
+
+    public static ProblemHttpResult Invalid(string code, string title, IReadOnlyList<FieldError> errors, string? detail = null) =>
+        Create(StatusCodes.Status400BadRequest, code, title, detail, errors);
+
+    public static ProblemHttpResult Unprocessable(string code, string title, IReadOnlyList<FieldError> errors, string? detail = null) =>
+        Create(StatusCodes.Status422UnprocessableEntity, code, title, detail, errors);
+
+    public static ProblemHttpResult Conflict(string code, string title, string? detail = null) =>
+        Create(StatusCodes.Status409Conflict, code, title, detail);
+
+    public static string TypeFor(string code) => "urn:problem:platform:" + code;
+
+    /// <summary>Default code and Chinese title for a bare status (401 from authentication, 404 from routing...).</summary>
+    public static (string Code, string Title) Describe(int status) => status switch
+    {
+        400 => ("bad_request", "请求无效"),
+        401 => ("unauthenticated", "未认证或令牌无效"),
+        403 => ("forbidden", "无权执行此操作"),
+        404 => ("not_found", "未找到"),
+        405 => ("method_not_allowed", "不支持的请求方法"),
+        409 => ("conflict", "与现有数据冲突"),
+        413 => ("payload_too_large", "请求内容过大"),
+        415 => ("unsupported_media_type", "不支持的内容类型"),
+        422 => ("unprocessable", "内容无法处理"),
+        429 => ("rate_limited", "请求过于频繁"),
+        503 => ("unavailable", "服务暂不可用"),
+        _ when status >= 500 => ("internal_error", "服务器内部错误"),
+        _ => ("error", "请求失败"),
+    };
+}
+
+internal static class ProblemDetailsRegistration
+{
+    public static IServiceCollection AddPlatformProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            var (code, title) = ApiProblems.Describe(status);
+            if (!problem.Extensions.ContainsKey("code"))
+            {
+                problem.Extensions["code"] = code;
+                problem.Type = ApiProblems.TypeFor(code);
+                problem.Title = title;
+            }
+
+            problem.Instance ??= context.HttpContext.Request.Path;
+            problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<PlatformExceptionHandler>();
+        return services;
+    }
+}
+
+/// <summary>Turns exceptions into problem details without leaking internals: bad requests keep their reason, the rest are 500.</summary>
+internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDetails, ILogger<PlatformExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            httpContext.Response.StatusCode = bad.StatusCode;
+            var (code, title) = ApiProblems.Describe(bad.StatusCode);
+            problem = new ProblemDetails { Status = bad.StatusCode, Title = title, Detail = bad.Message, Type = ApiProblems.TypeFor(code) };
+            problem.Extensions["code"] = code;
+        }
+        else
+        {
+            logger.LogError(exception, "Unhandled exception on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            problem = new ProblemDetails { Status = 500 };
+        }
+
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>The platform's own trace and metric sources. Services create theirs under the "Platform." prefix.</summary>
+public static class PlatformTelemetry
+{
+    public const string SourcePrefix = "Platform.";
+
+    /// <summary>Sources the platform listens to besides its own: ASP.NET Core, HttpClient, MassTransit and Npgsql.</summary>
+    public static readonly string[] TraceSources =
+    [
+        "Microsoft.AspNetCore",
+        "System.Net.Http",
+        "MassTransit",
+        "Npgsql",
+        SourcePrefix + "*",
+    ];
+
+    public static readonly string[] Meters =
+    [
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Diagnostics",
+        "System.Net.Http",
+        "System.Runtime",
+        "MassTransit",
+        "Npgsql",
+        SourcePrefix + "*",
+    ];
+
+    /// <summary>Building blocks' own source (outbox relay, migrations, inbox).</summary>
+    public static readonly ActivitySource BuildingBlocks = new(SourcePrefix + "BuildingBlocks");
+
+    public static readonly Meter BuildingBlocksMeter = new(SourcePrefix + "BuildingBlocks");
+}
+
+internal static class TelemetryRegistration
+{
+    /// <summary>
+    /// Builds tracer and meter providers with the SDK builders (the hosting extension package is not in the registry
+    /// copy). The providers live in the container, so they are flushed and disposed when the host stops.
+    /// OTLP export is on when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    {
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var resource = ResourceBuilder.CreateDefault()
+            .AddService(serviceName, serviceNamespace: "platform", serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString())
+            .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]);
+
+        builder.Services.AddSingleton(_ =>
+        {
+            var tracing = Sdk.CreateTracerProviderBuilder()
+                .SetResourceBuilder(resource)
+                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+                .AddSource(PlatformTelemetry.TraceSources);
+            if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+            {
+                tracing.AddOtlpExporter();
+            }
+
+            return tracing.Build();
+        });
+        builder.Services.AddSingleton(_ =>
+        {
+            var metrics = Sdk.CreateMeterProviderBuilder()
+                .SetResourceBuilder(resource)
+                .AddMeter(PlatformTelemetry.Meters);
+            if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+            {
+                metrics.AddOtlpExporter();
+            }
+
+            return metrics.Build();
+        });
+        builder.Services.AddHostedService<TelemetryActivator>();
+        return builder;
+    }
+
+    /// <summary>Resolves the providers at start so they listen from the first request.</summary>
+    private sealed class TelemetryActivator(TracerProvider tracerProvider, MeterProvider meterProvider) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(tracerProvider);
+            GC.KeepAlive(meterProvider);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

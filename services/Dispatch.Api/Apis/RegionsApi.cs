@@ -1,0 +1,28 @@
+using Dispatch.Api.Features.Regions;
+using Platform.Security;
+
+namespace Dispatch.Api.Apis;
+
+/// <summary>The region and village registry (行政区划与村): import, browse, query, change a village's category.</summary>
+public static class RegionsApi
+{
+    public static IEndpointRouteBuilder MapRegionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/dispatch").WithTags("Regions");
+
+        api.MapPost("/regions/import", ImportRegions.HandleAsync)
+            .RequireAuthorization(Policies.ImportRegistry)
+            .Accepts<string>("text/csv")
+            .WithSummary("Import the administrative tree from a CSV file with Chinese headers (all or nothing).");
+        api.MapGet("/regions/imports/{id:guid}", GetRegionImport.HandleAsync).WithSummary("The audit record of one import.");
+        api.MapGet("/regions/{code}", GetRegions.GetAsync).WithSummary("One region of any level.");
+        api.MapGet("/regions/{code}/children", GetRegions.ChildrenAsync).WithSummary("The direct children of a region.");
+
+        api.MapGet("/villages", ListVillages.HandleAsync).WithSummary("Villages under a code prefix, keyset-paged.");
+        api.MapGet("/villages/{code}", GetVillage.HandleAsync).WithSummary("One village.");
+        api.MapPut("/villages/{code}/category", ChangeVillageCategory.HandleAsync)
+            .RequireAuthorization(Policies.ChangeVillageCategory)
+            .WithSummary("Change a village's category (province and city officials); publishes VillageCategoryChanged.");
+        return app;
+    }
+}

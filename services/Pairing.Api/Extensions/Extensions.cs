@@ -1,0 +1,20 @@
+using MassTransit;
+using Pairing.Api.IntegrationEvents;
+using Platform.Data;
+using Platform.Messaging;
+using Platform.Security;
+
+namespace Pairing.Api.Extensions;
+
+internal static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddPlatformAuthentication();
+        builder.AddPlatformDatabase(typeof(Extensions).Assembly);
+        builder.AddPlatformMessaging(bus =>
+            bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>());
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+}

@@ -1,0 +1,67 @@
+using Platform.Security;
+
+namespace Platform.UnitTests;
+
+public class RegionScopeTests
+{
+    [Theory]
+    [InlineData("511702", "511702000000", "511703000000")]
+    [InlineData("5117", "511700000000", "511800000000")]
+    [InlineData("5119", "511900000000", "512000000000")]
+    [InlineData("59", "590000000000", "600000000000")]
+    [InlineData("511702104203", "511702104203", "511702104204")]
+    public void Range_covers_exactly_the_codes_with_the_prefix(string prefix, string from, string to)
+    {
+        var scope = RegionScope.Parse(prefix);
+        scope.From.ShouldBe(from);
+        scope.To.ShouldBe(to);
+    }
+
+    [Fact]
+    public void Empty_prefix_and_all_nines_have_an_open_upper_bound()
+    {
+        RegionScope.Everything.From.ShouldBe("000000000000");
+        RegionScope.Everything.To.ShouldBe("~");
+        RegionScope.Parse("99").To.ShouldBe("~");
+        string.CompareOrdinal("999999999999", "~").ShouldBeLessThan(0);
+    }
+
+    [Theory]
+    [InlineData("5117a")]
+    [InlineData("5117021042031")]
+    [InlineData(" 51")]
+    [InlineData(null)]
+    public void Rejects_what_is_not_a_digit_prefix(string? prefix) => RegionScope.TryParse(prefix, out _).ShouldBeFalse();
+
+    [Fact]
+    public void A_county_official_covers_only_their_county()
+    {
+        var county = RegionScope.Parse("511702");
+        county.Covers("511702104203").ShouldBeTrue();
+        county.Covers("511703104203").ShouldBeFalse();
+        county.Covers("511700000000").ShouldBeFalse(); // the city itself is outside a county scope
+    }
+
+    [Fact]
+    public void Narrow_keeps_the_request_inside_the_scope()
+    {
+        var county = RegionScope.Parse("511702");
+        county.Narrow(RegionScope.Parse("51"))!.Prefix.ShouldBe("511702");
+        county.Narrow(RegionScope.Everything)!.Prefix.ShouldBe("511702");
+        county.Narrow(RegionScope.Parse("511702104"))!.Prefix.ShouldBe("511702104");
+        county.Narrow(RegionScope.Parse("511703")).ShouldBeNull();
+        county.Narrow(RegionScope.Parse("52")).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Scope_comes_from_the_region_claim_only()
+    {
+        var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(PlatformClaims.Region, "5117")], "test"));
+        RegionScope.FromPrincipal(user)!.Prefix.ShouldBe("5117");
+        RegionScope.FromPrincipal(new System.Security.Claims.ClaimsPrincipal()).ShouldBeNull();
+        var bad = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(PlatformClaims.Region, "51x")], "test"));
+        RegionScope.FromPrincipal(bad).ShouldBeNull();
+    }
+}
