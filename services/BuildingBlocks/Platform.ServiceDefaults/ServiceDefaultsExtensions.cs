@@ -85,6 +85,15 @@ public static class ApplicationBuilderExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Explicitly after the status-code pages, so a 401 or 403 from authentication gets a problem body too
+        // (WebApplication would otherwise add these ahead of every other middleware).
+        if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
         return app;
     }
 }

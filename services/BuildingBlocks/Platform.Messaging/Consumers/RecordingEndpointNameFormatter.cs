@@ -13,7 +13,9 @@ public sealed class RecordingEndpointNameFormatter(IConfiguration configuration,
 {
     private readonly ConcurrentDictionary<string, byte> consumerQueues = new(StringComparer.Ordinal);
     private readonly Lazy<KebabCaseEndpointNameFormatter> inner = new(() =>
-        new KebabCaseEndpointNameFormatter((configuration[$"{RabbitMqOptions.Section}:{nameof(RabbitMqOptions.EndpointPrefix)}"] ?? serviceName) + "-", false));
+        new KebabCaseEndpointNameFormatter(Prefix(configuration[$"{RabbitMqOptions.Section}:{nameof(RabbitMqOptions.EndpointPrefix)}"], serviceName) + "-", false));
+
+    private static string Prefix(string? configured, string serviceName) => string.IsNullOrWhiteSpace(configured) ? serviceName : configured.Trim();
 
     public IReadOnlyCollection<string> ConsumerQueues => consumerQueues.Keys.Order(StringComparer.Ordinal).ToList();
 

@@ -248,12 +248,14 @@ public static class ImportRegions
         string? fileName, CancellationToken ct)
     {
         var reason = fileName is null ? "区划导入" : $"区划导入：{fileName}";
-        var categoryChanges = await connection.ExecuteAsync(new CommandDefinition(
+        var categoryChanges = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             """
             CREATE TEMP TABLE region_import_category_changes ON COMMIT DROP AS
             SELECT s.code, s.name, r.category AS previous_category, s.category
             FROM region_import_staging s LEFT JOIN regions r ON r.code = s.code
-            WHERE s.level = 5 AND r.category IS DISTINCT FROM s.category
+            WHERE s.level = 5 AND r.category IS DISTINCT FROM s.category;
+
+            SELECT count(*)::int FROM region_import_category_changes;
             """, transaction: transaction, cancellationToken: ct));
 
         var counts = await connection.QuerySingleAsync<(int Created, int Updated)>(new CommandDefinition(

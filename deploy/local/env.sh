@@ -1,0 +1,88 @@
+# shellcheck shell=bash disable=SC2034  # the variables are used by the files that source this one
+# deploy/local/env.sh: every default of the local platform, in one place.
+#
+# Sourced by ./platform (and so by every helper in deploy/local/). Each PLATFORM_* value can be
+# overridden from the environment, e.g. `PLATFORM_PG_PORT=6543 ./platform up`. The PLATFORM_PG_*
+# and PLATFORM_RABBITMQ_* connection values are exported because the test projects read them.
+
+# The repository root is derived from this file's location, never taken from the environment,
+# so that two checkouts never share (or clobber) each other's .local/ folder.
+PLATFORM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PLATFORM_LOCAL="$PLATFORM_ROOT/.local"          # git-ignored; everything the platform writes
+PLATFORM_LOG_DIR="$PLATFORM_LOCAL/logs"         # NAME.log for every piece
+PLATFORM_RUN_DIR="$PLATFORM_LOCAL/run"          # NAME.pid for every piece, the command lock
+PLATFORM_KEY_FILE="$PLATFORM_LOCAL/dev-signing-key"
+PLATFORM_SEEDED_MARKER="$PLATFORM_LOCAL/seeded-county"
+PLATFORM_TEST_RESULTS="$PLATFORM_LOCAL/test-results"
+
+# Seconds to wait for one service's /health/ready, and for a service to stop after SIGTERM.
+PLATFORM_READY_TIMEOUT="${PLATFORM_READY_TIMEOUT:-60}"
+PLATFORM_STOP_TIMEOUT="${PLATFORM_STOP_TIMEOUT:-15}"
+
+# --- PostgreSQL 15 ------------------------------------------------------------------------
+export PLATFORM_PG_HOST="${PLATFORM_PG_HOST:-127.0.0.1}"
+export PLATFORM_PG_PORT="${PLATFORM_PG_PORT:-5433}"
+export PLATFORM_PG_USER="${PLATFORM_PG_USER:-platform}"
+export PLATFORM_PG_PASSWORD="${PLATFORM_PG_PASSWORD:-platform}"
+PLATFORM_PG_BIN="${PLATFORM_PG_BIN:-/usr/lib/postgresql/15/bin}"
+PLATFORM_PG_DIR="$PLATFORM_LOCAL/postgres"
+PLATFORM_PG_DATA="$PLATFORM_PG_DIR/data"        # owned by the postgres user (initdb refuses root)
+# One database per service (database-per-service, one server locally).
+PLATFORM_PG_DATABASES=(dispatch pairing funds assessment notification)
+
+# --- RabbitMQ 3.10 (a private node, not the Debian service) ------------------------------
+export PLATFORM_RABBITMQ_HOST="${PLATFORM_RABBITMQ_HOST:-127.0.0.1}"
+export PLATFORM_RABBITMQ_PORT="${PLATFORM_RABBITMQ_PORT:-5673}"
+export PLATFORM_RABBITMQ_MANAGEMENT_PORT="${PLATFORM_RABBITMQ_MANAGEMENT_PORT:-15673}"
+export PLATFORM_RABBITMQ_USER="${PLATFORM_RABBITMQ_USER:-platform}"
+export PLATFORM_RABBITMQ_PASSWORD="${PLATFORM_RABBITMQ_PASSWORD:-platform}"
+PLATFORM_RABBITMQ_VHOST="${PLATFORM_RABBITMQ_VHOST:-/}"
+# The Erlang node name must be unique per machine (epmd registry), so a second checkout that
+# runs at the same time needs its own name as well as its own ports.
+PLATFORM_RABBITMQ_NODE="${PLATFORM_RABBITMQ_NODE:-platform@localhost}"
+# Erlang distribution port: RabbitMQ's own convention is AMQP port + 20000.
+PLATFORM_RABBITMQ_DIST_PORT="${PLATFORM_RABBITMQ_DIST_PORT:-$((PLATFORM_RABBITMQ_PORT + 20000))}"
+PLATFORM_RABBITMQ_DIR="$PLATFORM_LOCAL/rabbitmq"
+PLATFORM_RABBITMQ_BIN="${PLATFORM_RABBITMQ_BIN:-/usr/lib/rabbitmq/bin}"
+
+# --- Services and gateway -------------------------------------------------------------------
+PLATFORM_SERVICES=(dispatch pairing funds assessment notification)
+PLATFORM_APPS=("${PLATFORM_SERVICES[@]}" gateway)
+
+# Project folder of each app, relative to the repository root. The dll after a Release build is
+# PROJECT/bin/Release/net10.0/<last path part>.dll.
+declare -A PLATFORM_APP_PROJECT=(
+  [dispatch]=services/Dispatch.Api
+  [pairing]=services/Pairing.Api
+  [funds]=services/Funds.Api
+  [assessment]=services/Assessment.Api
+  [notification]=services/Notification.Api
+  [gateway]=gateway/Platform.Gateway
+)
+PLATFORM_TARGET_FRAMEWORK="${PLATFORM_TARGET_FRAMEWORK:-net10.0}"
+
+# REST (+health) port and HTTP/2-only gRPC port of each app.
+PLATFORM_DISPATCH_PORT="${PLATFORM_DISPATCH_PORT:-5100}"
+PLATFORM_DISPATCH_GRPC_PORT="${PLATFORM_DISPATCH_GRPC_PORT:-5101}"
+PLATFORM_PAIRING_PORT="${PLATFORM_PAIRING_PORT:-5200}"
+PLATFORM_PAIRING_GRPC_PORT="${PLATFORM_PAIRING_GRPC_PORT:-5201}"
+PLATFORM_FUNDS_PORT="${PLATFORM_FUNDS_PORT:-5300}"
+PLATFORM_FUNDS_GRPC_PORT="${PLATFORM_FUNDS_GRPC_PORT:-5301}"
+PLATFORM_ASSESSMENT_PORT="${PLATFORM_ASSESSMENT_PORT:-5400}"
+PLATFORM_ASSESSMENT_GRPC_PORT="${PLATFORM_ASSESSMENT_GRPC_PORT:-5401}"
+PLATFORM_NOTIFICATION_PORT="${PLATFORM_NOTIFICATION_PORT:-5500}"
+PLATFORM_NOTIFICATION_GRPC_PORT="${PLATFORM_NOTIFICATION_GRPC_PORT:-5501}"
+PLATFORM_GATEWAY_PORT="${PLATFORM_GATEWAY_PORT:-5000}"
+PLATFORM_GATEWAY_GRPC_PORT="${PLATFORM_GATEWAY_GRPC_PORT:-5001}"
+
+# Development JWT settings every app validates against (the key lives in PLATFORM_KEY_FILE).
+PLATFORM_AUTH_ISSUER="${PLATFORM_AUTH_ISSUER:-platform-dev}"
+PLATFORM_AUTH_AUDIENCE="${PLATFORM_AUTH_AUDIENCE:-platform}"
+
+# The seeding/token CLI (written on the C# side).
+PLATFORM_CLI_PROJECT="deploy/tools/Platform.Cli"
+PLATFORM_CLI_DLL="$PLATFORM_ROOT/$PLATFORM_CLI_PROJECT/bin/Release/$PLATFORM_TARGET_FRAMEWORK/Platform.Cli.dll"
+
+# Keep the .NET CLI quiet and non-interactive (CI has no stdin).
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DEBIAN_FRONTEND=noninteractive

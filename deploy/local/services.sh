@@ -1,0 +1,277 @@
+# shellcheck shell=bash
+# deploy/local/services.sh: build the solution, run the five services and the gateway as
+# background dotnet processes, the development signing key, and the seeding/token CLI.
+
+# --- building ---------------------------------------------------------------------------------
+
+# The solution file: Platform.sln (or the .slnx format newer SDKs create by default).
+solution_file() {
+  local f
+  for f in Platform.sln Platform.slnx; do
+    if [[ -f $PLATFORM_ROOT/$f ]]; then
+      printf '%s\n' "$PLATFORM_ROOT/$f"
+      return 0
+    fi
+  done
+  die "no Platform.sln in $PLATFORM_ROOT"
+}
+
+# dotnet build TARGET CONFIGURATION: full output goes to .local/logs/build.log; on failure show
+# the distinct error lines (and the end of the log when there are none, e.g. a restore failure).
+dotnet_build() {
+  local target=$1 config=$2 log="$PLATFORM_LOG_DIR/build.log" errors
+  ensure_local_dirs
+  say "building ${target#"$PLATFORM_ROOT"/} ($config); full output in ${log#"$PLATFORM_ROOT"/}"
+  # 9>&-: MSBuild and compiler server processes outlive the build; keep them off the lock.
+  if dotnet build "$target" -c "$config" -nologo -v minimal >"$log" 2>&1 9>&-; then
+    return 0
+  fi
+  errors=$(grep -E ': error [A-Z]*[0-9]*' "$log" | sed 's/^ *//' | sort -u | head -n 60 || true)
+  if [[ -n $errors ]]; then
+    printf '%s\n' "$errors" >&2
+  else
+    show_log_tail "$log" 40
+  fi
+  die "build of ${target#"$PLATFORM_ROOT"/} failed"
+}
+
+# --- the apps (five services + gateway) ----------------------------------------------------------
+
+upper() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
+app_rest_port() { local v; v="PLATFORM_$(upper "$1")_PORT"; printf '%s\n' "${!v}"; }
+app_grpc_port() { local v; v="PLATFORM_$(upper "$1")_GRPC_PORT"; printf '%s\n' "${!v}"; }
+app_project_dir() { printf '%s\n' "$PLATFORM_ROOT/${PLATFORM_APP_PROJECT[$1]}"; }
+app_dll() {
+  local project=${PLATFORM_APP_PROJECT[$1]}
+  printf '%s\n' "$PLATFORM_ROOT/$project/bin/Release/$PLATFORM_TARGET_FRAMEWORK/${project##*/}.dll"
+}
+app_pidfile() { printf '%s\n' "$PLATFORM_RUN_DIR/$1.pid"; }
+app_log() { printf '%s\n' "$PLATFORM_LOG_DIR/$1.log"; }
+app_url() { printf 'http://127.0.0.1:%s\n' "$(app_rest_port "$1")"; }
+app_ready_url() { printf '%s/health/ready\n' "$(app_url "$1")"; }
+app_present() { [[ -d $(app_project_dir "$1") ]]; }
+
+# Pid of the app if our process runs it (pid file alive and running that very dll).
+app_pid() { read_live_pid "$(app_pidfile "$1")" "$(app_dll "$1")"; }
+
+# Like app_pid, but also recognises one of ours whose pid file was lost (the process listening
+# on the app's REST port runs the app's dll) and writes the pid file back.
+app_find_pid() {
+  local app=$1 pid
+  if pid=$(app_pid "$app"); then
+    printf '%s\n' "$pid"
+    return 0
+  fi
+  pid=$(port_owner_pid "$(app_rest_port "$app")" || true)
+  if [[ -n $pid ]] && pid_matches "$pid" "$(app_dll "$app")"; then
+    { printf '%s\n' "$pid" >"$(app_pidfile "$app")"; } 2>/dev/null || true
+    printf '%s\n' "$pid"
+    return 0
+  fi
+  return 1
+}
+app_is_ready() { [[ $(http_code "$(app_ready_url "$1")") == 200 ]]; }
+
+# The apps that exist in the repository so far (early on, some projects are not written yet).
+present_apps() {
+  local app
+  for app in "${PLATFORM_APPS[@]}"; do
+    if app_present "$app"; then printf '%s\n' "$app"; fi
+  done
+}
+
+# Start one app in the background unless it already runs. The process gets its own session
+# (setsid) and ignores SIGHUP (nohup), so it outlives the shell that ran ./platform.
+start_app() {
+  local app=$1 pid dll pidfile log rest grpc
+  dll=$(app_dll "$app")
+  pidfile=$(app_pidfile "$app")
+  log=$(app_log "$app")
+  rest=$(app_rest_port "$app")
+  grpc=$(app_grpc_port "$app")
+  if pid=$(app_find_pid "$app"); then
+    say "$app already running (pid $pid)"
+    return 0
+  fi
+  if [[ -f $pidfile ]]; then
+    say "$app: removing stale pid file"
+    rm -f "$pidfile"
+  fi
+  [[ -f $dll ]] || die "$app: $dll does not exist (did the build produce it?)"
+  local upper_app
+  upper_app=$(upper "$app")
+  ensure_port_free "$rest" "$app (REST)" "PLATFORM_${upper_app}_PORT"
+  ensure_port_free "$grpc" "$app (gRPC)" "PLATFORM_${upper_app}_GRPC_PORT"
+
+  printf '\n===== %s: starting %s =====\n' "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$app" >>"$log"
+  say "starting $app on $(app_url "$app") (gRPC :$grpc)"
+  (
+    # Kestrel's content root is the working folder: run where appsettings*.json were copied.
+    cd "$(dirname "$dll")" || exit 1
+    app_environment "$app"
+    # The child writes its own pid (exec keeps it), so the pid file is right whether or not
+    # setsid had to fork.
+    # shellcheck disable=SC2016  # $$, $1 and $@ are for the inner bash
+    setsid bash -c 'printf "%s\n" "$$" >"$1"; shift; exec nohup "$@"' _ "$pidfile" dotnet "$dll" \
+      >>"$log" 2>&1 </dev/null 9>&- &
+  )
+  # The child writes the pid file a moment later; wait for it so readiness checks can use it.
+  local i
+  for i in {1..50}; do
+    [[ -s $pidfile ]] && return 0
+    sleep 0.1
+  done
+  die "$app: no pid file after 5 s; see $log"
+}
+
+# Environment of one app process (called in the subshell that starts it).
+app_environment() {
+  local app=$1 svc
+  export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
+  Kestrel__Endpoints__Rest__Url="http://127.0.0.1:$(app_rest_port "$app")"
+  Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$(app_grpc_port "$app")"
+  export Kestrel__Endpoints__Rest__Url Kestrel__Endpoints__Grpc__Url
+  export Kestrel__Endpoints__Grpc__Protocols=Http2
+  if [[ $app != gateway ]]; then
+    export ConnectionStrings__Database="Host=127.0.0.1;Port=$PLATFORM_PG_PORT;Database=$app;Username=$PLATFORM_PG_USER;Password=$PLATFORM_PG_PASSWORD"
+  fi
+  export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$PLATFORM_RABBITMQ_PORT" \
+    RabbitMq__VirtualHost="$PLATFORM_RABBITMQ_VHOST" RabbitMq__Username="$PLATFORM_RABBITMQ_USER" \
+    RabbitMq__Password="$PLATFORM_RABBITMQ_PASSWORD"
+  export Auth__Issuer="$PLATFORM_AUTH_ISSUER" Auth__Audience="$PLATFORM_AUTH_AUDIENCE"
+  Auth__SigningKey=$(<"$PLATFORM_KEY_FILE")
+  export Auth__SigningKey
+  if [[ $app == gateway ]]; then
+    for svc in "${PLATFORM_SERVICES[@]}"; do
+      # YARP clusters are configuration (gateway/Platform.Gateway/appsettings.json); point them at the local ports.
+      export "ReverseProxy__Clusters__${svc}_rest__Destinations__primary__Address=http://127.0.0.1:$(app_rest_port "$svc")"
+    done
+  fi
+}
+
+# Wait until the app answers 200 on /health/ready; on failure show why. Returns non-zero.
+wait_app_ready() {
+  local app=$1 deadline pid
+  deadline=$((SECONDS + PLATFORM_READY_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if app_is_ready "$app"; then
+      say "$app is ready"
+      return 0
+    fi
+    if ! pid=$(app_pid "$app"); then
+      printf 'platform: error: %s exited during startup\n' "$app" >&2
+      show_log_tail "$(app_log "$app")"
+      return 1
+    fi
+    sleep 0.5
+  done
+  printf 'platform: error: %s did not answer 200 on %s within %s s (last answer: %s)\n' \
+    "$app" "$(app_ready_url "$app")" "$PLATFORM_READY_TIMEOUT" "$(http_code "$(app_ready_url "$app")")" >&2
+  show_log_tail "$(app_log "$app")"
+  return 1
+}
+
+# Start APPS..., then wait for each; report every failure, not just the first.
+start_apps_and_wait() {
+  local app failed=()
+  for app in "$@"; do start_app "$app"; done
+  for app in "$@"; do wait_app_ready "$app" || failed+=("$app"); done
+  if [[ ${#failed[@]} -gt 0 ]]; then
+    die "not ready: ${failed[*]} (logs: ./platform logs NAME)"
+  fi
+}
+
+# SIGTERM, wait up to PLATFORM_STOP_TIMEOUT s, then SIGKILL.
+stop_pid() {
+  local pid=$1 name=$2 deadline
+  kill -TERM "$pid" 2>/dev/null || return 0
+  deadline=$((SECONDS + PLATFORM_STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then
+    warn "$name (pid $pid) ignored SIGTERM for $PLATFORM_STOP_TIMEOUT s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+
+# Stop every app: SIGTERM to all at once, then wait for them together.
+stop_apps() {
+  local app pid pids=() names=() i deadline
+  for app in "${PLATFORM_APPS[@]}"; do
+    if pid=$(app_find_pid "$app"); then
+      say "stopping $app (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+      names+=("$app")
+    fi
+    rm -f "$(app_pidfile "$app")"
+  done
+  deadline=$((SECONDS + PLATFORM_STOP_TIMEOUT))
+  for i in "${!pids[@]}"; do
+    while kill -0 "${pids[$i]}" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      warn "${names[$i]} (pid ${pids[$i]}) ignored SIGTERM for $PLATFORM_STOP_TIMEOUT s; killing it"
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+    fi
+  done
+}
+
+app_status_line() {
+  local app=$1 pid state="stopped" ready="not ready" url
+  url="$(app_url "$app") grpc://127.0.0.1:$(app_grpc_port "$app")"
+  if ! app_present "$app"; then
+    status_line "$app" absent - "$url" "(${PLATFORM_APP_PROJECT[$app]} not in the repository yet)"
+    return 0
+  fi
+  if pid=$(app_find_pid "$app"); then state="running"; else pid="-"; fi
+  app_is_ready "$app" && ready="ready"
+  status_line "$app" "$state" "$pid" "$url" "$ready"
+}
+
+# --- development signing key and the CLI --------------------------------------------------------
+
+# 48 random bytes, base64: the HMAC key every app and the CLI share in development. Made once.
+ensure_signing_key() {
+  ensure_local_dirs
+  [[ -s $PLATFORM_KEY_FILE ]] && return 0
+  say "generating the development JWT signing key in ${PLATFORM_KEY_FILE#"$PLATFORM_ROOT"/}"
+  (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$PLATFORM_KEY_FILE")
+  chmod 600 "$PLATFORM_KEY_FILE"
+}
+
+ensure_cli() {
+  [[ -f $PLATFORM_CLI_DLL ]] && return 0
+  [[ -d $PLATFORM_ROOT/$PLATFORM_CLI_PROJECT ]] || die "$PLATFORM_CLI_PROJECT is not in the repository yet"
+  dotnet_build "$PLATFORM_ROOT/$PLATFORM_CLI_PROJECT" Release
+  [[ -f $PLATFORM_CLI_DLL ]] || die "the build did not produce $PLATFORM_CLI_DLL"
+}
+
+# seed SCALE: demo data through the dispatch service's API.
+seed() {
+  local scale=$1 url
+  case $scale in county | city | province) ;; *) die "seed: scale must be county, city or province (got '$scale')" ;; esac
+  url="http://127.0.0.1:$PLATFORM_DISPATCH_PORT"
+  if ! app_is_ready dispatch; then
+    die "seed: dispatch is not ready at $url/health/ready; run ./platform up first"
+  fi
+  ensure_signing_key
+  ensure_cli
+  say "seeding a demo $scale through $url"
+  dotnet "$PLATFORM_CLI_DLL" seed --scale "$scale" --url "$url" --key-file "$PLATFORM_KEY_FILE" 9>&- ||
+    die "seed --scale $scale failed"
+  if [[ $scale == county ]]; then date -u '+%Y-%m-%dT%H:%M:%SZ' >"$PLATFORM_SEEDED_MARKER"; fi
+}
+
+# token ARGS...: print a signed development JWT, and nothing else, on stdout.
+token() {
+  local arg has_role=0 has_scope=0
+  for arg in "$@"; do
+    case $arg in
+      --role) has_role=1 ;;
+      --scope) has_scope=1 ;;
+    esac
+  done
+  [[ $has_role -eq 1 && $has_scope -eq 1 ]] || die "usage: ./platform token --role ROLE --scope CODE [--subject NAME]"
+  ensure_signing_key
+  ensure_cli
+  dotnet "$PLATFORM_CLI_DLL" token "$@" --key-file "$PLATFORM_KEY_FILE" 9>&-
+}

@@ -1,0 +1,85 @@
+# shellcheck shell=bash
+# deploy/local/test.sh: `./platform test`: servers up, Debug build, every test, one summary.
+
+# npm ci in tests/interop when it has a package.json and node_modules is missing or older than
+# the lock file (npm writes node_modules/.package-lock.json on every install).
+prepare_interop() {
+  local dir="$PLATFORM_ROOT/tests/interop"
+  [[ -f $dir/package.json ]] || return 0
+  command -v npm >/dev/null 2>&1 || die "tests/interop needs npm (Node.js), which is not installed"
+  local lock="$dir/package-lock.json" stamp="$dir/node_modules/.package-lock.json"
+  if [[ -f $stamp && (! -f $lock || ! $lock -nt $stamp) && ! $dir/package.json -nt $stamp ]]; then
+    return 0
+  fi
+  local log="$PLATFORM_LOG_DIR/npm.log" npm_cmd=(npm ci --no-audit --no-fund)
+  [[ -f $lock ]] || npm_cmd=(npm install --no-audit --no-fund)
+  say "tests/interop: ${npm_cmd[*]}"
+  if ! (cd "$dir" && "${npm_cmd[@]}") >"$log" 2>&1 9>&-; then
+    show_log_tail "$log"
+    die "${npm_cmd[*]} failed in tests/interop"
+  fi
+}
+
+# Count UnitTestResult outcomes in one TRX file: prints "NAME PASSED FAILED SKIPPED".
+# Outcomes other than Passed and Failed-like ones (NotExecuted = skipped, Inconclusive...) count
+# as skipped. The project name comes from the test assembly path (codeBase) in the TRX.
+trx_counts() {
+  local trx=$1 name outcomes
+  name=$(grep -o 'codeBase="[^"]*"' "$trx" | head -n 1 | sed -E 's/^codeBase="//; s/"$//; s#.*/##; s/\.dll$//' || true)
+  [[ -n $name ]] || name=$(basename "$trx" .trx)
+  outcomes=$(grep -o '<UnitTestResult [^>]*>' "$trx" | grep -o ' outcome="[A-Za-z]*"' | cut -d'"' -f2 || true)
+  awk -v name="$name" '
+    $1 == "Passed" { p++; next }
+    $1 == "Failed" || $1 == "Error" || $1 == "Timeout" || $1 == "Aborted" { f++; next }
+    NF { s++ }
+    END { printf "%s %d %d %d\n", name, p, f, s }' <<<"$outcomes"
+}
+
+run_tests() {
+  require_root test
+  take_lock
+  ensure_packages
+  pg_start
+  pg_ensure_databases
+  rabbit_start
+  ensure_signing_key
+  release_lock # the servers are up; the (long) test run need not block other commands
+
+  local sln stamp results rc=0
+  sln=$(solution_file)
+  dotnet_build "$sln" Debug
+  prepare_interop
+
+  stamp=$(date -u '+%Y%m%dT%H%M%SZ')
+  results="$PLATFORM_TEST_RESULTS/$stamp"
+  mkdir -p "$results"
+  say "running tests (TRX files in ${results#"$PLATFORM_ROOT"/})"
+  # PLATFORM_PG_* and PLATFORM_RABBITMQ_* are exported by env.sh; tests read them.
+  dotnet test "$sln" -c Debug --no-build --nologo \
+    --logger "console;verbosity=normal" --logger trx --results-directory "$results" 9>&- || rc=$?
+
+  # Per project and total, from the TRX files rather than console text.
+  local trx line name p f s total_p=0 total_f=0 total_s=0 found=0
+  while IFS= read -r trx; do
+    found=1
+    line=$(trx_counts "$trx")
+    read -r name p f s <<<"$line"
+    total_p=$((total_p + p))
+    total_f=$((total_f + f))
+    total_s=$((total_s + s))
+    printf 'platform: %s: %d passed, %d failed, %d skipped\n' "$name" "$p" "$f" "$s"
+  done < <(find "$results" -maxdepth 1 -name '*.trx' | sort)
+  [[ $found -eq 1 ]] || warn "no TRX file was written (no test project, or dotnet test failed early)"
+  if [[ $rc -ne 0 ]]; then
+    warn "dotnet test exited with code $rc"
+  fi
+
+  if [[ $total_s -gt 0 ]]; then
+    printf '%d passed, %d failed, %d skipped\n' "$total_p" "$total_f" "$total_s"
+  else
+    printf '%d passed, %d failed\n' "$total_p" "$total_f"
+  fi
+  if [[ $total_f -gt 0 || $rc -ne 0 ]]; then
+    return 1
+  fi
+}

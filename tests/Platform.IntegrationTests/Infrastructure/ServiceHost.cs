@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Platform.Security;
+
+namespace Platform.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One real service (its own Program, middleware, hosted services and bus) on a fresh database and virtual host.
+/// HTTP goes through the in-process test server; PostgreSQL and RabbitMQ are the real servers.
+/// </summary>
+public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
+
+public static class TestSettings
+{
+    public static readonly AuthOptions Auth = new()
+    {
+        Issuer = "platform-test",
+        Audience = "platform",
+        SigningKey = "integration-tests-signing-key-0123456789abcdef",
+    };
+
+    public static Dictionary<string, string?> For(TestDatabase database, TestVirtualHost virtualHost, bool relayEnabled = true, string? endpointPrefix = null) => new()
+    {
+        ["ConnectionStrings:Database"] = database.ConnectionString,
+        ["RabbitMq:Host"] = TestServers.RabbitHost,
+        ["RabbitMq:Port"] = TestServers.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["RabbitMq:VirtualHost"] = virtualHost.Name,
+        ["RabbitMq:Username"] = TestServers.RabbitUser,
+        ["RabbitMq:Password"] = TestServers.RabbitPassword,
+        ["RabbitMq:EndpointPrefix"] = endpointPrefix,
+        ["Auth:Issuer"] = Auth.Issuer,
+        ["Auth:Audience"] = Auth.Audience,
+        ["Auth:SigningKey"] = Auth.SigningKey,
+        ["Outbox:RelayEnabled"] = relayEnabled ? "true" : "false",
+        ["Outbox:PollInterval"] = "00:00:00.200",
+        ["Messaging:Retry:Limit"] = "2",
+        ["Messaging:Retry:MinInterval"] = "00:00:00.050",
+        ["Messaging:Retry:MaxInterval"] = "00:00:00.200",
+        ["Messaging:Retry:IntervalDelta"] = "00:00:00.050",
+    };
+
+    public static string Token(string role, string scope, string? subject = null) =>
+        DevelopmentTokens.Create(Auth, subject ?? $"test-{role}-{scope}", [role], scope);
+}
+
+public static class Eventually
+{
+    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Timed out waiting for: {what}");
+    }
+}

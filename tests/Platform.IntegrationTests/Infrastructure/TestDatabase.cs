@@ -1,0 +1,34 @@
+using Npgsql;
+
+namespace Platform.IntegrationTests.Infrastructure;
+
+/// <summary>A fresh database on the real server for one test class, dropped afterwards.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private TestDatabase(string name) => Name = name;
+
+    public string Name { get; }
+
+    public string ConnectionString => TestServers.ConnectionString(Name);
+
+    public static async Task<TestDatabase> CreateAsync(string purpose)
+    {
+        var name = $"it_{purpose}_{Guid.NewGuid():N}"[..40];
+        await using var admin = new NpgsqlConnection(TestServers.ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+        await command.ExecuteNonQueryAsync();
+        return new TestDatabase(name);
+    }
+
+    public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString);
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(TestServers.ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+        await command.ExecuteNonQueryAsync();
+    }
+}
