@@ -24,8 +24,8 @@ public static class OutboxBackoff
 }
 
 /// <summary>
-/// Publishes outbox rows in creation order with the row id as MessageId, marking each only after the broker confirmed
-/// it. A failure leaves the row pending with a backoff; nothing is ever dropped. Rows are claimed with
+/// Publishes outbox rows oldest first, a batch at a time, with the row id as MessageId, marking each only after the
+/// broker confirmed it. A failure leaves the row pending with a backoff; nothing is ever dropped. Rows are claimed with
 /// FOR UPDATE SKIP LOCKED, so several replicas relay side by side without publishing a row twice at once; a crash
 /// between publish and mark republishes with the same MessageId, which consumers' inboxes absorb.
 /// </summary>
@@ -98,45 +98,49 @@ public sealed partial class OutboxRelay(
             """,
             new { batch = options.BatchSize }, transaction, cancellationToken: cancellationToken))).ToList();
 
-        var published = new List<Guid>(rows.Count);
-        var failed = 0;
-        foreach (var row in rows)
+        // The batch is published concurrently (the broker confirms each); consumers must not rely on the order of
+        // events, and the platform's consumers compare timestamps instead (see docs/architecture.md).
+        var outcomes = await Task.WhenAll(rows.Select(async row =>
         {
             try
             {
                 await PublishAsync(row, cancellationToken);
-                published.Add(row.Id);
+                return (Row: row, Error: (Exception?)null);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                failed++;
-                var attempts = row.Attempts + 1;
-                var delay = OutboxBackoff.After(attempts, options.MaxBackoff);
-                statistics.Failures.Add(1);
-                LogPublishFailed(ex, row.Id, row.MessageType, attempts, delay.TotalSeconds);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE outbox_messages
-                    SET attempts = @attempts, last_error = @error, next_attempt_at = now() + @delay
-                    WHERE id = @id
-                    """,
-                    new { id = row.Id, attempts, error = Truncate(ex.Message, 2000), delay }, transaction, cancellationToken: cancellationToken));
-
-                // Keep creation order: later rows wait for this one rather than overtaking it.
-                break;
+                return (Row: row, Error: ex);
             }
+        }));
+
+        var published = outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToArray();
+        var failed = 0;
+        foreach (var (row, error) in outcomes.Where(o => o.Error is not null))
+        {
+            failed++;
+            var attempts = row.Attempts + 1;
+            var delay = OutboxBackoff.After(attempts, options.MaxBackoff);
+            statistics.Failures.Add(1);
+            LogPublishFailed(error!, row.Id, row.MessageType, attempts, delay.TotalSeconds);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE outbox_messages
+                SET attempts = @attempts, last_error = @error, next_attempt_at = now() + @delay
+                WHERE id = @id
+                """,
+                new { id = row.Id, attempts, error = Truncate(error!.Message, 2000), delay }, transaction, cancellationToken: cancellationToken));
         }
 
-        if (published.Count > 0)
+        if (published.Length > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY(@ids)",
-                new { ids = published.ToArray() }, transaction, cancellationToken: cancellationToken));
-            statistics.Published.Add(published.Count);
+                new { ids = published }, transaction, cancellationToken: cancellationToken));
+            statistics.Published.Add(published.Length);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (published.Count, failed);
+        return (published.Length, failed);
     }
 
     private async Task PublishAsync(OutboxRow row, CancellationToken cancellationToken)
