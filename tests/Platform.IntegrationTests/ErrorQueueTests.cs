@@ -36,6 +36,7 @@ public sealed class ErrorQueueTests : IAsyncLifetime
     public async Task A_poison_message_lands_in_the_error_queue_and_is_replayed_after_the_fix()
     {
         await using var pairingHost = new ServiceHost<PairingProgram>(TestSettings.For(database, virtualHost));
+        await pairingHost.WaitUntilReadyAsync();
         using var operatorClient = pairingHost.CreateClient(TestSettings.Token(Roles.Province, "51"));
 
         // A code that pairing's table refuses (its CHECK wants 12 digits): every attempt fails.

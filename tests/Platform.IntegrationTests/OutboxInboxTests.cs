@@ -40,7 +40,7 @@ public sealed class OutboxInboxTests : IAsyncLifetime
     public async Task An_event_survives_a_stopped_relay_and_a_duplicate_delivery_and_takes_effect_once()
     {
         await using var pairing = new ServiceHost<PairingProgram>(TestSettings.For(pairingDb, virtualHost));
-        pairing.Server.ShouldNotBeNull(); // starts the host: migrations, bus, consumer queue bound to the event's exchange
+        await pairing.WaitUntilReadyAsync(); // migrations done, consumer queue bound to the event's exchange
 
         // 1. Dispatch with its relay stopped: the change commits, the event waits in the outbox.
         await using (var stoppedRelay = new ServiceHost<DispatchProgram>(TestSettings.For(dispatchDb, virtualHost, relayEnabled: false)))
@@ -59,7 +59,7 @@ public sealed class OutboxInboxTests : IAsyncLifetime
         // 2. Dispatch starts again with its relay: every pending row is published once and consumed once.
         await using (var running = new ServiceHost<DispatchProgram>(TestSettings.For(dispatchDb, virtualHost)))
         {
-            running.Server.ShouldNotBeNull();
+            await running.WaitUntilReadyAsync();
             await Eventually.HoldsAsync(
                 async () => await ScalarAsync(pairingDb, "SELECT count(*) FROM village_category_history") == 6,
                 "pairing applied the 6 events");
@@ -78,7 +78,7 @@ public sealed class OutboxInboxTests : IAsyncLifetime
         await ExecuteAsync(dispatchDb, $"UPDATE outbox_messages SET published_at = NULL WHERE id = '{messageId}'");
         await using (var restarted = new ServiceHost<DispatchProgram>(TestSettings.For(dispatchDb, virtualHost)))
         {
-            restarted.Server.ShouldNotBeNull();
+            await restarted.WaitUntilReadyAsync();
             await Eventually.HoldsAsync(
                 async () => await ScalarAsync(dispatchDb, "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL") == 0,
                 "the row is published again");

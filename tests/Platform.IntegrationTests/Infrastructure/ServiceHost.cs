@@ -21,6 +21,20 @@ public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?
         }
     }
 
+    /// <summary>
+    /// Starts the host and waits for /health/ready: database reachable and the bus with every receive endpoint
+    /// started, so a message published from now on reaches this service's queues.
+    /// </summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        using var client = CreateClient();
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await client.GetAsync("/health/ready");
+            return response.IsSuccessStatusCode;
+        }, $"{typeof(TEntryPoint).Assembly.GetName().Name} is ready");
+    }
+
     public HttpClient CreateClient(string token)
     {
         var client = CreateClient();
