@@ -1,5 +1,8 @@
 using Dispatch.Api.Apis;
 using Dispatch.Api.Extensions;
+using Dispatch.Api.Grpc;
+using Platform.Contracts.Grpc.Dispatch.V1;
+using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
 
@@ -12,6 +15,8 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapRegionsApi();
+app.MapGrpcService<VillageRegistryService>(VillageRegistryReflection.Descriptor.Services[0]);
+app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/dispatch");
 
 await app.RunAsync();

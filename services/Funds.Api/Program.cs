@@ -1,4 +1,5 @@
 using Funds.Api.Extensions;
+using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
 
@@ -10,6 +11,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
+app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/funds");
 
 await app.RunAsync();

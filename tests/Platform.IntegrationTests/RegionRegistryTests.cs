@@ -58,8 +58,9 @@ public sealed class RegionRegistryTests(RegionRegistryFixture fixture) : IClassF
         other.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("village_not_found");
 
-        var otherCounty = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/villages?prefix=511703");
-        otherCounty.GetProperty("items").GetArrayLength().ShouldBe(0);
+        using var otherCounty = await county.GetAsync("/api/dispatch/villages?prefix=511703");
+        otherCounty.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await otherCounty.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("region_out_of_scope");
     }
 
     [Fact]

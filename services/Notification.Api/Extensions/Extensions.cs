@@ -1,4 +1,5 @@
 using Platform.Data;
+using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
 
@@ -9,6 +10,7 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
+        builder.AddPlatformGrpc();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging();
         builder.Services.AddOpenApi();

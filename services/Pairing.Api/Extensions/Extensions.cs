@@ -1,6 +1,7 @@
 using MassTransit;
 using Pairing.Api.IntegrationEvents;
 using Platform.Data;
+using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
 
@@ -11,6 +12,7 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
+        builder.AddPlatformGrpc();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
             bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>());

@@ -11,7 +11,8 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
 
 /// <summary>
 /// Villages under a code prefix, in code order, one page at a time (keyset paging: pass <c>next</c> back as
-/// <c>after</c>). The prefix is narrowed to the caller's scope; another county's prefix gives an empty page.
+/// <c>after</c>). A wider prefix is narrowed to the caller's scope (a county official asking for the province gets their
+/// county); a prefix outside the scope is refused (403 region_out_of_scope), as on gRPC (PERMISSION_DENIED).
 /// </summary>
 public static class ListVillages
 {
@@ -64,7 +65,8 @@ public static class ListVillages
         var effective = http.User.GetRegionScope()?.Narrow(requested);
         if (effective is null)
         {
-            return TypedResults.Ok(new Page<VillageDto>([], null));
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围",
+                $"Prefix '{requested}' lies outside your region scope.");
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
