@@ -208,8 +208,12 @@ internal sealed class ResponseStreamWriter(HttpContext context, int? maxSendMess
                 started = true;
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             GrpcFraming.WriteFrame(response.BodyWriter, message, maxSendMessageSize);
-            await response.BodyWriter.FlushAsync(cancellationToken);
+
+            // Not the handler's token: Kestrel aborts the whole HTTP/2 stream when a flush is cancelled, and the call
+            // must still end with its status (DEADLINE_EXCEEDED) in the trailers.
+            await response.BodyWriter.FlushAsync(context.RequestAborted);
         }
         finally
         {
