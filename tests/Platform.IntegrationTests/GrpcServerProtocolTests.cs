@@ -160,6 +160,36 @@ public sealed class GrpcServerProtocolTests(GrpcFixture fixture)
     }
 
     [Fact]
+    public async Task The_server_span_continues_the_caller_s_traceparent_and_carries_the_rpc_status()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var parent = ActivitySpanId.CreateRandom();
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == traceId)
+                {
+                    spans.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        using var response = await SendAsync(GetVillage, Frame(new GetVillageRequest { Code = "511799999999" }),
+            configure: r => r.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-{parent}-01"));
+        await Eventually.HoldsAsync(() => Task.FromResult(!spans.IsEmpty), "the server span");
+        var span = spans.Single();
+        span.ParentSpanId.ShouldBe(parent);
+        span.DisplayName.ShouldBe("dispatch.v1.VillageRegistry/GetVillage");
+        span.GetTagItem("rpc.system").ShouldBe("grpc");
+        span.GetTagItem("rpc.grpc.status_code").ShouldBe(5);
+    }
+
+    [Fact]
     public async Task A_grpc_request_on_the_rest_port_is_not_served_as_grpc()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.RestPort}") };
