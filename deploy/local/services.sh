@@ -145,6 +145,7 @@ app_environment() {
     for svc in "${PLATFORM_SERVICES[@]}"; do
       # YARP clusters are configuration (gateway/Platform.Gateway/appsettings.json); point them at the local ports.
       export "ReverseProxy__Clusters__${svc}_rest__Destinations__primary__Address=http://127.0.0.1:$(app_rest_port "$svc")"
+      export "ReverseProxy__Clusters__${svc}_grpc__Destinations__primary__Address=http://127.0.0.1:$(app_grpc_port "$svc")"
     done
   fi
 }

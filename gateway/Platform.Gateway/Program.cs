@@ -1,13 +1,18 @@
+using Platform.Gateway.Discovery;
+using Platform.Gateway.Extensions;
+using Platform.Grpc.Server;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway");
-builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+builder.AddGatewayServices();
 
 var app = builder.Build();
-app.UseServiceDefaults();
+app.UseGateway();
 app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.MapDiscovery();
+app.MapGrpcHealthService();
+app.MapGatewayProxy();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>

@@ -1,4 +1,5 @@
 extern alias dispatch;
+extern alias gateway;
 
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,12 +9,14 @@ using Platform.Grpc.Client.Dispatch;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Security;
 using DispatchProgram = dispatch::Program;
+using GatewayProgram = gateway::Program;
 
 namespace Platform.IntegrationTests;
 
 /// <summary>
 /// The real dispatch service on real sockets (Kestrel: a REST port, and an HTTP/2-only gRPC port), with the
-/// province-scale demo registry (44,549 villages) imported through its REST API.
+/// province-scale demo registry (44,549 villages) imported through its REST API, and the real gateway in front of it.
+/// The other services are absent: the gateway's clusters for them point at a closed port.
 /// </summary>
 public sealed class GrpcFixture : IAsyncLifetime
 {
@@ -24,6 +27,12 @@ public sealed class GrpcFixture : IAsyncLifetime
     public int GrpcPort { get; } = NodeInterop.FreePort();
     public string GrpcAddress => $"127.0.0.1:{GrpcPort}";
     public Uri GrpcUri => new($"http://{GrpcAddress}");
+    public ServiceHost<GatewayProgram> Gateway { get; private set; } = null!;
+    public int GatewayRestPort { get; } = NodeInterop.FreePort();
+    public int GatewayGrpcPort { get; } = NodeInterop.FreePort();
+    public string GatewayGrpcAddress => $"127.0.0.1:{GatewayGrpcPort}";
+    public const string ConsoleOrigin = "https://console.test.example";
+    public const int Burst = 100;
 
     public async Task InitializeAsync()
     {
@@ -43,6 +52,42 @@ public sealed class GrpcFixture : IAsyncLifetime
         rest.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.Province, "51"));
         using var response = await rest.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(csv.ToString()));
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+
+        var closed = NodeInterop.FreePort(); // nothing listens there: the absent services are "down"
+        var gatewaySettings = new Dictionary<string, string?>
+        {
+            ["Auth:Issuer"] = TestSettings.Auth.Issuer,
+            ["Auth:Audience"] = TestSettings.Auth.Audience,
+            ["Auth:SigningKey"] = TestSettings.Auth.SigningKey,
+            ["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{GatewayRestPort}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{GatewayGrpcPort}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Gateway:ConsoleOrigins:0"] = ConsoleOrigin,
+            ["Gateway:Burst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway:PermitsPerSecond"] = "20",
+        };
+        foreach (var service in new[] { "dispatch", "pairing", "funds", "assessment", "notification" })
+        {
+            var (restPort, grpcPort) = service == "dispatch" ? (RestPort, GrpcPort) : (closed, closed);
+            gatewaySettings[$"ReverseProxy:Clusters:{service}_rest:Destinations:primary:Address"] = $"http://127.0.0.1:{restPort}";
+            gatewaySettings[$"ReverseProxy:Clusters:{service}_grpc:Destinations:primary:Address"] = $"http://127.0.0.1:{grpcPort}";
+        }
+
+        Gateway = new ServiceHost<GatewayProgram>(gatewaySettings);
+        Gateway.UseKestrel();
+        Gateway.StartServer();
+    }
+
+    /// <summary>An HTTP client of the gateway's REST port, with a token unless null.</summary>
+    public HttpClient GatewayClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{GatewayRestPort}") };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+
+        return client;
     }
 
     public string Token(string role = Roles.Province, string scope = "51") => TestSettings.Token(role, scope);
@@ -56,6 +101,7 @@ public sealed class GrpcFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Gateway.DisposeAsync();
         await Dispatch.DisposeAsync();
         await VirtualHost.DisposeAsync();
         await Database.DisposeAsync();

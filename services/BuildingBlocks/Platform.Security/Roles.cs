@@ -26,6 +26,9 @@ public static class PlatformClaims
 
     /// <summary>The caller's region scope: a prefix of the 12-digit division code ("" = whole country).</summary>
     public const string Region = "region";
+
+    /// <summary>Extra rights of an integration client, e.g. "write".</summary>
+    public const string Grant = "grant";
 }
 
 /// <summary>Authorization policy names shared by services and the gateway.</summary>
@@ -39,4 +42,7 @@ public static class Policies
 
     /// <summary>Operators of the platform (province role) may list and replay error queues.</summary>
     public const string Operate = "operate";
+
+    /// <summary>Any signed-in caller; integration clients only read unless their token grants writing.</summary>
+    public const string Caller = "caller";
 }

@@ -64,7 +64,9 @@ public static class SecurityExtensions
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.ChangeVillageCategory, p => p.RequireRole(Roles.Province, Roles.City))
             .AddPolicy(Policies.ImportRegistry, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
-            .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Province));
+            .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Province))
+            .AddPolicy(Policies.Caller, p => p.RequireAuthenticatedUser().AddRequirements(new IntegrationReadOnlyRequirement()));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, IntegrationReadOnlyHandler>();
         return builder;
     }
 

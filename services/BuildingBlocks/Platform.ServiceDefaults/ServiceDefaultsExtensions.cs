@@ -71,7 +71,7 @@ internal static class HealthResponseWriter
             durationMs = report.TotalDuration.TotalMilliseconds,
             checks = report.Entries.ToDictionary(
                 e => e.Key,
-                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, error = e.Value.Exception?.Message }),
+                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, error = e.Value.Exception?.Message, data = e.Value.Data.Count > 0 ? e.Value.Data : null }),
             traceId = Activity.Current?.TraceId.ToString(),
         };
         return context.Response.WriteAsJsonAsync(body, context.RequestAborted);

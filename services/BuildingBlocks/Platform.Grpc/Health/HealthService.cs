@@ -7,7 +7,8 @@ namespace Platform.Grpc.Health;
 
 /// <summary>
 /// grpc.health.v1.Health for this process: "" (the whole server) and every mapped service name are SERVING exactly
-/// when /health/ready is healthy (database and broker); an unknown name is NOT_FOUND, as the protocol says.
+/// when /health/ready answers 200 (healthy or degraded: database and broker reachable); an unknown name is NOT_FOUND,
+/// as the protocol says.
 /// </summary>
 public sealed class HealthService(HealthCheckService healthChecks, GrpcServiceRegistry registry)
 {
@@ -45,7 +46,7 @@ public sealed class HealthService(HealthCheckService healthChecks, GrpcServiceRe
     private async Task<HealthCheckResponse.Types.ServingStatus> ReadyStatusAsync(CancellationToken cancellationToken)
     {
         var report = await healthChecks.CheckHealthAsync(c => c.Tags.Contains(ServiceDefaultsExtensions.ReadyTag), cancellationToken);
-        return report.Status == HealthStatus.Healthy
+        return report.Status != HealthStatus.Unhealthy
             ? HealthCheckResponse.Types.ServingStatus.Serving
             : HealthCheckResponse.Types.ServingStatus.NotServing;
     }

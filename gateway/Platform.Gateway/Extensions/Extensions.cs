@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Platform.Gateway.Health;
+using Platform.Gateway.Middleware;
+using Platform.Grpc.Server;
+using Platform.Security;
+using Platform.ServiceDefaults;
+using Yarp.ReverseProxy.Forwarder;
+using StatusCode = Platform.Grpc.StatusCode;
+
+namespace Platform.Gateway.Extensions;
+
+internal static class Extensions
+{
+    public const string RateLimitPolicy = "per-caller";
+    public const string CorsPolicy = "console";
+
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+
+        builder.AddPlatformAuthentication();
+        builder.AddPlatformGrpc();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAwareAuthorizationResultHandler>();
+
+        builder.Services.AddCors(o => o.AddPolicy(CorsPolicy, p => p
+            .WithOrigins(gateway.ConsoleOrigins)
+            .AllowAnyHeader()
+            .AllowAnyMethod()
+            .WithExposedHeaders(CorrelationIdMiddleware.Header, "Retry-After")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(RateLimitPolicy, context =>
+            {
+                var options = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+                var caller = context.User.FindFirst(PlatformClaims.Subject)?.Value is { } subject
+                    ? "sub:" + subject
+                    : "ip:" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.Burst,
+                    TokensPerPeriod = options.PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                var http = rejected.HttpContext;
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                if (GrpcAnswers.IsGrpc(http.Request))
+                {
+                    await GrpcAnswers.WriteAsync(http.Response, StatusCode.ResourceExhausted, $"请求过于频繁，请在 {seconds} 秒后重试");
+                    return;
+                }
+
+                await ApiProblems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "请求过于频繁",
+                    $"Too many requests from this caller; retry after {seconds} s.").ExecuteAsync(http);
+            };
+        });
+
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, BackendHttpClientFactory>();
+        builder.Services.AddHealthChecks().AddCheck<BackendsHealthCheck>("backends", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>The edge pipeline, in order: correlation id, security headers, errors, routing, CORS, who is calling, may they, how often.</summary>
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseCors();
+        app.UseMiddleware<RouteBodySizeMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>
+    /// YARP with its standard pipeline; a backend that cannot be reached answers 503 (UNAVAILABLE on gRPC) at once,
+    /// rather than 502 or a hang.
+    /// </summary>
+    public static WebApplication MapGatewayProxy(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(async (context, next) =>
+            {
+                await next();
+                if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+                {
+                    var service = context.GetReverseProxyFeature().Route.Config.ClusterId;
+                    if (GrpcAnswers.IsGrpc(context.Request))
+                    {
+                        await GrpcAnswers.WriteAsync(context.Response, StatusCode.Unavailable, $"服务暂不可用：{service}");
+                        return;
+                    }
+
+                    context.Response.Headers.RetryAfter = "5";
+                    await ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "服务暂不可用",
+                        $"The {service} service cannot be reached ({error.Error}); retry shortly.").ExecuteAsync(context);
+                }
+            });
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+}
+
+/// <summary>gRPC callers get UNAUTHENTICATED / PERMISSION_DENIED as a gRPC status, REST callers a 401 / 403 problem.</summary>
+internal sealed class GrpcAwareAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler fallback = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (!authorizeResult.Succeeded && GrpcAnswers.IsGrpc(context.Request))
+        {
+            return authorizeResult.Challenged
+                ? GrpcAnswers.WriteAsync(context.Response, StatusCode.Unauthenticated, "未认证或令牌无效")
+                : GrpcAnswers.WriteAsync(context.Response, StatusCode.PermissionDenied, "无权执行此操作");
+        }
+
+        return fallback.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
+
+/// <summary>YARP's client with a connect timeout, so an unreachable backend fails fast instead of hanging.</summary>
+internal sealed class BackendHttpClientFactory(IOptions<GatewayOptions> options) : ForwarderHttpClientFactory
+{
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+        handler.ConnectTimeout = options.Value.ConnectTimeout;
+    }
+}
