@@ -83,6 +83,21 @@ try
 
     var generator = new LoadGenerator(options.Concurrency);
     var results = targets.ToDictionary(t => t.Name, _ => new List<RoundResult>());
+
+    // Tiered JIT (with dynamic PGO) needs a while on busy cores before the code is at its final tier; without a first
+    // pass, round 1 measures the JIT. Two passes over every target, interleaved like the rounds.
+    if (options.Warmup > TimeSpan.Zero)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  initial warm-up: 2 × {options.Warmup.TotalSeconds:0.###} s per target"));
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var target in targets)
+            {
+                await generator.RunAsync(target.Caller, options.Warmup, cancel.Token);
+            }
+        }
+    }
+
     for (var round = 1; round <= options.Rounds; round++)
     {
         foreach (var target in targets)
@@ -101,7 +116,7 @@ try
         }
     }
 
-    var report = Report.Build(targets, results, options);
+    var report = Report.Build(targets, results, MachineInfo.LoadAverage());
     Console.WriteLine();
     Console.WriteLine(report.Text);
 
@@ -135,6 +150,7 @@ static string Header(BenchmarkOptions options, MachineInfo machine)
     text.AppendLine(CultureInfo.InvariantCulture,
         $"parameters: concurrency {options.Concurrency}, {options.Rounds} round(s) × {options.Duration.TotalSeconds:0.###} s measured per target, {options.Warmup.TotalSeconds:0.###} s warm-up before each, interleaved; figures are medians over rounds");
     text.AppendLine(CultureInfo.InvariantCulture, $"machine: {machine.Cores} cores ({machine.Cpu}), {machine.Os}, {machine.Runtime}, {machine.Gc}, node {machine.Node}, @grpc/grpc-js {machine.GrpcJs}");
+    text.AppendLine(CultureInfo.InvariantCulture, $"load average at start: {machine.LoadAverage} (anything else running on the machine shows up as noise)");
     text.AppendLine(CultureInfo.InvariantCulture,
         $"note: client and servers share these {machine.Cores} cores: the load generator, the platform and raw servers run in this one process, grpc-js in a node process; so absolute numbers are low and the ratios are what counts.");
     text.Append(options.ServiceDefaults
@@ -244,8 +260,22 @@ namespace Platform.Benchmarks
         }
     }
 
-    public sealed record MachineInfo(int Cores, string Cpu, string Os, string Runtime, string Gc, string Node, string GrpcJs)
+    public sealed record MachineInfo(int Cores, string Cpu, string Os, string Runtime, string Gc, string Node, string GrpcJs, string LoadAverage)
     {
+        /// <summary>The 1, 5 and 15 minute load averages (Linux), or "n/a".</summary>
+        public static string LoadAverage()
+        {
+            try
+            {
+                return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            }
+            catch (IOException)
+            {
+                return "n/a";
+            }
+        }
+
+
         public static MachineInfo Collect(string interopDirectory) => new(
             Environment.ProcessorCount,
             CpuModel(),
@@ -253,7 +283,8 @@ namespace Platform.Benchmarks
             RuntimeInformation.FrameworkDescription,
             (GCSettings.IsServerGC ? "server GC" : "workstation GC") + (GCSettings.LatencyMode == GCLatencyMode.Batch ? "" : ", concurrent"),
             NodeVersion(),
-            Servers.GrpcJsVersion(interopDirectory));
+            Servers.GrpcJsVersion(interopDirectory),
+            LoadAverage());
 
         private static string CpuModel()
         {

@@ -8,7 +8,7 @@ public sealed record Report(string Text, string Markdown)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static Report Build(IReadOnlyList<Target> targets, IReadOnlyDictionary<string, List<RoundResult>> results, BenchmarkOptions options)
+    public static Report Build(IReadOnlyList<Target> targets, IReadOnlyDictionary<string, List<RoundResult>> results, string loadAverageAtEnd)
     {
         var rows = targets.Select(t => Summarize(t, results[t.Name])).ToList();
         var byName = rows.ToDictionary(r => r.Target.Name);
@@ -64,7 +64,8 @@ public sealed record Report(string Text, string Markdown)
         }
 
         text.AppendLine();
-        text.Append(errorKinds.Count == 0 ? "errors: none" : "errors:\n  " + string.Join("\n  ", errorKinds));
+        text.AppendLine(errorKinds.Count == 0 ? "errors: none" : "errors:\n  " + string.Join("\n  ", errorKinds));
+        text.Append("load average at end: " + loadAverageAtEnd);
 
         var markdown = new StringBuilder();
         markdown.AppendLine("| " + string.Join(" | ", headers) + " |");
@@ -85,6 +86,8 @@ public sealed record Report(string Text, string Markdown)
 
         markdown.AppendLine();
         markdown.AppendLine(errorKinds.Count == 0 ? "Errors: none." : "Errors:\n\n" + string.Join("\n", errorKinds.Select(e => "- " + e)));
+        markdown.AppendLine();
+        markdown.AppendLine("Load average at end: " + loadAverageAtEnd + ".");
         return new Report(text.ToString(), markdown.ToString());
     }
 

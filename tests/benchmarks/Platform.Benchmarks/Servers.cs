@@ -37,7 +37,6 @@ public sealed class RunningServer(string description, Uri address, Func<ValueTas
 
 public static class Servers
 {
-    private static int debugCount;
     /// <summary>
     /// Target "platform": how a service hosts gRPC (AddServiceDefaults, AddPlatformGrpc, MapGrpcService), on its own
     /// Kestrel with one HTTP/2-only endpoint. The service class is left out of the container, as the services do.
@@ -81,11 +80,6 @@ public static class Servers
 
         static async Task EchoAsync(HttpContext context)
         {
-            if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null && System.Threading.Interlocked.Increment(ref debugCount) < 3)
-            {
-                Console.WriteLine($"raw: activity={Activity.Current?.OperationName} source={Activity.Current?.Source.Name} recorded={Activity.Current?.Recorded} traceparent={context.Request.Headers["traceparent"]}");
-            }
-
             var reader = context.Request.BodyReader;
             ReadResult read;
             while (true)
