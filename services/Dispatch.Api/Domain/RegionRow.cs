@@ -45,32 +45,11 @@ public static class RegionCsv
 
     public const int MaxNameLength = 100;
 
-    /// <summary>Maps header names to column positions; reports missing and duplicated columns.</summary>
-    public static IReadOnlyDictionary<string, int> MapHeader(IReadOnlyList<string> header, List<FieldError> errors)
-    {
-        var map = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < header.Count; i++)
-        {
-            var name = header[i].Trim().TrimStart('\uFEFF');
-            if (!map.TryAdd(name, i) && Headers.Contains(name))
-            {
-                errors.Add(new FieldError(name, "duplicate_column", $"列“{name}”重复", 1));
-            }
-        }
-
-        foreach (var missing in Headers.Where(h => !map.ContainsKey(h)))
-        {
-            errors.Add(new FieldError(missing, "missing_column", $"缺少列“{missing}”", 1));
-        }
-
-        return map;
-    }
-
     /// <summary>Validates one record; returns the row, or null with every problem of the row added to <paramref name="errors"/>.</summary>
-    public static RegionRow? Parse(IReadOnlyList<string> record, IReadOnlyDictionary<string, int> columns, long line, List<FieldError> errors)
+    public static RegionRow? Parse(Func<string, string> field, long line, List<FieldError> errors)
     {
         var before = errors.Count;
-        string Field(string column) => columns.TryGetValue(column, out var i) && i < record.Count ? record[i].Trim() : string.Empty;
+        string Field(string column) => field(column);
         void Fail(string column, string code, string message) => errors.Add(new FieldError(column, code, message, line));
 
         var code = Field(Code);

@@ -1,15 +1,12 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Dapper;
 using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NpgsqlTypes;
 using Platform.Contracts.IntegrationEvents.Dispatch.V1;
+using Platform.Data.Import;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
@@ -34,9 +31,6 @@ public sealed record RegionImportResult(
 /// </summary>
 public static class ImportRegions
 {
-    /// <summary>At most this many errors are returned and kept; the total is always counted.</summary>
-    public const int MaxReportedErrors = 1000;
-
     private const int ProgressEvery = 10_000;
 
     public static async Task<Results<Ok<RegionImportResult>, ProblemHttpResult>> HandleAsync(
@@ -64,8 +58,6 @@ public static class ImportRegions
         var started = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
         var actor = http.GetActor();
-        var errors = new List<FieldError>();
-        var errorCount = 0;
         var rows = 0;
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -82,70 +74,37 @@ public static class ImportRegions
                 """, transaction: transaction, cancellationToken: cancellationToken));
 
             // Parse and stage in one pass; the request body is never held in memory whole.
+            var csv = new CsvImportReader();
             await using (var importer = await connection.BeginBinaryImportAsync(
                 "COPY region_import_staging (line, code, name, level, parent_code, category, infrastructure_score, industry_score, governance_score, population, poor_households, longitude, latitude) FROM STDIN (FORMAT BINARY)",
                 cancellationToken))
             {
-                using var reader = new StreamReader(http.Request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-                var badData = new List<FieldError>();
-                using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
+                await foreach (var row in csv.ReadAsync(http.Request.Body, RegionCsv.Headers, cancellationToken))
                 {
-                    Mode = CsvMode.RFC4180,
-                    BadDataFound = args => badData.Add(new FieldError("(row)", "malformed_csv", "CSV 格式错误（引号不匹配）", args.Context.Parser?.RawRow)),
-                });
-
-                if (!await parser.ReadAsync())
-                {
-                    return await RejectAsync(new FieldError("(file)", "empty_file", "文件为空", 1), 1);
-                }
-
-                var headerErrors = new List<FieldError>();
-                var columns = RegionCsv.MapHeader(parser.Record ?? [], headerErrors);
-                if (headerErrors.Count > 0)
-                {
-                    return await RejectManyAsync(headerErrors, headerErrors.Count, 0);
-                }
-
-                while (await parser.ReadAsync())
-                {
-                    rows++;
-                    var line = parser.RawRow;
-                    var record = parser.Record ?? [];
-                    if (record.Length == 1 && record[0].Length == 0)
+                    var rowErrors = new List<FieldError>();
+                    var region = RegionCsv.Parse(column => csv.Field(row, column), row.Line, rowErrors);
+                    if (region is not null && !scope.Covers(region.Code))
                     {
-                        rows--;
-                        continue; // blank line
+                        rowErrors.Add(new FieldError(RegionCsv.Code, "out_of_scope", $"区划代码“{region.Code}”不在您的管辖范围（{scope}）内", row.Line));
                     }
 
-                    var rowErrors = new List<FieldError>(badData);
-                    badData.Clear();
-                    var row = RegionCsv.Parse(record, columns, line, rowErrors);
-                    if (row is not null && !scope.Covers(row.Code))
+                    rowErrors.ForEach(csv.AddError);
+                    if (region is not null && csv.ErrorCount == 0)
                     {
-                        rowErrors.Add(new FieldError(RegionCsv.Code, "out_of_scope", $"区划代码“{row.Code}”不在您的管辖范围（{scope}）内", line));
-                        row = null;
+                        await StageAsync(importer, region, cancellationToken);
                     }
 
-                    if (rowErrors.Count > 0)
-                    {
-                        errorCount += rowErrors.Count;
-                        errors.AddRange(rowErrors.Take(MaxReportedErrors - errors.Count));
-                    }
-                    else if (row is not null && errorCount == 0)
-                    {
-                        await StageAsync(importer, row, cancellationToken);
-                    }
-
-                    if (rows % ProgressEvery == 0)
+                    if (csv.Rows % ProgressEvery == 0)
                     {
                         logger.LogInformation("Region import {ImportId}: {Rows} rows read, {Errors} errors, {Rate:F0} rows/s",
-                            importId, rows, errorCount, rows / stopwatch.Elapsed.TotalSeconds);
+                            importId, csv.Rows, csv.ErrorCount, csv.Rows / stopwatch.Elapsed.TotalSeconds);
                     }
                 }
 
-                if (errorCount > 0)
+                rows = csv.Rows;
+                if (csv.ErrorCount > 0)
                 {
-                    return await RejectManyAsync(errors, errorCount, rows);
+                    return await RejectManyAsync(csv.Errors, csv.ErrorCount, rows);
                 }
 
                 await importer.CompleteAsync(cancellationToken);
@@ -164,7 +123,7 @@ public static class ImportRegions
                   AND NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = s.parent_code)
                 ORDER BY 1
                 LIMIT @limit
-                """, new { limit = MaxReportedErrors }, transaction, cancellationToken: cancellationToken))).ToList();
+                """, new { limit = CsvImportReader.MaxReportedErrors }, transaction, cancellationToken: cancellationToken))).ToList();
             if (crossRowErrors.Count > 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -184,8 +143,6 @@ public static class ImportRegions
             return TypedResults.Ok(new RegionImportResult(
                 importId, "succeeded", rows, result.Created, result.Updated, rows - result.Created - result.Updated, result.CategoryChanges, stopwatch.Elapsed.TotalSeconds));
         }
-
-        Task<Results<Ok<RegionImportResult>, ProblemHttpResult>> RejectAsync(FieldError error, int count) => RejectManyAsync([error], count, rows);
 
         async Task<Results<Ok<RegionImportResult>, ProblemHttpResult>> RejectManyAsync(IReadOnlyList<FieldError> list, int count, int rowsRead)
         {
