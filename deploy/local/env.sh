@@ -12,6 +12,9 @@ PLATFORM_LOCAL="$PLATFORM_ROOT/.local"          # git-ignored; everything the pl
 PLATFORM_LOG_DIR="$PLATFORM_LOCAL/logs"         # NAME.log for every piece
 PLATFORM_RUN_DIR="$PLATFORM_LOCAL/run"          # NAME.pid for every piece, the command lock
 PLATFORM_KEY_FILE="$PLATFORM_LOCAL/dev-signing-key"
+# Development keys of the personal-data protection (AES-GCM key and blind-index key, 32 random bytes each).
+PLATFORM_PERSONAL_DATA_KEY_FILE="$PLATFORM_LOCAL/personal-data-key"
+PLATFORM_PERSONAL_DATA_INDEX_KEY_FILE="$PLATFORM_LOCAL/personal-data-index-key"
 PLATFORM_SEEDED_MARKER="$PLATFORM_LOCAL/seeded-county"
 PLATFORM_TEST_RESULTS="$PLATFORM_LOCAL/test-results"
 

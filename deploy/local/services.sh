@@ -141,6 +141,11 @@ app_environment() {
   export Auth__Issuer="$PLATFORM_AUTH_ISSUER" Auth__Audience="$PLATFORM_AUTH_AUDIENCE"
   Auth__SigningKey=$(<"$PLATFORM_KEY_FILE")
   export Auth__SigningKey
+  # Development keys that protect citizen IDs and phone numbers at rest (production: a secret store).
+  export PersonalData__CurrentKeyId=local
+  PersonalData__Keys__local=$(<"$PLATFORM_PERSONAL_DATA_KEY_FILE")
+  PersonalData__IndexKey=$(<"$PLATFORM_PERSONAL_DATA_INDEX_KEY_FILE")
+  export PersonalData__Keys__local PersonalData__IndexKey
   if [[ $app == gateway ]]; then
     for svc in "${PLATFORM_SERVICES[@]}"; do
       # YARP clusters are configuration (gateway/Platform.Gateway/appsettings.json); point them at the local ports.
@@ -233,10 +238,18 @@ app_status_line() {
 # 48 random bytes, base64: the HMAC key every app and the CLI share in development. Made once.
 ensure_signing_key() {
   ensure_local_dirs
-  [[ -s $PLATFORM_KEY_FILE ]] && return 0
-  say "generating the development JWT signing key in ${PLATFORM_KEY_FILE#"$PLATFORM_ROOT"/}"
-  (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$PLATFORM_KEY_FILE")
-  chmod 600 "$PLATFORM_KEY_FILE"
+  ensure_random_key "$PLATFORM_PERSONAL_DATA_KEY_FILE" 32 "personal-data encryption key"
+  ensure_random_key "$PLATFORM_PERSONAL_DATA_INDEX_KEY_FILE" 32 "personal-data blind-index key"
+  ensure_random_key "$PLATFORM_KEY_FILE" 48 "JWT signing key"
+}
+
+# A base64 file of N random bytes, made once and readable only by its owner.
+ensure_random_key() {
+  local file=$1 bytes=$2 what=$3
+  [[ -s $file ]] && return 0
+  say "generating the development $what in ${file#"$PLATFORM_ROOT"/}"
+  (umask 077 && head -c "$bytes" /dev/urandom | base64 -w0 >"$file")
+  chmod 600 "$file"
 }
 
 ensure_cli() {

@@ -15,6 +15,7 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapRegionsApi();
+app.MapPeopleApi();
 app.MapGrpcService<VillageRegistryService>(VillageRegistryReflection.Descriptor.Services[0]);
 app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/dispatch");

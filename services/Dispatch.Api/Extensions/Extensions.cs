@@ -2,6 +2,7 @@ using Platform.Data;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
+using Platform.Security.PersonalData;
 
 namespace Dispatch.Api.Extensions;
 
@@ -11,6 +12,7 @@ internal static class Extensions
     {
         builder.AddPlatformAuthentication();
         builder.AddPlatformGrpc();
+        builder.AddPersonalDataProtection();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging();
         builder.Services.AddOpenApi();

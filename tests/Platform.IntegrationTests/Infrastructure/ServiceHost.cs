@@ -70,6 +70,9 @@ public static class TestSettings
         ["Messaging:Retry:MinInterval"] = "00:00:00.050",
         ["Messaging:Retry:MaxInterval"] = "00:00:00.200",
         ["Messaging:Retry:IntervalDelta"] = "00:00:00.050",
+        ["PersonalData:CurrentKeyId"] = "test",
+        ["PersonalData:Keys:test"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("personal-data-test-key-32-bytes!")),
+        ["PersonalData:IndexKey"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("personal-data-index-key-32-bytes")),
     };
 
     public static string Token(string role, string scope, string? subject = null) =>

@@ -1,0 +1,70 @@
+using Dapper;
+using Dispatch.Api.Domain;
+using Dispatch.Api.Features.Regions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Platform.Security;
+using Platform.ServiceDefaults;
+
+namespace Dispatch.Api.Features.Units;
+
+public sealed record UnitDto(string Code, string Name, string Level, string LevelName, string RegionCode, string? HeadName, int StaffCount, int Cadres);
+
+/// <summary>Assisting units of the caller's scope, keyset-paged by code; one unit by code.</summary>
+public static class QueryUnits
+{
+    private const string Select =
+        """
+        SELECT u.code, u.name, u.level, u.region_code, u.head_name, u.staff_count,
+               (SELECT count(*) FROM cadres c WHERE c.unit_id = u.id)::int AS cadres
+        FROM assisting_units u
+        """;
+
+    public static async Task<Results<Ok<Page<UnitDto>>, ProblemHttpResult>> ListAsync(
+        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? after = null, int limit = 100)
+    {
+        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || limit is < 1 or > 1000)
+        {
+            return ApiProblems.Invalid("invalid_query", "查询参数无效",
+                [new FieldError(limit is < 1 or > 1000 ? "limit" : "prefix", "invalid", "prefix 为0到12位数字，limit 为1到1000")]);
+        }
+
+        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
+        {
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<UnitRecord>(new CommandDefinition(
+            $"""
+            {Select}
+            WHERE u.region_code >= @From AND u.region_code < @To AND (@after::text IS NULL OR u.code > @after)
+            ORDER BY u.code LIMIT @take
+            """, new { scope.From, scope.To, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+        var items = rows.Take(limit).Select(r => r.ToDto()).ToList();
+        return TypedResults.Ok(new Page<UnitDto>(items, rows.Count > limit ? items[^1].Code : null));
+    }
+
+    public static async Task<Results<Ok<UnitDto>, ProblemHttpResult>> GetAsync(string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var scope = http.User.GetRegionScope() ?? RegionScope.Parse("0");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<UnitRecord>(new CommandDefinition(
+            $"{Select} WHERE u.code = @code AND u.region_code >= @From AND u.region_code < @To",
+            new { code, scope.From, scope.To }, cancellationToken: cancellationToken));
+        return row is null ? ApiProblems.NotFound("unit_not_found", "未找到该单位") : TypedResults.Ok(row.ToDto());
+    }
+
+    private sealed class UnitRecord
+    {
+        public string Code { get; init; } = string.Empty;
+        public string Name { get; init; } = string.Empty;
+        public string Level { get; init; } = string.Empty;
+        public string RegionCode { get; init; } = string.Empty;
+        public string? HeadName { get; init; }
+        public int StaffCount { get; init; }
+        public int Cadres { get; init; }
+
+        public UnitDto ToDto() => new(Code, Name, Level, CadreVocabulary.ChineseOf(CadreVocabulary.UnitLevels, Level), RegionCode, HeadName, StaffCount, Cadres);
+    }
+}
