@@ -16,6 +16,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapRegionsApi();
 app.MapPeopleApi();
+app.MapAssignmentsApi();
 app.MapGrpcService<VillageRegistryService>(VillageRegistryReflection.Descriptor.Services[0]);
 app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/dispatch");

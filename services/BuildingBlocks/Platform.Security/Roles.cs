@@ -37,6 +37,9 @@ public static class Policies
     /// <summary>Only province and city officials may change a village's category.</summary>
     public const string ChangeVillageCategory = "change-village-category";
 
+    /// <summary>Organisation departments (province, city, county) assign, recall and adjust the forces.</summary>
+    public const string ManageForces = "manage-forces";
+
     /// <summary>Province, city and county officials may import registry data.</summary>
     public const string ImportRegistry = "import-registry";
 

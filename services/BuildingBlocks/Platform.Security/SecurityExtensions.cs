@@ -65,6 +65,7 @@ public static class SecurityExtensions
             .AddPolicy(Policies.ChangeVillageCategory, p => p.RequireRole(Roles.Province, Roles.City))
             .AddPolicy(Policies.ImportRegistry, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
             .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Province))
+            .AddPolicy(Policies.ManageForces, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
             .AddPolicy(Policies.Caller, p => p.RequireAuthenticatedUser().AddRequirements(new IntegrationReadOnlyRequirement()));
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, IntegrationReadOnlyHandler>();
         return builder;

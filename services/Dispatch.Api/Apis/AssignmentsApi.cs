@@ -1,0 +1,20 @@
+using Dispatch.Api.Features.Assignments;
+using Platform.Security;
+
+namespace Dispatch.Api.Apis;
+
+/// <summary>Assignments of the six forces to villages, and the six-ones coverage (六个一) they add up to.</summary>
+public static class AssignmentsApi
+{
+    public static IEndpointRouteBuilder MapAssignmentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/dispatch").WithTags("Assignments");
+        api.MapPost("/assignments", StartAssignment.HandleAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Assign a force to a village; publishes AssignmentStarted.");
+        api.MapPost("/assignments/{id:guid}/end", EndAssignment.HandleAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("End an assignment with a reason (completed, recalled, adjusted, other); publishes AssignmentEnded and, for a recall, CadreRecalled.");
+        api.MapGet("/villages/{code}/forces", VillageForces.HandleAsync).WithSummary("A village's forces on a date, what it lacks, and its history.");
+        api.MapGet("/coverage", Coverage.HandleAsync).WithSummary("Six-ones coverage of the poor villages under a prefix, per county, with open gaps.");
+        return app;
+    }
+}

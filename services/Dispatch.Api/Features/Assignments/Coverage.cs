@@ -1,0 +1,102 @@
+using Dapper;
+using Dispatch.Api.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Platform.Security;
+using Platform.ServiceDefaults;
+
+namespace Dispatch.Api.Features.Assignments;
+
+public sealed record CoverageGap(string VillageCode, string VillageName, string Force, string ForceName, DateOnly OpenSince, int OpenDays);
+
+public sealed record CountyCoverage(string CountyCode, string CountyName, int PoorVillages, int Complete, IReadOnlyDictionary<string, int> GapsByForce);
+
+public sealed record CoverageReport(
+    string Scope,
+    DateOnly On,
+    int PoorVillages,
+    int Complete,
+    IReadOnlyDictionary<string, int> GapsByForce,
+    IReadOnlyList<CountyCoverage> Counties,
+    int GapCount,
+    IReadOnlyList<CoverageGap> Gaps);
+
+/// <summary>
+/// Six-ones coverage (六个一) of the poor villages in a scope (贫困村, 当年计划退出村, and 已退出村, which keep force,
+/// management and assessment unchanged: 三个不变): for each of the five
+/// village-level forces, whether the village has it today; totals per county; the open gaps, oldest first, with the
+/// day each opened (the day after the last holder left, or the village's registration when it never had one).
+/// The sixth "one", a helper for every household, comes from the pairing service.
+/// </summary>
+public static class Coverage
+{
+    public const int MaxGaps = 1000;
+
+    public static async Task<Results<Ok<CoverageReport>, ProblemHttpResult>> HandleAsync(
+        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, DateOnly? on = null)
+    {
+        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested))
+        {
+            return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("prefix", "invalid_prefix", "prefix 必须是0到12位数字")]);
+        }
+
+        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
+        {
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
+        }
+
+        var day = on ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<ForceState>(new CommandDefinition(
+            """
+            WITH villages AS (
+                SELECT code, name, created_at::date AS registered_on FROM regions
+                WHERE level = 5 AND category IN ('poor', 'planned_exit', 'exited') AND code >= @From AND code < @To
+            )
+            SELECT v.code AS village_code, v.name AS village_name, f.force,
+                   EXISTS (SELECT 1 FROM assignments a WHERE a.village_code = v.code AND a.force = f.force
+                           AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)) AS present,
+                   coalesce((SELECT max(a.ends_on) + 1 FROM assignments a WHERE a.village_code = v.code AND a.force = f.force AND a.ends_on < @day),
+                            v.registered_on) AS open_since
+            FROM villages v CROSS JOIN unnest(@forces::text[]) AS f(force)
+            """,
+            new { scope.From, scope.To, day, forces = Forces.VillageCoverage.ToArray() }, cancellationToken: cancellationToken))).ToList();
+
+        var countyNames = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition(
+            "SELECT code, name FROM regions WHERE level = 3 AND code = ANY(@codes)",
+            new { codes = rows.Select(r => CountyOf(r.VillageCode)).Distinct().ToArray() }, cancellationToken: cancellationToken)))
+            .ToDictionary(c => c.Code, c => c.Name, StringComparer.Ordinal);
+
+        var byVillage = rows.GroupBy(r => r.VillageCode).ToList();
+        var gaps = rows.Where(r => !r.Present)
+            .Select(r =>
+            {
+                var since = DateOnly.FromDateTime(r.OpenSince);
+                return new CoverageGap(r.VillageCode, r.VillageName, r.Force, CadreVocabulary.ChineseOf(Forces.All, r.Force), since, Math.Max(0, day.DayNumber - since.DayNumber));
+            })
+            .OrderByDescending(g => g.OpenDays).ThenBy(g => g.VillageCode, StringComparer.Ordinal).ThenBy(g => g.Force, StringComparer.Ordinal)
+            .ToList();
+        var counties = byVillage.GroupBy(v => CountyOf(v.Key))
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => new CountyCoverage(c.Key, countyNames.GetValueOrDefault(c.Key, string.Empty), c.Count(), c.Count(v => v.All(r => r.Present)),
+                GapsByForce(c.SelectMany(v => v))))
+            .ToList();
+
+        return TypedResults.Ok(new CoverageReport(scope.ToString(), day, byVillage.Count, byVillage.Count(v => v.All(r => r.Present)), GapsByForce(rows),
+            counties, gaps.Count, gaps.Take(MaxGaps).ToList()));
+    }
+
+    private static string CountyOf(string villageCode) => villageCode[..6] + "000000";
+
+    private static Dictionary<string, int> GapsByForce(IEnumerable<ForceState> rows) =>
+        Forces.VillageCoverage.ToDictionary(f => f, f => rows.Count(r => r.Force == f && !r.Present), StringComparer.Ordinal);
+
+    private sealed class ForceState
+    {
+        public string VillageCode { get; init; } = string.Empty;
+        public string VillageName { get; init; } = string.Empty;
+        public string Force { get; init; } = string.Empty;
+        public bool Present { get; init; }
+        public DateTime OpenSince { get; init; }
+    }
+}

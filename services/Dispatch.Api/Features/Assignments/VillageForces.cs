@@ -1,0 +1,39 @@
+using Dapper;
+using Dispatch.Api.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Platform.Security;
+using Platform.ServiceDefaults;
+
+namespace Dispatch.Api.Features.Assignments;
+
+public sealed record VillageForcesDto(string VillageCode, DateOnly On, IReadOnlyList<AssignmentDto> Active, IReadOnlyList<string> Missing, IReadOnlyList<AssignmentDto> History);
+
+/// <summary>Who serves a village on a date (default today), which of the five village-level forces it lacks, and its history.</summary>
+public static class VillageForces
+{
+    public static async Task<Results<Ok<VillageForcesDto>, ProblemHttpResult>> HandleAsync(
+        string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateOnly? on = null)
+    {
+        var scope = http.User.GetRegionScope();
+        if (!DivisionCode.IsWellFormed(code) || scope is null || !scope.Covers(code))
+        {
+            return Regions.GetVillage.VillageNotFound(code);
+        }
+
+        var day = on ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM regions WHERE code = @code AND level = 5)", new { code }, cancellationToken: cancellationToken)))
+        {
+            return Regions.GetVillage.VillageNotFound(code);
+        }
+
+        var all = (await connection.QueryAsync<AssignmentRecord>(new CommandDefinition(
+            $"{AssignmentRecord.Select} WHERE a.village_code = @code ORDER BY a.starts_on, a.id", new { code }, cancellationToken: cancellationToken)))
+            .Select(a => a.ToDto()).ToList();
+        var active = all.Where(a => a.StartsOn <= day && (a.EndsOn is null || a.EndsOn >= day)).ToList();
+        var missing = Forces.VillageCoverage.Where(f => active.All(a => a.Force != f)).ToList();
+        return TypedResults.Ok(new VillageForcesDto(code, day, active, missing, all));
+    }
+}
