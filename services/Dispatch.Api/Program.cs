@@ -17,6 +17,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapRegionsApi();
 app.MapPeopleApi();
 app.MapAssignmentsApi();
+app.MapAttendanceApi();
 app.MapGrpcService<VillageRegistryService>(VillageRegistryReflection.Descriptor.Services[0]);
 app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/dispatch");

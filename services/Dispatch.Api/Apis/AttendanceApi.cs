@@ -1,0 +1,23 @@
+using Dispatch.Api.Features.Attendance;
+using Platform.Security;
+
+namespace Dispatch.Api.Apis;
+
+/// <summary>Attendance (考勤, 到岗到位): check-ins, leave, monthly on-post days, inspections and per-county settings.</summary>
+public static class AttendanceApi
+{
+    public static IEndpointRouteBuilder MapAttendanceApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/dispatch").WithTags("Attendance");
+        api.MapPost("/check-ins", CheckIn.HandleAsync).WithSummary("Daily check-in with GPS; idempotent by the client's id.");
+        api.MapPost("/leave", Leave.RequestAsync).WithSummary("Request leave for a resident cadre.");
+        api.MapPost("/leave/{id:guid}/decision", Leave.DecideAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Township, Roles.County, Roles.City, Roles.Province))
+            .WithSummary("Approve or refuse leave: township up to 3 days, county beyond.");
+        api.MapGet("/attendance/monthly", MonthlyAttendance.HandleAsync).WithSummary("On-post days per resident cadre for a month against the minimum.");
+        api.MapPut("/attendance/settings/{countyCode}", AttendanceSettingsAndInspections.PutSettingsAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Switch check-in on or off for a county; its radius and monthly minimum.");
+        api.MapPost("/inspections", AttendanceSettingsAndInspections.RecordInspectionAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Record an unannounced inspection and its result.");
+        return app;
+    }
+}

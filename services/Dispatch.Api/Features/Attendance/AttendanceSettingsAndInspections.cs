@@ -1,0 +1,107 @@
+using Dapper;
+using Dispatch.Api.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Platform.Security;
+using Platform.ServiceDefaults;
+
+namespace Dispatch.Api.Features.Attendance;
+
+public sealed record AttendanceSettingsBody(bool? CheckInEnabled, int? RadiusMeters, int? MinimumDays);
+
+public sealed record AttendanceSettingsDto(string CountyCode, bool CheckInEnabled, int RadiusMeters, int MinimumDays);
+
+public sealed record InspectionBody(string? VillageCode, Guid? CadreId, DateOnly? InspectedOn, bool? Present, string? Findings);
+
+public sealed record InspectionDto(Guid Id, string VillageCode, Guid? CadreId, DateOnly InspectedOn, bool Present, string Findings, string RecordedBy);
+
+/// <summary>Per-county attendance settings (check-in on or off, radius, monthly minimum) and unannounced inspections (不打招呼).</summary>
+public static class AttendanceSettingsAndInspections
+{
+    public static async Task<Results<Ok<AttendanceSettingsDto>, ProblemHttpResult>> PutSettingsAsync(
+        string countyCode, AttendanceSettingsBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        if (DivisionCode.LevelOf(countyCode) != RegionLevel.County || http.User.GetRegionScope() is not { } scope || !scope.Covers(countyCode))
+        {
+            return ApiProblems.NotFound("county_not_found", "未找到该县");
+        }
+
+        var settings = new AttendanceSettingsDto(countyCode, body.CheckInEnabled ?? true, body.RadiusMeters ?? AttendanceRules.DefaultRadiusMeters,
+            body.MinimumDays ?? AttendanceRules.DefaultMinimumDays);
+        var errors = new List<FieldError>();
+        if (settings.RadiusMeters is < 50 or > 100_000)
+        {
+            errors.Add(new FieldError("radiusMeters", "out_of_range", "半径应在50到100000米之间"));
+        }
+
+        if (settings.MinimumDays is < 0 or > 31)
+        {
+            errors.Add(new FieldError("minimumDays", "out_of_range", "每月最少在村天数应在0到31之间"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid("invalid_attendance_settings", "考勤设置无效", errors);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO attendance_settings (county_code, check_in_enabled, radius_meters, minimum_days, updated_by)
+            VALUES (@CountyCode, @CheckInEnabled, @RadiusMeters, @MinimumDays, @actor)
+            ON CONFLICT (county_code) DO UPDATE SET check_in_enabled = EXCLUDED.check_in_enabled, radius_meters = EXCLUDED.radius_meters,
+                minimum_days = EXCLUDED.minimum_days, updated_by = EXCLUDED.updated_by, updated_at = now()
+            """, new { settings.CountyCode, settings.CheckInEnabled, settings.RadiusMeters, settings.MinimumDays, actor = http.User.GetActor() },
+            cancellationToken: cancellationToken));
+        return TypedResults.Ok(settings);
+    }
+
+    public static async Task<Results<Created<InspectionDto>, ProblemHttpResult>> RecordInspectionAsync(
+        InspectionBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        var village = body.VillageCode?.Trim() ?? string.Empty;
+        if (DivisionCode.LevelOf(village) != RegionLevel.Village)
+        {
+            errors.Add(new FieldError("villageCode", "invalid_division_code", "villageCode 应为村级12位区划代码"));
+        }
+
+        if (body.InspectedOn is null || body.Present is null)
+        {
+            errors.Add(new FieldError(body.InspectedOn is null ? "inspectedOn" : "present", "required", "须填写检查日期和是否在岗"));
+        }
+
+        var findings = body.Findings?.Trim() ?? string.Empty;
+        if (findings.Length is 0 or > 4000)
+        {
+            errors.Add(new FieldError("findings", "required", "须填写检查情况（不超过4000字）"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid("invalid_inspection", "检查记录无效", errors);
+        }
+
+        if (http.User.GetRegionScope() is not { } scope || !scope.Covers(village))
+        {
+            return Regions.GetVillage.VillageNotFound(village);
+        }
+
+        var dto = new InspectionDto(Guid.CreateVersion7(), village, body.CadreId, body.InspectedOn!.Value, body.Present!.Value, findings, http.User.GetActor());
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO inspections (id, village_code, cadre_id, inspected_on, present, findings, recorded_by)
+                VALUES (@Id, @VillageCode, @CadreId, @InspectedOn, @Present, @Findings, @RecordedBy)
+                """, dto, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return ApiProblems.NotFound(ex.ConstraintName?.Contains("cadre", StringComparison.Ordinal) == true ? "cadre_not_found" : "village_not_found", "未找到该村或干部");
+        }
+
+        return TypedResults.Created($"/api/dispatch/inspections/{dto.Id}", dto);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Security;
+
+namespace Platform.IntegrationTests;
+
+/// <summary>Attendance (考勤) on the real database: radius, idempotent check-ins, leave by level, monthly minimum, the county switch.</summary>
+public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<AssignmentsFixture>
+{
+    // 青杠村 511702104201 lies at 107.501234, 31.212345 (RegionFiles.TwoCounties).
+    private const double Longitude = 107.501234, Latitude = 31.212345;
+
+    private HttpClient Client(string role = Roles.County, string scope = "511702", string? subject = null) =>
+        fixture.Dispatch.CreateClient(TestSettings.Token(role, scope, subject));
+
+    private static Task<HttpResponseMessage> CheckIn(HttpClient client, Guid id, Guid cadre, string at, double longitude = Longitude, double latitude = Latitude, string? log = null) =>
+        client.PostAsJsonAsync("/api/dispatch/check-ins", new { id, cadreId = cadre, at, longitude, latitude, dailyLog = log });
+
+    private async Task<long> CountAsync(string sql, object? args = null)
+    {
+        await using var dataSource = fixture.Database.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    private async Task AssignAsync(string village, string force, Guid cadre, string start)
+    {
+        using var county = Client(Roles.County, village[..6]);
+        using var response = await county.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = village, force, cadreId = cadre, startsOn = start });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task On_post_within_the_radius_off_post_beyond_and_a_retry_never_counts_twice()
+    {
+        var cadre = fixture.Cadres["甲"];
+        await AssignAsync("511702104201", "first_secretary", cadre, "2026-01-01");
+        var me = Client(Roles.Cadre, "511702", cadre.ToString());
+        var id = Guid.NewGuid();
+
+        using var first = await CheckIn(me, id, cadre, "2026-11-02T08:31:00+08:00", Longitude + 0.01, Latitude, "走访3户");
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+        var record = await first.Content.ReadFromJsonAsync<JsonElement>();
+        record.GetProperty("onPost").GetBoolean().ShouldBeTrue();
+        record.GetProperty("distanceMeters").GetInt32().ShouldBeInRange(940, 960); // 0.01° of longitude at 31.2°N
+        record.GetProperty("day").GetString().ShouldBe("2026-11-02");
+        record.GetProperty("dailyLog").GetString().ShouldBe("走访3户");
+
+        using var retry = await CheckIn(me, id, cadre, "2026-11-02T08:31:00+08:00", Longitude + 0.01, Latitude);
+        retry.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CountAsync("SELECT count(*) FROM check_ins WHERE cadre_id = @cadre", new { cadre })).ShouldBe(1);
+
+        using var far = await CheckIn(me, Guid.NewGuid(), cadre, "2026-11-03T08:40:00+08:00", Longitude + 0.1, Latitude);
+        var farRecord = await far.Content.ReadFromJsonAsync<JsonElement>();
+        farRecord.GetProperty("onPost").GetBoolean().ShouldBeFalse();
+        farRecord.GetProperty("distanceMeters").GetInt32().ShouldBeInRange(9400, 9600);
+
+        using var someoneElse = await CheckIn(me, Guid.NewGuid(), fixture.Cadres["乙"], "2026-11-03T08:40:00+08:00");
+        someoneElse.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_cadre_without_a_resident_post_cannot_check_in()
+    {
+        using var county = Client();
+        using var response = await CheckIn(county, Guid.NewGuid(), fixture.Cadres["己"], "2026-11-02T08:00:00+08:00");
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("no_resident_post");
+    }
+
+    [Fact]
+    public async Task Leave_is_approved_by_level_and_approved_leave_is_not_absence()
+    {
+        var cadre = fixture.Cadres["乙"];
+        await AssignAsync("511702104202", "team_member", cadre, "2026-01-01");
+        using var county = Client();
+        using (var settings = await county.PutAsJsonAsync("/api/dispatch/attendance/settings/511702000000", new { checkInEnabled = true, radiusMeters = 3000, minimumDays = 5 }))
+        {
+            settings.StatusCode.ShouldBe(HttpStatusCode.OK, await settings.Content.ReadAsStringAsync());
+        }
+
+        for (var day = 2; day <= 3; day++)
+        {
+            (await CheckIn(county, Guid.NewGuid(), cadre, $"2026-11-0{day}T08:30:00+08:00", 107.511234, 31.222345)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var shortLeave = await (await county.PostAsJsonAsync("/api/dispatch/leave", new { cadreId = cadre, startsOn = "2026-11-10", endsOn = "2026-11-11", reason = "家中有事" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        shortLeave.GetProperty("approverLevel").GetString().ShouldBe("township");
+        var longLeave = await (await county.PostAsJsonAsync("/api/dispatch/leave", new { cadreId = cadre, startsOn = "2026-11-20", endsOn = "2026-11-24", reason = "住院" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        longLeave.GetProperty("days").GetInt32().ShouldBe(5);
+        longLeave.GetProperty("approverLevel").GetString().ShouldBe("county");
+
+        using var township = Client(Roles.Township, "511702104");
+        (await township.PostAsJsonAsync($"/api/dispatch/leave/{shortLeave.GetProperty("id").GetGuid()}/decision", new { approve = true })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var beyond = await township.PostAsJsonAsync($"/api/dispatch/leave/{longLeave.GetProperty("id").GetGuid()}/decision", new { approve = true });
+        beyond.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await beyond.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("beyond_approver_level");
+
+        var before = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/attendance/monthly?month=2026-11");
+        var row = before.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("cadreId").GetGuid() == cadre);
+        row.GetProperty("onPostDays").GetInt32().ShouldBe(2);
+        row.GetProperty("approvedLeaveDays").GetInt32().ShouldBe(2);
+        row.GetProperty("minimumDays").GetInt32().ShouldBe(5);
+        row.GetProperty("belowMinimum").GetBoolean().ShouldBeTrue();
+
+        (await county.PostAsJsonAsync($"/api/dispatch/leave/{longLeave.GetProperty("id").GetGuid()}/decision", new { approve = true, note = "同意" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var after = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/attendance/monthly?month=2026-11");
+        var improved = after.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("cadreId").GetGuid() == cadre);
+        improved.GetProperty("approvedLeaveDays").GetInt32().ShouldBe(7);
+        improved.GetProperty("belowMinimum").GetBoolean().ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_county_that_switched_check_in_off_refuses_check_ins_and_leaves_the_monthly_report()
+    {
+        var cadre = fixture.Cadres["戊"];
+        await AssignAsync("511703105201", "team_leader", cadre, "2026-01-01");
+        using var county = Client(Roles.County, "511703");
+        (await county.PutAsJsonAsync("/api/dispatch/attendance/settings/511703000000", new { checkInEnabled = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var response = await CheckIn(county, Guid.NewGuid(), cadre, "2026-11-02T08:00:00+08:00", 107.601234, 31.112345);
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("check_in_disabled");
+        var report = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/attendance/monthly?month=2026-11");
+        report.GetProperty("cadres").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task An_unannounced_inspection_is_recorded_within_scope()
+    {
+        using var county = Client();
+        using var recorded = await county.PostAsJsonAsync("/api/dispatch/inspections",
+            new { villageCode = "511702104203", inspectedOn = "2026-11-05", present = false, findings = "第一书记不在岗，电话联系称在县城开会" });
+        recorded.StatusCode.ShouldBe(HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
+        using var other = Client(Roles.County, "511703");
+        (await other.PostAsJsonAsync("/api/dispatch/inspections", new { villageCode = "511702104203", inspectedOn = "2026-11-05", present = true, findings = "在岗" }))
+            .StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}
