@@ -140,4 +140,29 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         (await other.PostAsJsonAsync("/api/dispatch/inspections", new { villageCode = "511702104203", inspectedOn = "2026-11-05", present = true, findings = "在岗" }))
             .StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Process_records_are_written_by_the_right_post_and_check_in_logs_appear_among_them()
+    {
+        var secretary = fixture.Cadres["丙"];
+        await AssignAsync("511702104203", "first_secretary", secretary, "2026-01-01");
+        using var county = Client();
+        Task<HttpResponseMessage> Record(string kind, Guid cadre, string periodStart, string content = "入户走访5户，协调解决饮水问题") =>
+            county.PostAsJsonAsync("/api/dispatch/villages/511702104203/records", new { kind, cadreId = cadre, periodStart, content });
+
+        (await Record("daily_log", secretary, "2026-11-04")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await Record("weekly_summary", secretary, "2026-11-02")).StatusCode.ShouldBe(HttpStatusCode.Created); // a Monday
+        using var notMonday = await Record("weekly_summary", secretary, "2026-11-04");
+        notMonday.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var again = await Record("weekly_summary", secretary, "2026-11-02");
+        again.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        using var wrongPost = await Record("service_record", secretary, "2026-11-04");
+        wrongPost.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await wrongPost.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("not_in_post");
+
+        (await CheckIn(county, Guid.NewGuid(), secretary, "2026-11-05T08:10:00+08:00", 107.521234, 31.232345, "召开村两委会议")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var records = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/villages/511702104203/records?from=2026-11-01&to=2026-11-30");
+        records.EnumerateArray().Select(r => (r.GetProperty("kind").GetString(), r.GetProperty("source").GetString(), r.GetProperty("periodStart").GetString()))
+            .ShouldBe([("weekly_summary", "record", "2026-11-02"), ("daily_log", "record", "2026-11-04"), ("daily_log", "check_in", "2026-11-05")]);
+    }
 }

@@ -27,7 +27,9 @@ public sealed class MigrationTests
 
         await using var connection = await dataSource.OpenConnectionAsync();
         var applied = (await connection.QueryAsync<(string Stream, int Version)>("SELECT stream, version FROM schema_migrations ORDER BY stream, version")).ToList();
-        applied.ShouldBe([("platform", 1), ("service", 1)]);
+        // Each script exactly once: the platform's, then every one of the service's.
+        applied.ShouldBe([("platform", 1), .. dispatch.Scripts.Select(s => ("service", s.Version))]);
+        applied.Count.ShouldBe(1 + dispatch.Scripts.Count);
         (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('regions') IS NOT NULL AND to_regclass('outbox_messages') IS NOT NULL")).ShouldBeTrue();
     }
 

@@ -3,7 +3,7 @@ using Platform.Security;
 
 namespace Dispatch.Api.Apis;
 
-/// <summary>Attendance (考勤, 到岗到位): check-ins, leave, monthly on-post days, inspections and per-county settings.</summary>
+/// <summary>Attendance (考勤, 到岗到位) and process records (痕迹管理): check-ins, leave, monthly on-post days, inspections, settings, records.</summary>
 public static class AttendanceApi
 {
     public static IEndpointRouteBuilder MapAttendanceApi(this IEndpointRouteBuilder app)
@@ -18,6 +18,10 @@ public static class AttendanceApi
             .WithSummary("Switch check-in on or off for a county; its radius and monthly minimum.");
         api.MapPost("/inspections", AttendanceSettingsAndInspections.RecordInspectionAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Record an unannounced inspection and its result.");
+        api.MapPost("/villages/{code}/records", Features.Records.ProcessRecords.CreateAsync)
+            .WithSummary("Add a process record: daily log, weekly summary, monthly report or service record.");
+        api.MapGet("/villages/{code}/records", Features.Records.ProcessRecords.ListAsync)
+            .WithSummary("A village's process records in a period, with the daily logs written at check-in.");
         return app;
     }
 }

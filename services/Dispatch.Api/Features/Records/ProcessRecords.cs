@@ -1,0 +1,140 @@
+using Dapper;
+using Dispatch.Api.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Platform.Security;
+using Platform.ServiceDefaults;
+
+namespace Dispatch.Api.Features.Records;
+
+public sealed record RecordBody(string? Kind, Guid? CadreId, DateOnly? PeriodStart, string? Content);
+
+public sealed record ProcessRecordDto(Guid Id, string VillageCode, string Kind, Guid CadreId, string CadreName, DateOnly PeriodStart, string Content, string Source);
+
+/// <summary>
+/// Process records (痕迹管理, domain.md §4) of a village. Who writes what: a daily log (日纪实) by the village's first
+/// secretary; a weekly summary (周小结, periods start on Monday) and a monthly report (月报表, periods start on the 1st) by
+/// its work team; a service record (服务记录) by its agricultural technician — each holding that post on that day.
+/// Daily logs written with a check-in are listed too, so nobody types the same thing twice.
+/// </summary>
+public static class ProcessRecords
+{
+    private static readonly Dictionary<string, string[]> Writers = new(StringComparer.Ordinal)
+    {
+        ["daily_log"] = [Forces.FirstSecretary],
+        ["weekly_summary"] = [Forces.FirstSecretary, Forces.TeamLeader, Forces.TeamMember],
+        ["monthly_report"] = [Forces.FirstSecretary, Forces.TeamLeader, Forces.TeamMember],
+        ["service_record"] = [Forces.AgriculturalTechnician],
+    };
+
+    public static async Task<Results<Created<ProcessRecordDto>, ProblemHttpResult>> CreateAsync(
+        string code, RecordBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        if (body.Kind is null || !Writers.ContainsKey(body.Kind))
+        {
+            errors.Add(new FieldError("kind", "unknown_kind", "kind 应为 daily_log、weekly_summary、monthly_report、service_record 之一"));
+        }
+        else if (body.PeriodStart is { } start
+                 && ((body.Kind == "weekly_summary" && start.DayOfWeek != DayOfWeek.Monday) || (body.Kind == "monthly_report" && start.Day != 1)))
+        {
+            errors.Add(new FieldError("periodStart", "invalid_period", body.Kind == "weekly_summary" ? "周小结的周期应从周一开始" : "月报表的周期应从每月1日开始"));
+        }
+
+        if (body.CadreId is null || body.PeriodStart is null)
+        {
+            errors.Add(new FieldError(body.CadreId is null ? "cadreId" : "periodStart", "required", "须填写 cadreId 和 periodStart"));
+        }
+
+        var content = body.Content?.Trim() ?? string.Empty;
+        if (content.Length is 0 or > 20_000)
+        {
+            errors.Add(new FieldError("content", "required", "内容不能为空且不超过20000字"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Invalid("invalid_process_record", "纪实记录无效", errors);
+        }
+
+        var user = http.User;
+        if (user.GetRegionScope() is not { } scope || !scope.Covers(code))
+        {
+            return Regions.GetVillage.VillageNotFound(code);
+        }
+
+        if (user.IsInRole(Roles.Cadre) && user.GetActor() != body.CadreId!.Value.ToString())
+        {
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, "not_your_record", "只能提交本人的纪实");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var cadreName = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            """
+            SELECT c.name FROM assignments a JOIN cadres c ON c.id = a.cadre_id
+            WHERE a.village_code = @code AND a.cadre_id = @cadre AND a.force = ANY(@forces)
+              AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
+            LIMIT 1
+            """, new { code, cadre = body.CadreId, forces = Writers[body.Kind!], day = body.PeriodStart }, cancellationToken: cancellationToken));
+        if (cadreName is null)
+        {
+            return ApiProblems.Conflict("not_in_post", "该干部在此期间未在该村担任相应岗位", $"A {body.Kind} is written by: {string.Join(", ", Writers[body.Kind!])}.");
+        }
+
+        var dto = new ProcessRecordDto(Guid.CreateVersion7(), code, body.Kind!, body.CadreId!.Value, cadreName, body.PeriodStart!.Value, content, "record");
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO process_records (id, village_code, kind, cadre_id, period_start, content, created_by)
+                VALUES (@Id, @VillageCode, @Kind, @CadreId, @PeriodStart, @Content, @actor)
+                """, new { dto.Id, dto.VillageCode, dto.Kind, dto.CadreId, dto.PeriodStart, dto.Content, actor = user.GetActor() },
+                cancellationToken: cancellationToken));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return ApiProblems.Conflict("record_exists", "该周期的记录已提交");
+        }
+
+        return TypedResults.Created($"/api/dispatch/villages/{code}/records/{dto.Id}", dto);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<ProcessRecordDto>>, ProblemHttpResult>> ListAsync(
+        string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, string? kind = null)
+    {
+        if (http.User.GetRegionScope() is not { } scope || !scope.Covers(code))
+        {
+            return Regions.GetVillage.VillageNotFound(code);
+        }
+
+        var end = to ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var start = from ?? end.AddDays(-31);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            """
+            SELECT r.id, r.village_code, r.kind, r.cadre_id, c.name AS cadre_name, r.period_start, r.content, 'record' AS source
+            FROM process_records r JOIN cadres c ON c.id = r.cadre_id
+            WHERE r.village_code = @code AND r.period_start BETWEEN @start AND @end AND (@kind::text IS NULL OR r.kind = @kind)
+            UNION ALL
+            SELECT ci.id, ci.village_code, 'daily_log', ci.cadre_id, c.name, ci.day, ci.daily_log, 'check_in'
+            FROM check_ins ci JOIN cadres c ON c.id = ci.cadre_id
+            WHERE ci.village_code = @code AND ci.daily_log IS NOT NULL AND ci.day BETWEEN @start AND @end
+              AND (@kind::text IS NULL OR @kind = 'daily_log')
+            ORDER BY 6, 3, 1
+            """, new { code, start, end, kind }, cancellationToken: cancellationToken))).ToList();
+        return TypedResults.Ok<IReadOnlyList<ProcessRecordDto>>(rows.Select(r =>
+            new ProcessRecordDto(r.Id, r.VillageCode, r.Kind, r.CadreId, r.CadreName, DateOnly.FromDateTime(r.PeriodStart), r.Content, r.Source)).ToList());
+    }
+
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public string VillageCode { get; init; } = string.Empty;
+        public string Kind { get; init; } = string.Empty;
+        public Guid CadreId { get; init; }
+        public string CadreName { get; init; } = string.Empty;
+        public DateTime PeriodStart { get; init; }
+        public string Content { get; init; } = string.Empty;
+        public string Source { get; init; } = string.Empty;
+    }
+}
