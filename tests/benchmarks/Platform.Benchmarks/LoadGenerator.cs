@@ -135,8 +135,12 @@ public sealed class PlatformInvokerCaller(GrpcInvoker invoker, MethodDescriptor 
     }
 }
 
-/// <summary>What one measured round of one target gave.</summary>
-public sealed record RoundResult(long Completed, double Seconds, double P50Ms, double P99Ms, double MaxMs, long Errors, IReadOnlyDictionary<string, long> ErrorKinds)
+/// <summary>
+/// What one measured round of one target gave. CPU and allocation are per completed call and cover everything the
+/// round ran: this process (client and in-process servers) plus the node process; the GC pause is this process's.
+/// </summary>
+public sealed record RoundResult(long Completed, double Seconds, double P50Ms, double P99Ms, double MaxMs, long Errors, IReadOnlyDictionary<string, long> ErrorKinds,
+    double CpuMicrosecondsPerCall, double AllocatedBytesPerCall, double GcPauseMs, int Gen2Collections)
 {
     public double RequestsPerSecond => Completed / Seconds;
 }
@@ -146,7 +150,7 @@ public sealed record RoundResult(long Completed, double Seconds, double P50Ms, d
 /// time. Only calls that both start and end inside the window count; the latency of every one goes into the worker's
 /// preallocated histogram.
 /// </summary>
-public sealed class LoadGenerator(int concurrency)
+public sealed class LoadGenerator(int concurrency, Func<TimeSpan> cpuTime)
 {
     private readonly LatencyHistogram[] histograms = [.. Enumerable.Range(0, concurrency).Select(_ => new LatencyHistogram())];
     private readonly CallBuffer[] buffers = [.. Enumerable.Range(0, concurrency).Select(_ => new CallBuffer())];
@@ -166,6 +170,10 @@ public sealed class LoadGenerator(int concurrency)
         using var overrun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         overrun.CancelAfter(duration + TimeSpan.FromSeconds(30));
 
+        var cpuBefore = cpuTime();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var gen2Before = GC.CollectionCount(2);
         var start = Stopwatch.GetTimestamp();
         var stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = new Task[concurrency];
@@ -178,6 +186,10 @@ public sealed class LoadGenerator(int concurrency)
 
         await Task.WhenAll(workers);
         cancellationToken.ThrowIfCancellationRequested();
+        var cpu = cpuTime() - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        var pause = GC.GetTotalPauseDuration() - pauseBefore;
+        var gen2 = GC.CollectionCount(2) - gen2Before;
 
         merged.Reset();
         foreach (var histogram in histograms)
@@ -186,8 +198,9 @@ public sealed class LoadGenerator(int concurrency)
         }
 
         const double NsPerMs = 1_000_000;
+        var calls = Math.Max(merged.Count + errorCount, 1);
         return new RoundResult(merged.Count, duration.TotalSeconds, merged.ValueAt(50) / NsPerMs, merged.ValueAt(99) / NsPerMs,
-            merged.ValueAt(100) / NsPerMs, errorCount, errors);
+            merged.ValueAt(100) / NsPerMs, errorCount, errors, cpu.TotalMicroseconds / calls, (double)allocated / calls, pause.TotalMilliseconds, gen2);
 
         async Task WorkAsync(LatencyHistogram histogram, CallBuffer buffer)
         {

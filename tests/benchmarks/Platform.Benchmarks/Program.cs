@@ -5,6 +5,7 @@
 // all called by the same plain HttpClient, plus the platform's own client (GrpcInvoker) against the platform server.
 // Rounds are interleaved so drift hits every target alike; each figure is the median over the rounds.
 // Usage: tests/benchmarks/grpc-benchmark.sh [--concurrency N] [--duration S] [--warmup S] [--rounds R] [--payload BYTES]
+//                                           [--no-service-defaults]
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
@@ -24,12 +25,10 @@ if (options is null)
 
 var repositoryRoot = RepositoryRoot();
 var interopDirectory = Path.Combine(repositoryRoot, "tests", "interop");
+// Ctrl+C or a kill ends the run through the finally below, so the node server is stopped too.
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 
 await EnsureNodeModulesAsync(interopDirectory);
 
@@ -81,8 +80,15 @@ try
         }
     }
 
-    var generator = new LoadGenerator(options.Concurrency);
+    var self = Process.GetCurrentProcess();
+    var generator = new LoadGenerator(options.Concurrency, () =>
+    {
+        self.Refresh();
+        node.Process!.Refresh();
+        return self.TotalProcessorTime + node.Process.TotalProcessorTime;
+    });
     var results = targets.ToDictionary(t => t.Name, _ => new List<RoundResult>());
+    var roundLines = new List<string>();
 
     // Tiered JIT (with dynamic PGO) needs a while on busy cores before the code is at its final tier; without a first
     // pass, round 1 measures the JIT. Two passes over every target, interleaved like the rounds.
@@ -111,19 +117,22 @@ try
             GC.WaitForPendingFinalizers();
             var result = await generator.RunAsync(target.Caller, options.Duration, cancel.Token);
             results[target.Name].Add(result);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  round {round}/{options.Rounds}  {target.Name,-27} {result.RequestsPerSecond,9:N0} req/s  p50 {result.P50Ms,7:F3} ms  p99 {result.P99Ms,7:F3} ms  max {result.MaxMs,8:F2} ms  errors {result.Errors}"));
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"round {round}/{options.Rounds}  {target.Name,-27} {result.RequestsPerSecond,9:N0} req/s  p50 {result.P50Ms,6:F3} ms  p99 {result.P99Ms,6:F3} ms  max {result.MaxMs,7:F1} ms  errors {result.Errors}  CPU {result.CpuMicrosecondsPerCall,5:F1} µs/call  alloc {result.AllocatedBytesPerCall,6:N0} B/call  GC pause {result.GcPauseMs,5:F0} ms, {result.Gen2Collections} gen2");
+            roundLines.Add(line);
+            Console.WriteLine("  " + line);
         }
     }
 
-    var report = Report.Build(targets, results, MachineInfo.LoadAverage());
+    var report = Report.Build(targets, results, MachineInfo.CurrentLoadAverage());
     Console.WriteLine();
     Console.WriteLine(report.Text);
 
     var directory = Path.Combine(repositoryRoot, ".local", "bench");
     Directory.CreateDirectory(directory);
     var file = Path.Combine(directory, $"grpc-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
-    await File.WriteAllTextAsync(file, "# gRPC unary benchmark\n\n```\n" + header + "\n```\n\n" + report.Markdown);
+    await File.WriteAllTextAsync(file, "# gRPC unary benchmark\n\n```\n" + header + "\n```\n\n" + report.Markdown
+        + "\n## Rounds\n\n```\n" + string.Join("\n", roundLines) + "\n```\n");
     Console.WriteLine();
     Console.WriteLine("written to " + Path.GetRelativePath(repositoryRoot, file));
     return 0;
@@ -143,6 +152,12 @@ finally
     }
 }
 
+void Interrupt(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancel.Cancel();
+}
+
 static string Header(BenchmarkOptions options, MachineInfo machine)
 {
     var text = new StringBuilder();
@@ -152,7 +167,8 @@ static string Header(BenchmarkOptions options, MachineInfo machine)
     text.AppendLine(CultureInfo.InvariantCulture, $"machine: {machine.Cores} cores ({machine.Cpu}), {machine.Os}, {machine.Runtime}, {machine.Gc}, node {machine.Node}, @grpc/grpc-js {machine.GrpcJs}");
     text.AppendLine(CultureInfo.InvariantCulture, $"load average at start: {machine.LoadAverage} (anything else running on the machine shows up as noise)");
     text.AppendLine(CultureInfo.InvariantCulture,
-        $"note: client and servers share these {machine.Cores} cores: the load generator, the platform and raw servers run in this one process, grpc-js in a node process; so absolute numbers are low and the ratios are what counts.");
+        $"note: client and servers share these {machine.Cores} cores: the load generator, the platform and raw servers run in this one process, grpc-js in a node process (which uses one core); absolute numbers depend on how the cores are shared, the ratios are what counts.");
+    text.AppendLine("columns: CPU µs/call = CPU time of this process plus the node process during the round, per call (client and server together; steadier than req/s when other work shares the machine); alloc B/call = this process's managed allocations per call (client plus the in-process server; for grpc-js the client only).");
     text.Append(options.ServiceDefaults
         ? "note: the platform server calls AddServiceDefaults, whose OpenTelemetry listeners are process-wide: every in-process party (the raw server's ASP.NET Core activity and metrics, the client's HttpClient activity and traceparent) pays for them too, so platform/raw shows the gRPC layer rather than telemetry; --no-service-defaults runs with no telemetry at all."
         : "note: --no-service-defaults: the platform server runs without AddServiceDefaults, so nothing in the process listens to activities or metrics.");
@@ -263,7 +279,7 @@ namespace Platform.Benchmarks
     public sealed record MachineInfo(int Cores, string Cpu, string Os, string Runtime, string Gc, string Node, string GrpcJs, string LoadAverage)
     {
         /// <summary>The 1, 5 and 15 minute load averages (Linux), or "n/a".</summary>
-        public static string LoadAverage()
+        public static string CurrentLoadAverage()
         {
             try
             {
@@ -284,7 +300,7 @@ namespace Platform.Benchmarks
             (GCSettings.IsServerGC ? "server GC" : "workstation GC") + (GCSettings.LatencyMode == GCLatencyMode.Batch ? "" : ", concurrent"),
             NodeVersion(),
             Servers.GrpcJsVersion(interopDirectory),
-            LoadAverage());
+            CurrentLoadAverage());
 
         private static string CpuModel()
         {

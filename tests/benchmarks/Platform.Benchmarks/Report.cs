@@ -13,7 +13,7 @@ public sealed record Report(string Text, string Markdown)
         var rows = targets.Select(t => Summarize(t, results[t.Name])).ToList();
         var byName = rows.ToDictionary(r => r.Target.Name);
 
-        string[] headers = ["target", "req/s", "p50 ms", "p99 ms", "errors", "req/s per round", "server / client"];
+        string[] headers = ["target", "req/s", "p50 ms", "p99 ms", "errors", "CPU µs/call", "alloc B/call", "req/s per round", "server / client"];
         var cells = rows.Select(r => new[]
         {
             r.Target.Name,
@@ -21,6 +21,8 @@ public sealed record Report(string Text, string Markdown)
             r.P50.ToString("F3", Invariant),
             r.P99.ToString("F3", Invariant),
             r.ErrorsTotal == 0 ? "0" : string.Create(Invariant, $"{r.ErrorsMedian:0} (total {r.ErrorsTotal})"),
+            r.Cpu.ToString("F1", Invariant),
+            r.Allocated.ToString("N0", Invariant),
             string.Join(" / ", r.Rounds.Select(x => x.RequestsPerSecond.ToString("N0", Invariant))),
             r.Target.Description,
         }).ToList();
@@ -33,7 +35,7 @@ public sealed record Report(string Text, string Markdown)
         [
             ("platform / raw", platform, raw, "the platform's server layer against bare Kestrel HTTP/2"),
             ("platform / grpc-js", platform, grpcJs, "the platform's server against @grpc/grpc-js"),
-            ("platform client / plain client", client, platform, "GrpcInvoker against the plain HttpClient, same platform server"),
+            ("platform client / plain client", client, platform, "GrpcInvoker against the plain HttpClient, same platform server (GrpcInvoker also sends grpc-timeout, so the server arms a deadline)"),
         ];
 
         var errorKinds = rows.SelectMany(r => r.Rounds.SelectMany(x => x.ErrorKinds).GroupBy(k => k.Key)
@@ -56,11 +58,11 @@ public sealed record Report(string Text, string Markdown)
         }
 
         text.AppendLine();
-        text.AppendLine("ratios (of the medians; throughput > 1 and latency < 1 favour the first):");
+        text.AppendLine("ratios (of the medians; throughput > 1, latency and CPU < 1 favour the first):");
         foreach (var (name, numerator, denominator, meaning) in ratios)
         {
             text.AppendLine(string.Create(Invariant,
-                $"  {name,-31} throughput {numerator.Rps / denominator.Rps,5:F2}×   p50 {numerator.P50 / denominator.P50,5:F2}×   p99 {numerator.P99 / denominator.P99,5:F2}×   ({meaning})"));
+                $"  {name,-31} throughput {numerator.Rps / denominator.Rps,5:F2}×   p50 {numerator.P50 / denominator.P50,5:F2}×   p99 {numerator.P99 / denominator.P99,5:F2}×   CPU/call {numerator.Cpu / denominator.Cpu,5:F2}×   ({meaning})"));
         }
 
         text.AppendLine();
@@ -69,19 +71,19 @@ public sealed record Report(string Text, string Markdown)
 
         var markdown = new StringBuilder();
         markdown.AppendLine("| " + string.Join(" | ", headers) + " |");
-        markdown.AppendLine("|" + string.Join("|", headers.Select((_, i) => i is >= 1 and <= 4 ? "---:" : "---")) + "|");
+        markdown.AppendLine("|" + string.Join("|", headers.Select((_, i) => i is >= 1 and <= 6 ? "---:" : "---")) + "|");
         foreach (var row in cells)
         {
             markdown.AppendLine("| " + string.Join(" | ", row) + " |");
         }
 
         markdown.AppendLine();
-        markdown.AppendLine("| ratio | throughput | p50 | p99 | meaning |");
-        markdown.AppendLine("|---|---:|---:|---:|---|");
+        markdown.AppendLine("| ratio | throughput | p50 | p99 | CPU/call | meaning |");
+        markdown.AppendLine("|---|---:|---:|---:|---:|---|");
         foreach (var (name, numerator, denominator, meaning) in ratios)
         {
             markdown.AppendLine(string.Create(Invariant,
-                $"| {name} | {numerator.Rps / denominator.Rps:F2}× | {numerator.P50 / denominator.P50:F2}× | {numerator.P99 / denominator.P99:F2}× | {meaning} |"));
+                $"| {name} | {numerator.Rps / denominator.Rps:F2}× | {numerator.P50 / denominator.P50:F2}× | {numerator.P99 / denominator.P99:F2}× | {numerator.Cpu / denominator.Cpu:F2}× | {meaning} |"));
         }
 
         markdown.AppendLine();
@@ -101,7 +103,9 @@ public sealed record Report(string Text, string Markdown)
         Median(rounds.Select(r => r.P50Ms)),
         Median(rounds.Select(r => r.P99Ms)),
         Median(rounds.Select(r => (double)r.Errors)),
-        rounds.Sum(r => r.Errors));
+        rounds.Sum(r => r.Errors),
+        Median(rounds.Select(r => r.CpuMicrosecondsPerCall)),
+        Median(rounds.Select(r => r.AllocatedBytesPerCall)));
 
     private static double Median(IEnumerable<double> values)
     {
@@ -110,5 +114,5 @@ public sealed record Report(string Text, string Markdown)
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private sealed record Row(Target Target, List<RoundResult> Rounds, double Rps, double P50, double P99, double ErrorsMedian, long ErrorsTotal);
+    private sealed record Row(Target Target, List<RoundResult> Rounds, double Rps, double P50, double P99, double ErrorsMedian, long ErrorsTotal, double Cpu, double Allocated);
 }

@@ -26,8 +26,11 @@ public sealed class ProbeService
 }
 
 /// <summary>A server under test; disposing stops it.</summary>
-public sealed class RunningServer(string description, Uri address, Func<ValueTask> stop) : IAsyncDisposable
+public sealed class RunningServer(string description, Uri address, Func<ValueTask> stop, Process? process = null) : IAsyncDisposable
 {
+    /// <summary>The server's own process when it has one (grpc-js); null for the in-process servers.</summary>
+    public Process? Process { get; } = process;
+
     public string Description { get; } = description;
 
     public Uri Address { get; } = address;
@@ -158,7 +161,7 @@ public static class Servers
             Stop();
             await process.WaitForExitAsync();
             process.Dispose();
-        });
+        }, process);
 
         void Stop()
         {
