@@ -173,4 +173,35 @@ public sealed class AssignmentsTests(AssignmentsFixture fixture) : IClassFixture
             .ShouldBe(["villageCode", "force"], ignoreOrder: true);
         (await Assign(county, "511702104201", "team_member", Guid.NewGuid(), "2027-01-01")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Analytics_rank_candidates_with_explanations_and_report_the_one_third_rule()
+    {
+        using var province = Client(Roles.Province, "51");
+        var candidates = await province.GetFromJsonAsync<JsonElement>("/api/dispatch/villages/511703105202/candidates?force=team_member");
+        var list = candidates.EnumerateArray().ToList();
+        list.ShouldNotBeEmpty();
+        list.Select(c => c.GetProperty("score").GetDouble()).ShouldBeInOrder(SortDirection.Descending);
+        foreach (var candidate in list)
+        {
+            candidate.GetProperty("score").GetDouble().ShouldBe(candidate.GetProperty("factors").EnumerateArray().Sum(f => f.GetProperty("points").GetDouble()), 0.11);
+        }
+
+        // 己 works for a unit of the village's own county: nearby help (就近帮扶) counts.
+        list.Single(c => c.GetProperty("name").GetString() == "己").GetProperty("factors").EnumerateArray()
+            .ShouldContain(f => f.GetProperty("factor").GetString() == "nearby");
+
+        var units = await province.GetFromJsonAsync<JsonElement>("/api/dispatch/analytics/one-third");
+        var agri = units.EnumerateArray().Single(u => u.GetProperty("code").GetString() == "U-AGRI");
+        agri.GetProperty("staffCount").GetInt32().ShouldBe(45);
+        agri.GetProperty("share").GetDouble().ShouldBe(Math.Round(agri.GetProperty("inVillagePosts").GetInt32() / 45.0, 3));
+        agri.GetProperty("belowOneThird").GetBoolean().ShouldBe(agri.GetProperty("inVillagePosts").GetInt32() * 3 < 45);
+
+        var balance = await province.GetFromJsonAsync<JsonElement>("/api/dispatch/analytics/balance");
+        balance.EnumerateArray().Select(c => c.GetProperty("countyCode").GetString()).ShouldBe(["511702000000", "511703000000"]);
+        balance.EnumerateArray().ShouldAllBe(c => new[] { "over", "under", "balanced" }.Contains(c.GetProperty("served").GetString()));
+
+        (await province.GetFromJsonAsync<JsonElement>("/api/dispatch/analytics/catch-up")).GetArrayLength().ShouldBe(0); // every fixture cadre has rural experience
+        (await Client(Roles.County, "511702").GetAsync("/api/dispatch/analytics/one-third?prefix=511703")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
 }

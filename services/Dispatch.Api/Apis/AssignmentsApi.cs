@@ -15,6 +15,13 @@ public static class AssignmentsApi
             .WithSummary("End an assignment with a reason (completed, recalled, adjusted, other); publishes AssignmentEnded and, for a recall, CadreRecalled.");
         api.MapGet("/villages/{code}/forces", VillageForces.HandleAsync).WithSummary("A village's forces on a date, what it lacks, and its history.");
         api.MapGet("/coverage", Coverage.HandleAsync).WithSummary("Six-ones coverage of the poor villages under a prefix, per county, with open gaps.");
+
+        var analytics = api.MapGroup("/analytics").WithTags("Dispatch analytics");
+        analytics.MapGet("/one-third", Features.Analytics.DispatchAnalytics.OneThirdAsync).WithSummary("Each unit's share of staff in village posts; below 1/3 flagged.");
+        analytics.MapGet("/balance", Features.Analytics.DispatchAnalytics.BalanceAsync).WithSummary("Forces per poor village and household by county; over- and under-served.");
+        analytics.MapGet("/catch-up", Features.Analytics.DispatchAnalytics.CatchUpAsync).WithSummary("补课: cadres promoted in the last two years without rural experience.");
+        api.MapGet("/villages/{code}/candidates", Features.Analytics.DispatchAnalytics.CandidatesAsync)
+            .WithSummary("Candidates for a village's open post, ranked, each score explained factor by factor.");
         return app;
     }
 }

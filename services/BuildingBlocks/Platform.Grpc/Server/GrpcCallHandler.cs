@@ -121,13 +121,17 @@ internal sealed partial class GrpcCallHandler(IOptions<GrpcServerOptions> option
                 ? binding.Streaming!(service, message, writer, callContext)
                 : WriteUnaryAsync(binding.Unary!(service, message, callContext), writer);
 
-            // A handler that ignores its token still cannot hold the call past the deadline.
-            var deadlineReached = Task.Delay(Timeout.Infinite, deadlineSource.Token);
-            if (await Task.WhenAny(handler, deadlineReached) != handler)
+            // A handler that ignores its token still cannot hold the call past the deadline. (Skipped when the handler
+            // already finished or there is no deadline: the common case pays nothing for it.)
+            if (deadline is not null && !handler.IsCompleted)
             {
-                ObserveLater(handler);
-                await handler.WaitAsync(TimeSpan.FromMilliseconds(50)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                throw new OperationCanceledException(deadlineSource.Token);
+                var deadlineReached = Task.Delay(Timeout.Infinite, deadlineSource.Token);
+                if (await Task.WhenAny(handler, deadlineReached) != handler)
+                {
+                    ObserveLater(handler);
+                    await handler.WaitAsync(TimeSpan.FromMilliseconds(50)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw new OperationCanceledException(deadlineSource.Token);
+                }
             }
 
             await handler;
