@@ -19,6 +19,7 @@ app.MapPeopleApi();
 app.MapAssignmentsApi();
 app.MapAttendanceApi();
 app.MapGrpcService<VillageRegistryService>(VillageRegistryReflection.Descriptor.Services[0]);
+app.MapGrpcService<PersonnelService>(PersonnelReflection.Descriptor.Services[0]);
 app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/dispatch");
 
