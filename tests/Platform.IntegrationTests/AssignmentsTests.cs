@@ -27,11 +27,11 @@ public sealed class AssignmentsFixture : IAsyncLifetime
         (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
         (await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv(
             "单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-AGRI,通川区农业农村局,县,511702000000,王局长,45\nU-EDU,达川区教育局,县,511703000000,李局长,30\n"))).EnsureSuccessStatusCode();
-        var people = new[] { "甲", "乙", "丙", "丁", "戊", "己" };
+        var people = new[] { "甲", "乙", "丙", "丁", "戊", "己", "庚" };
         var lines = people.Select((name, i) =>
         {
             var first17 = $"5117021980010{i + 1}00{i}";
-            return $"{first17}{CitizenId.CheckCharacter(first17)},{name},,{(i < 5 ? "U-AGRI" : "U-EDU")},科员,农业技术,是,,愿意";
+            return $"{first17}{CitizenId.CheckCharacter(first17)},{name},,{(i == 5 ? "U-EDU" : "U-AGRI")},科员,农业技术,是,,愿意";
         });
         (await province.PostAsync("/api/dispatch/cadres/import", RegionFiles.Csv("身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n" + string.Join('\n', lines) + "\n")))
             .EnsureSuccessStatusCode();
@@ -209,7 +209,7 @@ public sealed class AssignmentsTests(AssignmentsFixture fixture) : IClassFixture
     public async Task The_personnel_grpc_service_answers_what_other_services_ask()
     {
         using var county = Client();
-        var cadre = fixture.Cadres["丁"];
+        var cadre = fixture.Cadres["庚"]; // used by no other test of this class
         (await Assign(county, "511702104202", "team_leader", cadre, "2026-05-01")).StatusCode.ShouldBe(HttpStatusCode.Created);
 
         var invoker = new Platform.Grpc.Client.GrpcInvoker(
@@ -220,7 +220,7 @@ public sealed class AssignmentsTests(AssignmentsFixture fixture) : IClassFixture
         var personnel = new Platform.Grpc.Client.Dispatch.PersonnelClient(invoker);
 
         var found = await personnel.GetCadre(new Platform.Contracts.Grpc.Dispatch.V1.GetCadreRequest { CadreId = cadre.ToString() });
-        found.Name.ShouldBe("丁");
+        found.Name.ShouldBe("庚");
         found.CitizenIdMasked.ShouldContain("**********");
         found.UnitCode.ShouldBe("U-AGRI");
 

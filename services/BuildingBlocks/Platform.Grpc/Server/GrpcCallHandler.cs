@@ -137,17 +137,19 @@ internal sealed partial class GrpcCallHandler(IOptions<GrpcServerOptions> option
             await handler;
             return await writer.CompleteAsync(StatusCode.OK, null);
         }
-        catch (GrpcException ex)
-        {
-            return await writer.CompleteAsync(ex.Status, ex.Detail);
-        }
-        catch (OperationCanceledException) when (deadline is not null && DateTime.UtcNow >= deadline && !context.RequestAborted.IsCancellationRequested)
+        // Once the deadline has passed, whatever the handler throws is the consequence of its cancellation (a cancelled
+        // database command surfaces as an OperationCanceledException or as an NpgsqlException, depending on timing).
+        catch (Exception) when (deadline is not null && DateTime.UtcNow >= deadline && !context.RequestAborted.IsCancellationRequested)
         {
             return await writer.CompleteAsync(StatusCode.DeadlineExceeded, "Deadline Exceeded");
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
             return StatusCode.Cancelled; // the caller is gone; nobody to answer
+        }
+        catch (GrpcException ex)
+        {
+            return await writer.CompleteAsync(ex.Status, ex.Detail);
         }
         catch (Exception ex)
         {
