@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -10,21 +11,24 @@ namespace Platform.Cli.Tests.Commands;
 
 public sealed class SeedCommandTests : IDisposable
 {
-    private const string ImportResult = """{"importId":"0193a7c2-5b1e-7c3d-9f00-1234567890ab","status":"succeeded","rows":263,"created":263}""";
+    private const string AsOf = "2026-11-23";
 
     private readonly KeyFile keyFile = new();
 
     public void Dispose() => keyFile.Dispose();
 
+    private static ForcesPlan CountyPlan => new ForcesGenerator(ProvinceGenerator.DefaultSeed, DateOnly.Parse(AsOf, CultureInfo.InvariantCulture)).Generate(GenerationScale.County);
+
     [Fact]
     public async Task Posts_the_generated_file_as_csv_with_a_province_token()
     {
-        var dispatch = new FakeDispatch((_, _) => Json(HttpStatusCode.OK, ImportResult));
+        var dispatch = new FakeDispatchService();
 
         var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102/");
 
         run.ExitCode.ShouldBe(0, run.Error);
-        var request = dispatch.Requests.ShouldHaveSingleItem();
+        var request = dispatch.Requests[0];
+        dispatch.To(HttpMethod.Post, "/regions/import").ShouldHaveSingleItem().ShouldBe(request);
         request.Method.ShouldBe(HttpMethod.Post);
         request.Uri.GetLeftPart(UriPartial.Path).ShouldBe("http://127.0.0.1:5102/api/dispatch/regions/import");
         request.Uri.Query.ShouldBe("?fileName=demo-county-20261123.csv");
@@ -43,47 +47,72 @@ public sealed class SeedCommandTests : IDisposable
         jwt.Subject.ShouldBe("demo-seeder");
         jwt.GetClaim("role").Value.ShouldBe("province");
         jwt.GetClaim("region").Value.ShouldBe("51");
+        dispatch.Requests.ShouldAllBe(r => r.Authorization!.Parameter == request.Authorization.Parameter);
 
-        run.Output.ShouldContain("HTTP 200 OK\n" + ImportResult + "\n");
-        run.Output.ShouldMatch(@"\n263 rows in \d+\.\d s \([\d,]+ rows/s\)\n$");
+        run.Output.ShouldContain("HTTP 200 OK\n{\"importId\"");
+        run.Output.ShouldMatch(@"\n263 rows in \d+\.\d s \([\d,]+ rows/s\)\n");
     }
 
     [Fact]
     public async Task Keeps_a_path_in_the_base_address()
     {
-        var dispatch = new FakeDispatch((_, _) => Json(HttpStatusCode.OK, ImportResult));
+        var dispatch = new FakeDispatchService();
 
         await SeedAsync(dispatch, "--url", "https://gateway.example/platform");
 
-        dispatch.Requests.ShouldHaveSingleItem().Uri.GetLeftPart(UriPartial.Path).ShouldBe("https://gateway.example/platform/api/dispatch/regions/import");
+        dispatch.Requests[0].Uri.GetLeftPart(UriPartial.Path).ShouldBe("https://gateway.example/platform/api/dispatch/regions/import");
+        dispatch.Requests.ShouldAllBe(r => r.Uri.AbsolutePath.StartsWith("/platform/api/dispatch/", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Prints_the_problem_details_of_a_rejected_file_to_stderr_and_exits_1()
     {
         const string problem = """{"type":"https://tools.ietf.org/html/rfc4918#section-11.2","title":"区划文件有误，未导入任何数据","status":422,"errors":[{"field":"区划代码","code":"out_of_scope","line":3}]}""";
-        var dispatch = new FakeDispatch((_, _) => Json(HttpStatusCode.UnprocessableEntity, problem, "application/problem+json"));
+        var dispatch = new FakeDispatchService { Intercept = (_, _) => Json(HttpStatusCode.UnprocessableEntity, problem, "application/problem+json") };
 
         var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
 
         run.ExitCode.ShouldBe(1);
         run.Error.ShouldBe("HTTP 422 Unprocessable Entity\n" + problem + "\n");
         run.Output.ShouldNotContain("HTTP 422");
+        dispatch.Requests.ShouldHaveSingleItem();
     }
 
     [Fact]
     public async Task Retries_while_the_service_refuses_connections()
     {
-        var dispatch = new FakeDispatch((_, attempt) => attempt <= 3
-            ? throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:5102)", new SocketException((int)SocketError.ConnectionRefused))
-            : Json(HttpStatusCode.OK, ImportResult));
+        var dispatch = new FakeDispatchService
+        {
+            Intercept = (_, attempt) => attempt <= 3
+                ? throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:5102)", new SocketException((int)SocketError.ConnectionRefused))
+                : null,
+        };
 
         var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
 
         run.ExitCode.ShouldBe(0, run.Error);
-        dispatch.Requests.Count.ShouldBe(4);
-        dispatch.Requests.ShouldAllBe(r => r.Body.Length == dispatch.Requests[0].Body.Length);
+        var attempts = dispatch.To(HttpMethod.Post, "/regions/import");
+        attempts.Count.ShouldBe(4);
+        attempts.ShouldAllBe(r => r.Body.Length == attempts[0].Body.Length);
         run.Error.ShouldContain("connection refused by http://127.0.0.1:5102; retry 3/10 in 0.001 s");
+    }
+
+    [Fact]
+    public async Task Retries_a_refused_assignment_and_goes_on()
+    {
+        var refused = 0;
+        var dispatch = new FakeDispatchService
+        {
+            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/assignments", StringComparison.Ordinal) && Interlocked.Increment(ref refused) <= 2
+                ? throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused))
+                : null,
+        };
+
+        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        dispatch.AssignmentCount.ShouldBe(CountyPlan.Assignments.Count);
+        run.Error.ShouldContain("retry 1/10");
     }
 
     [Fact]
@@ -108,7 +137,7 @@ public sealed class SeedCommandTests : IDisposable
     [Fact]
     public async Task Does_not_retry_other_failures()
     {
-        var dispatch = new FakeDispatch((_, _) => throw new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known (dispatch:80)"));
+        var dispatch = new FakeDispatchService { Intercept = (_, _) => throw new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known (dispatch:80)") };
 
         var run = await SeedAsync(dispatch, "--url", "http://dispatch");
 
@@ -122,32 +151,221 @@ public sealed class SeedCommandTests : IDisposable
     [InlineData("ftp://127.0.0.1/")]
     public async Task Rejects_a_url_that_is_not_http(string url)
     {
-        var run = await SeedAsync(new FakeDispatch((_, _) => Json(HttpStatusCode.OK, ImportResult)), "--url", url);
+        var run = await SeedAsync(new FakeDispatchService(), "--url", url);
 
         run.ExitCode.ShouldBe(2);
         run.Error.ShouldStartWith($"error: option '--url' must be an absolute http or https address, got '{url}'\n");
     }
 
-    private Task<CliRun> SeedAsync(FakeDispatch dispatch, params string[] args) =>
+    [Theory]
+    [InlineData("23.11.2026", "must be a date as yyyy-MM-dd")]
+    [InlineData("2999-01-01", "must not be later than today")]
+    public async Task Rejects_a_bad_reference_date(string asOf, string message)
+    {
+        var run = await CliRun.RunAsync("seed", "--scale", "county", "--url", "http://127.0.0.1:5102", "--key-file", keyFile.Path, "--as-of", asOf);
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.ShouldContain(message);
+    }
+
+    [Fact]
+    public async Task Loads_units_cadres_assignments_and_check_ins_after_the_regions()
+    {
+        var plan = CountyPlan;
+        var dispatch = new FakeDispatchService();
+
+        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var units = dispatch.To(HttpMethod.Post, "/units/import").ShouldHaveSingleItem();
+        units.Uri.Query.ShouldBe("?fileName=demo-units-county-20261123.csv");
+        units.ContentType.ShouldBe("text/csv; charset=utf-8");
+        units.Body.ShouldBe(ForcesCsvWriter.UnitsFile(plan.Units));
+        var cadres = dispatch.To(HttpMethod.Post, "/cadres/import").ShouldHaveSingleItem();
+        cadres.Uri.Query.ShouldBe("?fileName=demo-cadres-county-20261123.csv");
+        cadres.Body.ShouldBe(ForcesCsvWriter.CadresFile(plan.Cadres));
+
+        // Every cadre under one of the prefixes, a page of at most 1000 at a time.
+        dispatch.To(HttpMethod.Get, "/cadres").Select(r => r.Uri.Query).ShouldBe([
+            "?prefix=511702&limit=1000", "?prefix=510000000000&limit=1000", "?prefix=511700000000&limit=1000"]);
+
+        // The service's rules accepted every assignment and every check-in.
+        dispatch.To(HttpMethod.Post, "/assignments").Count.ShouldBe(plan.Assignments.Count);
+        dispatch.AssignmentCount.ShouldBe(plan.Assignments.Count);
+        dispatch.To(HttpMethod.Post, "/check-ins").Count.ShouldBe(plan.CheckIns.Count);
+        dispatch.CheckInCount.ShouldBe(plan.CheckIns.Count);
+
+        var output = run.Output;
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture,
+            $"units: HTTP 200 OK: {plan.Units.Count:N0} rows, {plan.Units.Count:N0} created, 0 updated, 0 unchanged in "));
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"cadres read back: {plan.Cadres.Count:N0} of {plan.Cadres.Count:N0} planned"));
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments: {plan.Assignments.Count:N0} created, 0 already there; {plan.Gaps.Count} gaps left ("));
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"check-ins for 2026-10: {plan.CheckIns.Count:N0} new, 0 already recorded, 0 without a resident post in "));
+        output.ShouldContain("\nsummary: units ");
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"\nrates: {plan.CompleteVillages} of {plan.EligibleVillages} villages with all five forces ("));
+        run.Error.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Sends_assisting_units_with_a_unit_code_and_people_with_a_cadre_id()
+    {
+        var dispatch = new FakeDispatchService();
+
+        (await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102")).ExitCode.ShouldBe(0);
+
+        var bodies = dispatch.To(HttpMethod.Post, "/assignments").Select(r => r.Json).ToList();
+        bodies.ShouldAllBe(b => b.GetProperty("startsOn").GetString()!.Length == 10 && b.GetProperty("reason").GetString()!.Length > 0);
+        bodies.Where(b => b.GetProperty("force").GetString() == "assisting_unit")
+            .ShouldAllBe(b => b.GetProperty("unitCode").GetString()!.StartsWith("U-", StringComparison.Ordinal) && !Has(b, "cadreId"));
+        bodies.Where(b => b.GetProperty("force").GetString() != "assisting_unit")
+            .ShouldAllBe(b => b.GetProperty("cadreId").GetGuid() != Guid.Empty && !Has(b, "unitCode"));
+
+        var checkIn = dispatch.To(HttpMethod.Post, "/check-ins")[0].Json;
+        checkIn.GetProperty("id").GetGuid().ShouldBe(CountyPlan.CheckIns[0].Id);
+        checkIn.GetProperty("at").GetString()!.ShouldMatch(@"^2026-10-\d{2}T\d{2}:\d{2}:00\+08:00$");
+        checkIn.GetProperty("longitude").GetDouble().ShouldBe(CountyPlan.CheckIns[0].Longitude);
+        checkIn.GetProperty("dailyLog").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task A_second_run_creates_nothing_new()
+    {
+        var plan = CountyPlan;
+        var dispatch = new FakeDispatchService();
+        (await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102")).ExitCode.ShouldBe(0);
+
+        var again = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        again.ExitCode.ShouldBe(0, again.Error);
+        dispatch.AssignmentCount.ShouldBe(plan.Assignments.Count);
+        dispatch.CheckInCount.ShouldBe(plan.CheckIns.Count);
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"units: HTTP 200 OK: {plan.Units.Count:N0} rows, 0 created, 0 updated, {plan.Units.Count:N0} unchanged"));
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"cadres: HTTP 200 OK: {plan.Cadres.Count:N0} rows, 0 created, 0 updated, {plan.Cadres.Count:N0} unchanged"));
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments: 0 created, {plan.Assignments.Count:N0} already there ("));
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $": 0 new, {plan.CheckIns.Count:N0} already recorded, 0 without a resident post"));
+    }
+
+    [Fact]
+    public async Task Counts_check_ins_of_cadres_whose_post_someone_else_holds()
+    {
+        // Another first secretary is already in office in every village: ours are refused, and so are their check-ins.
+        var plan = CountyPlan;
+        var dispatch = new FakeDispatchService
+        {
+            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/assignments", StringComparison.Ordinal)
+                && request.Content!.ReadAsStringAsync().Result.Contains("\"first_secretary\"", StringComparison.Ordinal)
+                ? FakeDispatchService.Problem(HttpStatusCode.Conflict, "first_secretary_taken")
+                : null,
+        };
+
+        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var secretaries = plan.Assignments.Where(a => a.Force == ForceCodes.FirstSecretary).Select(a => a.CadreCitizenId).ToHashSet();
+        var refused = plan.CheckIns.Count(c => secretaries.Contains(c.CadreCitizenId));
+        refused.ShouldBeGreaterThan(0);
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"already there ({secretaries.Count:N0} first_secretary_taken)"));
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"{plan.CheckIns.Count - refused:N0} new, 0 already recorded, {refused:N0} without a resident post"));
+    }
+
+    [Fact]
+    public async Task Stops_with_the_problem_details_of_an_unexpected_refusal()
+    {
+        const string problem = """{"type":"urn:problem:platform:village_not_found","title":"未找到该村","status":404,"code":"village_not_found"}""";
+        var dispatch = new FakeDispatchService
+        {
+            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/assignments", StringComparison.Ordinal)
+                ? Json(HttpStatusCode.NotFound, problem, "application/problem+json")
+                : null,
+        };
+
+        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(1);
+        run.Error.ShouldMatch(@"^assignments: POST http://127\.0\.0\.1:5102/api/dispatch/assignments \(\w+ in \d{12}\): HTTP 404 Not Found\n");
+        run.Error.ShouldEndWith("\n" + problem + "\n");
+        run.Output.ShouldNotContain("summary:");
+        dispatch.To(HttpMethod.Post, "/check-ins").ShouldBeEmpty();
+        dispatch.To(HttpMethod.Post, "/assignments").Count.ShouldBeLessThan(CountyPlan.Assignments.Count / 10, "the other requests stop");
+    }
+
+    [Fact]
+    public async Task Stops_when_the_cadre_file_is_rejected()
+    {
+        const string problem = """{"title":"干部文件有误，未导入任何数据","status":422,"code":"invalid_cadre_file","errors":[{"field":"单位编码","code":"unknown_unit","line":2}]}""";
+        var dispatch = new FakeDispatchService
+        {
+            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/cadres/import", StringComparison.Ordinal)
+                ? Json(HttpStatusCode.UnprocessableEntity, problem, "application/problem+json")
+                : null,
+        };
+
+        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(1);
+        run.Error.ShouldBe($"cadres: POST http://127.0.0.1:5102/api/dispatch/cadres/import?fileName=demo-cadres-county-20261123.csv: HTTP 422 Unprocessable Entity\n{problem}\n");
+        dispatch.To(HttpMethod.Post, "/assignments").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Stops_when_imported_cadres_are_not_listed()
+    {
+        var dispatch = new FakeDispatchService
+        {
+            Intercept = (request, _) => request.Method == HttpMethod.Get ? Json(HttpStatusCode.OK, """{"items":[],"next":null}""") : null,
+        };
+
+        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(1);
+        run.Error.ShouldStartWith(string.Create(CultureInfo.InvariantCulture,
+            $"error: {CountyPlan.Cadres.Count:N0} of {CountyPlan.Cadres.Count:N0} imported cadres are not listed by http://127.0.0.1:5102/api/dispatch/cadres (first: 5117**********"));
+        dispatch.To(HttpMethod.Post, "/assignments").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Pages_through_the_cadre_list()
+    {
+        var plan = CountyPlan;
+        var dispatch = new FakeDispatchService { MaxPage = 100 };
+
+        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var pages = dispatch.To(HttpMethod.Get, "/cadres").Where(r => r.Uri.Query.StartsWith("?prefix=511702&", StringComparison.Ordinal)).ToList();
+        var inCounty = plan.Cadres.Count(c => c.UnitCode.StartsWith("U-511702-", StringComparison.Ordinal));
+        pages.Count.ShouldBe((inCounty / 100) + 1);
+        pages.Skip(1).ShouldAllBe(r => r.Uri.Query.Contains("&after=", StringComparison.Ordinal));
+        dispatch.AssignmentCount.ShouldBe(plan.Assignments.Count);
+    }
+
+    [Fact]
+    public async Task City_scale_lists_cadres_under_the_city_and_sends_a_sample_of_the_check_ins()
+    {
+        var plan = new ForcesGenerator(ProvinceGenerator.DefaultSeed, DateOnly.Parse(AsOf, CultureInfo.InvariantCulture)).Generate(GenerationScale.City);
+        var dispatch = new FakeDispatchService();
+
+        var run = await CliRun.RunAsync(
+            (output, error) => new CliApplication(output, error) { HttpHandler = dispatch },
+            "seed", "--scale", "city", "--key-file", keyFile.Path, "--as-of", AsOf, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var pages = dispatch.To(HttpMethod.Get, "/cadres").Select(r => System.Web.HttpUtility.ParseQueryString(r.Uri.Query)["prefix"]).ToList();
+        pages.Distinct().ShouldBe(["5117", "510000000000"]);
+        pages.Count(p => p == "5117").ShouldBe((plan.Cadres.Count(c => !c.UnitCode.StartsWith("U-51-", StringComparison.Ordinal)) / 1000) + 1);
+        dispatch.AssignmentCount.ShouldBe(plan.Assignments.Count);
+        dispatch.CheckInCount.ShouldBe(plan.CheckIns.Count);
+        plan.CheckIns.Count.ShouldBeLessThanOrEqualTo(ForcesGenerator.CappedCheckIns);
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"check-ins for 2026-10 (a sample of the {plan.PlannedCheckIns:N0} planned): {plan.CheckIns.Count:N0} new"));
+    }
+
+    private Task<CliRun> SeedAsync(HttpMessageHandler dispatch, params string[] args) =>
         CliRun.RunAsync(
             (output, error) => new CliApplication(output, error) { HttpHandler = dispatch, RetryDelay = TimeSpan.FromMilliseconds(1) },
-            ["seed", "--scale", "county", "--key-file", keyFile.Path, .. args]);
+            ["seed", "--scale", "county", "--key-file", keyFile.Path, "--as-of", AsOf, .. args]);
+
+    private static bool Has(System.Text.Json.JsonElement json, string property) => json.TryGetProperty(property, out _);
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body, string mediaType = "application/json") =>
-        new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
-
-    private sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? ContentType, System.Net.Http.Headers.AuthenticationHeaderValue? Authorization, byte[] Body);
-
-    /// <summary>Stands in for dispatch: records each attempt, then answers (or fails) as the test says.</summary>
-    private sealed class FakeDispatch(Func<HttpRequestMessage, int, HttpResponseMessage> respond) : HttpMessageHandler
-    {
-        public List<RecordedRequest> Requests { get; } = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-            Requests.Add(new RecordedRequest(request.Method, request.RequestUri!, request.Content?.Headers.ContentType?.ToString(), request.Headers.Authorization, body));
-            return respond(request, Requests.Count);
-        }
-    }
+        FakeDispatchService.Json(status, body, mediaType);
 }

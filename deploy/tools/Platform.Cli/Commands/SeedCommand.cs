@@ -1,14 +1,15 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
+using System.Globalization;
 using Platform.Cli.CommandLine;
 using Platform.Cli.DemoData;
 using Platform.Security;
+using Platform.Security.PersonalData;
 
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// Generates the demo province in memory and uploads it to dispatch's region import with a province token it signs itself.
+/// Seeds the demo province through dispatch's API with a province token it signs itself: the region file, then the
+/// assistance forces (<see cref="ForcesGenerator"/>): units, cadres, assignments and a month of check-ins.
 /// </summary>
 internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler, TimeSpan retryDelay) : ICommand
 {
@@ -16,28 +17,88 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     public const string Subject = "demo-seeder";
 
     /// <summary>Connection refusals retried while the service starts: about ten seconds with the default delay.</summary>
-    public const int MaxRetries = 10;
+    public const int MaxRetries = DispatchClient.MaxRetries;
+
+    /// <summary>Requests in flight at once while assigning and checking in.</summary>
+    public const int Concurrency = 8;
 
     /// <summary>A province file is imported in one transaction; allow for a slow machine.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>The seeding of a province takes minutes; the token outlives it comfortably.</summary>
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(3);
+
     private static readonly OptionSpec Url = new("url", "BASE", "the gateway's (or dispatch's) base address, e.g. http://127.0.0.1:5000", Required: true);
+
+    private static readonly OptionSpec AsOf = new("as-of", "DATE",
+        "yyyy-MM-dd, the day the forces are for: assignments start in the two years before its month, check-ins fall in the month before (default today in China)");
 
     public CommandSpec Spec { get; } = new(
         "seed",
-        $"Generates the demo province and POSTs it to BASE/{ImportPath} as text/csv with a province token (scope 51).",
-        [DemoDataOptions.Scale, Url, SigningOptions.KeyFile, DemoDataOptions.Seed, SigningOptions.Issuer, SigningOptions.Audience]);
+        $"Generates the demo province, POSTs it to BASE/{ImportPath} with a province token (scope 51), then loads its units, cadres, "
+        + "assignments of the six forces and a month of check-ins through the same API.",
+        [DemoDataOptions.Scale, Url, SigningOptions.KeyFile, DemoDataOptions.Seed, AsOf, SigningOptions.Issuer, SigningOptions.Audience]);
 
     public async Task<int> RunAsync(ParsedOptions options, CancellationToken cancellationToken)
     {
         var scale = DemoDataOptions.ParseScale(options);
         var seed = DemoDataOptions.ParseSeed(options);
-        var endpoint = ImportEndpoint(options, $"demo-{scale.ToString().ToLowerInvariant()}-{seed}.csv");
+        var baseUri = ParseBaseUri(options);
+        var asOf = ParseAsOf(options);
         var auth = SigningOptions.CreateAuthOptions(options);
-        var token = DevelopmentTokens.Create(
-            auth, Subject, [Roles.Province], ProvinceGenerator.ProvinceCode[..2], TimeSpan.FromHours(1));
+        var token = DevelopmentTokens.Create(auth, Subject, [Roles.Province], ProvinceGenerator.ProvinceCode[..2], TokenLifetime);
+        var fileSuffix = $"{scale.ToString().ToLowerInvariant()}-{seed}";
 
-        // Even the province is only a few megabytes: keeping it in memory lets a refused connection be retried with the same bytes.
+        using var client = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = Timeout };
+        var dispatch = new DispatchClient(client, baseUri, token, error, retryDelay);
+        try
+        {
+            if (!await SeedRegionsAsync(dispatch, scale, seed, fileSuffix, cancellationToken))
+            {
+                return ExitCodes.Failure;
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            var generator = new ForcesGenerator(seed, asOf);
+            var plan = generator.Generate(scale);
+            await SayAsync(string.Create(CultureInfo.InvariantCulture,
+                $"planned the forces of {plan.EligibleVillages:N0} villages (贫困村, 当年计划退出村, 已退出村) as of {generator.ReferenceMonth:yyyy-MM}: {plan.Units.Count:N0} units, {plan.Cadres.Count:N0} cadres, {plan.Assignments.Count:N0} assignments, {plan.Gaps.Count:N0} gaps, {plan.CheckIns.Count:N0} check-ins in {plan.CheckInMonth:yyyy-MM} ({stopwatch.Elapsed.TotalSeconds:F1} s)"),
+                cancellationToken);
+
+            return await new ForcesSeeder(dispatch, output, Concurrency).RunAsync(plan, fileSuffix, error, cancellationToken)
+                ? ExitCodes.Success
+                : ExitCodes.Failure;
+        }
+        catch (UnexpectedAnswerException e)
+        {
+            // The body is the problem details (RFC 9457), with every rejected row of a file: print it whole for the operator.
+            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(e.Answer.Body);
+            return ExitCodes.Failure;
+        }
+        catch (HttpRequestException e)
+        {
+            await error.WriteLineAsync($"error: cannot reach {dispatch.Authority}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"error: no answer from {dispatch.Authority} within {Timeout.TotalMinutes:F0} minutes");
+            return ExitCodes.Failure;
+        }
+
+        async Task SayAsync(string line, CancellationToken ct)
+        {
+            await output.WriteLineAsync(line);
+            await output.FlushAsync(ct);
+        }
+    }
+
+    /// <summary>Generates the region file in memory (even the province is only a few megabytes) and imports it.</summary>
+    private async Task<bool> SeedRegionsAsync(DispatchClient dispatch, GenerationScale scale, int seed, string fileSuffix, CancellationToken cancellationToken)
+    {
+        // fileName is recorded with the import (region_imports.file_name), so an auditor sees which demo file was loaded.
+        var endpoint = dispatch.Endpoint($"{ImportPath}?fileName={Uri.EscapeDataString($"demo-{fileSuffix}.csv")}");
         var stopwatch = Stopwatch.StartNew();
         GenerationSummary summary;
         using var buffer = new MemoryStream();
@@ -48,43 +109,19 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
 
         await SayAsync($"generated {summary} ({buffer.Length:N0} bytes) in {stopwatch.Elapsed.TotalSeconds:F1} s");
         await SayAsync($"POST {endpoint}");
-
-        using var client = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = Timeout };
-        HttpResponseMessage response;
-        try
+        var answer = await dispatch.PostCsvAsync(endpoint, buffer.ToArray(), cancellationToken);
+        if (!answer.IsSuccess)
         {
-            // The whole answer is buffered by SendAsync, so reading the body below does not touch the network again.
-            response = await SendAsync(client, endpoint, token, buffer, stopwatch, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            await error.WriteLineAsync($"error: cannot reach {endpoint.GetLeftPart(UriPartial.Authority)}: {e.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            await error.WriteLineAsync($"error: no answer from {endpoint.GetLeftPart(UriPartial.Authority)} within {Timeout.TotalMinutes:F0} minutes");
-            return ExitCodes.Failure;
+            await error.WriteLineAsync(answer.StatusLine);
+            await error.WriteLineAsync(answer.Body);
+            return false;
         }
 
-        using (response)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var elapsed = stopwatch.Elapsed.TotalSeconds;
-            var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase ?? response.StatusCode.ToString()}";
-            if (!response.IsSuccessStatusCode)
-            {
-                // The body is the problem details (RFC 9457) with every rejected row: print it whole for the operator.
-                await error.WriteLineAsync(status);
-                await error.WriteLineAsync(body);
-                return ExitCodes.Failure;
-            }
-
-            await SayAsync(status);
-            await SayAsync(body);
-            await SayAsync($"{summary.Rows:N0} rows in {elapsed:F1} s ({summary.Rows / elapsed:N0} rows/s)");
-            return ExitCodes.Success;
-        }
+        var elapsed = answer.Elapsed.TotalSeconds;
+        await SayAsync(answer.StatusLine);
+        await SayAsync(answer.Body);
+        await SayAsync(string.Create(CultureInfo.InvariantCulture, $"{summary.Rows:N0} rows in {elapsed:F1} s ({summary.Rows / elapsed:N0} rows/s)"));
+        return true;
 
         async Task SayAsync(string line)
         {
@@ -93,40 +130,28 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
         }
     }
 
-    private static Uri ImportEndpoint(ParsedOptions options, string fileName)
+    private static Uri ParseBaseUri(ParsedOptions options)
     {
         var text = options.GetRequired(Url.Name);
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttp && baseUri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw options.Fail($"option '--{Url.Name}' must be an absolute http or https address, got '{text}'");
-        }
-
-        // fileName is recorded with the import (region_imports.file_name), so an auditor sees which demo file was loaded.
-        return new Uri($"{baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{ImportPath}?fileName={Uri.EscapeDataString(fileName)}");
+        return Uri.TryCreate(text, UriKind.Absolute, out var baseUri) && (baseUri.Scheme == Uri.UriSchemeHttp || baseUri.Scheme == Uri.UriSchemeHttps)
+            ? baseUri
+            : throw options.Fail($"option '--{Url.Name}' must be an absolute http or https address, got '{text}'");
     }
 
-    /// <summary>Sends the file; while the service is still starting (connection refused) waits and tries again.</summary>
-    private async Task<HttpResponseMessage> SendAsync(
-        HttpClient client, Uri endpoint, string token, MemoryStream file, Stopwatch stopwatch, CancellationToken cancellationToken)
+    /// <summary>Today in China unless given; never later, as dispatch refuses check-ins in the future.</summary>
+    private static DateOnly ParseAsOf(ParsedOptions options)
     {
-        for (var retry = 1; ; retry++)
+        var today = CitizenId.TodayInChina();
+        if (options.Get(AsOf.Name) is not { } text)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-            {
-                Content = new ByteArrayContent(file.GetBuffer(), 0, (int)file.Length),
-            };
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/csv; charset=utf-8");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            try
-            {
-                stopwatch.Restart();
-                return await client.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && retry <= MaxRetries)
-            {
-                await error.WriteLineAsync($"connection refused by {endpoint.GetLeftPart(UriPartial.Authority)}; retry {retry}/{MaxRetries} in {retryDelay.TotalSeconds:0.###} s");
-                await Task.Delay(retryDelay, cancellationToken);
-            }
+            return today;
         }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            throw options.Fail($"option '--{AsOf.Name}' must be a date as yyyy-MM-dd, got '{text}'");
+        }
+
+        return day <= today ? day : throw options.Fail($"option '--{AsOf.Name}' must not be later than today ({today:yyyy-MM-dd}), got '{text}'");
     }
 }

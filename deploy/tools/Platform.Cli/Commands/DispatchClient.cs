@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Platform.Cli.Commands;
+
+/// <summary>
+/// Dispatch's REST API as the seeder calls it: every request carries the bearer token, and a refused connection (the service
+/// still starting) is retried <see cref="MaxRetries"/> times, <c>retryDelay</c> apart. Answers are read whole.
+/// </summary>
+internal sealed class DispatchClient(HttpClient client, Uri baseUri, string token, TextWriter error, TimeSpan retryDelay)
+{
+    /// <summary>Connection refusals retried while the service starts: about ten seconds with the default delay.</summary>
+    public const int MaxRetries = 10;
+
+    /// <summary>The API's JSON: camelCase, nulls left out (an assisting unit is sent without a cadre id).</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    private readonly string root = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+
+    /// <summary>scheme://host:port, for messages.</summary>
+    public string Authority => baseUri.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>The base address (which may hold a path, e.g. behind a gateway) with a path and query relative to it.</summary>
+    public Uri Endpoint(string relative) => new($"{root}/{relative}");
+
+    public Task<DispatchAnswer> PostCsvAsync(Uri endpoint, byte[] file, CancellationToken cancellationToken) =>
+        SendAsync(endpoint, () =>
+        {
+            var content = new ByteArrayContent(file);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/csv; charset=utf-8");
+            return new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
+        }, cancellationToken);
+
+    public Task<DispatchAnswer> PostJsonAsync<T>(Uri endpoint, T body, CancellationToken cancellationToken)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Json);
+        return SendAsync(endpoint, () =>
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            return new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
+        }, cancellationToken);
+    }
+
+    public Task<DispatchAnswer> GetAsync(Uri endpoint, CancellationToken cancellationToken) =>
+        SendAsync(endpoint, () => new HttpRequestMessage(HttpMethod.Get, endpoint), cancellationToken);
+
+    /// <summary>Sends a fresh request per attempt; while the service refuses connections, waits and tries again.</summary>
+    private async Task<DispatchAnswer> SendAsync(Uri endpoint, Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    {
+        for (var retry = 1; ; retry++)
+        {
+            using var request = create();
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            try
+            {
+                var stopwatch = Stopwatch.StartNew();
+                using var response = await client.SendAsync(request, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                return new DispatchAnswer(endpoint, response.StatusCode, response.ReasonPhrase, body, stopwatch.Elapsed);
+            }
+            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && retry <= MaxRetries)
+            {
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"connection refused by {Authority}; retry {retry}/{MaxRetries} in {retryDelay.TotalSeconds:0.###} s"));
+                await Task.Delay(retryDelay, cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>One answer of dispatch: status, body (JSON, or problem details on failure) and how long the attempt took.</summary>
+internal sealed record DispatchAnswer(Uri Uri, HttpStatusCode Status, string? ReasonPhrase, string Body, TimeSpan Elapsed)
+{
+    public bool IsSuccess => (int)Status is >= 200 and < 300;
+
+    public string StatusLine => $"HTTP {(int)Status} {ReasonPhrase ?? Status.ToString()}";
+
+    /// <summary>The <c>code</c> of a problem-details body (e.g. <c>first_secretary_taken</c>), or null.</summary>
+    public string? ProblemCode
+    {
+        get
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(Body);
+                return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("code", out var code)
+                    && code.ValueKind == JsonValueKind.String
+                    ? code.GetString()
+                    : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+
+    public T Read<T>() => JsonSerializer.Deserialize<T>(Body, DispatchClient.Json)
+        ?? throw new JsonException($"{Uri.AbsolutePath} answered an empty body.");
+}
+
+/// <summary>An answer the seeder did not expect: the command prints what it was doing, the status and the body, and exits 1.</summary>
+internal sealed class UnexpectedAnswerException(string action, DispatchAnswer answer) : Exception($"{action}: {answer.StatusLine}")
+{
+    public string Action { get; } = action;
+
+    public DispatchAnswer Answer { get; } = answer;
+}

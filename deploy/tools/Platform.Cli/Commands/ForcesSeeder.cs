@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Platform.Cli.DemoData;
+using Platform.Security.PersonalData;
+
+namespace Platform.Cli.Commands;
+
+/// <summary>
+/// Loads a <see cref="ForcesPlan"/> through dispatch's API: the unit and cadre files (all or nothing, idempotent), the cadres'
+/// ids read back by citizen ID, the assignments and the check-ins (a few requests at a time). Re-runnable: a 409 on an
+/// assignment means a rule already holds it (the same assignment from an earlier run), and a check-in's id is the same at
+/// every run, so dispatch answers 200 for one it already has. Any other failure is an <see cref="UnexpectedAnswerException"/>.
+/// </summary>
+internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, int concurrency)
+{
+    public const string UnitsPath = "api/dispatch/units/import";
+    public const string CadresPath = "api/dispatch/cadres/import";
+    public const string CadreListPath = "api/dispatch/cadres";
+    public const string AssignmentsPath = "api/dispatch/assignments";
+    public const string CheckInsPath = "api/dispatch/check-ins";
+
+    /// <summary>The largest page dispatch's cadre list gives.</summary>
+    public const int PageSize = 1000;
+
+    /// <summary>Dispatch's default monthly minimum of days on post for resident cadres (domain.md §3).</summary>
+    public const int MinimumDaysOnPost = 20;
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Runs every step; returns false (after saying why on <paramref name="error"/>) when planned cadres are missing.</summary>
+    public async Task<bool> RunAsync(ForcesPlan plan, string fileSuffix, TextWriter error, CancellationToken cancellationToken)
+    {
+        var units = await ImportAsync("units", UnitsPath, $"demo-units-{fileSuffix}.csv", ForcesCsvWriter.UnitsFile(plan.Units), cancellationToken);
+        var cadres = await ImportAsync("cadres", CadresPath, $"demo-cadres-{fileSuffix}.csv", ForcesCsvWriter.CadresFile(plan.Cadres), cancellationToken);
+
+        var ids = await ReadCadreIdsAsync(plan, cancellationToken);
+        var missing = plan.Cadres.Where(c => !ids.ContainsKey(c.CitizenId)).ToList();
+        if (missing.Count > 0)
+        {
+            await error.WriteLineAsync(string.Create(Invariant,
+                $"error: {missing.Count:N0} of {plan.Cadres.Count:N0} imported cadres are not listed by {dispatch.Endpoint(CadreListPath)} (first: {CitizenId.Mask(missing[0].CitizenId)}, unit {missing[0].UnitCode})"));
+            return false;
+        }
+
+        var assignments = await AssignAsync(plan, ids, cancellationToken);
+        var checkIns = await CheckInAsync(plan, ids, cancellationToken);
+
+        var alreadyThere = assignments.Conflicts.Values.Sum();
+        await SayAsync(string.Create(Invariant,
+            $"summary: units {plan.Units.Count:N0} ({units.Created:N0} created, {units.Updated:N0} updated), cadres {plan.Cadres.Count:N0} ({cadres.Created:N0} created, {cadres.Updated:N0} updated), assignments {plan.Assignments.Count:N0} ({assignments.Created:N0} created, {alreadyThere:N0} already there), gaps left {plan.Gaps.Count:N0}, check-ins {plan.CheckIns.Count:N0} ({checkIns.New:N0} new, {checkIns.Already:N0} already recorded, {checkIns.NoPost:N0} without a resident post)"),
+            cancellationToken);
+        await SayAsync(string.Create(Invariant,
+            $"rates: {plan.CompleteVillages:N0} of {plan.EligibleVillages:N0} villages with all five forces ({Percent(plan.CompleteVillages, plan.EligibleVillages)}); {plan.VillagesPerHolder(ForceCodes.ContactLeader):F1} villages per contact leader, {plan.VillagesPerHolder(ForceCodes.AssistingUnit):F2} per assisting unit, {plan.VillagesPerHolder(ForceCodes.AgriculturalTechnician):F1} per technician; {plan.PeoplePerTeam:F2} people per work team; {Percent(plan.OnPostShare)} of check-ins on post; {plan.CadresBelow(MinimumDaysOnPost):N0} of {plan.CheckIns.Select(c => c.CadreCitizenId).Distinct().Count():N0} cadres checking in are on post fewer than {MinimumDaysOnPost} days"),
+            cancellationToken);
+        return true;
+    }
+
+    private async Task<ImportAnswer> ImportAsync(string what, string path, string fileName, byte[] file, CancellationToken cancellationToken)
+    {
+        var endpoint = dispatch.Endpoint($"{path}?fileName={Uri.EscapeDataString(fileName)}");
+        var answer = await dispatch.PostCsvAsync(endpoint, file, cancellationToken);
+        if (answer.Status != HttpStatusCode.OK)
+        {
+            throw new UnexpectedAnswerException($"{what}: POST {endpoint}", answer);
+        }
+
+        var result = answer.Read<ImportAnswer>();
+        await SayAsync(string.Create(Invariant,
+            $"{what}: {answer.StatusLine}: {result.Rows:N0} rows, {result.Created:N0} created, {result.Updated:N0} updated, {result.Unchanged:N0} unchanged in {answer.Elapsed.TotalSeconds:F1} s ({file.Length:N0} bytes)"),
+            cancellationToken);
+        return result;
+    }
+
+    /// <summary>Pages through the cadre list under each prefix the plan's units live in; the province token sees IDs in clear.</summary>
+    private async Task<Dictionary<string, Guid>> ReadCadreIdsAsync(ForcesPlan plan, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        var requests = 0;
+        foreach (var prefix in plan.CadreListingPrefixes)
+        {
+            string? after = null;
+            do
+            {
+                var endpoint = dispatch.Endpoint(string.Create(Invariant,
+                    $"{CadreListPath}?prefix={prefix}&limit={PageSize}{(after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after))}"));
+                var answer = await dispatch.GetAsync(endpoint, cancellationToken);
+                requests++;
+                if (answer.Status != HttpStatusCode.OK)
+                {
+                    throw new UnexpectedAnswerException($"cadres: GET {endpoint}", answer);
+                }
+
+                var page = answer.Read<CadrePage>();
+                foreach (var item in page.Items)
+                {
+                    ids.TryAdd(CitizenId.Normalize(item.CitizenId), item.Id);
+                }
+
+                after = page.Next;
+            }
+            while (after is not null);
+        }
+
+        var found = plan.Cadres.Count(c => ids.ContainsKey(c.CitizenId));
+        await SayAsync(string.Create(Invariant,
+            $"cadres read back: {found:N0} of {plan.Cadres.Count:N0} planned ({ids.Count:N0} listed under {string.Join(", ", plan.CadreListingPrefixes)}) in {requests:N0} requests, {stopwatch.Elapsed.TotalSeconds:F1} s"),
+            cancellationToken);
+        return ids;
+    }
+
+    private async Task<AssignmentCounts> AssignAsync(ForcesPlan plan, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
+    {
+        var endpoint = dispatch.Endpoint(AssignmentsPath);
+        var created = 0;
+        var conflicts = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var stopwatch = Stopwatch.StartNew();
+        await ForEachAsync(plan.Assignments, async (assignment, token) =>
+        {
+            var request = new AssignmentRequest(assignment.VillageCode, assignment.Force,
+                assignment.CadreCitizenId is null ? null : ids[assignment.CadreCitizenId], assignment.UnitCode, assignment.StartsOn, assignment.Reason);
+            var answer = await dispatch.PostJsonAsync(endpoint, request, token);
+            switch (answer.Status)
+            {
+                case HttpStatusCode.Created:
+                    Interlocked.Increment(ref created);
+                    break;
+                case HttpStatusCode.Conflict:
+                    // first_secretary_taken, cadre_already_resident or assignment_overlaps: already there from an earlier run.
+                    conflicts.AddOrUpdate(answer.ProblemCode ?? "conflict", 1, (_, n) => n + 1);
+                    break;
+                default:
+                    throw new UnexpectedAnswerException($"assignments: POST {endpoint} ({assignment.Force} in {assignment.VillageCode})", answer);
+            }
+        }, cancellationToken);
+
+        var elapsed = stopwatch.Elapsed.TotalSeconds;
+        var detail = conflicts.IsEmpty ? string.Empty : $" ({string.Join(", ", conflicts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => string.Create(Invariant, $"{c.Value:N0} {c.Key}")))})";
+        await SayAsync(string.Create(Invariant,
+            $"assignments: {created:N0} created, {conflicts.Values.Sum():N0} already there{detail}; {plan.Gaps.Count:N0} gaps left ({GapsByForce(plan)}) in {elapsed:F1} s ({Rate(plan.Assignments.Count, elapsed)} requests/s)"),
+            cancellationToken);
+        return new AssignmentCounts(created, conflicts);
+    }
+
+    private async Task<CheckInCounts> CheckInAsync(ForcesPlan plan, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
+    {
+        var endpoint = dispatch.Endpoint(CheckInsPath);
+        int created = 0, already = 0, noPost = 0;
+        var stopwatch = Stopwatch.StartNew();
+        await ForEachAsync(plan.CheckIns, async (checkIn, token) =>
+        {
+            var request = new CheckInRequest(checkIn.Id, ids[checkIn.CadreCitizenId], checkIn.At, checkIn.Longitude, checkIn.Latitude, checkIn.DailyLog);
+            var answer = await dispatch.PostJsonAsync(endpoint, request, token);
+            switch (answer.Status)
+            {
+                case HttpStatusCode.Created:
+                    Interlocked.Increment(ref created);
+                    break;
+                case HttpStatusCode.OK:
+                    Interlocked.Increment(ref already);
+                    break;
+                case HttpStatusCode.Conflict when answer.ProblemCode == "no_resident_post":
+                    // The cadre's post is held by someone else (an earlier seed with another seed value, or a manual change).
+                    Interlocked.Increment(ref noPost);
+                    break;
+                default:
+                    throw new UnexpectedAnswerException($"check-ins: POST {endpoint} (check-in {checkIn.Id} in {checkIn.VillageCode})", answer);
+            }
+        }, cancellationToken);
+
+        var elapsed = stopwatch.Elapsed.TotalSeconds;
+        var sample = plan.CheckIns.Count < plan.PlannedCheckIns ? string.Create(Invariant, $" (a sample of the {plan.PlannedCheckIns:N0} planned)") : string.Empty;
+        await SayAsync(string.Create(Invariant,
+            $"check-ins for {plan.CheckInMonth:yyyy-MM}{sample}: {created:N0} new, {already:N0} already recorded, {noPost:N0} without a resident post in {elapsed:F1} s ({Rate(plan.CheckIns.Count, elapsed)} requests/s)"),
+            cancellationToken);
+        return new CheckInCounts(created, already, noPost);
+    }
+
+    private Task ForEachAsync<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, body);
+
+    private async Task SayAsync(string line, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync(line);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    private static string GapsByForce(ForcesPlan plan) =>
+        string.Join(", ", ForceCodes.VillageCoverage.Select(f => string.Create(Invariant, $"{plan.Gaps.Count(g => g.Force == f)} {f}")));
+
+    private static string Percent(int part, int whole) => Percent(whole == 0 ? 0 : (double)part / whole);
+
+    private static string Percent(double share) => string.Create(Invariant, $"{share * 100:F1}%");
+
+    private static string Rate(int count, double seconds) => string.Create(Invariant, $"{(seconds <= 0 ? 0 : count / seconds):N0}");
+
+    private sealed record AssignmentCounts(int Created, ConcurrentDictionary<string, int> Conflicts);
+
+    private sealed record CheckInCounts(int New, int Already, int NoPost);
+}
+
+/// <summary>Dispatch's answer to an import (units, cadres).</summary>
+internal sealed record ImportAnswer(Guid ImportId, string Status, int Rows, int Created, int Updated, int Unchanged, double ElapsedSeconds);
+
+/// <summary>One page of <c>GET /api/dispatch/cadres</c>: pass <see cref="Next"/> back as <c>after</c>.</summary>
+internal sealed record CadrePage(IReadOnlyList<CadreItem> Items, string? Next);
+
+internal sealed record CadreItem(Guid Id, string Name, string CitizenId, string UnitCode);
+
+/// <summary>The body of <c>POST /api/dispatch/assignments</c>: <c>unitCode</c> for an assisting unit, <c>cadreId</c> otherwise.</summary>
+internal sealed record AssignmentRequest(string VillageCode, string Force, Guid? CadreId, string? UnitCode, DateOnly StartsOn, string Reason);
+
+/// <summary>The body of <c>POST /api/dispatch/check-ins</c>.</summary>
+internal sealed record CheckInRequest(Guid Id, Guid CadreId, DateTimeOffset At, double Longitude, double Latitude, string? DailyLog);

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Web;
+using Platform.Security.PersonalData;
+
+namespace Platform.Cli.Tests.Commands;
+
+internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? ContentType, AuthenticationHeaderValue? Authorization, byte[] Body)
+{
+    public string Path => Uri.AbsolutePath;
+
+    public string Text => Encoding.UTF8.GetString(Body);
+
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+}
+
+/// <summary>
+/// Stands in for dispatch, in memory: the region, unit and cadre imports (upserts that count created, updated and unchanged
+/// rows), the keyset-paged cadre list, and assignments and check-ins with the service's rules and answers (one first
+/// secretary per village, one resident post per cadre, no duplicate holder; a check-in needs a resident post that day and
+/// is idempotent by id). <see cref="Intercept"/> may answer (or throw) first, for failures.
+/// </summary>
+internal sealed class FakeDispatchService : HttpMessageHandler
+{
+    private const string ImportResult = """{{"importId":"0193a7c2-5b1e-7c3d-9f00-1234567890ab","status":"succeeded","rows":{0},"created":{1},"updated":{2},"unchanged":{3},"elapsedSeconds":0.01}}""";
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, string> units = new(StringComparer.Ordinal);           // code -> row
+    private readonly Dictionary<string, string> unitRegions = new(StringComparer.Ordinal);     // code -> region code
+    private readonly Dictionary<string, Cadre> cadres = new(StringComparer.Ordinal);           // citizen id -> cadre
+    private readonly List<Assignment> assignments = [];
+    private readonly Dictionary<Guid, Guid> checkIns = [];                                      // id -> cadre id
+
+    public List<RecordedRequest> Requests { get; } = [];
+
+    /// <summary>Answers before the simulation when it returns non-null; gets the request and how many requests came so far.</summary>
+    public Func<HttpRequestMessage, int, HttpResponseMessage?>? Intercept { get; init; }
+
+    public int RegionImportRows { get; init; } = 263;
+
+    /// <summary>The most cadres one page holds, whatever the limit asked for (dispatch's is 1000).</summary>
+    public int MaxPage { get; init; } = 1000;
+
+    public IReadOnlyList<RecordedRequest> To(HttpMethod method, string pathEnd)
+    {
+        lock (gate)
+        {
+            return Requests.Where(r => r.Method == method && r.Path.EndsWith(pathEnd, StringComparison.Ordinal)).ToList();
+        }
+    }
+
+    public int AssignmentCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return assignments.Count;
+            }
+        }
+    }
+
+    public int CheckInCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return checkIns.Count;
+            }
+        }
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        int count;
+        lock (gate)
+        {
+            Requests.Add(new RecordedRequest(request.Method, request.RequestUri!, request.Content?.Headers.ContentType?.ToString(), request.Headers.Authorization, body));
+            count = Requests.Count;
+        }
+
+        if (Intercept?.Invoke(request, count) is { } intercepted)
+        {
+            return intercepted;
+        }
+
+        var path = request.RequestUri!.AbsolutePath;
+        lock (gate)
+        {
+            return (request.Method.Method, path) switch
+            {
+                ("POST", _) when path.EndsWith("/api/dispatch/regions/import", StringComparison.Ordinal) =>
+                    Json(HttpStatusCode.OK, string.Format(CultureInfo.InvariantCulture, ImportResult, RegionImportRows, RegionImportRows, 0, 0)),
+                ("POST", _) when path.EndsWith("/api/dispatch/units/import", StringComparison.Ordinal) => ImportUnits(Encoding.UTF8.GetString(body)),
+                ("POST", _) when path.EndsWith("/api/dispatch/cadres/import", StringComparison.Ordinal) => ImportCadres(Encoding.UTF8.GetString(body)),
+                ("GET", _) when path.EndsWith("/api/dispatch/cadres", StringComparison.Ordinal) => ListCadres(HttpUtility.ParseQueryString(request.RequestUri.Query)),
+                ("POST", _) when path.EndsWith("/api/dispatch/assignments", StringComparison.Ordinal) => Assign(JsonDocument.Parse(body).RootElement),
+                ("POST", _) when path.EndsWith("/api/dispatch/check-ins", StringComparison.Ordinal) => CheckIn(JsonDocument.Parse(body).RootElement),
+                _ => Problem(HttpStatusCode.NotFound, "not_found"),
+            };
+        }
+    }
+
+    public static HttpResponseMessage Json(HttpStatusCode status, string body, string mediaType = "application/json") =>
+        new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+
+    public static HttpResponseMessage Problem(HttpStatusCode status, string code) =>
+        Json(status, $$"""{"type":"urn:problem:platform:{{code}}","title":"{{code}}","status":{{(int)status}},"code":"{{code}}"}""", "application/problem+json");
+
+    private HttpResponseMessage ImportUnits(string csv)
+    {
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines[0] != "单位编码,单位名称,层级,所在区划,负责人,编制人数")
+        {
+            return Problem(HttpStatusCode.UnprocessableEntity, "invalid_unit_file");
+        }
+
+        int created = 0, updated = 0;
+        foreach (var line in lines.Skip(1))
+        {
+            var fields = line.Split(',');
+            if (!int.TryParse(fields[5], out var staff) || staff < 0)
+            {
+                return Problem(HttpStatusCode.UnprocessableEntity, "invalid_unit_file");
+            }
+
+            created += units.ContainsKey(fields[0]) ? 0 : 1;
+            updated += units.TryGetValue(fields[0], out var old) && old != line ? 1 : 0;
+            units[fields[0]] = line;
+            unitRegions[fields[0]] = fields[3];
+        }
+
+        return Json(HttpStatusCode.OK, string.Format(CultureInfo.InvariantCulture, ImportResult, lines.Length - 1, created, updated, lines.Length - 1 - created - updated));
+    }
+
+    private HttpResponseMessage ImportCadres(string csv)
+    {
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        if (lines[0] != "身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿"
+            || rows.Any(f => f.Length != 9 || !CitizenId.IsValid(f[0]) || (f[2].Length > 0 && !PhoneNumber.IsValid(f[2])) || !units.ContainsKey(f[3]))
+            || rows.Select(f => f[0]).Distinct().Count() != rows.Count)
+        {
+            return Problem(HttpStatusCode.UnprocessableEntity, "invalid_cadre_file");
+        }
+
+        int created = 0, updated = 0;
+        foreach (var fields in rows)
+        {
+            var line = string.Join(',', fields);
+            if (cadres.TryGetValue(fields[0], out var known))
+            {
+                updated += known.Line == line ? 0 : 1;
+                cadres[fields[0]] = known with { Line = line, RegionCode = unitRegions[fields[3]] };
+            }
+            else
+            {
+                created++;
+                cadres[fields[0]] = new Cadre(Guid.NewGuid(), fields[0], fields[1], fields[3], unitRegions[fields[3]], line);
+            }
+        }
+
+        return Json(HttpStatusCode.OK, string.Format(CultureInfo.InvariantCulture, ImportResult, rows.Count, created, updated, rows.Count - created - updated));
+    }
+
+    /// <summary>Ordered by id as PostgreSQL orders uuids (their text, byte by byte); a 12-digit prefix is an exact code.</summary>
+    private HttpResponseMessage ListCadres(System.Collections.Specialized.NameValueCollection query)
+    {
+        var prefix = query["prefix"] ?? string.Empty;
+        var limit = Math.Min(MaxPage, int.Parse(query["limit"] ?? "100", CultureInfo.InvariantCulture));
+        var after = query["after"];
+        var matching = cadres.Values
+            .Where(c => c.RegionCode.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(c => (Key: c.Id.ToString(), Cadre: c))
+            .Where(c => after is null || string.CompareOrdinal(c.Key, after) > 0)
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .ToList();
+        var page = matching.Take(limit).ToList();
+        var items = page.Select(c => new { id = c.Cadre.Id, name = c.Cadre.Name, citizenId = c.Cadre.CitizenId, unitCode = c.Cadre.UnitCode, rank = "科员" });
+        return Json(HttpStatusCode.OK, JsonSerializer.Serialize(new { items, next = matching.Count > limit ? page[^1].Key : null }));
+    }
+
+    private HttpResponseMessage Assign(JsonElement body)
+    {
+        var village = body.GetProperty("villageCode").GetString()!;
+        var force = body.GetProperty("force").GetString()!;
+        var startsOn = DateOnly.Parse(body.GetProperty("startsOn").GetString()!, CultureInfo.InvariantCulture);
+        Guid? cadreId = body.TryGetProperty("cadreId", out var c) ? c.GetGuid() : null;
+        var unitCode = body.TryGetProperty("unitCode", out var u) ? u.GetString() : null;
+        if (force == "assisting_unit" ? unitCode is null || cadreId is not null || !units.ContainsKey(unitCode) : cadreId is null || cadres.Values.All(x => x.Id != cadreId))
+        {
+            return Problem(HttpStatusCode.BadRequest, "invalid_assignment");
+        }
+
+        var resident = force is "first_secretary" or "team_leader" or "team_member";
+        var holder = cadreId?.ToString() ?? unitCode!;
+
+        // All assignments here are open-ended, so any two with the same key overlap.
+        if (force == "first_secretary" && assignments.Any(a => a.Village == village && a.Force == force))
+        {
+            return Problem(HttpStatusCode.Conflict, "first_secretary_taken");
+        }
+
+        if (resident && assignments.Any(a => a.Holder == holder && a.Resident))
+        {
+            return Problem(HttpStatusCode.Conflict, "cadre_already_resident");
+        }
+
+        if (assignments.Any(a => a.Village == village && a.Force == force && a.Holder == holder))
+        {
+            return Problem(HttpStatusCode.Conflict, "assignment_overlaps");
+        }
+
+        assignments.Add(new Assignment(village, force, holder, resident, startsOn));
+        return Json(HttpStatusCode.Created, $$"""{"id":"{{Guid.NewGuid()}}","villageCode":"{{village}}","force":"{{force}}"}""");
+    }
+
+    private HttpResponseMessage CheckIn(JsonElement body)
+    {
+        var id = body.GetProperty("id").GetGuid();
+        var cadreId = body.GetProperty("cadreId").GetGuid();
+        var at = body.GetProperty("at").GetDateTimeOffset();
+        var day = DateOnly.FromDateTime(at.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        if (checkIns.TryGetValue(id, out var known))
+        {
+            return known == cadreId ? Json(HttpStatusCode.OK, $$"""{"id":"{{id}}"}""") : Problem(HttpStatusCode.Conflict, "check_in_id_reused");
+        }
+
+        if (!assignments.Any(a => a.Resident && a.Holder == cadreId.ToString() && a.StartsOn <= day))
+        {
+            return Problem(HttpStatusCode.Conflict, "no_resident_post");
+        }
+
+        checkIns[id] = cadreId;
+        return Json(HttpStatusCode.Created, $$"""{"id":"{{id}}"}""");
+    }
+
+    private sealed record Cadre(Guid Id, string CitizenId, string Name, string UnitCode, string RegionCode, string Line);
+
+    private sealed record Assignment(string Village, string Force, string Holder, bool Resident, DateOnly StartsOn);
+}
