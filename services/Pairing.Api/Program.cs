@@ -1,3 +1,4 @@
+using Pairing.Api.Apis;
 using Pairing.Api.Extensions;
 using Platform.Grpc.Server;
 using Platform.Messaging;
@@ -11,6 +12,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
+app.MapHouseholdsApi();
 app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/pairing");
 

@@ -4,6 +4,7 @@ using Platform.Data;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
+using Platform.Security.PersonalData;
 
 namespace Pairing.Api.Extensions;
 
@@ -13,6 +14,7 @@ internal static class Extensions
     {
         builder.AddPlatformAuthentication();
         builder.AddPlatformGrpc();
+        builder.AddPersonalDataProtection();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
             bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>());

@@ -1,0 +1,20 @@
+using Pairing.Api.Features.Households;
+using Platform.Security;
+
+namespace Pairing.Api.Apis;
+
+/// <summary>Registered poor households (建档立卡户): import, query, status changes with history.</summary>
+public static class HouseholdsApi
+{
+    public static IEndpointRouteBuilder MapHouseholdsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/pairing").WithTags("Households");
+        api.MapPost("/households/import", ImportHouseholds.HandleAsync).RequireAuthorization(Policies.ImportRegistry).Accepts<string>("text/csv")
+            .WithSummary("Import households from CSV (all or nothing, upsert by the head's citizen ID, stored encrypted).");
+        api.MapGet("/households", QueryHouseholds.ListAsync).WithSummary("Households under a region prefix, keyset-paged; the head's ID masked for most roles.");
+        api.MapGet("/households/{id:guid}", QueryHouseholds.GetAsync).WithSummary("One household.");
+        api.MapPost("/households/{id:guid}/status", QueryHouseholds.ChangeStatusAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Change a household's status (exited, returned, monitored) with a reason; pairings stay (脱贫不脱帮扶).");
+        return app;
+    }
+}

@@ -1,0 +1,130 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Pairing.Api.Domain;
+using Platform.Security;
+using Platform.Security.PersonalData;
+using Platform.ServiceDefaults;
+
+namespace Pairing.Api.Features.Households;
+
+public sealed record HouseholdDto(Guid Id, string VillageCode, string VillageName, string VillageCategory, bool Scattered, string HeadName, string HeadCitizenId,
+    int Members, IReadOnlyList<string> PovertyCauses, string Depth, string Potential, string Status, string StatusName);
+
+public sealed record HouseholdPage(IReadOnlyList<HouseholdDto> Items, string? Next);
+
+public sealed record StatusChangeBody(string? Status, string? Reason);
+
+/// <summary>
+/// Households of the caller's scope, keyset-paged; one household; status changes with history. A household in a
+/// non-poor village is "scattered" (插花贫困户). Exit does not end assistance (脱贫不脱帮扶): a status change never touches pairings.
+/// </summary>
+public static class QueryHouseholds
+{
+    private const string Select =
+        """
+        SELECT h.id, h.village_code, v.name AS village_name, v.category AS village_category, h.head_name, h.head_citizen_id_cipher,
+               h.head_citizen_id_masked, h.members, h.poverty_causes, h.depth, h.potential, h.status
+        FROM households h JOIN villages v ON v.code = h.village_code
+        """;
+
+    public static async Task<Results<Ok<HouseholdPage>, ProblemHttpResult>> ListAsync(HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector,
+        CancellationToken cancellationToken, string? prefix = null, string? status = null, Guid? after = null, int limit = 100)
+    {
+        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || limit is < 1 or > 1000
+            || (status is not null && HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, status) is null))
+        {
+            return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("prefix", "invalid", "prefix 为0到12位数字，limit 为1到1000，status 为已知状态")]);
+        }
+
+        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
+        {
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            $"""
+            {Select}
+            WHERE h.village_code >= @From AND h.village_code < @To AND (@status::text IS NULL OR h.status = @status)
+              AND (@after::uuid IS NULL OR h.id > @after)
+            ORDER BY h.id LIMIT @take
+            """, new { scope.From, scope.To, status = HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, status)?.Code, after, take = limit + 1 },
+            cancellationToken: cancellationToken))).ToList();
+        var items = rows.Take(limit).Select(r => r.ToDto(http.User, protector)).ToList();
+        return TypedResults.Ok(new HouseholdPage(items, rows.Count > limit ? items[^1].Id.ToString() : null));
+    }
+
+    public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector,
+        CancellationToken cancellationToken)
+    {
+        var row = await FindAsync(dataSource, http.User.GetRegionScope(), id, null, cancellationToken);
+        return row is null ? ApiProblems.NotFound("household_not_found", "未找到该户") : TypedResults.Ok(row.ToDto(http.User, protector));
+    }
+
+    public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> ChangeStatusAsync(Guid id, StatusChangeBody body, HttpContext http,
+        NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken)
+    {
+        var status = HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, body.Status);
+        var reason = body.Reason?.Trim() ?? string.Empty;
+        if (status is null || reason.Length is 0 or > 500)
+        {
+            return ApiProblems.Invalid("invalid_status_change", "状态变更请求无效",
+                [new FieldError(status is null ? "status" : "reason", status is null ? "unknown_status" : "required", "状态为 未脱贫、已脱贫、返贫、边缘户 之一，且须填写原因")]);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var row = await FindAsync(connection, transaction, http.User.GetRegionScope(), id, cancellationToken);
+        if (row is null)
+        {
+            return ApiProblems.NotFound("household_not_found", "未找到该户");
+        }
+
+        if (row.Status != status.Code)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE households SET status = @status, updated_at = now() WHERE id = @id;
+                INSERT INTO household_status_changes (household_id, previous_status, status, reason, changed_by) VALUES (@id, @previous, @status, @reason, @actor);
+                """, new { id, status = status.Code, previous = row.Status, reason, actor = http.User.GetActor() }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(row.ToDto(http.User, protector) with { Status = status.Code, StatusName = status.Chinese });
+    }
+
+    private static async Task<Row?> FindAsync(NpgsqlDataSource dataSource, RegionScope? scope, Guid id, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await FindAsync(connection, transaction, scope, id, cancellationToken);
+    }
+
+    private static Task<Row?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RegionScope? scope, Guid id, CancellationToken cancellationToken) =>
+        scope is null
+            ? Task.FromResult<Row?>(null)
+            : connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                $"{Select} WHERE h.id = @id AND h.village_code >= @From AND h.village_code < @To",
+                new { id, scope.From, scope.To }, transaction, cancellationToken: cancellationToken));
+
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public string VillageCode { get; init; } = string.Empty;
+        public string VillageName { get; init; } = string.Empty;
+        public string VillageCategory { get; init; } = string.Empty;
+        public string HeadName { get; init; } = string.Empty;
+        public byte[] HeadCitizenIdCipher { get; init; } = [];
+        public string HeadCitizenIdMasked { get; init; } = string.Empty;
+        public int Members { get; init; }
+        public string[] PovertyCauses { get; init; } = [];
+        public string Depth { get; init; } = string.Empty;
+        public string Potential { get; init; } = string.Empty;
+        public string Status { get; init; } = string.Empty;
+
+        public HouseholdDto ToDto(System.Security.Claims.ClaimsPrincipal user, PersonalDataProtector protector) => new(
+            Id, VillageCode, VillageName, VillageCategory, VillageCategory == "non_poor", HeadName,
+            PersonalDataAccess.MaySeeClear(user) ? protector.Unprotect(HeadCitizenIdCipher) : HeadCitizenIdMasked,
+            Members, PovertyCauses, Depth, Potential, Status, HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, Status)?.Chinese ?? Status);
+    }
+}
