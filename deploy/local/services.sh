@@ -146,6 +146,8 @@ app_environment() {
   PersonalData__Keys__local=$(<"$PLATFORM_PERSONAL_DATA_KEY_FILE")
   PersonalData__IndexKey=$(<"$PLATFORM_PERSONAL_DATA_INDEX_KEY_FILE")
   export PersonalData__Keys__local PersonalData__IndexKey
+  # Where services call each other over gRPC.
+  export Services__Dispatch__Grpc="http://127.0.0.1:$(app_grpc_port dispatch)"
   if [[ $app == gateway ]]; then
     for svc in "${PLATFORM_SERVICES[@]}"; do
       # YARP clusters are configuration (gateway/Platform.Gateway/appsettings.json); point them at the local ports.

@@ -15,6 +15,10 @@ public static class HouseholdsApi
         api.MapGet("/households/{id:guid}", QueryHouseholds.GetAsync).WithSummary("One household.");
         api.MapPost("/households/{id:guid}/status", QueryHouseholds.ChangeStatusAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Change a household's status (exited, returned, monitored) with a reason; pairings stay (脱贫不脱帮扶).");
+        api.MapPost("/households/{id:guid}/helpers", Features.Pairings.PairHousehold.HandleAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Pair a cadre (checked with dispatch over gRPC) with a household: one responsible helper at a time, load capped; publishes HouseholdPaired.");
+        api.MapPost("/pairings/{id:guid}/end", Features.Pairings.PairHousehold.EndAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("End a pairing with a reason; publishes PairingEnded.");
         return app;
     }
 }

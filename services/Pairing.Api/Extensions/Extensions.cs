@@ -1,6 +1,9 @@
 using MassTransit;
 using Pairing.Api.IntegrationEvents;
+using Pairing.Api.Features.Pairings;
 using Platform.Data;
+using Platform.Grpc.Client;
+using Platform.Grpc.Client.Dispatch;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -18,6 +21,9 @@ internal static class Extensions
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
             bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>());
+        builder.Services.AddOptions<PairingOptions>().Bind(builder.Configuration.GetSection(PairingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Cadres are dispatch's: checked over gRPC as the caller (Services:Dispatch:Grpc, the dispatch gRPC address).
+        builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"));
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -1,0 +1,164 @@
+extern alias dispatch;
+extern alias pairing;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Security;
+using Platform.Security.PersonalData;
+using DispatchProgram = dispatch::Program;
+using PairingProgram = pairing::Program;
+
+namespace Platform.IntegrationTests;
+
+/// <summary>
+/// Dispatch and pairing together, as deployed: villages reach pairing as events, cadres are checked over gRPC as the
+/// caller, the pairing rules hold in the database.
+/// </summary>
+public sealed class PairingFixture : IAsyncLifetime
+{
+    public TestDatabase DispatchDb { get; private set; } = null!;
+    public TestDatabase PairingDb { get; private set; } = null!;
+    public TestVirtualHost VirtualHost { get; private set; } = null!;
+    public ServiceHost<DispatchProgram> Dispatch { get; private set; } = null!;
+    public ServiceHost<PairingProgram> Pairing { get; private set; } = null!;
+    public Dictionary<string, Guid> Cadres { get; } = [];
+    public Dictionary<string, Guid> Households { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        DispatchDb = await TestDatabase.CreateAsync("pair_dispatch");
+        PairingDb = await TestDatabase.CreateAsync("pair_pairing");
+        VirtualHost = await TestVirtualHost.CreateAsync("pairing");
+        var grpcPort = NodeInterop.FreePort();
+        var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
+        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        dispatchSettings["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}";
+        dispatchSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
+        Dispatch = new ServiceHost<DispatchProgram>(dispatchSettings);
+        Dispatch.UseKestrel();
+        Dispatch.StartServer();
+
+        var pairingSettings = TestSettings.For(PairingDb, VirtualHost);
+        pairingSettings["Services:Dispatch:Grpc"] = $"http://127.0.0.1:{grpcPort}";
+        pairingSettings["Pairing:MaxHouseholdsPerHelper"] = "2";
+        Pairing = new ServiceHost<PairingProgram>(pairingSettings);
+        await Pairing.WaitUntilReadyAsync();
+
+        using var province = new HttpClient { BaseAddress = new Uri(dispatchSettings["Kestrel:Endpoints:Rest:Url"]!) };
+        province.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.Province, "51"));
+        (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
+        (await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv("单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\n"))).EnsureSuccessStatusCode();
+        var lines = new[] { ("甲", "U-A"), ("乙", "U-A"), ("丙", "U-B"), ("丁", "U-A") }.Select((p, i) =>
+        {
+            var first17 = $"5117021981020{i + 1}00{i}";
+            return $"{first17}{CitizenId.CheckCharacter(first17)},{p.Item1},,{p.Item2},科员,农业技术,是,,愿意";
+        });
+        (await province.PostAsync("/api/dispatch/cadres/import", RegionFiles.Csv("身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n" + string.Join('\n', lines) + "\n"))).EnsureSuccessStatusCode();
+        foreach (var cadre in (await province.GetFromJsonAsync<JsonElement>("/api/dispatch/cadres")).GetProperty("items").EnumerateArray())
+        {
+            Cadres[cadre.GetProperty("name").GetString()!] = cadre.GetProperty("id").GetGuid();
+        }
+
+        // The villages travel as VillageCategoryChanged events through the outbox, RabbitMQ and pairing's inbox.
+        await Eventually.HoldsAsync(async () =>
+        {
+            await using var dataSource = PairingDb.CreateDataSource();
+            await using var connection = await dataSource.OpenConnectionAsync();
+            return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM villages") == 5;
+        }, "pairing learned the 5 villages from dispatch's events");
+
+        using var pairingClient = Pairing.CreateClient(TestSettings.Token(Roles.Province, "51"));
+        var heads = new[] { "王大", "李二", "张三", "赵四" }.Select((name, i) =>
+        {
+            var first17 = $"5117021970030{i + 1}00{i}";
+            return $"{name},{first17}{CitizenId.CheckCharacter(first17)},3,{(i < 3 ? "511702104201" : "511703105201")},因病,一般贫困,中,未脱贫";
+        });
+        (await pairingClient.PostAsync("/api/pairing/households/import", RegionFiles.Csv("户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n" + string.Join('\n', heads) + "\n"))).EnsureSuccessStatusCode();
+        foreach (var household in (await pairingClient.GetFromJsonAsync<JsonElement>("/api/pairing/households")).GetProperty("items").EnumerateArray())
+        {
+            Households[household.GetProperty("headName").GetString()!] = household.GetProperty("id").GetGuid();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Pairing.DisposeAsync();
+        await Dispatch.DisposeAsync();
+        await VirtualHost.DisposeAsync();
+        await PairingDb.DisposeAsync();
+        await DispatchDb.DisposeAsync();
+    }
+}
+
+public sealed class PairingTests(PairingFixture fixture) : IClassFixture<PairingFixture>
+{
+    private HttpClient Client(string role = Roles.County, string scope = "511702") => fixture.Pairing.CreateClient(TestSettings.Token(role, scope));
+
+    private static Task<HttpResponseMessage> Pair(HttpClient client, Guid household, Guid cadre, string role = "responsible", string start = "2026-01-01") =>
+        client.PostAsJsonAsync($"/api/pairing/households/{household}/helpers", new { cadreId = cadre, role, startsOn = start });
+
+    private async Task<long> CountAsync(string sql, object? args = null)
+    {
+        await using var dataSource = fixture.PairingDb.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    [Fact]
+    public async Task One_responsible_helper_per_household_co_helpers_allowed_and_exit_keeps_the_pairing()
+    {
+        using var county = Client();
+        var household = fixture.Households["王大"];
+        using var first = await Pair(county, household, fixture.Cadres["甲"]);
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+        (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cadreName").GetString().ShouldBe("甲"); // from dispatch, over gRPC
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%HouseholdPaired' AND payload->>'householdId' = @id", new { id = household.ToString() })).ShouldBe(1);
+
+        using var second = await Pair(county, household, fixture.Cadres["丁"]); // 丁 pairs with nobody else in this class
+        second.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("household_has_helper");
+        (await Pair(county, household, fixture.Cadres["乙"], "co_helper")).StatusCode.ShouldBe(HttpStatusCode.Created); // N+1
+
+        (await county.PostAsJsonAsync($"/api/pairing/households/{household}/status", new { status = "exited", reason = "脱贫验收" })).EnsureSuccessStatusCode();
+        (await CountAsync("SELECT count(*) FROM pairings WHERE household_id = @household AND ends_on IS NULL", new { household })).ShouldBe(2); // 脱贫不脱帮扶
+    }
+
+    [Fact]
+    public async Task A_helper_s_load_is_capped()
+    {
+        using var county = Client();
+        var cadre = fixture.Cadres["乙"];
+        (await Pair(county, fixture.Households["李二"], cadre)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await Pair(county, fixture.Households["张三"], cadre)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        // Pairing:MaxHouseholdsPerHelper is 2 in this fixture.
+        var created = await (await Pair(Client(Roles.Province, "51"), fixture.Households["赵四"], cadre)).Content.ReadFromJsonAsync<JsonElement>();
+        created.GetProperty("code").GetString().ShouldBe("helper_load_full");
+    }
+
+    [Fact]
+    public async Task A_cadre_unknown_to_dispatch_or_outside_the_caller_s_scope_is_not_found()
+    {
+        using var county = Client();
+        using var unknown = await Pair(county, fixture.Households["赵四"], Guid.NewGuid());
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("cadre_not_found");
+        // 丙 belongs to a unit of county 511703: dispatch answers NOT_FOUND to a 511702 caller.
+        (await Pair(county, fixture.Households["王大"], fixture.Cadres["丙"], "co_helper")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Ending_a_pairing_needs_a_reason_publishes_it_and_frees_the_household()
+    {
+        using var province = Client(Roles.Province, "51");
+        var household = fixture.Households["赵四"];
+        var pairing = await (await Pair(province, household, fixture.Cadres["丙"])).Content.ReadFromJsonAsync<JsonElement>();
+        var id = pairing.GetProperty("id").GetGuid();
+        (await province.PostAsJsonAsync($"/api/pairing/pairings/{id}/end", new { endsOn = "2026-10-31", reason = "" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await province.PostAsJsonAsync($"/api/pairing/pairings/{id}/end", new { endsOn = "2026-10-31", reason = "干部召回" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%PairingEnded' AND payload->>'reason' = '干部召回'")).ShouldBe(1);
+        (await Pair(province, household, fixture.Cadres["甲"], start: "2026-11-01")).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+}
