@@ -139,7 +139,8 @@ internal sealed partial class GrpcCallHandler(IOptions<GrpcServerOptions> option
         }
         // Once the deadline has passed, whatever the handler throws is the consequence of its cancellation (a cancelled
         // database command surfaces as an OperationCanceledException or as an NpgsqlException, depending on timing).
-        catch (Exception) when (deadline is not null && DateTime.UtcNow >= deadline && !context.RequestAborted.IsCancellationRequested)
+        // (The deadline token, not the clock, decides: the timer works in whole milliseconds and may fire just before.)
+        catch (Exception) when (deadline is not null && deadlineSource.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
             return await writer.CompleteAsync(StatusCode.DeadlineExceeded, "Deadline Exceeded");
         }
