@@ -26,6 +26,7 @@ public sealed class PairingFixture : IAsyncLifetime
     public ServiceHost<PairingProgram> Pairing { get; private set; } = null!;
     public Dictionary<string, Guid> Cadres { get; } = [];
     public Dictionary<string, Guid> Households { get; } = [];
+    public Uri DispatchRest { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -47,11 +48,12 @@ public sealed class PairingFixture : IAsyncLifetime
         Pairing = new ServiceHost<PairingProgram>(pairingSettings);
         await Pairing.WaitUntilReadyAsync();
 
-        using var province = new HttpClient { BaseAddress = new Uri(dispatchSettings["Kestrel:Endpoints:Rest:Url"]!) };
+        DispatchRest = new Uri(dispatchSettings["Kestrel:Endpoints:Rest:Url"]!);
+        using var province = new HttpClient { BaseAddress = DispatchRest };
         province.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.Province, "51"));
         (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
         (await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv("单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\n"))).EnsureSuccessStatusCode();
-        var lines = new[] { ("甲", "U-A"), ("乙", "U-A"), ("丙", "U-B"), ("丁", "U-A") }.Select((p, i) =>
+        var lines = new[] { ("甲", "U-A"), ("乙", "U-A"), ("丙", "U-B"), ("丁", "U-A"), ("戊", "U-A") }.Select((p, i) =>
         {
             var first17 = $"5117021981020{i + 1}00{i}";
             return $"{first17}{CitizenId.CheckCharacter(first17)},{p.Item1},,{p.Item2},科员,农业技术,是,,愿意";
@@ -71,10 +73,10 @@ public sealed class PairingFixture : IAsyncLifetime
         }, "pairing learned the 5 villages from dispatch's events");
 
         using var pairingClient = Pairing.CreateClient(TestSettings.Token(Roles.Province, "51"));
-        var heads = new[] { "王大", "李二", "张三", "赵四" }.Select((name, i) =>
+        var heads = new[] { "王大", "李二", "张三", "赵四", "钱五" }.Select((name, i) =>
         {
             var first17 = $"5117021970030{i + 1}00{i}";
-            return $"{name},{first17}{CitizenId.CheckCharacter(first17)},3,{(i < 3 ? "511702104201" : "511703105201")},因病,一般贫困,中,未脱贫";
+            return $"{name},{first17}{CitizenId.CheckCharacter(first17)},3,{(i is < 3 or 4 ? "511702104201" : "511703105201")},因病,一般贫困,中,未脱贫";
         });
         (await pairingClient.PostAsync("/api/pairing/households/import", RegionFiles.Csv("户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n" + string.Join('\n', heads) + "\n"))).EnsureSuccessStatusCode();
         foreach (var household in (await pairingClient.GetFromJsonAsync<JsonElement>("/api/pairing/households")).GetProperty("items").EnumerateArray())
@@ -160,5 +162,32 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         (await province.PostAsJsonAsync($"/api/pairing/pairings/{id}/end", new { endsOn = "2026-10-31", reason = "干部召回" })).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%PairingEnded' AND payload->>'reason' = '干部召回'")).ShouldBe(1);
         (await Pair(province, household, fixture.Cadres["甲"], start: "2026-11-01")).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_recall_in_dispatch_ends_the_cadre_s_pairings_and_the_household_shows_as_needing_a_helper()
+    {
+        var cadre = fixture.Cadres["戊"];
+        var household = fixture.Households["钱五"];
+        using var county = Client();
+        (await Pair(county, household, cadre)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await county.GetFromJsonAsync<JsonElement>("/api/pairing/gaps")).EnumerateArray().ShouldNotContain(g => g.GetProperty("householdId").GetGuid() == household);
+
+        using var dispatch = new HttpClient { BaseAddress = fixture.DispatchRest };
+        dispatch.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.County, "511702"));
+        var assignment = await (await dispatch.PostAsJsonAsync("/api/dispatch/assignments",
+            new { villageCode = "511702104201", force = "team_member", cadreId = cadre, startsOn = "2026-01-01" })).Content.ReadFromJsonAsync<JsonElement>();
+        (await dispatch.PostAsJsonAsync($"/api/dispatch/assignments/{assignment.GetProperty("id").GetGuid()}/end",
+            new { endsOn = "2026-11-15", kind = "recalled", reason = "违反工作纪律" })).EnsureSuccessStatusCode();
+
+        // CadreRecalled travels through dispatch's outbox and RabbitMQ to pairing's consumer.
+        await Eventually.HoldsAsync(async () =>
+            await CountAsync("SELECT count(*) FROM pairings WHERE cadre_id = @cadre AND ends_on = '2026-11-15' AND end_reason = '干部召回：违反工作纪律'", new { cadre }) == 1,
+            "the recalled cadre's pairing ended");
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%PairingEnded' AND payload->>'cadreId' = @cadre", new { cadre = cadre.ToString() })).ShouldBe(1);
+
+        var gap = (await county.GetFromJsonAsync<JsonElement>("/api/pairing/gaps")).EnumerateArray().Single(g => g.GetProperty("householdId").GetGuid() == household);
+        gap.GetProperty("lastHelperUntil").GetString().ShouldBe("2026-11-15");
+        gap.GetProperty("lastEndReason").GetString().ShouldBe("干部召回：违反工作纪律");
     }
 }

@@ -17,6 +17,8 @@ public static class HouseholdsApi
             .WithSummary("Change a household's status (exited, returned, monitored) with a reason; pairings stay (脱贫不脱帮扶).");
         api.MapPost("/households/{id:guid}/helpers", Features.Pairings.PairHousehold.HandleAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Pair a cadre (checked with dispatch over gRPC) with a household: one responsible helper at a time, load capped; publishes HouseholdPaired.");
+        api.MapGet("/gaps", Features.Pairings.HelperGaps.HandleAsync)
+            .WithSummary("Households without a responsible helper today (needs a helper), oldest first, with why the last one left.");
         api.MapPost("/pairings/{id:guid}/end", Features.Pairings.PairHousehold.EndAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("End a pairing with a reason; publishes PairingEnded.");
         return app;

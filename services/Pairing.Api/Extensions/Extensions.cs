@@ -20,7 +20,10 @@ internal static class Extensions
         builder.AddPersonalDataProtection();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
-            bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>());
+        {
+            bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>();
+            bus.AddConsumer<CadreRecalledConsumer, CadreRecalledConsumerDefinition>();
+        });
         builder.Services.AddOptions<PairingOptions>().Bind(builder.Configuration.GetSection(PairingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // Cadres are dispatch's: checked over gRPC as the caller (Services:Dispatch:Grpc, the dispatch gRPC address).
         builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"));
