@@ -53,7 +53,7 @@ public sealed class PairingFixture : IAsyncLifetime
         province.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.Province, "51"));
         (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
         (await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv("单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\n"))).EnsureSuccessStatusCode();
-        var lines = new[] { ("甲", "U-A"), ("乙", "U-A"), ("丙", "U-B"), ("丁", "U-A"), ("戊", "U-A") }.Select((p, i) =>
+        var lines = new[] { ("甲", "U-A"), ("乙", "U-A"), ("丙", "U-B"), ("丁", "U-A"), ("戊", "U-A"), ("己", "U-A") }.Select((p, i) =>
         {
             var first17 = $"5117021981020{i + 1}00{i}";
             return $"{first17}{CitizenId.CheckCharacter(first17)},{p.Item1},,{p.Item2},科员,农业技术,是,,愿意";
@@ -73,10 +73,10 @@ public sealed class PairingFixture : IAsyncLifetime
         }, "pairing learned the 5 villages from dispatch's events");
 
         using var pairingClient = Pairing.CreateClient(TestSettings.Token(Roles.Province, "51"));
-        var heads = new[] { "王大", "李二", "张三", "赵四", "钱五" }.Select((name, i) =>
+        var heads = new[] { "王大", "李二", "张三", "赵四", "钱五", "孙六" }.Select((name, i) =>
         {
             var first17 = $"5117021970030{i + 1}00{i}";
-            return $"{name},{first17}{CitizenId.CheckCharacter(first17)},3,{(i is < 3 or 4 ? "511702104201" : "511703105201")},因病,一般贫困,中,未脱贫";
+            return $"{name},{first17}{CitizenId.CheckCharacter(first17)},3,{(i == 3 ? "511703105201" : "511702104201")},因病,一般贫困,中,未脱贫";
         });
         (await pairingClient.PostAsync("/api/pairing/households/import", RegionFiles.Csv("户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n" + string.Join('\n', heads) + "\n"))).EnsureSuccessStatusCode();
         foreach (var household in (await pairingClient.GetFromJsonAsync<JsonElement>("/api/pairing/households")).GetProperty("items").EnumerateArray())
@@ -189,5 +189,40 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         var gap = (await county.GetFromJsonAsync<JsonElement>("/api/pairing/gaps")).EnumerateArray().Single(g => g.GetProperty("householdId").GetGuid() == household);
         gap.GetProperty("lastHelperUntil").GetString().ShouldBe("2026-11-15");
         gap.GetProperty("lastEndReason").GetString().ShouldBe("干部召回：违反工作纪律");
+    }
+
+    [Fact]
+    public async Task Contact_every_month_and_visit_every_two_months_with_overdue_notices_published_once()
+    {
+        var cadre = fixture.Cadres["己"];
+        var household = fixture.Households["孙六"];
+        using var county = Client();
+        (await Pair(county, household, cadre, start: "2026-09-01")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        Task<HttpResponseMessage> Contact(Guid who, string kind, string on, double? longitude = 107.5, double? latitude = 31.2) =>
+            county.PostAsJsonAsync($"/api/pairing/households/{household}/contacts", new { cadreId = who, kind, contactedOn = on, longitude, latitude, measures = "了解生产生活情况，落实产业奖补" });
+
+        (await Contact(cadre, "visit", "2026-10-10")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await Contact(cadre, "call", "2026-11-05", null, null)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await Contact(cadre, "visit", "2026-11-06", null, null)).StatusCode.ShouldBe(HttpStatusCode.BadRequest); // a visit needs GPS
+        using var stranger = await Contact(fixture.Cadres["丁"], "call", "2026-11-05", null, null);
+        stranger.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await stranger.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("not_a_helper");
+
+        var november = await county.GetFromJsonAsync<JsonElement>("/api/pairing/compliance?month=2026-11");
+        november.GetProperty("overdue").EnumerateArray().ShouldNotContain(o => o.GetProperty("householdId").GetGuid() == household);
+
+        var december = await county.GetFromJsonAsync<JsonElement>("/api/pairing/compliance?month=2026-12");
+        var overdue = december.GetProperty("overdue").EnumerateArray().Single(o => o.GetProperty("householdId").GetGuid() == household);
+        overdue.GetProperty("missingContact").GetBoolean().ShouldBeTrue();
+        overdue.GetProperty("missingVisit").GetBoolean().ShouldBeTrue();
+        overdue.GetProperty("helperName").GetString().ShouldBe("己");
+        december.GetProperty("byUnit").EnumerateArray().ShouldContain(g => g.GetProperty("key").GetString() == "U-A");
+
+        using var province = Client(Roles.Province, "51");
+        (await province.PostAsync("/api/pairing/compliance/2026-12/overdue-notices", null)).EnsureSuccessStatusCode();
+        var again = await (await province.PostAsync("/api/pairing/compliance/2026-12/overdue-notices", null)).Content.ReadFromJsonAsync<JsonElement>();
+        again.GetProperty("published").GetInt32().ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%HouseholdContactOverdue' AND payload->>'householdId' = @id AND payload->>'period' = '2026-12'",
+            new { id = household.ToString() })).ShouldBe(1);
     }
 }

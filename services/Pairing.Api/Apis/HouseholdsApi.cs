@@ -17,6 +17,12 @@ public static class HouseholdsApi
             .WithSummary("Change a household's status (exited, returned, monitored) with a reason; pairings stay (脱贫不脱帮扶).");
         api.MapPost("/households/{id:guid}/helpers", Features.Pairings.PairHousehold.HandleAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Pair a cadre (checked with dispatch over gRPC) with a household: one responsible helper at a time, load capped; publishes HouseholdPaired.");
+        api.MapPost("/households/{id:guid}/contacts", Features.Contacts.ContactRecords.RecordAsync)
+            .WithSummary("Record a call or a visit (with GPS) by a helper of the household, with the measures taken.");
+        api.MapGet("/compliance", Features.Contacts.ContactRecords.ComplianceAsync)
+            .WithSummary("每月联系、两月走访 for a month: overdue households by helper, unit and county.");
+        api.MapPost("/compliance/{month}/overdue-notices", Features.Contacts.ContactRecords.PublishOverdueAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Publish HouseholdContactOverdue once per overdue household and month (repeatable).");
         api.MapGet("/gaps", Features.Pairings.HelperGaps.HandleAsync)
             .WithSummary("Households without a responsible helper today (needs a helper), oldest first, with why the last one left.");
         api.MapPost("/pairings/{id:guid}/end", Features.Pairings.PairHousehold.EndAsync).RequireAuthorization(Policies.ManageForces)

@@ -22,3 +22,16 @@ public sealed record PairingEnded(
     string Reason,
     string EndedBy,
     DateTimeOffset EndedAt);
+
+/// <summary>
+/// A household missed its monthly contact (每月联系) or its two-monthly visit (两月走访) in a period, published once per
+/// household and period. Notification reminds the helper, and the unit after a second miss.
+/// </summary>
+public sealed record HouseholdContactOverdue(
+    Guid HouseholdId,
+    string VillageCode,
+    Guid? HelperCadreId,
+    string? UnitCode,
+    string Period,
+    bool MissingContact,
+    bool MissingVisit);
