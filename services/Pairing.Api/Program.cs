@@ -1,5 +1,7 @@
 using Pairing.Api.Apis;
 using Pairing.Api.Extensions;
+using Pairing.Api.Grpc;
+using Platform.Contracts.Grpc.Pairing.V1;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
@@ -13,6 +15,7 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapHouseholdsApi();
+app.MapGrpcService<PairingService>(PairingReflection.Descriptor.Services[0]);
 app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/pairing");
 

@@ -53,7 +53,7 @@ public sealed class PairingFixture : IAsyncLifetime
         province.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.Province, "51"));
         (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
         (await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv("单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\n"))).EnsureSuccessStatusCode();
-        var lines = new[] { ("甲", "U-A"), ("乙", "U-A"), ("丙", "U-B"), ("丁", "U-A"), ("戊", "U-A"), ("己", "U-A") }.Select((p, i) =>
+        var lines = new[] { ("甲", "U-A"), ("乙", "U-A"), ("丙", "U-B"), ("丁", "U-A"), ("戊", "U-A"), ("己", "U-A"), ("庚", "U-A") }.Select((p, i) =>
         {
             var first17 = $"5117021981020{i + 1}00{i}";
             return $"{first17}{CitizenId.CheckCharacter(first17)},{p.Item1},,{p.Item2},科员,农业技术,是,,愿意";
@@ -73,7 +73,7 @@ public sealed class PairingFixture : IAsyncLifetime
         }, "pairing learned the 5 villages from dispatch's events");
 
         using var pairingClient = Pairing.CreateClient(TestSettings.Token(Roles.Province, "51"));
-        var heads = new[] { "王大", "李二", "张三", "赵四", "钱五", "孙六" }.Select((name, i) =>
+        var heads = new[] { "王大", "李二", "张三", "赵四", "钱五", "孙六", "周七" }.Select((name, i) =>
         {
             var first17 = $"5117021970030{i + 1}00{i}";
             return $"{name},{first17}{CitizenId.CheckCharacter(first17)},3,{(i == 3 ? "511703105201" : "511702104201")},因病,一般贫困,中,未脱贫";
@@ -224,5 +224,53 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         again.GetProperty("published").GetInt32().ShouldBe(0);
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%HouseholdContactOverdue' AND payload->>'householdId' = @id AND payload->>'period' = '2026-12'",
             new { id = household.ToString() })).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_pairing_grpc_service_answers_helpers_loads_compliance_and_village_coverage()
+    {
+        var cadre = fixture.Cadres["庚"];
+        var household = fixture.Households["周七"];
+        using var county = Client();
+        (await Pair(county, household, cadre)).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var invoker = new Platform.Grpc.Client.GrpcInvoker(
+            new HttpClient(fixture.Pairing.Server.CreateHandler()) { BaseAddress = new Uri("http://localhost") },
+            new Platform.Grpc.Client.GrpcClientOptions(),
+            new Platform.Grpc.Client.StaticTokenCredentials(TestSettings.Token(Roles.County, "511702")),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Platform.Grpc.Client.GrpcInvoker>.Instance);
+        var service = Platform.Contracts.Grpc.Pairing.V1.PairingReflection.Descriptor.Services[0];
+
+        var helpers = await invoker.UnaryAsync<Platform.Contracts.Grpc.Pairing.V1.HouseholdHelpers>(service.FindMethodByName("GetHouseholdHelpers"),
+            new Platform.Contracts.Grpc.Pairing.V1.GetHouseholdHelpersRequest { HouseholdId = household.ToString() });
+        helpers.Helpers.Single().CadreName.ShouldBe("庚");
+        helpers.Helpers.Single().Role.ShouldBe("responsible");
+
+        var load = await invoker.UnaryAsync<Platform.Contracts.Grpc.Pairing.V1.HelperHouseholds>(service.FindMethodByName("ListHelperHouseholds"),
+            new Platform.Contracts.Grpc.Pairing.V1.ListHelperHouseholdsRequest { CadreId = cadre.ToString() });
+        load.Households.Select(h => h.HeadName).ShouldBe(["周七"]);
+
+        var villages = new List<Platform.Contracts.Grpc.Pairing.V1.VillageHelperCoverage>();
+        await foreach (var village in invoker.ServerStreamingAsync<Platform.Contracts.Grpc.Pairing.V1.VillageHelperCoverage>(service.FindMethodByName("ListVillageHelperCoverage"),
+            new Platform.Contracts.Grpc.Pairing.V1.ListVillageHelperCoverageRequest { Prefix = "511702104201" }))
+        {
+            villages.Add(village);
+        }
+
+        var qinggang = villages.ShouldHaveSingleItem();
+        qinggang.Households.ShouldBe(6);
+        qinggang.WithHelper.ShouldBeInRange(1, 6);
+
+        var denied = await Should.ThrowAsync<Platform.Grpc.GrpcException>(async () =>
+        {
+            await foreach (var _ in invoker.ServerStreamingAsync<Platform.Contracts.Grpc.Pairing.V1.VillageHelperCoverage>(service.FindMethodByName("ListVillageHelperCoverage"),
+                new Platform.Contracts.Grpc.Pairing.V1.ListVillageHelperCoverageRequest { Prefix = "511703" }))
+            {
+            }
+        });
+        denied.Status.ShouldBe(Platform.Grpc.StatusCode.PermissionDenied);
+        var invalid = await Should.ThrowAsync<Platform.Grpc.GrpcException>(() => invoker.UnaryAsync<Platform.Contracts.Grpc.Pairing.V1.ComplianceSummary>(
+            service.FindMethodByName("GetCompliance"), new Platform.Contracts.Grpc.Pairing.V1.GetComplianceRequest { Month = "11/2026" }));
+        invalid.Status.ShouldBe(Platform.Grpc.StatusCode.InvalidArgument);
     }
 }
