@@ -148,6 +148,7 @@ app_environment() {
   export PersonalData__Keys__local PersonalData__IndexKey
   # Where services call each other over gRPC.
   export Services__Dispatch__Grpc="http://127.0.0.1:$(app_grpc_port dispatch)"
+  export Services__Pairing__Grpc="http://127.0.0.1:$(app_grpc_port pairing)"
   if [[ $app == gateway ]]; then
     for svc in "${PLATFORM_SERVICES[@]}"; do
       # YARP clusters are configuration (gateway/Platform.Gateway/appsettings.json); point them at the local ports.

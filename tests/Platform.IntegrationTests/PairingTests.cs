@@ -27,6 +27,7 @@ public sealed class PairingFixture : IAsyncLifetime
     public Dictionary<string, Guid> Cadres { get; } = [];
     public Dictionary<string, Guid> Households { get; } = [];
     public Uri DispatchRest { get; private set; } = null!;
+    public Uri PairingGrpc { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -34,7 +35,9 @@ public sealed class PairingFixture : IAsyncLifetime
         PairingDb = await TestDatabase.CreateAsync("pair_pairing");
         VirtualHost = await TestVirtualHost.CreateAsync("pairing");
         var grpcPort = NodeInterop.FreePort();
+        PairingGrpc = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
         var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
+        dispatchSettings["Services:Pairing:Grpc"] = PairingGrpc.ToString();
         dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
         dispatchSettings["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}";
         dispatchSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
@@ -45,7 +48,12 @@ public sealed class PairingFixture : IAsyncLifetime
         var pairingSettings = TestSettings.For(PairingDb, VirtualHost);
         pairingSettings["Services:Dispatch:Grpc"] = $"http://127.0.0.1:{grpcPort}";
         pairingSettings["Pairing:MaxHouseholdsPerHelper"] = "2";
+        pairingSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        pairingSettings["Kestrel:Endpoints:Grpc:Url"] = PairingGrpc.ToString();
+        pairingSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Pairing = new ServiceHost<PairingProgram>(pairingSettings);
+        Pairing.UseKestrel();
+        Pairing.StartServer();
         await Pairing.WaitUntilReadyAsync();
 
         DispatchRest = new Uri(dispatchSettings["Kestrel:Endpoints:Rest:Url"]!);
@@ -234,11 +242,7 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         using var county = Client();
         (await Pair(county, household, cadre)).StatusCode.ShouldBe(HttpStatusCode.Created);
 
-        var invoker = new Platform.Grpc.Client.GrpcInvoker(
-            new HttpClient(fixture.Pairing.Server.CreateHandler()) { BaseAddress = new Uri("http://localhost") },
-            new Platform.Grpc.Client.GrpcClientOptions(),
-            new Platform.Grpc.Client.StaticTokenCredentials(TestSettings.Token(Roles.County, "511702")),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Platform.Grpc.Client.GrpcInvoker>.Instance);
+        var invoker = GrpcFixture.Invoker(fixture.PairingGrpc, TestSettings.Token(Roles.County, "511702"));
         var service = Platform.Contracts.Grpc.Pairing.V1.PairingReflection.Descriptor.Services[0];
 
         var helpers = await invoker.UnaryAsync<Platform.Contracts.Grpc.Pairing.V1.HouseholdHelpers>(service.FindMethodByName("GetHouseholdHelpers"),
@@ -273,4 +277,24 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
             service.FindMethodByName("GetCompliance"), new Platform.Contracts.Grpc.Pairing.V1.GetComplianceRequest { Month = "11/2026" }));
         invalid.Status.ShouldBe(Platform.Grpc.StatusCode.InvalidArgument);
     }
+
+    [Fact]
+    public async Task Dispatch_coverage_learns_the_sixth_one_from_pairing_over_grpc()
+    {
+        using var dispatch = new HttpClient { BaseAddress = fixture.DispatchRest };
+        dispatch.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.County, "511702"));
+        var report = await dispatch.GetFromJsonAsync<JsonElement>("/api/dispatch/coverage");
+        var helpers = report.GetProperty("householdHelpers");
+        helpers.GetProperty("available").GetBoolean().ShouldBeTrue(report.ToString());
+        helpers.GetProperty("households").GetInt32().ShouldBe(6); // the households of 青杠村, the county's poor village
+        helpers.GetProperty("withHelper").GetInt32().ShouldBe(await CountWithHelperAsync());
+        report.GetProperty("counties")[0].GetProperty("households").GetInt32().ShouldBe(6);
+    }
+
+    private async Task<int> CountWithHelperAsync() => (int)await CountAsync(
+        """
+        SELECT count(*) FROM households h WHERE h.village_code LIKE '511702%' AND EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id
+          AND p.role = 'responsible' AND p.starts_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
+          AND (p.ends_on IS NULL OR p.ends_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date))
+        """);
 }

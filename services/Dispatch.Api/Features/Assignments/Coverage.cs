@@ -2,6 +2,9 @@ using Dapper;
 using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Contracts.Grpc.Pairing.V1;
+using Platform.Grpc;
+using Platform.Grpc.Client.Pairing;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -9,7 +12,11 @@ namespace Dispatch.Api.Features.Assignments;
 
 public sealed record CoverageGap(string VillageCode, string VillageName, string Force, string ForceName, DateOnly OpenSince, int OpenDays);
 
-public sealed record CountyCoverage(string CountyCode, string CountyName, int PoorVillages, int Complete, IReadOnlyDictionary<string, int> GapsByForce);
+public sealed record CountyCoverage(string CountyCode, string CountyName, int PoorVillages, int Complete, IReadOnlyDictionary<string, int> GapsByForce,
+    int? Households, int? HouseholdsWithHelper);
+
+/// <summary>The sixth "one" from the pairing service: households and households with a responsible helper.</summary>
+public sealed record HelperCoverage(bool Available, int Households, int WithHelper, double Share, string? Note);
 
 public sealed record CoverageReport(
     string Scope,
@@ -19,21 +26,23 @@ public sealed record CoverageReport(
     IReadOnlyDictionary<string, int> GapsByForce,
     IReadOnlyList<CountyCoverage> Counties,
     int GapCount,
-    IReadOnlyList<CoverageGap> Gaps);
+    IReadOnlyList<CoverageGap> Gaps,
+    HelperCoverage HouseholdHelpers);
 
 /// <summary>
 /// Six-ones coverage (六个一) of the poor villages in a scope (贫困村, 当年计划退出村, and 已退出村, which keep force,
 /// management and assessment unchanged: 三个不变): for each of the five
 /// village-level forces, whether the village has it today; totals per county; the open gaps, oldest first, with the
 /// day each opened (the day after the last holder left, or the village's registration when it never had one).
-/// The sixth "one", a helper for every household, comes from the pairing service.
+/// The sixth "one", a helper for every household, is asked of the pairing service over gRPC (householdHelpers).
 /// </summary>
 public static class Coverage
 {
     public const int MaxGaps = 1000;
 
     public static async Task<Results<Ok<CoverageReport>, ProblemHttpResult>> HandleAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, DateOnly? on = null)
+        HttpContext http, NpgsqlDataSource dataSource, PairingClient pairing, ILoggerFactory loggers, CancellationToken cancellationToken,
+        string? prefix = null, DateOnly? on = null)
     {
         if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested))
         {
@@ -76,14 +85,40 @@ public static class Coverage
             })
             .OrderByDescending(g => g.OpenDays).ThenBy(g => g.VillageCode, StringComparer.Ordinal).ThenBy(g => g.Force, StringComparer.Ordinal)
             .ToList();
+        // The sixth "one" (a helper for every household) is pairing's: asked over gRPC as the caller. Without it the
+        // report still answers, and says so.
+        var helpers = new Dictionary<string, (int Households, int WithHelper)>(StringComparer.Ordinal);
+        string? note = null;
+        try
+        {
+            await foreach (var village in pairing.ListVillageHelperCoverage(new ListVillageHelperCoverageRequest { Prefix = scope.Prefix }, cancellationToken: cancellationToken))
+            {
+                helpers[village.VillageCode] = (village.Households, village.WithHelper);
+            }
+        }
+        catch (GrpcException ex)
+        {
+            note = $"结对服务暂不可用，帮扶责任人覆盖未计入（{ex.Status}）";
+            loggers.CreateLogger(typeof(Coverage)).LogWarning("Coverage without household helpers: pairing answered {Status} {Detail}", ex.Status, ex.Detail);
+        }
+
+        var poorVillages = byVillage.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
         var counties = byVillage.GroupBy(v => CountyOf(v.Key))
             .OrderBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => new CountyCoverage(c.Key, countyNames.GetValueOrDefault(c.Key, string.Empty), c.Count(), c.Count(v => v.All(r => r.Present)),
-                GapsByForce(c.SelectMany(v => v))))
+            .Select(c =>
+            {
+                var villages = c.Select(v => helpers.GetValueOrDefault(v.Key)).ToList();
+                return new CountyCoverage(c.Key, countyNames.GetValueOrDefault(c.Key, string.Empty), c.Count(), c.Count(v => v.All(r => r.Present)),
+                    GapsByForce(c.SelectMany(v => v)), note is null ? villages.Sum(v => v.Households) : null, note is null ? villages.Sum(v => v.WithHelper) : null);
+            })
             .ToList();
+        var inScope = helpers.Where(h => poorVillages.Contains(h.Key)).Select(h => h.Value).ToList();
+        var households = inScope.Sum(h => h.Households);
+        var withHelper = inScope.Sum(h => h.WithHelper);
+        var helperCoverage = new HelperCoverage(note is null, households, withHelper, households == 0 ? 0 : Math.Round((double)withHelper / households, 4), note);
 
         return TypedResults.Ok(new CoverageReport(scope.ToString(), day, byVillage.Count, byVillage.Count(v => v.All(r => r.Present)), GapsByForce(rows),
-            counties, gaps.Count, gaps.Take(MaxGaps).ToList()));
+            counties, gaps.Count, gaps.Take(MaxGaps).ToList(), helperCoverage));
     }
 
     private static string CountyOf(string villageCode) => villageCode[..6] + "000000";
