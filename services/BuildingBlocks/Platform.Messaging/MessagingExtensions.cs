@@ -32,6 +32,8 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(endpointNames);
+            // A government platform does not call out to a vendor's usage-tracking host.
+            x.DisableUsageTelemetry();
             configure?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {
