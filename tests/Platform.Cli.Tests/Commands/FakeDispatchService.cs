@@ -34,7 +34,49 @@ internal sealed class FakeDispatchService : HttpMessageHandler
     private readonly List<Assignment> assignments = [];
     private readonly Dictionary<Guid, Guid> checkIns = [];                                      // id -> cadre id
 
+    // Pairing: households (head citizen id -> id, and the rows listed), one responsible helper per household, contacts counted.
+    private readonly Dictionary<string, Guid> households = new(StringComparer.Ordinal);
+    private readonly List<(Guid Id, string Village, string HeadName, string HeadCitizenId)> householdRows = [];
+    private readonly Dictionary<Guid, Guid> helpers = [];
+    private int contacts;
+
     public List<RecordedRequest> Requests { get; } = [];
+
+    /// <summary>Household imports answered 422 unknown_village first, as pairing does before dispatch's events reach it.</summary>
+    public int UnknownVillageAnswers { get; set; }
+
+    public int HouseholdCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return households.Count;
+            }
+        }
+    }
+
+    public int HelperCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return helpers.Count;
+            }
+        }
+    }
+
+    public int ContactCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return contacts;
+            }
+        }
+    }
 
     /// <summary>Answers before the simulation when it returns non-null; gets the request and how many requests came so far.</summary>
     public Func<HttpRequestMessage, int, HttpResponseMessage?>? Intercept { get; init; }
@@ -101,6 +143,10 @@ internal sealed class FakeDispatchService : HttpMessageHandler
                 ("GET", _) when path.EndsWith("/api/dispatch/cadres", StringComparison.Ordinal) => ListCadres(HttpUtility.ParseQueryString(request.RequestUri.Query)),
                 ("POST", _) when path.EndsWith("/api/dispatch/assignments", StringComparison.Ordinal) => Assign(JsonDocument.Parse(body).RootElement),
                 ("POST", _) when path.EndsWith("/api/dispatch/check-ins", StringComparison.Ordinal) => CheckIn(JsonDocument.Parse(body).RootElement),
+                ("POST", _) when path.EndsWith("/api/pairing/households/import", StringComparison.Ordinal) => ImportHouseholds(Encoding.UTF8.GetString(body)),
+                ("GET", _) when path.EndsWith("/api/pairing/households", StringComparison.Ordinal) => ListHouseholds(HttpUtility.ParseQueryString(request.RequestUri.Query)),
+                ("POST", _) when path.EndsWith("/helpers", StringComparison.Ordinal) => Pair(path, JsonDocument.Parse(body).RootElement),
+                ("POST", _) when path.EndsWith("/contacts", StringComparison.Ordinal) => Contact(path, JsonDocument.Parse(body).RootElement),
                 _ => Problem(HttpStatusCode.NotFound, "not_found"),
             };
         }
@@ -238,6 +284,91 @@ internal sealed class FakeDispatchService : HttpMessageHandler
 
         checkIns[id] = cadreId;
         return Json(HttpStatusCode.Created, $$"""{"id":"{{id}}"}""");
+    }
+
+    private HttpResponseMessage ImportHouseholds(string csv)
+    {
+        if (UnknownVillageAnswers > 0)
+        {
+            UnknownVillageAnswers--;
+            return Json(HttpStatusCode.UnprocessableEntity,
+                """{"title":"x","status":422,"code":"invalid_household_file","errors":[{"field":"所在村","code":"unknown_village","message":"x","line":2}]}""",
+                "application/problem+json");
+        }
+
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        if (lines[0] != "户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态"
+            || rows.Any(f => f.Length != 8 || !CitizenId.IsValid(f[1]) || !int.TryParse(f[2], out var n) || n is < 1 or > 30 || f[3].Length != 12)
+            || rows.Select(f => f[1]).Distinct().Count() != rows.Count)
+        {
+            return Problem(HttpStatusCode.UnprocessableEntity, "invalid_household_file");
+        }
+
+        var created = 0;
+        foreach (var f in rows.Where(f => !households.ContainsKey(f[1])))
+        {
+            var id = Guid.NewGuid();
+            households[f[1]] = id;
+            householdRows.Add((id, f[3], f[0], f[1]));
+            created++;
+        }
+
+        return Json(HttpStatusCode.OK, $$"""{"rows":{{rows.Count}},"created":{{created}},"updated":0,"unchanged":{{rows.Count - created}}}""");
+    }
+
+    private HttpResponseMessage ListHouseholds(System.Collections.Specialized.NameValueCollection query)
+    {
+        var limit = Math.Min(MaxPage, int.Parse(query["limit"] ?? "100", CultureInfo.InvariantCulture));
+        var after = query["after"];
+        var matching = householdRows.Select(h => (Key: h.Id.ToString(), Row: h))
+            .Where(h => after is null || string.CompareOrdinal(h.Key, after) > 0).OrderBy(h => h.Key, StringComparer.Ordinal).ToList();
+        var page = matching.Take(limit).ToList();
+        var items = page.Select(h => new { id = h.Row.Id, villageCode = h.Row.Village, headName = h.Row.HeadName, headCitizenId = h.Row.HeadCitizenId });
+        return Json(HttpStatusCode.OK, JsonSerializer.Serialize(new { items, next = matching.Count > limit ? page[^1].Key : null }));
+    }
+
+    private static Guid HouseholdId(string path) => Guid.Parse(path.Split('/')[^2]);
+
+    private HttpResponseMessage Pair(string path, JsonElement body)
+    {
+        var household = HouseholdId(path);
+        var cadreId = body.GetProperty("cadreId").GetGuid();
+        if (householdRows.All(h => h.Id != household) || cadres.Values.All(c => c.Id != cadreId) || body.GetProperty("role").GetString() != "responsible")
+        {
+            return Problem(HttpStatusCode.NotFound, "household_not_found");
+        }
+
+        if (helpers.TryGetValue(household, out var known))
+        {
+            return Problem(HttpStatusCode.Conflict, known == cadreId ? "already_paired" : "household_has_helper");
+        }
+
+        if (helpers.Values.Count(c => c == cadreId) >= 5)
+        {
+            return Problem(HttpStatusCode.Conflict, "helper_load_full");
+        }
+
+        helpers[household] = cadreId;
+        return Json(HttpStatusCode.Created, $$"""{"id":"{{Guid.NewGuid()}}","householdId":"{{household}}"}""");
+    }
+
+    private HttpResponseMessage Contact(string path, JsonElement body)
+    {
+        var household = HouseholdId(path);
+        var kind = body.GetProperty("kind").GetString();
+        if (kind is not ("call" or "visit") || (kind == "visit" && !body.TryGetProperty("longitude", out _)) || body.GetProperty("measures").GetString() is not { Length: > 0 })
+        {
+            return Problem(HttpStatusCode.BadRequest, "invalid_contact");
+        }
+
+        if (!helpers.TryGetValue(household, out var helper) || helper != body.GetProperty("cadreId").GetGuid())
+        {
+            return Problem(HttpStatusCode.Conflict, "not_a_helper");
+        }
+
+        contacts++;
+        return Json(HttpStatusCode.Created, $$"""{"id":"{{Guid.NewGuid()}}"}""");
     }
 
     private sealed record Cadre(Guid Id, string CitizenId, string Name, string UnitCode, string RegionCode, string Line);

@@ -61,7 +61,8 @@ public sealed class SeedCommandTests : IDisposable
         await SeedAsync(dispatch, "--url", "https://gateway.example/platform");
 
         dispatch.Requests[0].Uri.GetLeftPart(UriPartial.Path).ShouldBe("https://gateway.example/platform/api/dispatch/regions/import");
-        dispatch.Requests.ShouldAllBe(r => r.Uri.AbsolutePath.StartsWith("/platform/api/dispatch/", StringComparison.Ordinal));
+        dispatch.Requests.ShouldAllBe(r => r.Uri.AbsolutePath.StartsWith("/platform/api/dispatch/", StringComparison.Ordinal)
+            || r.Uri.AbsolutePath.StartsWith("/platform/api/pairing/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -357,6 +358,46 @@ public sealed class SeedCommandTests : IDisposable
         dispatch.CheckInCount.ShouldBe(plan.CheckIns.Count);
         plan.CheckIns.Count.ShouldBeLessThanOrEqualTo(ForcesGenerator.CappedCheckIns);
         run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"check-ins for 2026-10 (a sample of the {plan.PlannedCheckIns:N0} planned): {plan.CheckIns.Count:N0} new"));
+    }
+
+    [Fact]
+    public async Task Seeds_pairing_after_dispatch_and_adds_no_contacts_on_a_re_seed()
+    {
+        var plan = new HouseholdGenerator(ProvinceGenerator.DefaultSeed, DateOnly.Parse(AsOf, CultureInfo.InvariantCulture)).Generate(GenerationScale.County, CountyPlan);
+        var service = new FakeDispatchService { UnknownVillageAnswers = 2 };
+
+        var run = await SeedAsync(service, "--url", "http://127.0.0.1:5100");
+        var contacts = service.ContactCount;
+        var again = await SeedAsync(service, "--url", "http://127.0.0.1:5100");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        again.ExitCode.ShouldBe(0, again.Error);
+        var imports = service.To(HttpMethod.Post, "/api/pairing/households/import");
+        imports.Count.ShouldBe(4);
+        imports.ShouldAllBe(r => r.Uri.Authority == "127.0.0.1:5200" && r.ContentType == "text/csv; charset=utf-8");
+        var firstPairing = service.Requests.FindIndex(r => r.Path.Contains("/api/pairing/", StringComparison.Ordinal));
+        var secondRun = service.Requests.FindLastIndex(r => r.Path.EndsWith("/regions/import", StringComparison.Ordinal));
+        service.Requests.Take(firstPairing).ShouldContain(r => r.Path.EndsWith("/check-ins", StringComparison.Ordinal));
+        service.Requests.Skip(firstPairing).Take(secondRun - firstPairing).ShouldAllBe(r => r.Path.Contains("/api/pairing/"));
+        service.HouseholdCount.ShouldBe(plan.Households.Count);
+        service.HelperCount.ShouldBe(plan.Pairings.Count);
+        contacts.ShouldBe(plan.Contacts.Count);
+        service.ContactCount.ShouldBe(contacts);
+        run.Output.ShouldContain("retry in");
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"helpers {plan.Pairings.Count:N0} (0 created, {plan.Pairings.Count:N0} already there)"));
+        again.Output.ShouldContain("contacts 0 new");
+    }
+
+    [Fact]
+    public async Task Pairing_url_can_be_given()
+    {
+        var service = new FakeDispatchService();
+
+        var run = await SeedAsync(service, "--url", "http://127.0.0.1:5100", "--pairing-url", "http://127.0.0.1:6200/base");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        service.To(HttpMethod.Post, "/households/import").ShouldHaveSingleItem().Uri.GetLeftPart(UriPartial.Path)
+            .ShouldBe("http://127.0.0.1:6200/base/api/pairing/households/import");
     }
 
     private Task<CliRun> SeedAsync(HttpMessageHandler dispatch, params string[] args) =>

@@ -29,8 +29,11 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Runs every step; returns false (after saying why on <paramref name="error"/>) when planned cadres are missing.</summary>
-    public async Task<bool> RunAsync(ForcesPlan plan, string fileSuffix, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs every step; returns the cadres' ids by citizen ID, or null (after saying why on <paramref name="error"/>) when planned
+    /// cadres are missing.
+    /// </summary>
+    public async Task<Dictionary<string, Guid>?> RunAsync(ForcesPlan plan, string fileSuffix, TextWriter error, CancellationToken cancellationToken)
     {
         var units = await ImportAsync("units", UnitsPath, $"demo-units-{fileSuffix}.csv", ForcesCsvWriter.UnitsFile(plan.Units), cancellationToken);
         var cadres = await ImportAsync("cadres", CadresPath, $"demo-cadres-{fileSuffix}.csv", ForcesCsvWriter.CadresFile(plan.Cadres), cancellationToken);
@@ -41,7 +44,7 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         {
             await error.WriteLineAsync(string.Create(Invariant,
                 $"error: {missing.Count:N0} of {plan.Cadres.Count:N0} imported cadres are not listed by {dispatch.Endpoint(CadreListPath)} (first: {CitizenId.Mask(missing[0].CitizenId)}, unit {missing[0].UnitCode})"));
-            return false;
+            return null;
         }
 
         var assignments = await AssignAsync(plan, ids, cancellationToken);
@@ -54,7 +57,7 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         await SayAsync(string.Create(Invariant,
             $"rates: {plan.CompleteVillages:N0} of {plan.EligibleVillages:N0} villages with all five forces ({Percent(plan.CompleteVillages, plan.EligibleVillages)}); {plan.VillagesPerHolder(ForceCodes.ContactLeader):F1} villages per contact leader, {plan.VillagesPerHolder(ForceCodes.AssistingUnit):F2} per assisting unit, {plan.VillagesPerHolder(ForceCodes.AgriculturalTechnician):F1} per technician; {plan.PeoplePerTeam:F2} people per work team; {Percent(plan.OnPostShare)} of check-ins on post; {plan.CadresBelow(MinimumDaysOnPost):N0} of {plan.CheckIns.Select(c => c.CadreCitizenId).Distinct().Count():N0} cadres checking in are on post fewer than {MinimumDaysOnPost} days"),
             cancellationToken);
-        return true;
+        return ids;
     }
 
     private async Task<ImportAnswer> ImportAsync(string what, string path, string fileName, byte[] file, CancellationToken cancellationToken)

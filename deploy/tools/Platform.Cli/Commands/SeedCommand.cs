@@ -30,20 +30,29 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
 
     private static readonly OptionSpec Url = new("url", "BASE", "the gateway's (or dispatch's) base address, e.g. http://127.0.0.1:5000", Required: true);
 
+    private static readonly OptionSpec PairingUrl = new("pairing-url", "BASE",
+        "pairing's base address (default: BASE of --url with port 5100 replaced by 5200, e.g. http://127.0.0.1:5200)");
+
+    /// <summary>How long the household import is retried while pairing has not yet learnt the villages from dispatch's events.</summary>
+    public static readonly TimeSpan VillagePollTimeout = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan VillagePollDelay = TimeSpan.FromSeconds(2);
+
     private static readonly OptionSpec AsOf = new("as-of", "DATE",
         "yyyy-MM-dd, the day the forces are for: assignments start in the two years before its month, check-ins fall in the month before (default today in China)");
 
     public CommandSpec Spec { get; } = new(
         "seed",
         $"Generates the demo province, POSTs it to BASE/{ImportPath} with a province token (scope 51), then loads its units, cadres, "
-        + "assignments of the six forces and a month of check-ins through the same API.",
-        [DemoDataOptions.Scale, Url, SigningOptions.KeyFile, DemoDataOptions.Seed, AsOf, SigningOptions.Issuer, SigningOptions.Audience]);
+        + "assignments of the six forces and a month of check-ins through the same API; then pairing's households, helpers and a month of contacts.",
+        [DemoDataOptions.Scale, Url, PairingUrl, SigningOptions.KeyFile, DemoDataOptions.Seed, AsOf, SigningOptions.Issuer, SigningOptions.Audience]);
 
     public async Task<int> RunAsync(ParsedOptions options, CancellationToken cancellationToken)
     {
         var scale = DemoDataOptions.ParseScale(options);
         var seed = DemoDataOptions.ParseSeed(options);
         var baseUri = ParseBaseUri(options);
+        var pairingUri = ParsePairingUri(options, baseUri);
         var asOf = ParseAsOf(options);
         var auth = SigningOptions.CreateAuthOptions(options);
         var token = DevelopmentTokens.Create(auth, Subject, [Roles.Province], ProvinceGenerator.ProvinceCode[..2], TokenLifetime);
@@ -51,6 +60,8 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
 
         using var client = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = Timeout };
         var dispatch = new DispatchClient(client, baseUri, token, error, retryDelay);
+        var pairing = new DispatchClient(client, pairingUri, token, error, retryDelay);
+        var current = dispatch;
         try
         {
             if (!await SeedRegionsAsync(dispatch, scale, seed, fileSuffix, cancellationToken))
@@ -65,7 +76,19 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
                 $"planned the forces of {plan.EligibleVillages:N0} villages (贫困村, 当年计划退出村, 已退出村) as of {generator.ReferenceMonth:yyyy-MM}: {plan.Units.Count:N0} units, {plan.Cadres.Count:N0} cadres, {plan.Assignments.Count:N0} assignments, {plan.Gaps.Count:N0} gaps, {plan.CheckIns.Count:N0} check-ins in {plan.CheckInMonth:yyyy-MM} ({stopwatch.Elapsed.TotalSeconds:F1} s)"),
                 cancellationToken);
 
-            return await new ForcesSeeder(dispatch, output, Concurrency).RunAsync(plan, fileSuffix, error, cancellationToken)
+            if (await new ForcesSeeder(dispatch, output, Concurrency).RunAsync(plan, fileSuffix, error, cancellationToken) is not { } cadreIds)
+            {
+                return ExitCodes.Failure;
+            }
+
+            current = pairing;
+            stopwatch.Restart();
+            var households = new HouseholdGenerator(seed, asOf).Generate(scale, plan);
+            await SayAsync(string.Create(CultureInfo.InvariantCulture,
+                $"planned {households.Households.Count:N0} households (of {households.PlannedHouseholds:N0} poor households), {households.Pairings.Count:N0} pairings with {households.Helpers:N0} helpers, {households.Contacts.Count:N0} contacts in {households.ContactMonth:yyyy-MM} for {pairing.Authority} ({stopwatch.Elapsed.TotalSeconds:F1} s)"),
+                cancellationToken);
+            var pollDelay = retryDelay < VillagePollDelay ? retryDelay : VillagePollDelay;
+            return await new PairingSeeder(pairing, output, Concurrency, pollDelay, VillagePollTimeout).RunAsync(households, cadreIds, fileSuffix, error, cancellationToken)
                 ? ExitCodes.Success
                 : ExitCodes.Failure;
         }
@@ -78,12 +101,12 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
         }
         catch (HttpRequestException e)
         {
-            await error.WriteLineAsync($"error: cannot reach {dispatch.Authority}: {e.Message}");
+            await error.WriteLineAsync($"error: cannot reach {current.Authority}: {e.Message}");
             return ExitCodes.Failure;
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await error.WriteLineAsync($"error: no answer from {dispatch.Authority} within {Timeout.TotalMinutes:F0} minutes");
+            await error.WriteLineAsync($"error: no answer from {current.Authority} within {Timeout.TotalMinutes:F0} minutes");
             return ExitCodes.Failure;
         }
 
@@ -136,6 +159,19 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
         return Uri.TryCreate(text, UriKind.Absolute, out var baseUri) && (baseUri.Scheme == Uri.UriSchemeHttp || baseUri.Scheme == Uri.UriSchemeHttps)
             ? baseUri
             : throw options.Fail($"option '--{Url.Name}' must be an absolute http or https address, got '{text}'");
+    }
+
+    /// <summary>The option, or the dispatch address with port 5100 replaced by 5200.</summary>
+    private static Uri ParsePairingUri(ParsedOptions options, Uri baseUri)
+    {
+        if (options.Get(PairingUrl.Name) is not { } text)
+        {
+            return baseUri.Port == 5100 ? new UriBuilder(baseUri) { Port = 5200 }.Uri : baseUri;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw options.Fail($"option '--{PairingUrl.Name}' must be an absolute http or https address, got '{text}'");
     }
 
     /// <summary>Today in China unless given; never later, as dispatch refuses check-ins in the future.</summary>

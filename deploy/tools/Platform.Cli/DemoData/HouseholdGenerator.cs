@@ -1,0 +1,235 @@
+using System.Globalization;
+using System.Text;
+using Platform.Security.PersonalData;
+
+namespace Platform.Cli.DemoData;
+
+/// <summary>One row of pairing's household import file (建档立卡户), with the village's location for visits.</summary>
+public sealed record HouseholdRecord(
+    string HeadCitizenId, string HeadName, int Members, string VillageCode, IReadOnlyList<string> Causes, string Depth, string Potential, string Status,
+    double Longitude, double Latitude);
+
+/// <summary>A responsible helper (帮扶责任人) to pair with a household, both by citizen ID.</summary>
+public sealed record HelperPairingRecord(string HouseholdCitizenId, string CadreCitizenId, DateOnly StartsOn);
+
+/// <summary>A contact of the helper with the household: a call, or a visit at the village's location.</summary>
+public sealed record ContactPlanRecord(
+    string HouseholdCitizenId, string CadreCitizenId, string Kind, DateOnly ContactedOn, double? Longitude, double? Latitude, string Measures);
+
+/// <summary>Everything <see cref="HouseholdGenerator"/> plans for one scale, in a deterministic order.</summary>
+public sealed class HouseholdPlan
+{
+    public required IReadOnlyList<HouseholdRecord> Households { get; init; }
+
+    public required IReadOnlyList<HelperPairingRecord> Pairings { get; init; }
+
+    public required IReadOnlyList<ContactPlanRecord> Contacts { get; init; }
+
+    /// <summary>Poor households of all the villages before the cap.</summary>
+    public required int PlannedHouseholds { get; init; }
+
+    /// <summary>The first day of the month the contacts fall in (the month before the reference date's).</summary>
+    public required DateOnly ContactMonth { get; init; }
+
+    public int Helpers => Pairings.Select(p => p.CadreCitizenId).Distinct(StringComparer.Ordinal).Count();
+
+    public int Unpaired => Households.Count - Pairings.Count;
+
+    public double HouseholdsPerHelper => Helpers == 0 ? 0 : (double)Pairings.Count / Helpers;
+}
+
+/// <summary>
+/// Plans pairing's demo data on top of <see cref="ProvinceGenerator"/>'s villages and <see cref="ForcesGenerator"/>'s cadres:
+/// each village's poor households (贫困户数; whole villages sampled by a stable key when over the cap), their heads born
+/// 1940-1964 (the cadres are born 1965 or later, so the IDs never collide), a responsible helper among the cadres of units in
+/// the household's county (at most <see cref="MaxHouseholdsPerHelper"/>, about 2.9 each; ~5% of households left without one),
+/// and a contact in the month before the reference month for ~85% of the paired households (so some are overdue).
+/// Deterministic from the seed and the reference month.
+/// </summary>
+public sealed class HouseholdGenerator
+{
+    public const int CountyCap = 2000, LargerCap = 3000;
+
+    public const int MaxHouseholdsPerHelper = 5;
+
+    public const double UnpairedShare = 0.05, ContactedShare = 0.85;
+
+    public const int MaxContacts = 1500;
+
+    public const int FirstBirthYear = 1940, LastBirthYear = 1964;
+
+    public static readonly string Header = "户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态";
+
+    private const ulong VillageSalt = 0x484F555345UL, SampleSalt = 0x53414D50UL, PairSalt = 0x50414952UL, ContactSalt = 0x434F4E54UL;
+
+    private static readonly string[] CauseNames = ["因病", "因残", "因学", "因灾", "缺土地", "缺水", "缺技术", "缺劳力", "缺资金", "交通条件落后", "自身发展动力不足"];
+    private static readonly double[] CauseWeights = [0.25, 0.1, 0.08, 0.04, 0.06, 0.05, 0.14, 0.12, 0.1, 0.03, 0.03];
+
+    // One helper's load: 1 to 5 households, about 2.9 on average.
+    private static readonly double[] LoadWeights = [0.1, 0.25, 0.35, 0.2, 0.1];
+
+    private static readonly string[] Measures =
+    [
+        "宣讲产业扶持政策，协助申请小额信贷", "了解家庭收支情况，更新帮扶手册", "落实医疗救助，协助办理慢病卡", "联系务工岗位，推荐参加技能培训",
+        "协调教育资助，落实“雨露计划”补助", "指导发展种养殖项目，对接合作社", "核查住房安全和饮水安全", "协助申报临时救助", "讲解产业奖补政策，核实种植面积",
+        "督促子女按时返校，核实控辍保学情况", "协调安装入户自来水", "帮助销售农产品，联系电商平台",
+    ];
+
+    public HouseholdGenerator(int seed, DateOnly asOf)
+    {
+        Seed = seed;
+        ReferenceMonth = new DateOnly(asOf.Year, asOf.Month, 1);
+    }
+
+    public int Seed { get; }
+
+    public DateOnly ReferenceMonth { get; }
+
+    public DateOnly ContactMonth => ReferenceMonth.AddMonths(-1);
+
+    public static int CapFor(GenerationScale scale) => scale == GenerationScale.County ? CountyCap : LargerCap;
+
+    public HouseholdPlan Generate(GenerationScale scale, ForcesPlan forces) =>
+        Generate(new ProvinceGenerator(Seed).Generate(scale), forces, CapFor(scale));
+
+    public HouseholdPlan Generate(IEnumerable<RegionRecord> regions, ForcesPlan forces, int maxHouseholds)
+    {
+        var villages = regions.Where(r => r is { Level: RegionLevel.Village, Village.PoorHouseholds: > 0 }).ToList();
+        var planned = villages.Sum(v => v.Village!.PoorHouseholds);
+
+        // Whole villages, drawn by a stable key of each, kept in code order.
+        var chosen = new HashSet<string>(StringComparer.Ordinal);
+        var total = 0;
+        foreach (var village in villages.OrderBy(v => StableRandom.DeriveSeed(Seed, v.Code, SampleSalt)).ThenBy(v => v.Code, StringComparer.Ordinal))
+        {
+            if (total + village.Village!.PoorHouseholds <= maxHouseholds)
+            {
+                chosen.Add(village.Code);
+                total += village.Village.PoorHouseholds;
+            }
+        }
+
+        var citizenIds = new HashSet<string>(StringComparer.Ordinal);
+        var households = new List<HouseholdRecord>();
+        foreach (var village in villages.Where(v => chosen.Contains(v.Code)).OrderBy(v => v.Code, StringComparer.Ordinal))
+        {
+            households.AddRange(VillageHouseholds(village, citizenIds));
+        }
+
+        var unitRegions = forces.Units.ToDictionary(u => u.Code, u => u.RegionCode, StringComparer.Ordinal);
+        var pairings = new List<HelperPairingRecord>();
+        var firstStart = ReferenceMonth.AddYears(-2);
+        var lastStart = ContactMonth.AddDays(-1);
+        foreach (var county in households.GroupBy(h => h.VillageCode[..6], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var random = StableRandom.For(Seed, county.Key + "000000", PairSalt);
+            var cadres = forces.Cadres
+                .Where(c => unitRegions.TryGetValue(c.UnitCode, out var region) && region.StartsWith(county.Key, StringComparison.Ordinal))
+                .Select(c => c.CitizenId).Order(StringComparer.Ordinal).ToArray();
+            random.Shuffle(cadres);
+            var members = county.ToArray();
+            random.Shuffle(members);
+            var toPair = members.Length - (int)Math.Round(members.Length * UnpairedShare, MidpointRounding.AwayFromZero);
+            var next = 0;
+            foreach (var cadre in cadres)
+            {
+                if (next >= toPair)
+                {
+                    break;
+                }
+
+                var load = Math.Min(1 + random.Weighted(LoadWeights), toPair - next);
+                for (var k = 0; k < load; k++, next++)
+                {
+                    pairings.Add(new HelperPairingRecord(members[next].HeadCitizenId, cadre, random.Day(firstStart, lastStart)));
+                }
+            }
+        }
+
+        return new HouseholdPlan
+        {
+            Households = households,
+            Pairings = pairings,
+            Contacts = PlanContacts(households, pairings),
+            PlannedHouseholds = planned,
+            ContactMonth = ContactMonth,
+        };
+    }
+
+    /// <summary>The import file: UTF-8 without BOM, LF line ends.</summary>
+    public static byte[] HouseholdsFile(IEnumerable<HouseholdRecord> households)
+    {
+        var text = new StringBuilder(Header).Append('\n');
+        foreach (var h in households)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{h.HeadName},{h.HeadCitizenId},{h.Members},{h.VillageCode},{string.Join(';', h.Causes)},{h.Depth},{h.Potential},{h.Status}\n");
+        }
+
+        return RegionCsvWriter.Encoding.GetBytes(text.ToString());
+    }
+
+    private IEnumerable<HouseholdRecord> VillageHouseholds(RegionRecord village, HashSet<string> citizenIds)
+    {
+        var random = StableRandom.For(Seed, village.Code, VillageSalt);
+        var profile = village.Village!;
+        var exitedShare = profile.Category switch
+        {
+            VillageCategory.Exited => 0.85,
+            VillageCategory.PlannedExit => 0.55,
+            VillageCategory.NonPoor => 0.6,
+            _ => 0.3,
+        };
+        for (var i = 0; i < profile.PoorHouseholds; i++)
+        {
+            var male = random.Chance(0.8);
+            string citizenId;
+            do
+            {
+                var born = random.Day(new DateOnly(FirstBirthYear, 1, 1), new DateOnly(LastBirthYear, 12, 31));
+                var first17 = string.Create(CultureInfo.InvariantCulture, $"{village.Code[..6]}{born:yyyyMMdd}{(random.Next(500) * 2) + (male ? 1 : 0):D3}");
+                citizenId = first17 + CitizenId.CheckCharacter(first17);
+            }
+            while (!citizenIds.Add(citizenId));
+
+            var causes = new HashSet<string>(StringComparer.Ordinal);
+            var count = 1 + random.Weighted(0.55, 0.35, 0.1);
+            while (causes.Count < count)
+            {
+                causes.Add(CauseNames[random.Weighted(CauseWeights)]);
+            }
+
+            var members = 1 + random.Weighted(0.08, 0.15, 0.24, 0.22, 0.15, 0.09, 0.05, 0.02);
+            var depth = random.Chance(0.25) ? "深度贫困" : "一般贫困";
+            var potential = random.Weighted(0.2, 0.5, 0.3) switch { 0 => "高", 1 => "中", _ => "低" };
+            var status = random.Chance(0.9)
+                ? random.Chance(exitedShare) ? "已脱贫" : "未脱贫"
+                : random.Chance(0.3) ? "返贫" : "边缘户";
+            yield return new HouseholdRecord(citizenId, PersonNames.Person(random, male), members, village.Code,
+                CauseNames.Where(causes.Contains).ToList(), depth, potential, status, profile.Longitude, profile.Latitude);
+        }
+    }
+
+    private List<ContactPlanRecord> PlanContacts(List<HouseholdRecord> households, List<HelperPairingRecord> pairings)
+    {
+        var byId = households.ToDictionary(h => h.HeadCitizenId, StringComparer.Ordinal);
+        var days = ForcesGenerator.WorkingDays(ContactMonth);
+        var contacts = new List<ContactPlanRecord>();
+        foreach (var pairing in pairings)
+        {
+            var random = StableRandom.For(Seed, pairing.HouseholdCitizenId[..17], ContactSalt);
+            if (!random.Chance(ContactedShare) || contacts.Count >= MaxContacts)
+            {
+                continue;
+            }
+
+            var household = byId[pairing.HouseholdCitizenId];
+            var visit = random.Chance(0.6);
+            var measures = random.Pick(Measures);
+            contacts.Add(new ContactPlanRecord(pairing.HouseholdCitizenId, pairing.CadreCitizenId, visit ? "visit" : "call", random.Pick(days),
+                visit ? household.Longitude : null, visit ? household.Latitude : null, visit ? "入户走访：" + measures : "电话联系：" + measures));
+        }
+
+        return contacts;
+    }
+}
