@@ -92,9 +92,6 @@ public sealed class GrpcFixture : IAsyncLifetime
 
     public string Token(string role = Roles.Province, string scope = "51") => TestSettings.Token(role, scope);
 
-    public VillageRegistryClient Client(string? token = null, GrpcClientOptions? options = null) =>
-        new(Invoker(GrpcUri, token ?? Token(), options));
-
     public static GrpcInvoker Invoker(Uri address, string? token, GrpcClientOptions? options = null) =>
         new(GrpcClientExtensions.CreateHttpClient(address), options ?? new GrpcClientOptions(),
             token is null ? null : new StaticTokenCredentials(token), NullLogger<GrpcInvoker>.Instance);

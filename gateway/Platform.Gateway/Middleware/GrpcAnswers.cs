@@ -10,10 +10,7 @@ internal static class GrpcAnswers
 
     public static Task WriteAsync(HttpResponse response, StatusCode status, string message)
     {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = GrpcProtocol.ContentType;
-        response.Headers[GrpcProtocol.StatusHeader] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers[GrpcProtocol.MessageHeader] = GrpcProtocol.EncodeMessage(message);
+        Platform.Grpc.Server.GrpcResponses.WriteTrailersOnly(response, status, message);
         return Task.CompletedTask;
     }
 }

@@ -211,7 +211,7 @@ internal sealed class ResponseStreamWriter(HttpContext context, int? maxSendMess
             var response = context.Response;
             if (!started)
             {
-                StartResponse(response);
+                GrpcResponses.StartResponse(response);
                 started = true;
             }
 
@@ -243,14 +243,7 @@ internal sealed class ResponseStreamWriter(HttpContext context, int? maxSendMess
             var code = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!(alreadyStarted ?? started) && !response.HasStarted)
             {
-                // Trailers-only: the status travels in the one HEADERS frame, which ends the stream.
-                StartResponse(response);
-                response.Headers[GrpcProtocol.StatusHeader] = code;
-                if (!string.IsNullOrEmpty(message))
-                {
-                    response.Headers[GrpcProtocol.MessageHeader] = GrpcProtocol.EncodeMessage(message);
-                }
-
+                GrpcResponses.WriteTrailersOnly(response, status, message);
                 return status;
             }
 
@@ -267,8 +260,26 @@ internal sealed class ResponseStreamWriter(HttpContext context, int? maxSendMess
             gate.Release();
         }
     }
+}
 
-    private static void StartResponse(HttpResponse response)
+/// <summary>Response shapes of the gRPC protocol shared by the call handler and the gateway.</summary>
+public static class GrpcResponses
+{
+    /// <summary>
+    /// A call that ends before any message: the status travels in the one HEADERS frame, which ends the stream
+    /// (trailers-only). Also used by the gateway for the errors it gives gRPC callers itself.
+    /// </summary>
+    public static void WriteTrailersOnly(HttpResponse response, StatusCode status, string? message)
+    {
+        StartResponse(response);
+        response.Headers[GrpcProtocol.StatusHeader] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!string.IsNullOrEmpty(message))
+        {
+            response.Headers[GrpcProtocol.MessageHeader] = GrpcProtocol.EncodeMessage(message);
+        }
+    }
+
+    internal static void StartResponse(HttpResponse response)
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = GrpcProtocol.ContentType;

@@ -25,14 +25,9 @@ public static class ImportCadres
         HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector, ILoggerFactory loggers, CancellationToken cancellationToken,
         string? fileName = null)
     {
-        if (http.User.GetRegionScope() is not { } scope)
+        if (CsvUpload.Check(http, out var scope) is { } refused)
         {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "missing_region_scope", "令牌缺少区域范围");
-        }
-
-        if (!(http.Request.ContentType ?? string.Empty).StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "不支持的内容类型", "Send the file as text/csv.");
+            return refused;
         }
 
         var logger = loggers.CreateLogger(typeof(ImportCadres));

@@ -41,17 +41,9 @@ public static class ImportRegions
         string? fileName = null)
     {
         var logger = loggerFactory.CreateLogger(typeof(ImportRegions));
-        var scope = http.User.GetRegionScope();
-        if (scope is null)
+        if (CsvUpload.Check(http, out var scope) is { } refused)
         {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "missing_region_scope", "令牌缺少区域范围");
-        }
-
-        var contentType = http.Request.ContentType ?? string.Empty;
-        if (!contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "不支持的内容类型",
-                "Send the file as the request body with Content-Type: text/csv; charset=utf-8.");
+            return refused;
         }
 
         var importId = Guid.CreateVersion7();

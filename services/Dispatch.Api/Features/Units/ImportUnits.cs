@@ -19,14 +19,9 @@ public static class ImportUnits
     public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> HandleAsync(
         HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? fileName = null)
     {
-        if (http.User.GetRegionScope() is not { } scope)
+        if (CsvUpload.Check(http, out var scope) is { } refused)
         {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "missing_region_scope", "令牌缺少区域范围");
-        }
-
-        if (!(http.Request.ContentType ?? string.Empty).StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "不支持的内容类型", "Send the file as text/csv.");
+            return refused;
         }
 
         var id = Guid.CreateVersion7();
