@@ -15,6 +15,7 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapHouseholdsApi();
+app.MapMatchingApi();
 app.MapGrpcService<PairingService>(PairingReflection.Descriptor.Services[0]);
 app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/pairing");

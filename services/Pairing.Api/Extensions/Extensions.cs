@@ -1,5 +1,6 @@
 using MassTransit;
 using Pairing.Api.IntegrationEvents;
+using Pairing.Api.Features.Matching;
 using Pairing.Api.Features.Pairings;
 using Platform.Data;
 using Platform.Grpc.Client;
@@ -23,8 +24,14 @@ internal static class Extensions
         {
             bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>();
             bus.AddConsumer<CadreRecalledConsumer, CadreRecalledConsumerDefinition>();
+            bus.AddConsumer<AssignmentStartedConsumer, AssignmentStartedConsumerDefinition>();
+            bus.AddConsumer<AssignmentEndedConsumer, AssignmentEndedConsumerDefinition>();
         });
         builder.Services.AddOptions<PairingOptions>().Bind(builder.Configuration.GetSection(PairingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
+        builder.Services.AddSingleton<RunMatching>();
+        builder.Services.AddSingleton<MatchingWorkerSignal>();
+        builder.Services.AddHostedService<MatchingWorker>();
         // Cadres are dispatch's: checked over gRPC as the caller (Services:Dispatch:Grpc, the dispatch gRPC address).
         builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"));
         builder.Services.AddOpenApi();

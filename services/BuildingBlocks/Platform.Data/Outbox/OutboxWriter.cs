@@ -40,4 +40,32 @@ public sealed class OutboxWriter
             cancellationToken: cancellationToken));
         return id;
     }
+
+    /// <summary>Many events of one type in one statement (a committed matching run pairs thousands of households).</summary>
+    public async Task EnqueueManyAsync<TEvent>(NpgsqlTransaction transaction, IReadOnlyList<TEvent> messages, CancellationToken cancellationToken)
+        where TEvent : class
+    {
+        var type = typeof(TEvent);
+        if (type.Assembly != ContractsAssembly || type.FullName is null)
+        {
+            throw new InvalidOperationException($"{type} is not an integration event contract of Platform.Contracts.");
+        }
+
+        const int batch = 5_000;
+        for (var start = 0; start < messages.Count; start += batch)
+        {
+            var slice = messages.Skip(start).Take(batch).ToList();
+            var ids = slice.Select(_ => Guid.CreateVersion7()).ToArray();
+            var payloads = slice.Select(m => JsonSerializer.Serialize(m, SerializerOptions)).ToArray();
+            await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO outbox_messages (id, message_type, payload, trace_parent)
+                SELECT id, @type, CAST(payload AS jsonb), @traceParent FROM unnest(@ids, @payloads) AS m (id, payload);
+                SELECT pg_notify('platform_outbox', '');
+                """,
+                new { ids, payloads, type = type.FullName, traceParent = Activity.Current?.Id },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+    }
 }

@@ -92,6 +92,8 @@ public static class PairHousehold
 
         var pairing = new PairingDto(Guid.CreateVersion7(), id, cadreId, cadre.Name, cadre.UnitCode, role, body.StartsOn.Value, null, null);
         var actor = http.User.GetActor();
+        // A cadre paired by hand joins the pool the matcher draws from (a departed one stays unavailable).
+        await HelperPool.UpsertAsync(transaction, cadre, actor, makeAvailable: false, cancellationToken);
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
