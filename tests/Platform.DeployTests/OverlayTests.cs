@@ -40,6 +40,20 @@ public sealed class OverlayTests
     [Theory]
     [InlineData("dev")]
     [InlineData("province")]
+    public void Every_overlay_pins_the_image_of_every_app(string overlay)
+    {
+        var rendered = Rendered.Of(overlay);
+        foreach (var app in Deployed.Apps)
+        {
+            var image = (string)rendered.Container(app)["image"]!;
+            image.ShouldStartWith($"platform/{app.Name}:", Case.Sensitive, $"{overlay}: {app} runs its own image");
+            image.ShouldNotEndWith(":latest", $"{overlay}: {app} has no tag in the overlay's images:", Case.Sensitive);
+        }
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("province")]
     public void Disruption_budgets_let_a_node_drain_and_rollouts_keep_capacity(string overlay)
     {
         var rendered = Rendered.Of(overlay);
