@@ -8,7 +8,8 @@ namespace Platform.DeployTests;
 /// <summary>
 /// The real gateway, started with the environment the dev overlay gives its pod (ConfigMaps, plus a signing key
 /// for the Secret), answers every probe of its Deployment: the settings suffice and the probe paths exist.
-/// The services need PostgreSQL and RabbitMQ; the integration tests start them (HealthTests).
+/// The services need PostgreSQL and RabbitMQ; the integration tests start them (HealthTests). With its backends
+/// down the gateway is degraded, which is still ready (it serves the others).
 /// </summary>
 public sealed class GatewayHostTests
 {
@@ -26,6 +27,12 @@ public sealed class GatewayHostTests
         env["Kestrel__Endpoints__Rest__Url"] = $"http://127.0.0.1:{rest}";
         env["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{grpc}";
         env.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        // Backends down, on loopback: the test sends nothing off the machine (not even a name lookup).
+        var closed = FreePort();
+        foreach (var key in env.Keys.Where(k => k.StartsWith("ReverseProxy__Clusters__", StringComparison.Ordinal)).ToList())
+        {
+            env[key] = $"http://127.0.0.1:{closed}";
+        }
         env["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
