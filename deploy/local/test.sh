@@ -1,23 +1,32 @@
 # shellcheck shell=bash
 # deploy/local/test.sh: `./platform test`: servers up, Debug build, every test, one summary.
 
-# npm ci in tests/interop when it has a package.json and node_modules is missing or older than
-# the lock file (npm writes node_modules/.package-lock.json on every install).
-prepare_interop() {
-  local dir="$PLATFORM_ROOT/tests/interop"
+# The Node.js packages some tests use: tests/interop (@grpc/grpc-js peers of the gRPC tests) and
+# tests/k8s-schema (Kubernetes API schemas for the deploy tests).
+PLATFORM_NPM_TEST_DIRS=(tests/interop tests/k8s-schema)
+
+# npm ci in one of PLATFORM_NPM_TEST_DIRS when it has a package.json and node_modules is missing or
+# older than the lock file (npm writes node_modules/.package-lock.json on every install).
+prepare_npm_dir() {
+  local rel=$1 dir="$PLATFORM_ROOT/$1"
   [[ -f $dir/package.json ]] || return 0
-  command -v npm >/dev/null 2>&1 || die "tests/interop needs npm (Node.js), which is not installed"
+  command -v npm >/dev/null 2>&1 || die "$rel needs npm (Node.js), which is not installed"
   local lock="$dir/package-lock.json" stamp="$dir/node_modules/.package-lock.json"
   if [[ -f $stamp && (! -f $lock || ! $lock -nt $stamp) && ! $dir/package.json -nt $stamp ]]; then
     return 0
   fi
   local log="$PLATFORM_LOG_DIR/npm.log" npm_cmd=(npm ci --no-audit --no-fund)
   [[ -f $lock ]] || npm_cmd=(npm install --no-audit --no-fund)
-  say "tests/interop: ${npm_cmd[*]}"
+  say "$rel: ${npm_cmd[*]}"
   if ! (cd "$dir" && "${npm_cmd[@]}") >"$log" 2>&1 9>&-; then
     show_log_tail "$log"
-    die "${npm_cmd[*]} failed in tests/interop"
+    die "${npm_cmd[*]} failed in $rel"
   fi
+}
+
+prepare_npm_dirs() {
+  local rel
+  for rel in "${PLATFORM_NPM_TEST_DIRS[@]}"; do prepare_npm_dir "$rel"; done
 }
 
 # Count UnitTestResult outcomes in one TRX file: prints "NAME PASSED FAILED SKIPPED".
@@ -48,7 +57,9 @@ run_tests() {
   local sln stamp results rc=0
   sln=$(solution_file)
   dotnet_build "$sln" Debug
-  prepare_interop
+  prepare_npm_dirs
+  # The deploy tests render k8s/ with kubectl kustomize (kubectl ships with the machine image).
+  command -v kubectl >/dev/null 2>&1 || warn "kubectl is not installed: the deploy tests that render k8s/ will fail"
 
   stamp=$(date -u '+%Y%m%dT%H%M%SZ')
   results="$PLATFORM_TEST_RESULTS/$stamp"

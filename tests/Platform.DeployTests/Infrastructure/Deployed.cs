@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+
+namespace Platform.DeployTests.Infrastructure;
+
+/// <summary>An app that is deployed: a web project of Platform.sln under services/, or the gateway.</summary>
+public sealed record App(string Name, string ProjectDir)
+{
+    public bool IsGateway => Name == "gateway";
+
+    public string ProjectFile => $"{ProjectDir}/{ProjectDir.Split('/')[^1]}.csproj";
+
+    public override string ToString() => Name;
+}
+
+public static partial class Deployed
+{
+    /// <summary>
+    /// Every web app in Platform.sln (Sdk Microsoft.NET.Sdk.Web under services/ or gateway/): a service added
+    /// to the solution without its deployment makes the tests fail. services/Dispatch.Api is "dispatch".
+    /// </summary>
+    public static IReadOnlyList<App> Apps { get; } = LoadApps();
+
+    public static IReadOnlyList<App> Services => Apps.Where(a => !a.IsGateway).ToList();
+
+    public static App Gateway => Apps.Single(a => a.IsGateway);
+
+    public static App Get(string name) => Apps.Single(a => a.Name == name);
+
+    private static List<App> LoadApps()
+    {
+        var apps = new List<App>();
+        foreach (Match m in SolutionProject().Matches(Repo.Read("Platform.sln")))
+        {
+            var path = m.Groups["path"].Value.Replace('\\', '/');
+            if (!(path.StartsWith("services/", StringComparison.Ordinal) || path.StartsWith("gateway/", StringComparison.Ordinal))
+                || !Repo.Read(path).Contains("Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var dir = Path.GetDirectoryName(path)!.Replace('\\', '/');
+            var name = path.StartsWith("gateway/", StringComparison.Ordinal)
+                ? "gateway"
+                : dir.Split('/')[^1].Replace(".Api", "", StringComparison.Ordinal).ToLowerInvariant();
+            apps.Add(new App(name, dir));
+        }
+
+        return apps;
+    }
+
+    /// <summary>Names of the services an app's code calls over gRPC (configuration keys Services:{Name}:Grpc).</summary>
+    public static IReadOnlySet<string> GrpcCalleesInCode(App app) =>
+        Directory.EnumerateFiles(Repo.PathOf(app.ProjectDir), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => ServicesGrpcKey().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value.ToLowerInvariant()))
+            .ToHashSet();
+
+    /// <summary>Paths mapped to health checks by the service defaults every app uses.</summary>
+    public static IReadOnlySet<string> HealthPaths() =>
+        Directory.EnumerateFiles(Repo.PathOf("services/BuildingBlocks/Platform.ServiceDefaults"), "*.cs")
+            .SelectMany(f => MapHealthChecks().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToHashSet();
+
+    public static int PortOfUrl(string url)
+    {
+        var m = UrlPort().Match(url);
+        m.Success.ShouldBeTrue($"no port in '{url}'");
+        return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static string HostOfUrl(string url) => new Uri(url.Replace("+", "localhost", StringComparison.Ordinal)).Host;
+
+    [GeneratedRegex(@"Project\(""\{[^}]+\}""\)\s*=\s*""[^""]+"",\s*""(?<path>[^""]+\.csproj)""")]
+    private static partial Regex SolutionProject();
+
+    [GeneratedRegex(@"Services:(\w+):Grpc")]
+    private static partial Regex ServicesGrpcKey();
+
+    [GeneratedRegex(@"MapHealthChecks\(""([^""]+)""")]
+    private static partial Regex MapHealthChecks();
+
+    [GeneratedRegex(@":(\d+)/?$")]
+    private static partial Regex UrlPort();
+}

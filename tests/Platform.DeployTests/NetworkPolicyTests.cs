@@ -1,0 +1,102 @@
+using Platform.DeployTests.Infrastructure;
+
+namespace Platform.DeployTests;
+
+/// <summary>
+/// Only the gateway is reachable from outside; a service takes calls from the gateway and its gRPC callers
+/// only, and reaches PostgreSQL, RabbitMQ, the collector and the services it calls only. Who calls whom
+/// comes from configuration (Services__X__Grpc), which must cover what the code reads (Services:X:Grpc).
+/// </summary>
+public sealed class NetworkPolicyTests
+{
+    public static TheoryData<string> Overlays => new(Rendered.Overlays);
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_namespace_denies_by_default(string overlay)
+    {
+        var deny = Rendered.Of(overlay).Get("NetworkPolicy", "default-deny")["spec"]!;
+        deny["podSelector"]!.AsObject().Count.ShouldBe(0, "selects every pod");
+        deny["policyTypes"]!.AsArray().Select(t => (string)t!).ShouldBe(["Ingress", "Egress"], ignoreOrder: true);
+        deny["ingress"].ShouldBeNull();
+        deny["egress"].ShouldBeNull();
+    }
+
+    [Fact]
+    public void Configuration_names_every_service_the_code_calls()
+    {
+        foreach (var app in Deployed.Services)
+        {
+            foreach (var callee in Deployed.GrpcCalleesInCode(app))
+            {
+                var key = $"Services__{char.ToUpperInvariant(callee[0])}{callee[1..]}__Grpc";
+                Rendered.Of("province").Environment(app).ShouldContainKey(key, $"{app}'s code reads Services:…:Grpc for {callee}");
+                Compose.Environment(app.Name).ShouldContainKey(key);
+            }
+        }
+
+        // The calls the architecture names; if one goes away, change this and the manifests together.
+        Deployed.GrpcCalleesInCode(Deployed.Get("dispatch")).ShouldContain("pairing");
+        Deployed.GrpcCalleesInCode(Deployed.Get("pairing")).ShouldContain("dispatch");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Ingress_only_from_the_gateway_and_configured_callers_and_egress_only_to_what_each_app_uses(string overlay)
+    {
+        var rendered = Rendered.Of(overlay);
+        var callees = Deployed.Apps.ToDictionary(a => a.Name, a => Callees(rendered, a));
+        foreach (var app in Deployed.Apps)
+        {
+            var spec = rendered.Get("NetworkPolicy", app.Name)["spec"]!;
+            spec["policyTypes"]!.AsArray().Select(t => (string)t!).ShouldBe(["Ingress", "Egress"], ignoreOrder: true);
+
+            var ingress = spec["ingress"]!.AsArray();
+            if (app.IsGateway)
+            {
+                ingress.ShouldContain(r => r!["from"] == null, "the gateway is the public entry");
+            }
+            else
+            {
+                ingress.ShouldAllBe(r => r!["from"] != null, $"{app} is never reachable from outside");
+                var expected = callees.Where(c => c.Value.Contains(app.Name)).Select(c => c.Key).ToHashSet();
+                AppsIn(ingress, "from").ShouldBe(expected, ignoreOrder: true, $"{app}: callers allowed in");
+            }
+
+            var egress = spec["egress"]!.AsArray();
+            egress.ShouldAllBe(r => r!["to"] != null, $"{app}: every egress rule names its destination");
+            AppsIn(egress, "to").ShouldBe(callees[app.Name], ignoreOrder: true, $"{app}: services it may call");
+            var ports = egress.SelectMany(r => r!["ports"]!.AsArray()).Select(p => Rendered.Number(p!["port"])).ToHashSet();
+            ports.ShouldContain(4317, $"{app} reaches the collector (OTLP)");
+            if (!app.IsGateway)
+            {
+                ports.ShouldContain(5432, $"{app} reaches PostgreSQL");
+                ports.ShouldContain(5672, $"{app} reaches RabbitMQ");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_collector_the_policies_allow_is_where_telemetry_goes()
+    {
+        var env = Rendered.Of("province").Environment(Deployed.Gateway);
+        Deployed.PortOfUrl(env["OTEL_EXPORTER_OTLP_ENDPOINT"]!).ShouldBe(4317);
+        var compose = Compose.Environment("gateway")["OTEL_EXPORTER_OTLP_ENDPOINT"]!;
+        Deployed.HostOfUrl(compose).ShouldBe("otel-collector");
+        Compose.Services.ShouldContainKey("otel-collector");
+        Deployed.PortOfUrl(compose).ShouldBe(4317);
+        Repo.Read("deploy/docker/otel-collector.yaml").ShouldContain("0.0.0.0:4317");
+    }
+
+    /// <summary>The apps an app calls: its Services__X__Grpc settings, or every service for the gateway.</summary>
+    private static HashSet<string> Callees(Rendered rendered, App app) =>
+        rendered.Environment(app).Keys
+            .Select(ProbesAndPortsTests.TargetOf).OfType<(string Service, string Port)>()
+            .Select(t => t.Service).ToHashSet();
+
+    private static IEnumerable<string> AppsIn(JsonArray rules, string direction) =>
+        rules.SelectMany(r => r![direction]?.AsArray() ?? [])
+            .Where(peer => peer!["namespaceSelector"] == null && peer["ipBlock"] == null)
+            .Select(peer => (string)peer!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!)
+            .Distinct();
+}
