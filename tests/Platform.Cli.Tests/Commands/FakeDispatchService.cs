@@ -145,6 +145,7 @@ internal sealed class FakeDispatchService : HttpMessageHandler
                 ("POST", _) when path.EndsWith("/api/dispatch/check-ins", StringComparison.Ordinal) => CheckIn(JsonDocument.Parse(body).RootElement),
                 ("POST", _) when path.EndsWith("/api/pairing/households/import", StringComparison.Ordinal) => ImportHouseholds(Encoding.UTF8.GetString(body)),
                 ("GET", _) when path.EndsWith("/api/pairing/households", StringComparison.Ordinal) => ListHouseholds(HttpUtility.ParseQueryString(request.RequestUri.Query)),
+                ("POST", _) when path.EndsWith("/api/pairing/helpers", StringComparison.Ordinal) => RegisterHelper(JsonDocument.Parse(body).RootElement),
                 ("POST", _) when path.EndsWith("/helpers", StringComparison.Ordinal) => Pair(path, JsonDocument.Parse(body).RootElement),
                 ("POST", _) when path.EndsWith("/contacts", StringComparison.Ordinal) => Contact(path, JsonDocument.Parse(body).RootElement),
                 _ => Problem(HttpStatusCode.NotFound, "not_found"),
@@ -329,6 +330,32 @@ internal sealed class FakeDispatchService : HttpMessageHandler
     }
 
     private static Guid HouseholdId(string path) => Guid.Parse(path.Split('/')[^2]);
+
+    /// <summary>Cadres registered in the helper pool (an upsert, as in pairing).</summary>
+    public IReadOnlyCollection<Guid> Pool
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pool.ToList();
+            }
+        }
+    }
+
+    private readonly HashSet<Guid> pool = [];
+
+    private HttpResponseMessage RegisterHelper(JsonElement body)
+    {
+        var cadreId = body.GetProperty("cadreId").GetGuid();
+        if (cadres.Values.All(c => c.Id != cadreId))
+        {
+            return Problem(HttpStatusCode.NotFound, "cadre_not_found");
+        }
+
+        pool.Add(cadreId);
+        return Json(HttpStatusCode.OK, $$"""{"cadreId":"{{cadreId}}","available":true}""");
+    }
 
     private HttpResponseMessage Pair(string path, JsonElement body)
     {

@@ -382,6 +382,11 @@ public sealed class SeedCommandTests : IDisposable
         service.Requests.Skip(firstPairing).Take(secondRun - firstPairing).ShouldAllBe(r => r.Path.Contains("/api/pairing/"));
         service.HouseholdCount.ShouldBe(plan.Households.Count);
         service.HelperCount.ShouldBe(plan.Pairings.Count);
+        // Every helper cadre is in the pool the matcher draws from; registering is repeated on the re-seed (an upsert).
+        var helperCadres = plan.Pairings.Select(p => p.CadreCitizenId).Distinct().Count();
+        service.Pool.Count.ShouldBe(helperCadres);
+        service.To(HttpMethod.Post, "/api/pairing/helpers").Count.ShouldBe(2 * helperCadres);
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"helper pool: {helperCadres:N0} cadres registered"));
         contacts.ShouldBe(plan.Contacts.Count);
         service.ContactCount.ShouldBe(contacts);
         run.Output.ShouldContain("retry in");

@@ -17,6 +17,7 @@ internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, i
 {
     public const string ImportPath = "api/pairing/households/import";
     public const string ListPath = "api/pairing/households";
+    public const string PoolPath = "api/pairing/helpers";
     public const int PageSize = 1000;
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -33,10 +34,24 @@ internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, i
             return false;
         }
 
+        // The helper pool the matcher draws from: every helper cadre, registered again on a re-seed (an upsert).
+        var stopwatch = Stopwatch.StartNew();
+        var helperCadres = plan.Pairings.Select(p => cadreIds[p.CadreCitizenId]).Distinct().ToList();
+        await ForEachAsync(helperCadres, async (cadreId, token) =>
+        {
+            var endpoint = pairing.Endpoint(PoolPath);
+            var answer = await pairing.PostJsonAsync(endpoint, new RegisterHelperRequest(cadreId), token);
+            if (!answer.IsSuccess)
+            {
+                throw new UnexpectedAnswerException($"helper pool: POST {endpoint}", answer);
+            }
+        }, cancellationToken);
+        await SayAsync(string.Create(Invariant, $"helper pool: {helperCadres.Count:N0} cadres registered in {stopwatch.Elapsed.TotalSeconds:F1} s"), cancellationToken);
+
         // Pairings.
         var created = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var conflicts = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var stopwatch = Stopwatch.StartNew();
+        stopwatch.Restart();
         await ForEachAsync(plan.Pairings, async (p, token) =>
         {
             var endpoint = pairing.Endpoint($"{ListPath}/{ids[p.HouseholdCitizenId]}/helpers");
@@ -192,6 +207,9 @@ internal sealed record HouseholdItem(Guid Id, string VillageCode, string HeadNam
 
 /// <summary>The body of <c>POST /api/pairing/households/{id}/helpers</c>.</summary>
 internal sealed record HelperRequest(Guid CadreId, string Role, DateOnly StartsOn);
+
+/// <summary>The body of <c>POST /api/pairing/helpers</c> (the helper pool).</summary>
+internal sealed record RegisterHelperRequest(Guid CadreId);
 
 /// <summary>The body of <c>POST /api/pairing/households/{id}/contacts</c>; a call goes without a location.</summary>
 internal sealed record ContactRequest(Guid CadreId, string Kind, DateOnly ContactedOn, double? Longitude, double? Latitude, string Measures);
