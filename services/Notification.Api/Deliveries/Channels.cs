@@ -51,9 +51,10 @@ public sealed class LocalChannelAdapter(string channel, NpgsqlDataSource dataSou
 /// <summary>
 /// POSTs the event envelope to the subscriber's URL, signed: <c>X-Platform-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex
 /// HMAC-SHA256(secret, t + "." + body)&gt;</c>; <c>X-Platform-Delivery</c> is the stable delivery id (the same on every
-/// retry, for the receiver's de-duplication). Any 2xx is success.
+/// retry, for the receiver's de-duplication). Any 2xx is success. The signature's timestamp is the real clock's (the
+/// receiver compares it with its own clock to refuse replays), not the injected TimeProvider's.
 /// </summary>
-public sealed class WebhookChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock, IOptions<NotificationOptions> options) : IChannelAdapter
+public sealed class WebhookChannelAdapter(IHttpClientFactory httpClients, IOptions<NotificationOptions> options) : IChannelAdapter
 {
     public const string HttpClientName = "webhooks";
 
@@ -72,7 +73,7 @@ public sealed class WebhookChannelAdapter(IHttpClientFactory httpClients, TimePr
         {
             Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
-        request.Headers.Add("X-Platform-Signature", Sign(delivery.Secret ?? string.Empty, clock.GetUtcNow().ToUnixTimeSeconds(), body));
+        request.Headers.Add("X-Platform-Signature", Sign(delivery.Secret ?? string.Empty, TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(), body));
         request.Headers.Add("X-Platform-Delivery", delivery.Id.ToString());
         request.Headers.Add("X-Platform-Event-Type", delivery.EventType ?? string.Empty);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -59,8 +59,11 @@ public static class Address
     }
 }
 
-/// <summary>The service's own token for calls made outside a request (consumers and jobs).</summary>
-public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions<AuthOptions> auth, TimeProvider clock)
+/// <summary>
+/// The service's own token for calls made outside a request (consumers and jobs). Its times are the real clock's, not
+/// the injected TimeProvider's: the receiving service checks them against its own clock.
+/// </summary>
+public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions<AuthOptions> auth)
 {
     private readonly Lock gate = new();
     private string? minted;
@@ -75,7 +78,7 @@ public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions
 
         lock (gate)
         {
-            var now = clock.GetUtcNow();
+            var now = TimeProvider.System.GetUtcNow();
             if (minted is null || now - mintedAt > TimeSpan.FromHours(1) || now < mintedAt)
             {
                 minted = DevelopmentTokens.Create(auth.Value, "notification-service", [Roles.Province], string.Empty, TimeSpan.FromHours(2), now.UtcDateTime);

@@ -12,7 +12,20 @@ namespace Notification.Api.Features.Subscriptions;
 
 public sealed record CreateSubscriptionRequest(string? Url, IReadOnlyList<string>? EventTypes, string? RegionPrefix);
 
-public sealed record SubscriptionDto(Guid Id, string Url, string[] EventTypes, string RegionPrefix, string Status, DateTime CreatedAt);
+public sealed record SubscriptionDto
+{
+    public Guid Id { get; init; }
+
+    public string Url { get; init; } = string.Empty;
+
+    public string[] EventTypes { get; init; } = [];
+
+    public string RegionPrefix { get; init; } = string.Empty;
+
+    public string Status { get; init; } = string.Empty;
+
+    public DateTime CreatedAt { get; init; }
+}
 
 /// <summary>The secret is in this answer only: the subscriber stores it to verify X-Platform-Signature.</summary>
 public sealed record CreatedSubscription(Guid Id, string Url, string[] EventTypes, string RegionPrefix, string Status, DateTime CreatedAt, string Secret);
