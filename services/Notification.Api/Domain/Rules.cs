@@ -10,7 +10,7 @@ public sealed record RuleVariable(string Name, bool Required, string Description
 /// A notification rule: what happened, who is told (documented per rule in docs/integration/notifications.md),
 /// whether it is urgent (not held for quiet hours), the channels used, and the variables its template may use.
 /// </summary>
-public sealed record Rule(string Key, string Description, bool Urgent, IReadOnlyList<string> Channels, IReadOnlyList<RuleVariable> Variables)
+public sealed record Rule(string Key, string Name, string Description, bool Urgent, IReadOnlyList<string> Channels, IReadOnlyList<RuleVariable> Variables)
 {
     public IEnumerable<string> Required => Variables.Where(v => v.Required).Select(v => v.Name);
 }
@@ -35,21 +35,21 @@ public static class Rules
 
     public static readonly IReadOnlyDictionary<string, Rule> All = new Rule[]
     {
-        new(CoverageGapOpened, "A village force ended and the village lacks it (驻村力量空缺)", true, ["in_app", "sms"],
+        new(CoverageGapOpened, "驻村力量空缺", "A village force ended and the village lacks it (驻村力量空缺)", true, ["in_app", "sms"],
             [Req("villageCode", "村级区划代码"), Req("forceName", "力量名称"), Opt("endsOn", "离岗日期"), Opt("reason", "原因")]),
-        new(CoverageGapStillOpen, "A gap still open after N days", false, ["in_app"],
+        new(CoverageGapStillOpen, "空缺仍未补位", "A gap still open after N days", false, ["in_app"],
             [Req("villageCode", "村级区划代码"), Req("forceName", "力量名称"), Req("days", "空缺天数"), Opt("openedOn", "空缺开始日期")]),
-        new(CadreRecalled, "A dispatched cadre was recalled (召回)", true, ["in_app", "sms"],
+        new(CadreRecalled, "干部召回", "A dispatched cadre was recalled (召回)", true, ["in_app", "sms"],
             [Req("cadreName", "干部姓名"), Req("villageCode", "村级区划代码"), Req("reason", "召回原因"), Opt("effectiveOn", "生效日期")]),
-        new(LeaveDecided, "Leave approved or refused", false, ["in_app", "wechat"],
+        new(LeaveDecided, "请假审批", "Leave approved or refused", false, ["in_app", "wechat"],
             [Req("decision", "审批结果（已批准/未批准）"), Req("startsOn", "开始日期"), Req("endsOn", "结束日期"), Opt("cadreName", "干部姓名"), Opt("days", "天数"), Opt("note", "审批意见")]),
-        new(HouseholdContactOverdue, "A household missed its monthly contact or two-monthly visit", false, ["in_app"],
+        new(HouseholdContactOverdue, "帮扶联系逾期", "A household missed its monthly contact or two-monthly visit", false, ["in_app"],
             [Req("period", "期间"), Req("missing", "未完成事项"), Opt("householdId", "农户编号"), Opt("villageCode", "村级区划代码")]),
-        new(VillageCategoryChanged, "A village changed category", false, ["in_app"],
+        new(VillageCategoryChanged, "村类别变更", "A village changed category", false, ["in_app"],
             [Req("villageName", "村名"), Req("category", "新类别"), Opt("villageCode", "村级区划代码"), Opt("previousCategory", "原类别"), Opt("reason", "原因")]),
-        new(CheckInMissing, "Morning reminder: no check-in yet today", false, ["in_app", "sms"],
+        new(CheckInMissing, "驻村打卡提醒", "Morning reminder: no check-in yet today", false, ["in_app", "sms"],
             [Req("date", "日期"), Opt("cadreName", "干部姓名"), Opt("villageCode", "村级区划代码"), Opt("deadline", "截止时间")]),
-        new(WeeklyDigest, "Weekly digest to the county organisation department", false, ["in_app", "email"],
+        new(WeeklyDigest, "每周摘要", "Weekly digest to the county organisation department", false, ["in_app", "email"],
             [Req("region", "区划"), Req("from", "开始日期"), Req("to", "结束日期"), Req("summary", "摘要")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 

@@ -28,7 +28,7 @@ public sealed class WeeklyDigestJob(NotificationWriter writer, QuietHours quietH
         var produced = 0;
         foreach (var county in rows.GroupBy(r => r.County))
         {
-            var summary = TemplateText.Describe(county.Select(r => $"{Rules.All.GetValueOrDefault(r.Rule)?.Description ?? r.Rule} {r.Count} 条"));
+            var summary = TemplateText.Describe(county.Select(r => $"{Rules.All.GetValueOrDefault(r.Rule)?.Name ?? r.Rule} {r.Count} 条"));
             var variables = new Dictionary<string, string>
             {
                 ["region"] = county.Key,

@@ -7,7 +7,7 @@ using Platform.ServiceDefaults;
 
 namespace Notification.Api.Features.Templates;
 
-public sealed record RuleDto(string Key, string Description, bool Urgent, IReadOnlyList<string> Channels, IReadOnlyList<RuleVariable> Variables);
+public sealed record RuleDto(string Key, string Name, string Description, bool Urgent, IReadOnlyList<string> Channels, IReadOnlyList<RuleVariable> Variables);
 
 public sealed record TemplateDto(string Rule, int Version, string Title, string Body, string CreatedBy, DateTime CreatedAt);
 
@@ -24,7 +24,7 @@ public static class Templates
 
     public static Ok<IReadOnlyList<RuleDto>> Rules() =>
         TypedResults.Ok<IReadOnlyList<RuleDto>>(Domain.Rules.All.Values.OrderBy(r => r.Key, StringComparer.Ordinal)
-            .Select(r => new RuleDto(r.Key, r.Description, r.Urgent, r.Channels, r.Variables)).ToList());
+            .Select(r => new RuleDto(r.Key, r.Name, r.Description, r.Urgent, r.Channels, r.Variables)).ToList());
 
     public static async Task<Ok<IReadOnlyList<TemplateDto>>> CurrentAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
