@@ -67,12 +67,10 @@ public sealed class JobsOptions
     /// <summary>Schedules by job name: "daily HH:mm", "weekly Mon HH:mm", "monthly D HH:mm" (local time); "off" disables.</summary>
     public Dictionary<string, string> Schedules { get; set; } = new(StringComparer.Ordinal)
     {
+        ["check-in-reminder"] = "daily 09:30",
         ["coverage-gap-follow-up"] = "daily 09:00",
         ["weekly-digest"] = "weekly Mon 08:30",
     };
-
-    /// <summary>The morning reminder's deadline shown in the text (local time).</summary>
-    public string CheckInDeadline { get; set; } = "09:30";
 
     /// <summary>Days after which a still-open coverage gap is reported again.</summary>
     public int CoverageGapFollowUpDays { get; set; } = 7;

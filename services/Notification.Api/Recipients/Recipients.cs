@@ -123,6 +123,13 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
             : null;
     }
 
+    /// <summary>Resident cadres on post on <paramref name="day"/> with check-in enabled and no check-in nor approved leave that day.</summary>
+    public async Task<IReadOnlyList<MissingCheckIn>> ListMissingCheckInsAsync(DateOnly day, CancellationToken cancellationToken) =>
+        (await personnel.ListMissingCheckIns(new ListMissingCheckInsRequest
+        {
+            Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        }, Options with { Timeout = TimeSpan.FromSeconds(60) }, cancellationToken)).Cadres;
+
     /// <summary>The household's responsible helper today, from pairing.</summary>
     public async Task<Guid?> GetResponsibleHelperAsync(Guid householdId, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Npgsql;
 using Notification.Api.Domain;
 using Notification.Api.Features.Notifications;
 using Notification.Api.Recipients;
+using Platform.Contracts.Grpc.Dispatch.V1;
 
 namespace Notification.Api.Scheduling;
 
@@ -94,6 +95,36 @@ public sealed class CoverageGapFollowUpJob(RecipientResolver recipients, Notific
                     to, cancellationToken);
                 produced += written.Count(w => w.Created);
             }
+        }
+
+        return produced;
+    }
+}
+
+/// <summary>
+/// Morning reminder (打卡提醒) to each resident cadre on post today with no check-in yet, where the county has check-in
+/// enabled (dispatch decides, over gRPC: ListMissingCheckIns). The schedule's time is the deadline shown in the text.
+/// </summary>
+public sealed class CheckInReminderJob(RecipientResolver recipients, NotificationWriter writer, QuietHours quietHours) : IScheduledJob
+{
+    public string Name => "check-in-reminder";
+
+    public async Task<int> RunAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    {
+        var local = quietHours.ToLocal(occurrence);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        var produced = 0;
+        foreach (var cadre in await recipients.ListMissingCheckInsAsync(day, cancellationToken))
+        {
+            var variables = new Dictionary<string, string>
+            {
+                ["cadreName"] = cadre.CadreName, ["date"] = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["villageCode"] = cadre.VillageCode,
+                ["deadline"] = local.ToString("HH:mm", CultureInfo.InvariantCulture),
+            };
+            var written = await writer.WriteAsync(transaction,
+                new NotificationCause($"job:{Name}:{day:yyyy-MM-dd}", Rules.CheckInMissing, cadre.VillageCode, variables), [Address.Cadre(Guid.Parse(cadre.CadreId))],
+                cancellationToken);
+            produced += written.Count(w => w.Created);
         }
 
         return produced;

@@ -9,6 +9,10 @@ using Platform.Grpc;
 using Platform.Grpc.Client.Notification;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Security;
+using Microsoft.Extensions.DependencyInjection;
+using CheckInReminderJob = notification::Notification.Api.Scheduling.CheckInReminderJob;
+using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
+using Schedule = notification::Notification.Api.Scheduling.Schedule;
 using WebhookChannelAdapter = notification::Notification.Api.Deliveries.WebhookChannelAdapter;
 
 namespace Platform.IntegrationTests.Notification;
@@ -329,5 +333,36 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         using var inbox = fixture.CadreClient("戊");
         (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
             .Count(i => i.GetProperty("title").GetString() == "月报提醒").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_morning_reminder_goes_to_resident_cadres_without_a_check_in_once_per_day()
+    {
+        var cadre = fixture.Cadres["丙"];
+        using var dispatch = new HttpClient { BaseAddress = fixture.DispatchRest };
+        dispatch.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.Province, "51"));
+        using var started = await dispatch.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = "511702104203", force = "team_member", cadreId = cadre, startsOn = "2026-01-01" });
+        started.StatusCode.ShouldBe(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+
+        var today = DateTime.UtcNow.AddHours(8).Date;
+        fixture.Clock.SetChinaTime(today.AddHours(9).AddMinutes(30).AddSeconds(5));
+        try
+        {
+            var scheduler = fixture.Notification.Services.GetRequiredService<JobScheduler>();
+            var job = fixture.Notification.Services.GetServices<notification::Notification.Api.Scheduling.IScheduledJob>().OfType<CheckInReminderJob>().Single();
+            var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:30")!, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeTrue();
+            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:30")!, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
+
+            using var inbox = fixture.CadreClient("丙");
+            await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+                .Any(i => i.GetProperty("rule").GetString() == "check_in_missing"
+                    && i.GetProperty("body").GetString() == $"丙同志：截至09:30，您{today:yyyy-MM-dd}尚未在511702104203驻村打卡，请及时打卡或请假。"),
+                "the reminder is in the cadre's inbox");
+        }
+        finally
+        {
+            fixture.Clock.SetDaytime();
+        }
     }
 }
