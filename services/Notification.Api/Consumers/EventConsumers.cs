@@ -126,7 +126,10 @@ public sealed class LeaveDecidedConsumer(NpgsqlDataSource dataSource, Notificati
 
 public sealed class LeaveDecidedConsumerDefinition : PlatformConsumerDefinition<LeaveDecidedConsumer>;
 
-/// <summary>A household's contact or visit is overdue: its responsible helper is told (from the event, else from pairing), else the county.</summary>
+/// <summary>
+/// A household's contact or visit is overdue: its responsible helper is told (from the event, else from pairing), else the
+/// county; from the second missed period on, the helper's unit too.
+/// </summary>
 public sealed class HouseholdContactOverdueConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<HouseholdContactOverdueConsumer> logger)
     : NotifyingConsumer<HouseholdContactOverdue>(dataSource, pipeline, logger)
 {
@@ -137,7 +140,19 @@ public sealed class HouseholdContactOverdueConsumer(NpgsqlDataSource dataSource,
     protected override async Task NotifyAsync(Guid eventId, HouseholdContactOverdue m, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var helper = m.HelperCadreId ?? await Pipeline.Recipients.GetResponsibleHelperAsync(m.HouseholdId, cancellationToken);
-        var recipient = helper is { } id ? Address.Cadre(id) : Address.CountyOrg(m.VillageCode);
+        var recipients = new List<string> { helper is { } id ? Address.Cadre(id) : Address.CountyOrg(m.VillageCode) };
+
+        // A second miss (an earlier period already reported for this household) is also told to the helper's unit.
+        var missedBefore = await transaction.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (SELECT 1 FROM notifications WHERE rule = 'household_contact_overdue' AND variables ->> 'householdId' = @household
+                           AND variables ->> 'period' <> @period)
+            """, new { household = m.HouseholdId.ToString(), period = m.Period }, transaction, cancellationToken: cancellationToken));
+        if (missedBefore && !string.IsNullOrEmpty(m.UnitCode))
+        {
+            recipients.Add(Address.Unit(m.UnitCode));
+        }
+
         var missing = (m.MissingContact, m.MissingVisit) switch
         {
             (true, true) => "未联系、未走访",
@@ -149,7 +164,7 @@ public sealed class HouseholdContactOverdueConsumer(NpgsqlDataSource dataSource,
             ["householdId"] = m.HouseholdId.ToString(), ["villageCode"] = m.VillageCode, ["period"] = m.Period, ["missing"] = missing,
         };
         await Pipeline.Writer.WriteAsync(transaction, new NotificationCause(eventId.ToString(), Rules.HouseholdContactOverdue, m.VillageCode, variables),
-            [recipient], cancellationToken);
+            recipients, cancellationToken);
     }
 }
 

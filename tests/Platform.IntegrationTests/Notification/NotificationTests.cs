@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Contracts.IntegrationEvents.Dispatch.V1;
+using Platform.Contracts.IntegrationEvents.Pairing.V1;
 using Platform.Grpc;
 using Platform.Grpc.Client.Notification;
 using Platform.IntegrationTests.Infrastructure;
@@ -364,5 +365,24 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         {
             fixture.Clock.SetDaytime();
         }
+    }
+
+    [Fact]
+    public async Task An_overdue_household_reminds_its_helper_and_from_the_second_miss_the_unit()
+    {
+        var household = Guid.NewGuid();
+        var helper = fixture.Cadres["甲"];
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        await fixture.PublishAsync(new HouseholdContactOverdue(household, Village702, helper, "U-A", "2026-09", true, false), first);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = first.ToString() }) == 1,
+            "the first miss is told to the helper");
+        await fixture.PublishAsync(new HouseholdContactOverdue(household, Village702, helper, "U-A", "2026-10", true, true), second);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = second.ToString() }) == 2,
+            "the second miss is told to the helper and the unit");
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id ORDER BY recipient", new { id = second.ToString() }))
+            .ShouldBe([$"cadre:{helper}", "unit:U-A"]);
+        (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id AND recipient LIKE 'cadre:%'", new { id = second.ToString() }))
+            .ShouldBe($"您帮扶的农户（{household}，{Village702}）在2026-10未联系、未走访，请尽快联系走访。");
     }
 }
