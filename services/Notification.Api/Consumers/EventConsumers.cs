@@ -38,6 +38,20 @@ public abstract class NotifyingConsumer<TEvent>(NpgsqlDataSource dataSource, Not
     }
 }
 
+/// <summary>
+/// Several messages of a queue at once (16 in flight, 32 prefetched): each is one short transaction, and a burst
+/// (thousands of overdue notices at a month's end) would otherwise queue behind the default of twice the core count.
+/// </summary>
+public abstract class NotificationConsumerDefinition<TConsumer> : PlatformConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    protected NotificationConsumerDefinition()
+    {
+        ConcurrentMessageLimit = 16;
+        Endpoint(e => e.PrefetchCount = 32);
+    }
+}
+
 /// <summary>Recall (召回): the cadre, the cadre's unit head and the county organisation department are told (urgent).</summary>
 public sealed class CadreRecalledConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<CadreRecalledConsumer> logger)
     : NotifyingConsumer<CadreRecalled>(dataSource, pipeline, logger)
@@ -63,7 +77,7 @@ public sealed class CadreRecalledConsumer(NpgsqlDataSource dataSource, Notificat
     }
 }
 
-public sealed class CadreRecalledConsumerDefinition : PlatformConsumerDefinition<CadreRecalledConsumer>;
+public sealed class CadreRecalledConsumerDefinition : NotificationConsumerDefinition<CadreRecalledConsumer>;
 
 /// <summary>
 /// An assignment ended: when dispatch says the village now lacks that force, the gap is open (urgent): the village's
@@ -101,7 +115,7 @@ public sealed class AssignmentEndedConsumer(NpgsqlDataSource dataSource, Notific
     }
 }
 
-public sealed class AssignmentEndedConsumerDefinition : PlatformConsumerDefinition<AssignmentEndedConsumer>;
+public sealed class AssignmentEndedConsumerDefinition : NotificationConsumerDefinition<AssignmentEndedConsumer>;
 
 /// <summary>Leave approved or refused: the cadre is told.</summary>
 public sealed class LeaveDecidedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<LeaveDecidedConsumer> logger)
@@ -124,7 +138,7 @@ public sealed class LeaveDecidedConsumer(NpgsqlDataSource dataSource, Notificati
     }
 }
 
-public sealed class LeaveDecidedConsumerDefinition : PlatformConsumerDefinition<LeaveDecidedConsumer>;
+public sealed class LeaveDecidedConsumerDefinition : NotificationConsumerDefinition<LeaveDecidedConsumer>;
 
 /// <summary>
 /// A household's contact or visit is overdue: its responsible helper is told (from the event, else from pairing), else the
@@ -168,7 +182,7 @@ public sealed class HouseholdContactOverdueConsumer(NpgsqlDataSource dataSource,
     }
 }
 
-public sealed class HouseholdContactOverdueConsumerDefinition : PlatformConsumerDefinition<HouseholdContactOverdueConsumer>;
+public sealed class HouseholdContactOverdueConsumerDefinition : NotificationConsumerDefinition<HouseholdContactOverdueConsumer>;
 
 /// <summary>A village changed category: the county organisation department and the village's contact county leader are told.</summary>
 public sealed class VillageCategoryChangedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<VillageCategoryChangedConsumer> logger)
@@ -200,7 +214,7 @@ public sealed class VillageCategoryChangedConsumer(NpgsqlDataSource dataSource, 
     }
 }
 
-public sealed class VillageCategoryChangedConsumerDefinition : PlatformConsumerDefinition<VillageCategoryChangedConsumer>;
+public sealed class VillageCategoryChangedConsumerDefinition : NotificationConsumerDefinition<VillageCategoryChangedConsumer>;
 
 /// <summary>Only for webhook subscribers.</summary>
 public sealed class AssignmentStartedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<AssignmentStartedConsumer> logger)
@@ -211,7 +225,7 @@ public sealed class AssignmentStartedConsumer(NpgsqlDataSource dataSource, Notif
     protected override DateTimeOffset? OccurredAt(AssignmentStarted message) => message.StartedAt;
 }
 
-public sealed class AssignmentStartedConsumerDefinition : PlatformConsumerDefinition<AssignmentStartedConsumer>;
+public sealed class AssignmentStartedConsumerDefinition : NotificationConsumerDefinition<AssignmentStartedConsumer>;
 
 /// <summary>Only for webhook subscribers.</summary>
 public sealed class HouseholdPairedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<HouseholdPairedConsumer> logger)
@@ -222,7 +236,7 @@ public sealed class HouseholdPairedConsumer(NpgsqlDataSource dataSource, Notific
     protected override DateTimeOffset? OccurredAt(HouseholdPaired message) => message.PairedAt;
 }
 
-public sealed class HouseholdPairedConsumerDefinition : PlatformConsumerDefinition<HouseholdPairedConsumer>;
+public sealed class HouseholdPairedConsumerDefinition : NotificationConsumerDefinition<HouseholdPairedConsumer>;
 
 /// <summary>Only for webhook subscribers.</summary>
 public sealed class PairingEndedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<PairingEndedConsumer> logger)
@@ -233,4 +247,4 @@ public sealed class PairingEndedConsumer(NpgsqlDataSource dataSource, Notificati
     protected override DateTimeOffset? OccurredAt(PairingEnded message) => message.EndedAt;
 }
 
-public sealed class PairingEndedConsumerDefinition : PlatformConsumerDefinition<PairingEndedConsumer>;
+public sealed class PairingEndedConsumerDefinition : NotificationConsumerDefinition<PairingEndedConsumer>;
