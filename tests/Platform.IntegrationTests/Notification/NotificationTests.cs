@@ -12,6 +12,7 @@ using Platform.IntegrationTests.Infrastructure;
 using Platform.Security;
 using Microsoft.Extensions.DependencyInjection;
 using CheckInReminderJob = notification::Notification.Api.Scheduling.CheckInReminderJob;
+using CoverageGapFollowUpJob = notification::Notification.Api.Scheduling.CoverageGapFollowUpJob;
 using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
 using Schedule = notification::Notification.Api.Scheduling.Schedule;
 using WebhookChannelAdapter = notification::Notification.Api.Deliveries.WebhookChannelAdapter;
@@ -384,5 +385,49 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
             .ShouldBe([$"cadre:{helper}", "unit:U-A"]);
         (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id AND recipient LIKE 'cadre:%'", new { id = second.ToString() }))
             .ShouldBe($"您帮扶的农户（{household}，{Village702}）在2026-10未联系、未走访，请尽快联系走访。");
+    }
+
+    [Fact]
+    public async Task A_leave_decision_in_dispatch_reaches_the_cadre()
+    {
+        var cadre = fixture.Cadres["戊"];
+        using var dispatch = new HttpClient { BaseAddress = fixture.DispatchRest };
+        dispatch.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.County, "511702"));
+        (await dispatch.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = Village702, force = "team_member", cadreId = cadre, startsOn = "2026-01-01" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        using var requested = await dispatch.PostAsJsonAsync("/api/dispatch/leave", new { cadreId = cadre, startsOn = "2026-12-01", endsOn = "2026-12-02", reason = "家中有事" });
+        requested.StatusCode.ShouldBe(HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
+        var leave = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await dispatch.PostAsJsonAsync($"/api/dispatch/leave/{leave}/decision", new { approve = false, note = "工作繁忙" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var inbox = fixture.CadreClient("戊");
+        await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .Any(i => i.GetProperty("rule").GetString() == "leave_decided"
+                && i.GetProperty("body").GetString() == "戊同志：您2026-12-01至2026-12-02共2天的请假申请未批准。审批意见：工作繁忙"),
+            "LeaveDecided travels from dispatch's outbox to the cadre's inbox");
+    }
+
+    [Fact]
+    public async Task A_gap_still_open_after_seven_days_is_reported_again_and_a_filled_one_is_closed()
+    {
+        var today = DateTime.UtcNow.AddHours(8).Date;
+        await fixture.ExecuteAsync("INSERT INTO coverage_gaps (village_code, force, opened_on) VALUES ('511703105202', 'first_secretary', @old), ('511703105202', 'team_member', @old)",
+            new { old = today.AddDays(-10) });
+        fixture.Clock.SetChinaTime(today.AddHours(9).AddSeconds(5));
+        try
+        {
+            var scheduler = fixture.Notification.Services.GetRequiredService<JobScheduler>();
+            var job = fixture.Notification.Services.GetServices<notification::Notification.Api.Scheduling.IScheduledJob>().OfType<CoverageGapFollowUpJob>().Single();
+            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:00")!, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), TimeSpan.FromHours(1), CancellationToken.None))
+                .ShouldBeTrue();
+        }
+        finally
+        {
+            fixture.Clock.SetDaytime();
+        }
+
+        (await fixture.QueryAsync<string>("SELECT body FROM notifications WHERE rule = 'coverage_gap_still_open' AND region_code = '511703105202'"))
+            .ShouldBe([$"511703105202的第一书记自{today.AddDays(-10):yyyy-MM-dd}起空缺已10天，请尽快选派补位。"]);
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM coverage_gaps WHERE village_code = '511703105202' AND closed_on IS NOT NULL")).ShouldBe(1); // not a missing force there
     }
 }
