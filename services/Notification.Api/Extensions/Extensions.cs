@@ -42,6 +42,8 @@ internal static class Extensions
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))
             .Validate(o => TryZone(o.TimeZone), "Notification:TimeZone is not a known time zone id.")
+            .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
+                "Set Notification:ServiceToken (the service account's token for dispatch and pairing); only development mints one from Auth:SigningKey.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new QuietHours(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
