@@ -430,4 +430,23 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
             .ShouldBe([$"511703105202的第一书记自{today.AddDays(-10):yyyy-MM-dd}起空缺已10天，请尽快选派补位。"]);
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM coverage_gaps WHERE village_code = '511703105202' AND closed_on IS NOT NULL")).ShouldBe(1); // not a missing force there
     }
+
+    [Fact]
+    public async Task A_grpc_js_client_sends_a_notification_once_per_key()
+    {
+        var address = $"{fixture.NotificationGrpc.Host}:{fixture.NotificationGrpc.Port}";
+        string[] Args(string key) =>
+        [
+            "notify", "--address", address, "--token", TestSettings.Token(Roles.County, "511702", "node-service"), "--key", key,
+            "--recipient", $"cadre:{fixture.Cadres["丁"]}", "--region", Village702, "--title", "来自 grpc-js 的消息",
+        ];
+        var first = await NodeInterop.RunClientAsync(Args("node-1"));
+        first.GetProperty("ok").GetBoolean().ShouldBeTrue(first.ToString());
+        first.GetProperty("created").GetBoolean().ShouldBeTrue();
+        var again = await NodeInterop.RunClientAsync(Args("node-1"));
+        again.GetProperty("created").GetBoolean().ShouldBeFalse();
+        again.GetProperty("notificationId").GetString().ShouldBe(first.GetProperty("notificationId").GetString());
+        (await fixture.ScalarAsync<string>("SELECT title FROM notifications WHERE id = @id", new { id = Guid.Parse(first.GetProperty("notificationId").GetString()!) }))
+            .ShouldBe("来自 grpc-js 的消息");
+    }
 }
