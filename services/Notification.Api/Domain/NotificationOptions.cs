@@ -22,7 +22,21 @@ public sealed class NotificationOptions
 
     public JobsOptions Jobs { get; set; } = new();
 
+    public WebhookOptions Webhooks { get; set; } = new();
+
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
+
+public sealed class WebhookOptions
+{
+    /// <summary>
+    /// Whether a subscription may point at loopback, private, link-local or unspecified addresses (given literally or as
+    /// localhost). Off in production, so an integration client cannot make the platform call its own internal services.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Whether plain http:// URLs are accepted (https only when false).</summary>
+    public bool AllowHttp { get; set; } = true;
 }
 
 public sealed class QuietHoursOptions

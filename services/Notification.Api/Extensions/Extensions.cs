@@ -60,7 +60,7 @@ internal static class Extensions
         // Channels: the inbox is the database; webhooks over HTTP; sms / wechat / email through the local adapter
         // (records what it would send) until real gateway adapters are registered in its place.
         builder.Services.AddHttpClient(WebhookChannelAdapter.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2), MaxConnectionsPerServer = 64 });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2), MaxConnectionsPerServer = 64 });
         builder.Services.AddSingleton<IChannelAdapter, WebhookChannelAdapter>();
         foreach (var channel in new[] { "sms", "wechat", "email" })
         {

@@ -85,6 +85,7 @@ public sealed class NotificationFixture : IAsyncLifetime
         settings["Notification:Delivery:RetryMaxDelay"] = "00:00:00.500";
         settings["Notification:Delivery:GiveUpAfter"] = "00:00:04";
         settings["Notification:Delivery:Lease"] = "00:00:10";
+        settings["Notification:Webhooks:AllowPrivateNetworks"] = "true"; // the test receiver listens on 127.0.0.1
         return settings;
     }
 

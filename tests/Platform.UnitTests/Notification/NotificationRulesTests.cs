@@ -2,6 +2,7 @@ extern alias notification;
 
 using notification::Notification.Api.Deliveries;
 using notification::Notification.Api.Domain;
+using notification::Notification.Api.Features.Subscriptions;
 using notification::Notification.Api.Scheduling;
 
 namespace Platform.UnitTests.Notification;
@@ -90,4 +91,19 @@ public sealed class NotificationRulesTests
         WebhookChannelAdapter.Sign("secret", 1700000000, "{\"a\":1}")
             .ShouldBe("t=1700000000,v1=49f24e537407743fa4a0242bb63b94b9a47ee99cbbe071ccd8a22550ae411686");
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5101/x", true)]
+    [InlineData("http://localhost/x", true)]
+    [InlineData("http://10.1.2.3/x", true)]
+    [InlineData("http://172.20.0.1/x", true)]
+    [InlineData("http://192.168.1.1/x", true)]
+    [InlineData("http://169.254.169.254/latest", true)]
+    [InlineData("http://[::1]/x", true)]
+    [InlineData("http://[fd00::1]/x", true)]
+    [InlineData("http://0.0.0.0/x", true)]
+    [InlineData("https://gov-system.example.cn/hooks", false)]
+    [InlineData("https://8.8.8.8/x", false)]
+    public void Webhooks_to_private_addresses_are_recognised(string url, bool isPrivate) =>
+        Subscriptions.IsPrivate(new Uri(url)).ShouldBe(isPrivate);
 }

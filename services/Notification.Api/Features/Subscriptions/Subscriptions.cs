@@ -40,12 +40,18 @@ public static class Subscriptions
     private const string Columns = "id AS Id, url AS Url, event_types AS EventTypes, region_prefix AS RegionPrefix, status AS Status, created_at AS CreatedAt";
 
     public static async Task<Results<Created<CreatedSubscription>, ProblemHttpResult>> CreateAsync(CreateSubscriptionRequest request, HttpContext http,
-        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, TimeProvider clock, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        var webhooks = options.Value.Webhooks;
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || !(url.Scheme == Uri.UriSchemeHttps || (webhooks.AllowHttp && url.Scheme == Uri.UriSchemeHttp))
+            || !string.IsNullOrEmpty(url.UserInfo))
         {
-            errors.Add(new FieldError("url", "invalid_url", "须为 http(s) 绝对地址"));
+            errors.Add(new FieldError("url", "invalid_url", webhooks.AllowHttp ? "须为 http(s) 绝对地址" : "须为 https 绝对地址"));
+        }
+        else if (!webhooks.AllowPrivateNetworks && IsPrivate(url))
+        {
+            errors.Add(new FieldError("url", "private_url", "不能订阅到内网、本机或链路本地地址"));
         }
 
         var types = request.EventTypes?.Distinct(StringComparer.Ordinal).ToArray() ?? [];
@@ -183,6 +189,31 @@ public static class Subscriptions
         connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = @id AND owner = @owner AND deleted_at IS NULL)",
             new { id, owner = http.GetActor() }, cancellationToken: cancellationToken));
+
+    /// <summary>Literal loopback, private (RFC 1918, unique local), link-local or unspecified addresses, and localhost.</summary>
+    public static bool IsPrivate(Uri url)
+    {
+        if (url.IsLoopback || url.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!System.Net.IPAddress.TryParse(url.Host.Trim('[', ']'), out var address))
+        {
+            return false; // a name: resolved when sent (see docs: names resolving to private addresses are not refused)
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var bytes = address.GetAddressBytes();
+        return System.Net.IPAddress.IsLoopback(address) || address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any)
+            || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal
+            || (bytes.Length == 4 && (bytes[0] == 10 || (bytes[0] == 172 && bytes[1] >= 16 && bytes[1] <= 31) || (bytes[0] == 192 && bytes[1] == 168)
+                || (bytes[0] == 169 && bytes[1] == 254) || bytes[0] == 0 || (bytes[0] == 100 && bytes[1] >= 64 && bytes[1] <= 127)));
+    }
 
     private static ProblemHttpResult NotFound() => ApiProblems.NotFound("subscription_not_found", "未找到该订阅");
 }
