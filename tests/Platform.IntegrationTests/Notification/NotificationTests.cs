@@ -100,6 +100,11 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
             .ShouldContain(("in_app", "sent"));
         using var other = fixture.Client(TestSettings.Token(Roles.County, "511703"));
         (await other.GetAsync($"/api/notification/notifications/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        await Eventually.HoldsAsync(async () => (await county.GetFromJsonAsync<JsonElement>($"/api/notification/deliveries?recipient=cadre:{cadre}")).EnumerateArray()
+            .Any(d => d.GetProperty("channel").GetString() == "sms" && d.GetProperty("state").GetString() == "sent"), "the recall's sms is recorded by the local channel");
+        (await other.GetFromJsonAsync<JsonElement>($"/api/notification/deliveries?recipient=cadre:{cadre}")).GetArrayLength().ShouldBe(0);
+        (await inbox.GetAsync("/api/notification/deliveries")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Fact]

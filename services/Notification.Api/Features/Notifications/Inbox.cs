@@ -92,7 +92,10 @@ public static class Inbox
         return TypedResults.Ok(detail);
     }
 
-    /// <summary>Deliveries in the caller's scope (officials), filtered by state, channel or recipient, newest first.</summary>
+    /// <summary>
+    /// Deliveries of notifications in the caller's scope (officials), filtered by state, channel or recipient, newest
+    /// first. Webhook deliveries are their subscriber's business (GET /subscriptions/{id}/deliveries).
+    /// </summary>
     public static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> ListDeliveriesAsync(HttpContext http, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken, string? state = null, string? channel = null, string? recipient = null, int limit = 100)
     {
@@ -105,7 +108,7 @@ public static class Inbox
         var rows = (await connection.QueryAsync<DeliveryDto>(new CommandDefinition(
             $"""
             SELECT {DeliveryColumns} FROM deliveries
-            WHERE region_code >= @From AND region_code < @To AND (CAST(@state AS text) IS NULL OR state = @state)
+            WHERE region_code >= @From AND region_code < @To AND subscription_id IS NULL AND (CAST(@state AS text) IS NULL OR state = @state)
               AND (CAST(@channel AS text) IS NULL OR channel = @channel) AND (CAST(@recipient AS text) IS NULL OR address = @recipient)
             ORDER BY created_at DESC LIMIT @limit
             """, new { scope.From, scope.To, state, channel, recipient, limit = Math.Clamp(limit, 1, 500) }, cancellationToken: cancellationToken))).ToList();
