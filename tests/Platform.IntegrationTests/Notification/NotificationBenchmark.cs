@@ -105,6 +105,8 @@ public sealed class NotificationBenchmark(ITestOutputHelper output)
         var webhook = receiver.Received.Where(r => r.Status == 200)
             .Select(r => (Origin: origin[JsonDocument.Parse(r.Body).RootElement.GetProperty("eventId").GetGuid()], Done: r.At)).ToList();
         var duplicates = receiver.Received.Count - receiver.Received.Select(r => r.DeliveryId).Distinct().Count();
+        var relayDone = new DateTimeOffset(await connection.ExecuteScalarAsync<DateTime>("SELECT max(published_at) FROM outbox_messages"), TimeSpan.Zero);
+        var consumedDone = new DateTimeOffset(await connection.ExecuteScalarAsync<DateTime>("SELECT max(created_at) FROM notifications"), TimeSpan.Zero);
 
         // Baselines: the same notification rows inserted raw (8 writers, one row per transaction), the same bodies POSTed raw (32 in flight).
         await connection.ExecuteAsync("CREATE TABLE bench_raw (LIKE notifications INCLUDING ALL)");
@@ -145,6 +147,7 @@ public sealed class NotificationBenchmark(ITestOutputHelper output)
         var report = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Notification benchmark: {events} HouseholdContactOverdue events, each its own outbox transaction; one in-app and one webhook delivery each")
             .AppendLine(CultureInfo.InvariantCulture, $"  burst written in {written.TotalSeconds:F2} s; all delivered after {total.TotalSeconds:F2} s")
+            .AppendLine(CultureInfo.InvariantCulture, $"  stages from the first change: relay published all after {(relayDone - firstChange).TotalSeconds:F2} s, consumers wrote all notifications after {(consumedDone - firstChange).TotalSeconds:F2} s")
             .AppendLine(CultureInfo.InvariantCulture, $"  in-app : {inApp.Count} delivered, {inApp.Count / inAppSeconds:F0}/s from the first change; delay change->delivered p50 {Percentile(inAppDelays, 0.5):F0} ms, p99 {Percentile(inAppDelays, 0.99):F0} ms")
             .AppendLine(CultureInfo.InvariantCulture, $"  webhook: {webhook.Count} delivered (+{duplicates} duplicate sends), {webhook.Count / webhookSeconds:F0}/s from the first change; delay change->received p50 {Percentile(webhookDelays, 0.5):F0} ms, p99 {Percentile(webhookDelays, 0.99):F0} ms")
             .AppendLine(CultureInfo.InvariantCulture, $"  baseline raw insert of the same rows (8 writers): {events / rawInsert.TotalSeconds:F0}/s -> in-app path is {events / rawInsert.TotalSeconds / (inApp.Count / inAppSeconds):F1}x slower")

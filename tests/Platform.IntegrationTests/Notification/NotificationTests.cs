@@ -454,4 +454,16 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         (await fixture.ScalarAsync<string>("SELECT title FROM notifications WHERE id = @id", new { id = Guid.Parse(first.GetProperty("notificationId").GetString()!) }))
             .ShouldBe("来自 grpc-js 的消息");
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_notification_api()
+    {
+        using var anonymous = fixture.Notification.CreateClient();
+        var document = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.ShouldContain("/api/notification/inbox");
+        paths.ShouldContain("/api/notification/subscriptions");
+        paths.ShouldContain("/api/notification/subscriptions/{id}/deliveries/{deliveryId}/replay");
+        paths.ShouldContain("/api/notification/templates/{rule}");
+    }
 }
