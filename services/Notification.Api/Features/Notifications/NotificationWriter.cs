@@ -56,13 +56,26 @@ public sealed class NotificationWriter(TimeProvider clock, QuietHours quietHours
         {
             var causeKey = CauseKey(cause.SourceId, cause.Rule, recipient);
             var id = Guid.CreateVersion7();
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            // One round trip: the notification and its deliveries, or nothing when the cause was already written.
+            var inserted = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 """
-                INSERT INTO notifications (id, cause_key, source_id, rule, recipient, region_code, urgent, template_version, title, body, variables, created_at)
-                VALUES (@id, @causeKey, @sourceId, @rule, @recipient, @regionCode, @urgent, @version, @title, @body, CAST(@variables AS jsonb), @now)
-                ON CONFLICT (cause_key) DO NOTHING
+                WITH n AS (
+                    INSERT INTO notifications (id, cause_key, source_id, rule, recipient, region_code, urgent, template_version, title, body, variables, created_at)
+                    VALUES (@id, @causeKey, @sourceId, @rule, @recipient, @regionCode, @urgent, @version, @title, @body, CAST(@variables AS jsonb), @now)
+                    ON CONFLICT (cause_key) DO NOTHING
+                    RETURNING id),
+                d AS (
+                    INSERT INTO deliveries (id, cause_key, channel, notification_id, address, region_code, state, next_attempt_at, give_up_at, created_at)
+                    SELECT gen_random_uuid(), @causeKey, c.channel, n.id, @recipient, @regionCode, @state, @notBefore, @giveUpAt, @now
+                    FROM n CROSS JOIN unnest(CAST(@channels AS text[])) AS c (channel)
+                    ON CONFLICT (cause_key, channel) DO NOTHING)
+                SELECT count(*) FROM n
                 """,
-                new { id, causeKey, cause.SourceId, cause.Rule, recipient, cause.RegionCode, urgent, version, title, body, variables, now },
+                new
+                {
+                    id, causeKey, cause.SourceId, cause.Rule, recipient, cause.RegionCode, urgent, version, title, body, variables, now,
+                    channels = channels.Distinct(StringComparer.Ordinal).ToArray(), state, notBefore, giveUpAt,
+                },
                 transaction, cancellationToken: cancellationToken));
             if (inserted == 0)
             {
@@ -70,18 +83,6 @@ public sealed class NotificationWriter(TimeProvider clock, QuietHours quietHours
                     "SELECT id FROM notifications WHERE cause_key = @causeKey", new { causeKey }, transaction, cancellationToken: cancellationToken));
                 results.Add((recipient, existing, false));
                 continue;
-            }
-
-            foreach (var channel in channels.Distinct(StringComparer.Ordinal))
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO deliveries (id, cause_key, channel, notification_id, address, region_code, state, next_attempt_at, give_up_at, created_at)
-                    VALUES (@deliveryId, @causeKey, @channel, @id, @recipient, @regionCode, @state, @notBefore, @giveUpAt, @now)
-                    ON CONFLICT (cause_key, channel) DO NOTHING
-                    """,
-                    new { deliveryId = Guid.CreateVersion7(), causeKey, channel, id, recipient, cause.RegionCode, state, notBefore, giveUpAt, now },
-                    transaction, cancellationToken: cancellationToken));
             }
 
             results.Add((recipient, id, true));
