@@ -80,7 +80,7 @@ public sealed class CadreRecalledConsumer(NpgsqlDataSource dataSource, Notificat
 public sealed class CadreRecalledConsumerDefinition : NotificationConsumerDefinition<CadreRecalledConsumer>;
 
 /// <summary>
-/// An assignment ended: when dispatch says the village now lacks that force, the gap is open (urgent): the village's
+/// An assignment ended: when dispatch says the village lacks that force the day after the end, the gap is open (urgent): the village's
 /// contact county leader and the county organisation department are told, and the gap is followed up after N days.
 /// </summary>
 public sealed class AssignmentEndedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<AssignmentEndedConsumer> logger)
@@ -92,10 +92,11 @@ public sealed class AssignmentEndedConsumer(NpgsqlDataSource dataSource, Notific
 
     protected override async Task NotifyAsync(Guid eventId, AssignmentEnded m, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var forces = await Pipeline.Recipients.GetVillageForcesAsync(m.VillageCode, cancellationToken);
+        // The day after the end decides (an end dated in the future is announced now, as a gap to come).
+        var forces = await Pipeline.Recipients.GetVillageForcesAsync(m.VillageCode, cancellationToken, m.EndsOn.AddDays(1));
         if (!forces.Missing.Contains(m.Force))
         {
-            return; // replaced the same day, or the village still has another of that force
+            return; // replaced from the next day, or the village still has another of that force
         }
 
         var recipients = new List<string> { Address.CountyOrg(m.VillageCode) };

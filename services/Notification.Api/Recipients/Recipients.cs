@@ -110,9 +110,12 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
         }
     }
 
-    /// <summary>The village's active forces today, and the forces it lacks.</summary>
-    public Task<VillageForces> GetVillageForcesAsync(string villageCode, CancellationToken cancellationToken) =>
-        personnel.GetVillageForces(new GetVillageForcesRequest { VillageCode = villageCode }, Options, cancellationToken);
+    /// <summary>The village's active forces on a day (today when null), and the forces it lacks.</summary>
+    public Task<VillageForces> GetVillageForcesAsync(string villageCode, CancellationToken cancellationToken, DateOnly? onDate = null) =>
+        personnel.GetVillageForces(new GetVillageForcesRequest
+        {
+            VillageCode = villageCode, OnDate = onDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        }, Options, cancellationToken);
 
     /// <summary>The village's contact county leader (联系县领导) as a cadre address, if one is assigned.</summary>
     public async Task<(Guid Id, string Name)?> GetContactLeaderAsync(string villageCode, CancellationToken cancellationToken)
