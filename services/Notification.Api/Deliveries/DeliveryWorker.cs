@@ -29,7 +29,7 @@ public sealed partial class DeliveryWorker(
                 busy |= await DeliverInAppAsync(settings.BatchSize, stoppingToken) == settings.BatchSize;
                 busy |= await DeliverExternalAsync(settings, stoppingToken) == settings.BatchSize;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogPassFailed(ex);
             }
@@ -154,6 +154,7 @@ public sealed partial class DeliveryWorker(
         return TimeSpan.FromMilliseconds(capped * (0.5 + Random.Shared.NextDouble()));
     }
 
+    // Whatever a pass throws (database unavailable, a bug on one row), the worker lives on: claimed rows come back after their lease.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery pass failed; retrying after the poll interval")]
     private partial void LogPassFailed(Exception ex);
 

@@ -27,6 +27,20 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
     private static AssignmentStarted Started(string village) =>
         new(Guid.NewGuid(), village, "team_member", Guid.NewGuid(), "U-A", new DateOnly(2026, 11, 1), "test", DateTimeOffset.UtcNow);
 
+    /// <summary>A unit head's token: any role, with the <c>unit</c> claim naming the unit.</summary>
+    private static string UnitHeadToken(string unit) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(
+        new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = TestSettings.Auth.Issuer,
+            Audience = TestSettings.Auth.Audience,
+            Subject = new System.Security.Claims.ClaimsIdentity(
+            [
+                new(PlatformClaims.Subject, "unit-head-" + unit), new(PlatformClaims.Role, Roles.Cadre), new(PlatformClaims.Region, "511702"), new("unit", unit),
+            ]),
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new(TestSettings.Auth.CreateSigningKey(), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+
     private HttpClient Integration(string subject, string scope = "511702") =>
         fixture.Client(DevelopmentTokens.Create(TestSettings.Auth, subject, [Roles.Integration], scope));
 
@@ -66,6 +80,13 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         item.GetProperty("body").GetString().ShouldBe($"甲同志在{Village702}的驻村任务已于2026-11-20召回，原因：违反工作纪律。"); // name from dispatch over gRPC
         item.GetProperty("templateVersion").GetInt32().ShouldBe(1);
         item.GetProperty("urgent").GetBoolean().ShouldBeTrue();
+
+        using var unitHead = fixture.Client(UnitHeadToken("U-A"));
+        (await unitHead.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .ShouldContain(i => i.GetProperty("recipient").GetString() == "unit:U-A" && i.GetProperty("rule").GetString() == "cadre_recalled");
+        using var county = fixture.Client(TestSettings.Token(Roles.County, "511702"));
+        (await county.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .ShouldContain(i => i.GetProperty("recipient").GetString() == "org:511702" && i.GetProperty("rule").GetString() == "cadre_recalled");
     }
 
     [Fact]
