@@ -75,6 +75,23 @@ public sealed class NotificationBenchmark(ITestOutputHelper output)
 
         await WriteAsync(0);
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Received.Count == 1), "warm-up delivered", TimeSpan.FromSeconds(60));
+
+        // One event alone, after warm-up: the delay without a queue.
+        receiver.Received.Clear();
+        await WriteAsync(0);
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Received.Count == 1), "single event delivered", TimeSpan.FromSeconds(60));
+        double idleWebhook, idleInApp;
+        await using (var c = await dataSource.OpenConnectionAsync())
+        {
+            var single = receiver.Received.Single();
+            var changedAt = new DateTimeOffset(await c.ExecuteScalarAsync<DateTime>("SELECT max(created_at) FROM outbox_messages"), TimeSpan.Zero);
+            await Eventually.HoldsAsync(async () => await c.ExecuteScalarAsync<long>("SELECT count(*) FROM deliveries WHERE channel = 'in_app' AND state = 'sent'") == 2,
+                "single event in the inbox");
+            idleWebhook = (single.At - changedAt).TotalMilliseconds;
+            idleInApp = (new DateTimeOffset(await c.ExecuteScalarAsync<DateTime>("SELECT max(sent_at) FROM deliveries WHERE channel = 'in_app'"), TimeSpan.Zero) - changedAt)
+                .TotalMilliseconds;
+        }
+
         receiver.Received.Clear();
         await using (var c = await dataSource.OpenConnectionAsync())
         {
@@ -146,6 +163,7 @@ public sealed class NotificationBenchmark(ITestOutputHelper output)
         var webhookSeconds = (webhook.Max(r => r.Done) - firstChange).TotalSeconds;
         var report = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Notification benchmark: {events} HouseholdContactOverdue events, each its own outbox transaction; one in-app and one webhook delivery each")
+            .AppendLine(CultureInfo.InvariantCulture, $"  one event alone (no queue): change->in-app {idleInApp:F0} ms, change->webhook received {idleWebhook:F0} ms")
             .AppendLine(CultureInfo.InvariantCulture, $"  burst written in {written.TotalSeconds:F2} s; all delivered after {total.TotalSeconds:F2} s")
             .AppendLine(CultureInfo.InvariantCulture, $"  stages from the first change: relay published all after {(relayDone - firstChange).TotalSeconds:F2} s, consumers wrote all notifications after {(consumedDone - firstChange).TotalSeconds:F2} s")
             .AppendLine(CultureInfo.InvariantCulture, $"  in-app : {inApp.Count} delivered, {inApp.Count / inAppSeconds:F0}/s from the first change; delay change->delivered p50 {Percentile(inAppDelays, 0.5):F0} ms, p99 {Percentile(inAppDelays, 0.99):F0} ms")
