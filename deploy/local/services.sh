@@ -149,6 +149,11 @@ app_environment() {
   # Where services call each other over gRPC.
   export Services__Dispatch__Grpc="http://127.0.0.1:$(app_grpc_port dispatch)"
   export Services__Pairing__Grpc="http://127.0.0.1:$(app_grpc_port pairing)"
+  if [[ $app == notification ]]; then
+    # Local webhook receivers run on this machine; production refuses private and loopback addresses. The service
+    # token for dispatch and pairing is minted from the development signing key (production: Notification__ServiceToken).
+    export Notification__Webhooks__AllowPrivateNetworks=true
+  fi
   if [[ $app == gateway ]]; then
     for svc in "${PLATFORM_SERVICES[@]}"; do
       # YARP clusters are configuration (gateway/Platform.Gateway/appsettings.json); point them at the local ports.

@@ -1,4 +1,7 @@
+using Notification.Api.Apis;
 using Notification.Api.Extensions;
+using Notification.Api.Grpc;
+using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.ServiceDefaults;
@@ -11,6 +14,8 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
+app.MapNotificationApi();
+app.MapGrpcService<NotificationService>(NotificationReflection.Descriptor.Services[0]);
 app.MapGrpcHealthService();
 app.MapErrorQueueApi("/api/notification");
 

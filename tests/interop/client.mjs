@@ -2,7 +2,7 @@
 // Prints exactly one JSON line on stdout and exits 0 once a call was made, whatever its status;
 // exits 1 (message on stderr) only for its own usage errors or crashes.
 import { parseArgs } from 'node:util';
-import { grpc, VillageRegistry, Health, Probe } from './protos.mjs';
+import { grpc, VillageRegistry, Health, Probe, Notifications } from './protos.mjs';
 
 const USAGE = `usage: node client.mjs <command> --address HOST:PORT [--token TOKEN] [--deadline-ms N] [--gzip] [options]
 commands:
@@ -13,7 +13,8 @@ commands:
   unknown-service
   health [--service NAME]
   echo --key K [--bytes N]
-  mutate --key K`;
+  mutate --key K
+  notify --key K --recipient R --region CODE --title T`;
 
 function usage(message) {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -36,6 +37,9 @@ try {
       category: { type: 'string' },
       service: { type: 'string' },
       key: { type: 'string' },
+      recipient: { type: 'string' },
+      region: { type: 'string' },
+      title: { type: 'string' },
     },
   });
 } catch (error) {
@@ -177,6 +181,15 @@ switch (command) {
   case 'mutate':
     probe('mutate');
     break;
+  case 'notify': {
+    const client = new Notifications(opt.address, credentials, channelOptions);
+    const request = {
+      idempotencyKey: required('key'), recipient: required('recipient'), regionCode: required('region'),
+      title: required('title'), body: required('title'), urgent: false, channels: [],
+    };
+    unary(client, 'sendNotification', request, (r) => ({ notificationId: r.notificationId, created: r.created }));
+    break;
+  }
   default:
     usage(`unknown command: ${command ?? '(none)'}`);
 }

@@ -102,6 +102,39 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource, PersonalDataPr
         return message;
     }
 
+    public async Task<MissingCheckIns> ListMissingCheckIns(ListMissingCheckInsRequest request, GrpcServerCallContext context)
+    {
+        if (!RegionScope.TryParse(request.Prefix, out var requested))
+        {
+            throw GrpcException.InvalidArgument("prefix", "prefix 应为 0-12 位数字");
+        }
+
+        var scope = (context.User.GetRegionScope() ?? throw new GrpcException(StatusCode.PermissionDenied, "令牌缺少区域范围")).Narrow(requested);
+        var day = ParseDate(request.OnDate, "on_date") ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var message = new MissingCheckIns { OnDate = Format(day) };
+        if (scope is null)
+        {
+            return message;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        var rows = await connection.QueryAsync<(Guid CadreId, string CadreName, string VillageCode, string Force)>(new CommandDefinition(
+            """
+            SELECT a.cadre_id, c.name, a.village_code, a.force FROM assignments a
+            JOIN cadres c ON c.id = a.cadre_id
+            LEFT JOIN attendance_settings s ON s.county_code = substr(a.village_code, 1, 6) || '000000'
+            WHERE a.force IN ('first_secretary', 'team_leader', 'team_member')
+              AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
+              AND a.village_code >= @From AND a.village_code < @To
+              AND coalesce(s.check_in_enabled, true)
+              AND NOT EXISTS (SELECT 1 FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.day = @day)
+              AND NOT EXISTS (SELECT 1 FROM leave_requests l WHERE l.cadre_id = a.cadre_id AND l.status = 'approved' AND l.starts_on <= @day AND l.ends_on >= @day)
+            ORDER BY a.village_code, a.cadre_id
+            """, new { day, scope.From, scope.To }, cancellationToken: context.CancellationToken));
+        message.Cadres.AddRange(rows.Select(r => new MissingCheckIn { CadreId = r.CadreId.ToString(), CadreName = r.CadreName, VillageCode = r.VillageCode, Force = r.Force }));
+        return message;
+    }
+
     private static AssignmentMessage ToMessage(AssignmentDto a) => new()
     {
         Id = a.Id.ToString(),

@@ -1,4 +1,18 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Notification.Api.Apis;
+using Notification.Api.Consumers;
+using Notification.Api.Deliveries;
+using Notification.Api.Domain;
+using Notification.Api.Features.Notifications;
+using Notification.Api.Recipients;
+using Notification.Api.Scheduling;
+using Npgsql;
 using Platform.Data;
+using Platform.Grpc.Client;
+using Platform.Grpc.Client.Dispatch;
+using Platform.Grpc.Client.Pairing;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -10,10 +24,77 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(NotificationApi.ManageSubscriptions, p => p.RequireRole(Roles.Integration, Roles.Province, Roles.City, Roles.County));
         builder.AddPlatformGrpc();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
-        builder.AddPlatformMessaging();
+        builder.AddPlatformMessaging(bus =>
+        {
+            bus.AddConsumer<CadreRecalledConsumer, CadreRecalledConsumerDefinition>();
+            bus.AddConsumer<AssignmentEndedConsumer, AssignmentEndedConsumerDefinition>();
+            bus.AddConsumer<AssignmentStartedConsumer, AssignmentStartedConsumerDefinition>();
+            bus.AddConsumer<LeaveDecidedConsumer, LeaveDecidedConsumerDefinition>();
+            bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>();
+            bus.AddConsumer<HouseholdContactOverdueConsumer, HouseholdContactOverdueConsumerDefinition>();
+            bus.AddConsumer<HouseholdPairedConsumer, HouseholdPairedConsumerDefinition>();
+            bus.AddConsumer<PairingEndedConsumer, PairingEndedConsumerDefinition>();
+        });
+
+        builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))
+            .Validate(o => TryZone(o.TimeZone), "Notification:TimeZone is not a known time zone id.")
+            .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
+                "Set Notification:ServiceToken (the service account's token for dispatch and pairing); only development mints one from Auth:SigningKey.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new QuietHours(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
+        builder.Services.AddSingleton<ServiceToken>();
+        builder.Services.AddSingleton<NotificationWriter>();
+        builder.Services.AddSingleton<SubscriptionFanOut>();
+        builder.Services.AddTransient<RecipientResolver>();
+        builder.Services.AddTransient<NotificationPipeline>();
+
+        // Recipients come from dispatch and pairing over gRPC, as the service (ServiceToken) outside requests.
+        builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"));
+        builder.Services.AddGrpcClient<PairingClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Pairing:Grpc"] ?? "http://127.0.0.1:5103"));
+
+        // Channels: the inbox is the database; webhooks over HTTP; sms / wechat / email through the local adapter
+        // (records what it would send) until real gateway adapters are registered in its place.
+        builder.Services.AddHttpClient(WebhookChannelAdapter.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2), MaxConnectionsPerServer = 64 });
+        builder.Services.AddSingleton<IChannelAdapter, WebhookChannelAdapter>();
+        foreach (var channel in new[] { "sms", "wechat", "email" })
+        {
+            builder.Services.AddSingleton<IChannelAdapter>(sp => new LocalChannelAdapter(channel, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
+        if (builder.Configuration.GetValue("Notification:Delivery:Enabled", true))
+        {
+            builder.Services.AddHostedService<DeliveryWorker>();
+        }
+
+        builder.Services.AddTransient<IScheduledJob, WeeklyDigestJob>();
+        builder.Services.AddTransient<IScheduledJob, CoverageGapFollowUpJob>();
+        builder.Services.AddTransient<IScheduledJob, CheckInReminderJob>();
+        builder.Services.AddSingleton<JobScheduler>();
+        if (builder.Configuration.GetValue("Notification:Jobs:Enabled", true))
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        }
+
         builder.Services.AddOpenApi();
         return builder;
+    }
+
+    private static bool TryZone(string id)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return false;
+        }
     }
 }

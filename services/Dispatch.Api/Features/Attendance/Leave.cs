@@ -2,6 +2,8 @@ using Dapper;
 using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Contracts.IntegrationEvents.Dispatch.V1;
+using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -75,7 +77,7 @@ public static class Leave
     }
 
     public static async Task<Results<Ok<LeaveDto>, ProblemHttpResult>> DecideAsync(
-        Guid id, LeaveDecisionBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        Guid id, LeaveDecisionBody body, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         if (body.Approve is null)
         {
@@ -112,6 +114,9 @@ public static class Leave
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE leave_requests SET status = @status, decided_by = @actor, decided_at = now(), decision_note = @note WHERE id = @id",
             new { id, status, actor = user.GetActor(), note = body.Note }, transaction, cancellationToken: cancellationToken));
+        // Notification tells the cadre; the event exists exactly when the decision does.
+        await outbox.EnqueueAsync(transaction, new LeaveDecided(leave.Id, leave.CadreId, leave.VillageCode, DateOnly.FromDateTime(leave.StartsOn),
+            DateOnly.FromDateTime(leave.EndsOn), leave.Days, body.Approve.Value, body.Note, user.GetActor(), DateTimeOffset.UtcNow), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(leave.ToDto() with { Status = status, DecisionNote = body.Note });
     }

@@ -12,6 +12,7 @@ public sealed class PersonnelClient(GrpcInvoker invoker)
     private static readonly MethodDescriptor GetVillageForcesMethod = Service.FindMethodByName(nameof(GetVillageForces));
     private static readonly MethodDescriptor GetCadrePostMethod = Service.FindMethodByName(nameof(GetCadrePost));
     private static readonly MethodDescriptor GetMonthlyAttendanceMethod = Service.FindMethodByName(nameof(GetMonthlyAttendance));
+    private static readonly MethodDescriptor ListMissingCheckInsMethod = Service.FindMethodByName(nameof(ListMissingCheckIns));
 
     public Task<Cadre> GetCadre(GetCadreRequest request, GrpcCallOptions? options = null, CancellationToken cancellationToken = default) =>
         invoker.UnaryAsync<Cadre>(GetCadreMethod, request, options, cancellationToken);
@@ -27,4 +28,7 @@ public sealed class PersonnelClient(GrpcInvoker invoker)
 
     public Task<MonthlyAttendance> GetMonthlyAttendance(GetMonthlyAttendanceRequest request, GrpcCallOptions? options = null, CancellationToken cancellationToken = default) =>
         invoker.UnaryAsync<MonthlyAttendance>(GetMonthlyAttendanceMethod, request, options, cancellationToken);
+
+    public Task<MissingCheckIns> ListMissingCheckIns(ListMissingCheckInsRequest request, GrpcCallOptions? options = null, CancellationToken cancellationToken = default) =>
+        invoker.UnaryAsync<MissingCheckIns>(ListMissingCheckInsMethod, request, options, cancellationToken);
 }

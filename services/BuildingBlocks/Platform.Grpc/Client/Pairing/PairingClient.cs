@@ -9,6 +9,8 @@ public sealed class PairingClient(GrpcInvoker invoker)
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor Service = PairingReflection.Descriptor.Services[0];
     private static readonly MethodDescriptor ListVillageHelperCoverageMethod = Service.FindMethodByName(nameof(ListVillageHelperCoverage));
     private static readonly MethodDescriptor GetComplianceMethod = Service.FindMethodByName(nameof(GetCompliance));
+    private static readonly MethodDescriptor GetHouseholdHelpersMethod = Service.FindMethodByName(nameof(GetHouseholdHelpers));
+    private static readonly MethodDescriptor ListHelperHouseholdsMethod = Service.FindMethodByName(nameof(ListHelperHouseholds));
 
     public IAsyncEnumerable<VillageHelperCoverage> ListVillageHelperCoverage(ListVillageHelperCoverageRequest request, GrpcCallOptions? options = null,
         CancellationToken cancellationToken = default) =>
@@ -16,4 +18,10 @@ public sealed class PairingClient(GrpcInvoker invoker)
 
     public Task<ComplianceSummary> GetCompliance(GetComplianceRequest request, GrpcCallOptions? options = null, CancellationToken cancellationToken = default) =>
         invoker.UnaryAsync<ComplianceSummary>(GetComplianceMethod, request, options, cancellationToken);
+
+    public Task<HouseholdHelpers> GetHouseholdHelpers(GetHouseholdHelpersRequest request, GrpcCallOptions? options = null, CancellationToken cancellationToken = default) =>
+        invoker.UnaryAsync<HouseholdHelpers>(GetHouseholdHelpersMethod, request, options, cancellationToken);
+
+    public Task<HelperHouseholds> ListHelperHouseholds(ListHelperHouseholdsRequest request, GrpcCallOptions? options = null, CancellationToken cancellationToken = default) =>
+        invoker.UnaryAsync<HelperHouseholds>(ListHelperHouseholdsMethod, request, options, cancellationToken);
 }

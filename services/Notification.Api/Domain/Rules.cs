@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Notification.Api.Domain;
+
+/// <summary>A variable a rule provides to its template; a required one must appear in the template's text.</summary>
+public sealed record RuleVariable(string Name, bool Required, string Description);
+
+/// <summary>
+/// A notification rule: what happened, who is told (documented per rule in docs/integration/notifications.md),
+/// whether it is urgent (not held for quiet hours), the channels used, and the variables its template may use.
+/// </summary>
+public sealed record Rule(string Key, string Name, string Description, bool Urgent, IReadOnlyList<string> Channels, IReadOnlyList<RuleVariable> Variables)
+{
+    public IEnumerable<string> Required => Variables.Where(v => v.Required).Select(v => v.Name);
+}
+
+public static class Rules
+{
+    public const string CoverageGapOpened = "coverage_gap_opened";
+    public const string CoverageGapStillOpen = "coverage_gap_still_open";
+    public const string CadreRecalled = "cadre_recalled";
+    public const string LeaveDecided = "leave_decided";
+    public const string HouseholdContactOverdue = "household_contact_overdue";
+    public const string VillageCategoryChanged = "village_category_changed";
+    public const string CheckInMissing = "check_in_missing";
+    public const string WeeklyDigest = "weekly_digest";
+
+    /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
+    public const string Direct = "direct";
+
+    private static RuleVariable Req(string name, string description) => new(name, true, description);
+
+    private static RuleVariable Opt(string name, string description) => new(name, false, description);
+
+    public static readonly IReadOnlyDictionary<string, Rule> All = new Rule[]
+    {
+        new(CoverageGapOpened, "驻村力量空缺", "A village force ended and the village lacks it (驻村力量空缺)", true, ["in_app", "sms"],
+            [Req("villageCode", "村级区划代码"), Req("forceName", "力量名称"), Opt("endsOn", "离岗日期"), Opt("reason", "原因")]),
+        new(CoverageGapStillOpen, "空缺仍未补位", "A gap still open after N days", false, ["in_app"],
+            [Req("villageCode", "村级区划代码"), Req("forceName", "力量名称"), Req("days", "空缺天数"), Opt("openedOn", "空缺开始日期")]),
+        new(CadreRecalled, "干部召回", "A dispatched cadre was recalled (召回)", true, ["in_app", "sms"],
+            [Req("cadreName", "干部姓名"), Req("villageCode", "村级区划代码"), Req("reason", "召回原因"), Opt("effectiveOn", "生效日期")]),
+        new(LeaveDecided, "请假审批", "Leave approved or refused", false, ["in_app", "wechat"],
+            [Req("decision", "审批结果（已批准/未批准）"), Req("startsOn", "开始日期"), Req("endsOn", "结束日期"), Opt("cadreName", "干部姓名"), Opt("days", "天数"), Opt("note", "审批意见")]),
+        new(HouseholdContactOverdue, "帮扶联系逾期", "A household missed its monthly contact or two-monthly visit", false, ["in_app"],
+            [Req("period", "期间"), Req("missing", "未完成事项"), Opt("householdId", "农户编号"), Opt("villageCode", "村级区划代码")]),
+        new(VillageCategoryChanged, "村类别变更", "A village changed category", false, ["in_app"],
+            [Req("villageName", "村名"), Req("category", "新类别"), Opt("villageCode", "村级区划代码"), Opt("previousCategory", "原类别"), Opt("reason", "原因")]),
+        new(CheckInMissing, "驻村打卡提醒", "Morning reminder: no check-in yet today", false, ["in_app", "sms"],
+            [Req("date", "日期"), Opt("cadreName", "干部姓名"), Opt("villageCode", "村级区划代码"), Opt("deadline", "截止时间")]),
+        new(WeeklyDigest, "每周摘要", "Weekly digest to the county organisation department", false, ["in_app", "email"],
+            [Req("region", "区划"), Req("from", "开始日期"), Req("to", "结束日期"), Req("summary", "摘要")]),
+    }.ToDictionary(r => r.Key, StringComparer.Ordinal);
+
+    public static string ForceName(string force) => force switch
+    {
+        "contact_leader" => "联系县领导",
+        "assisting_unit" => "帮扶单位",
+        "first_secretary" => "第一书记",
+        "team_leader" => "驻村工作队队长",
+        "team_member" => "驻村工作队队员",
+        "agricultural_technician" => "农技员",
+        _ => force,
+    };
+
+    public static string CategoryName(string? category) => category switch
+    {
+        "poor" => "贫困村",
+        "non_poor" => "非贫困村",
+        "exited" => "已退出村",
+        "planned_exit" => "当年计划退出村",
+        null or "" => "（无）",
+        _ => category,
+    };
+}
+
+/// <summary>Placeholders are <c>{name}</c>; names are letters, digits, '_' or CJK characters. No other braces are allowed.</summary>
+public static partial class TemplateText
+{
+    [GeneratedRegex(@"\{([A-Za-z0-9_\p{IsCJKUnifiedIdeographs}]+)\}")]
+    private static partial Regex Placeholder();
+
+    /// <summary>The placeholders used, or null when the text has a brace that is not part of a placeholder.</summary>
+    public static IReadOnlyList<string>? Placeholders(string text)
+    {
+        var names = new List<string>();
+        var rest = Placeholder().Replace(text, m =>
+        {
+            names.Add(m.Groups[1].Value);
+            return string.Empty;
+        });
+        return rest.Contains('{', StringComparison.Ordinal) || rest.Contains('}', StringComparison.Ordinal) ? null : names;
+    }
+
+    public static string Render(string text, IReadOnlyDictionary<string, string> variables) =>
+        Placeholder().Replace(text, m => variables.TryGetValue(m.Groups[1].Value, out var value) ? value : string.Empty);
+
+    /// <summary>Problems of a template for <paramref name="rule"/>: (code, field, message), empty when it is valid.</summary>
+    public static IReadOnlyList<(string Code, string Field, string Message)> Validate(Rule rule, string? title, string? body)
+    {
+        var errors = new List<(string, string, string)>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (field, text) in new[] { ("title", title), ("body", body) })
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                errors.Add(("required", field, $"须填写 {field}"));
+                continue;
+            }
+
+            var names = Placeholders(text);
+            if (names is null)
+            {
+                errors.Add(("invalid_template_syntax", field, "花括号只能用于变量，如 {villageCode}"));
+                continue;
+            }
+
+            foreach (var name in names)
+            {
+                used.Add(name);
+                if (!rule.Variables.Any(v => v.Name == name))
+                {
+                    errors.Add(("unknown_template_variable", field, $"规则 {rule.Key} 不提供变量 {{{name}}}"));
+                }
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            foreach (var required in rule.Required.Where(r => !used.Contains(r)))
+            {
+                errors.Add(("missing_template_variable", "body", $"模板须使用变量 {{{required}}}"));
+            }
+        }
+
+        return errors;
+    }
+
+    public static string Describe(IEnumerable<string> items)
+    {
+        var builder = new StringBuilder();
+        foreach (var item in items)
+        {
+            builder.Append(builder.Length == 0 ? string.Empty : "；").Append(item);
+        }
+
+        return builder.ToString();
+    }
+}

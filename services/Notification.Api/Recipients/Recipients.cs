@@ -1,0 +1,150 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Notification.Api.Domain;
+using Platform.Contracts.Grpc.Dispatch.V1;
+using Platform.Grpc;
+using Platform.Grpc.Client;
+using Platform.Grpc.Client.Dispatch;
+using Platform.Grpc.Client.Pairing;
+using Platform.Security;
+
+namespace Notification.Api.Recipients;
+
+/// <summary>
+/// Recipient addresses (docs/integration/notifications.md): <c>cadre:{cadre id}</c>, <c>unit:{unit code}</c> (the unit's
+/// head), <c>org:{division-code prefix}</c> (the organisation department of that region, e.g. the county's 6 digits).
+/// </summary>
+public static class Address
+{
+    public static string Cadre(Guid id) => "cadre:" + id.ToString();
+
+    public static string Unit(string code) => "unit:" + code;
+
+    public static string Org(string prefix) => "org:" + prefix;
+
+    /// <summary>The county organisation department of a division code (its first 6 digits).</summary>
+    public static string CountyOrg(string divisionCode) => Org(divisionCode.Length >= 6 ? divisionCode[..6] : divisionCode);
+
+    public static bool IsValid(string? address) =>
+        address is not null && (
+            (address.StartsWith("cadre:", StringComparison.Ordinal) && Guid.TryParse(address[6..], out _))
+            || (address.StartsWith("unit:", StringComparison.Ordinal) && address.Length > 5)
+            || (address.StartsWith("org:", StringComparison.Ordinal) && RegionScope.TryParse(address[4..], out _)));
+
+    /// <summary>
+    /// The inboxes a token reads: <c>cadre:{sub}</c> for cadres, <c>org:{region}</c> for organisation departments
+    /// (province, city, county, township roles), <c>unit:{unit}</c> when the token carries a <c>unit</c> claim (a unit head).
+    /// </summary>
+    public static IReadOnlyList<string> InboxesOf(ClaimsPrincipal user)
+    {
+        var inboxes = new List<string>();
+        var sub = user.FindFirst(PlatformClaims.Subject)?.Value;
+        if (user.IsInRole(Roles.Cadre) && Guid.TryParse(sub, out var cadre))
+        {
+            inboxes.Add(Cadre(cadre));
+        }
+
+        if ((user.IsInRole(Roles.Province) || user.IsInRole(Roles.City) || user.IsInRole(Roles.County) || user.IsInRole(Roles.Township))
+            && user.GetRegionScope() is { } scope)
+        {
+            inboxes.Add(Org(scope.Prefix));
+        }
+
+        if (user.FindFirst("unit")?.Value is { Length: > 0 } unit)
+        {
+            inboxes.Add(Unit(unit));
+        }
+
+        return inboxes;
+    }
+}
+
+/// <summary>
+/// The service's own token for calls made outside a request (consumers and jobs). Its times are the real clock's, not
+/// the injected TimeProvider's: the receiving service checks them against its own clock.
+/// </summary>
+public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions<AuthOptions> auth)
+{
+    private readonly Lock gate = new();
+    private string? minted;
+    private DateTimeOffset mintedAt;
+
+    public string Authorization()
+    {
+        if (!string.IsNullOrEmpty(options.Value.ServiceToken))
+        {
+            return "Bearer " + options.Value.ServiceToken;
+        }
+
+        lock (gate)
+        {
+            var now = TimeProvider.System.GetUtcNow();
+            if (minted is null || now - mintedAt > TimeSpan.FromHours(1) || now < mintedAt)
+            {
+                minted = DevelopmentTokens.Create(auth.Value, "notification-service", [Roles.Province], string.Empty, TimeSpan.FromHours(2), now.UtcDateTime);
+                mintedAt = now;
+            }
+
+            return "Bearer " + minted;
+        }
+    }
+}
+
+public sealed record CadreInfo(Guid Id, string Name, string UnitCode, string RegionCode);
+
+/// <summary>Who is who, asked over gRPC from dispatch (cadres, units, village forces) and pairing (helpers), as the service.</summary>
+public sealed class RecipientResolver(PersonnelClient personnel, PairingClient pairing, ServiceToken token)
+{
+    private GrpcCallOptions Options => new(TimeSpan.FromSeconds(10), token.Authorization());
+
+    public async Task<CadreInfo?> GetCadreAsync(Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var cadre = await personnel.GetCadre(new GetCadreRequest { CadreId = id.ToString() }, Options, cancellationToken);
+            return new CadreInfo(id, cadre.Name, cadre.UnitCode, cadre.RegionCode);
+        }
+        catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The village's active forces on a day (today when null), and the forces it lacks.</summary>
+    public Task<VillageForces> GetVillageForcesAsync(string villageCode, CancellationToken cancellationToken, DateOnly? onDate = null) =>
+        personnel.GetVillageForces(new GetVillageForcesRequest
+        {
+            VillageCode = villageCode, OnDate = onDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        }, Options, cancellationToken);
+
+    /// <summary>The village's contact county leader (联系县领导) as a cadre address, if one is assigned.</summary>
+    public async Task<(Guid Id, string Name)?> GetContactLeaderAsync(string villageCode, CancellationToken cancellationToken)
+    {
+        var forces = await GetVillageForcesAsync(villageCode, cancellationToken);
+        return forces.Active.FirstOrDefault(a => a.Force == "contact_leader" && Guid.TryParse(a.CadreId, out _)) is { } leader
+            ? (Guid.Parse(leader.CadreId), leader.CadreName)
+            : null;
+    }
+
+    /// <summary>Resident cadres on post on <paramref name="day"/> with check-in enabled and no check-in nor approved leave that day.</summary>
+    public async Task<IReadOnlyList<MissingCheckIn>> ListMissingCheckInsAsync(DateOnly day, CancellationToken cancellationToken) =>
+        (await personnel.ListMissingCheckIns(new ListMissingCheckInsRequest
+        {
+            Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        }, Options with { Timeout = TimeSpan.FromSeconds(60) }, cancellationToken)).Cadres;
+
+    /// <summary>The household's responsible helper today, from pairing.</summary>
+    public async Task<Guid?> GetResponsibleHelperAsync(Guid householdId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var helpers = await pairing.GetHouseholdHelpers(new Platform.Contracts.Grpc.Pairing.V1.GetHouseholdHelpersRequest { HouseholdId = householdId.ToString() },
+                Options, cancellationToken);
+            return helpers.Helpers.FirstOrDefault(h => h.Role == "responsible") is { } helper && Guid.TryParse(helper.CadreId, out var id) ? id : null;
+        }
+        catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,490 @@
+extern alias notification;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.Contracts.Grpc.Notification.V1;
+using Platform.Contracts.IntegrationEvents.Dispatch.V1;
+using Platform.Contracts.IntegrationEvents.Pairing.V1;
+using Platform.Grpc;
+using Platform.Grpc.Client.Notification;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Security;
+using Microsoft.Extensions.DependencyInjection;
+using CheckInReminderJob = notification::Notification.Api.Scheduling.CheckInReminderJob;
+using CoverageGapFollowUpJob = notification::Notification.Api.Scheduling.CoverageGapFollowUpJob;
+using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
+using Schedule = notification::Notification.Api.Scheduling.Schedule;
+using WebhookChannelAdapter = notification::Notification.Api.Deliveries.WebhookChannelAdapter;
+
+namespace Platform.IntegrationTests.Notification;
+
+public sealed class NotificationTests(NotificationFixture fixture) : IClassFixture<NotificationFixture>
+{
+    private const string Village702 = "511702104201";
+    private const string Village703 = "511703105201";
+
+    private static AssignmentStarted Started(string village) =>
+        new(Guid.NewGuid(), village, "team_member", Guid.NewGuid(), "U-A", new DateOnly(2026, 11, 1), "test", DateTimeOffset.UtcNow);
+
+    /// <summary>A unit head's token: any role, with the <c>unit</c> claim naming the unit.</summary>
+    private static string UnitHeadToken(string unit) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(
+        new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = TestSettings.Auth.Issuer,
+            Audience = TestSettings.Auth.Audience,
+            Subject = new System.Security.Claims.ClaimsIdentity(
+            [
+                new(PlatformClaims.Subject, "unit-head-" + unit), new(PlatformClaims.Role, Roles.Cadre), new(PlatformClaims.Region, "511702"), new("unit", unit),
+            ]),
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new(TestSettings.Auth.CreateSigningKey(), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+
+    private HttpClient Integration(string subject, string scope = "511702") =>
+        fixture.Client(DevelopmentTokens.Create(TestSettings.Auth, subject, [Roles.Integration], scope));
+
+    private static async Task<Guid> SubscribeAsync(HttpClient client, string url, params string[] eventTypes)
+    {
+        using var response = await client.PostAsJsonAsync("/api/notification/subscriptions", new { url, eventTypes });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task An_event_delivered_twice_gives_one_notification_per_recipient_and_channel()
+    {
+        var cadre = fixture.Cadres["甲"];
+        var eventId = Guid.NewGuid();
+        var recall = new CadreRecalled(cadre, Guid.NewGuid(), Village702, "team_member", new DateOnly(2026, 11, 20), "违反工作纪律", "test", DateTimeOffset.UtcNow);
+        await fixture.PublishAsync(recall, eventId);
+        await fixture.PublishAsync(recall, eventId);
+
+        // The cadre, the cadre's unit head and the county organisation department; in_app and sms each.
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = eventId.ToString() }) == 3,
+            "three notifications");
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>(
+            "SELECT count(*) FROM local_channel_messages m JOIN deliveries d ON d.id = m.delivery_id JOIN notifications n ON n.id = d.notification_id WHERE n.source_id = @id",
+            new { id = eventId.ToString() }) == 3, "three sms recorded by the local channel");
+        await Task.Delay(1000); // the duplicate has long been consumed by now
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = eventId.ToString() })).ShouldBe(3);
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.source_id = @id",
+            new { id = eventId.ToString() })).ShouldBe(6);
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id ORDER BY recipient", new { id = eventId.ToString() }))
+            .ShouldBe([$"cadre:{cadre}", "org:511702", "unit:U-A"]);
+
+        using var inbox = fixture.CadreClient("甲");
+        var page = await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox");
+        var item = page.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("rule").GetString() == "cadre_recalled");
+        item.GetProperty("title").GetString().ShouldBe("干部召回通知");
+        item.GetProperty("body").GetString().ShouldBe($"甲同志在{Village702}的驻村任务已于2026-11-20召回，原因：违反工作纪律。"); // name from dispatch over gRPC
+        item.GetProperty("templateVersion").GetInt32().ShouldBe(1);
+        item.GetProperty("urgent").GetBoolean().ShouldBeTrue();
+
+        using var unitHead = fixture.Client(UnitHeadToken("U-A"));
+        (await unitHead.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .ShouldContain(i => i.GetProperty("recipient").GetString() == "unit:U-A" && i.GetProperty("rule").GetString() == "cadre_recalled");
+        using var county = fixture.Client(TestSettings.Token(Roles.County, "511702"));
+        (await county.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .ShouldContain(i => i.GetProperty("recipient").GetString() == "org:511702" && i.GetProperty("rule").GetString() == "cadre_recalled");
+    }
+
+    [Fact]
+    public async Task A_recall_in_dispatch_reaches_the_cadre_s_inbox_and_the_county_hears_of_the_gap()
+    {
+        var cadre = fixture.Cadres["乙"];
+        using var dispatch = new HttpClient { BaseAddress = fixture.DispatchRest };
+        dispatch.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.County, "511702"));
+        using var started = await dispatch.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = "511702104202", force = "agricultural_technician", cadreId = cadre, startsOn = "2026-01-01" });
+        started.StatusCode.ShouldBe(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        var assignment = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await dispatch.PostAsJsonAsync($"/api/dispatch/assignments/{assignment}/end", new { endsOn = "2026-11-15", kind = "recalled", reason = "身体原因" })).EnsureSuccessStatusCode();
+
+        using var inbox = fixture.CadreClient("乙");
+        await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox/unread-count")).GetProperty("count").GetInt64() == 1,
+            "the recalled cadre has one unread notification");
+        var item = (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items")[0];
+        item.GetProperty("body").GetString()!.ShouldContain("身体原因");
+        var id = item.GetProperty("id").GetGuid();
+
+        using var county = fixture.Client(TestSettings.Token(Roles.County, "511702"));
+        await Eventually.HoldsAsync(async () => (await county.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .Any(i => i.GetProperty("rule").GetString() == "coverage_gap_opened" && i.GetProperty("body").GetString()!.Contains("511702104202的农技员", StringComparison.Ordinal)),
+            "the county organisation department is told of the gap");
+        (await county.PostAsync($"/api/notification/inbox/{id}/read", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound); // not the county's
+
+        (await inbox.PostAsync($"/api/notification/inbox/{id}/read", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox/unread-count")).GetProperty("count").GetInt64().ShouldBe(0);
+
+        var detail = await county.GetFromJsonAsync<JsonElement>($"/api/notification/notifications/{id}"); // officials see delivery state in scope
+        detail.GetProperty("deliveries").EnumerateArray().Select(d => (d.GetProperty("channel").GetString(), d.GetProperty("state").GetString()))
+            .ShouldContain(("in_app", "sent"));
+        using var other = fixture.Client(TestSettings.Token(Roles.County, "511703"));
+        (await other.GetAsync($"/api/notification/notifications/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        await Eventually.HoldsAsync(async () => (await county.GetFromJsonAsync<JsonElement>($"/api/notification/deliveries?recipient=cadre:{cadre}")).EnumerateArray()
+            .Any(d => d.GetProperty("channel").GetString() == "sms" && d.GetProperty("state").GetString() == "sent"), "the recall's sms is recorded by the local channel");
+        (await other.GetFromJsonAsync<JsonElement>($"/api/notification/deliveries?recipient=cadre:{cadre}")).GetArrayLength().ShouldBe(0);
+        (await inbox.GetAsync("/api/notification/deliveries")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_webhook_receiver_that_fails_twice_then_succeeds_gets_the_event_once_signed()
+    {
+        fixture.Receiver.FailFirst["flaky"] = 2;
+        using var client = Integration("ext-flaky");
+        using var created = await client.PostAsJsonAsync("/api/notification/subscriptions", new { url = fixture.Receiver.Url("flaky"), eventTypes = new[] { "AssignmentStarted" } });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var subscription = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = subscription.GetProperty("secret").GetString()!;
+        subscription.GetProperty("regionPrefix").GetString().ShouldBe("511702");
+
+        var eventId = Guid.NewGuid();
+        await fixture.PublishAsync(Started(Village702), eventId);
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Receiver.For("flaky").Any(r => r.Status == 200)), "the third attempt succeeded");
+        await Task.Delay(800);
+
+        var received = fixture.Receiver.For("flaky");
+        received.Count.ShouldBe(3);
+        received.Select(r => r.Status).ShouldBe([500, 500, 200]);
+        received.Select(r => r.DeliveryId).Distinct().Count().ShouldBe(1); // the same delivery id on every attempt
+        foreach (var request in received)
+        {
+            var parts = request.Signature!.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+            var timestamp = long.Parse(parts["t"], System.Globalization.CultureInfo.InvariantCulture);
+            var mac = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret),
+                System.Text.Encoding.UTF8.GetBytes($"{timestamp}.{request.Body}"));
+            parts["v1"].ShouldBe(Convert.ToHexStringLower(mac));
+            request.Signature.ShouldBe(WebhookChannelAdapter.Sign(secret, timestamp, request.Body));
+        }
+
+        var body = JsonDocument.Parse(received[2].Body).RootElement;
+        body.GetProperty("eventId").GetGuid().ShouldBe(eventId);
+        body.GetProperty("eventType").GetString().ShouldBe("AssignmentStarted");
+        body.GetProperty("data").GetProperty("villageCode").GetString().ShouldBe(Village702);
+
+        var deliveries = await client.GetFromJsonAsync<JsonElement>($"/api/notification/subscriptions/{subscription.GetProperty("id").GetGuid()}/deliveries");
+        var delivery = deliveries.EnumerateArray().Single();
+        delivery.GetProperty("state").GetString().ShouldBe("sent");
+        delivery.GetProperty("attempts").GetInt32().ShouldBe(3);
+        delivery.GetProperty("id").GetString().ShouldBe(received[0].DeliveryId);
+    }
+
+    [Fact]
+    public async Task A_send_cut_short_by_a_crash_is_sent_again_after_its_lease_with_the_same_delivery_id()
+    {
+        using var client = Integration("ext-crash");
+        var subscription = await SubscribeAsync(client, fixture.Receiver.Url("crash"), "AssignmentStarted");
+        await fixture.PublishAsync(Started(Village702), Guid.NewGuid());
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Receiver.For("crash").Count == 1), "first send");
+
+        // As if a replica had sent and crashed before recording it: claimed (sending), lease over.
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<string>("SELECT state FROM deliveries WHERE subscription_id = @subscription", new { subscription }) == "sent",
+            "recorded as sent");
+        await fixture.ExecuteAsync("UPDATE deliveries SET state = 'sending', sent_at = NULL, lease_until = @expired WHERE subscription_id = @subscription",
+            new { subscription, expired = fixture.Clock.GetUtcNow().AddMinutes(-1) }); // the service's clock, not the database's
+
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Receiver.For("crash").Count == 2), "resent after the lease");
+        fixture.Receiver.For("crash").Select(r => r.DeliveryId).Distinct().Count().ShouldBe(1); // the receiver can de-duplicate
+    }
+
+    [Fact]
+    public async Task Subscriptions_are_confined_to_the_client_s_scope_and_to_their_owner()
+    {
+        using var a = Integration("ext-a");
+        using var b = Integration("ext-b", "511703");
+
+        using var tooWide = await a.PostAsJsonAsync("/api/notification/subscriptions", new { url = fixture.Receiver.Url("scoped"), eventTypes = new[] { "AssignmentStarted" }, regionPrefix = "5117" });
+        tooWide.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await tooWide.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("subscription_scope_too_wide");
+        using var unknown = await a.PostAsJsonAsync("/api/notification/subscriptions", new { url = fixture.Receiver.Url("scoped"), eventTypes = new[] { "Nope" } });
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var cadre = fixture.CadreClient("甲");
+        (await cadre.GetAsync("/api/notification/subscriptions")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        var subscription = await SubscribeAsync(a, fixture.Receiver.Url("scoped"), "AssignmentStarted");
+        (await b.GetFromJsonAsync<JsonElement>("/api/notification/subscriptions")).EnumerateArray().ShouldBeEmpty();
+        (await b.PostAsync($"/api/notification/subscriptions/{subscription}/pause", null)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await b.DeleteAsync($"/api/notification/subscriptions/{subscription}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await b.GetAsync($"/api/notification/subscriptions/{subscription}/deliveries")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // An event of the other county is not delivered to a 511702 subscription.
+        var outside = Guid.NewGuid();
+        var inside = Guid.NewGuid();
+        await fixture.PublishAsync(Started(Village703), outside);
+        await fixture.PublishAsync(Started(Village702), inside);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>(
+            "SELECT count(*) FROM inbox_messages WHERE message_id = ANY (@ids)", new { ids = new[] { outside, inside } }) == 2, "both events consumed");
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Receiver.For("scoped").Count == 1), "the 511702 event delivered");
+        fixture.Receiver.For("scoped").Single().Body.ShouldContain(inside.ToString());
+
+        // Paused: nothing is queued; resumed: delivery again.
+        (await a.PostAsync($"/api/notification/subscriptions/{subscription}/pause", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var whilePaused = Guid.NewGuid();
+        await fixture.PublishAsync(Started(Village702), whilePaused);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM inbox_messages WHERE message_id = @whilePaused", new { whilePaused }) == 1,
+            "consumed while paused");
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM deliveries WHERE subscription_id = @subscription", new { subscription })).ShouldBe(1);
+        (await a.PostAsync($"/api/notification/subscriptions/{subscription}/resume", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await a.DeleteAsync($"/api/notification/subscriptions/{subscription}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await a.GetFromJsonAsync<JsonElement>("/api/notification/subscriptions")).EnumerateArray()
+            .ShouldNotContain(s => s.GetProperty("id").GetGuid() == subscription);
+    }
+
+    [Fact]
+    public async Task A_delivery_given_up_is_listed_as_failed_and_can_be_replayed()
+    {
+        fixture.Receiver.AlwaysFail["down"] = true;
+        using var client = Integration("ext-down");
+        var subscription = await SubscribeAsync(client, fixture.Receiver.Url("down"), "AssignmentStarted");
+        await fixture.PublishAsync(Started(Village702), Guid.NewGuid());
+        JsonElement failed = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            failed = await client.GetFromJsonAsync<JsonElement>($"/api/notification/subscriptions/{subscription}/deliveries?state=failed");
+            return failed.GetArrayLength() == 1;
+        }, "given up after Notification:Delivery:GiveUpAfter (4 s here)");
+        failed[0].GetProperty("lastError").GetString().ShouldBe("HTTP 500");
+        var attempts = fixture.Receiver.For("down").Count;
+        attempts.ShouldBeGreaterThan(1);
+
+        fixture.Receiver.AlwaysFail["down"] = false;
+        var delivery = failed[0].GetProperty("id").GetGuid();
+        (await client.PostAsync($"/api/notification/subscriptions/{subscription}/deliveries/{delivery}/replay", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Receiver.For("down").Any(r => r.Status == 200)), "replayed");
+        fixture.Receiver.For("down").Select(r => r.DeliveryId).Distinct().Single().ShouldBe(delivery.ToString());
+        await Eventually.HoldsAsync(async () => (await client.GetFromJsonAsync<JsonElement>($"/api/notification/subscriptions/{subscription}/deliveries"))[0]
+            .GetProperty("state").GetString() == "sent", "recorded as sent");
+        (await client.PostAsync($"/api/notification/subscriptions/{subscription}/deliveries/{delivery}/replay", null)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Quiet_hours_hold_a_non_urgent_message_until_eight_and_not_an_urgent_one()
+    {
+        var cadre = fixture.Cadres["丁"];
+        var tonight = DateTime.UtcNow.AddHours(8).Date.AddHours(22).AddMinutes(30); // 22:30 in China
+        fixture.Clock.SetChinaTime(tonight);
+        try
+        {
+            var leaveId = Guid.NewGuid();
+            var recallId = Guid.NewGuid();
+            await fixture.PublishAsync(new LeaveDecided(Guid.NewGuid(), cadre, Village702, new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 2), 2, true, null, "township", DateTimeOffset.UtcNow), leaveId);
+            await fixture.PublishAsync(new CadreRecalled(cadre, Guid.NewGuid(), Village702, "team_member", new DateOnly(2026, 11, 30), "工作调整", "county", DateTimeOffset.UtcNow), recallId);
+
+            using var inbox = fixture.CadreClient("丁");
+            await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+                .Any(i => i.GetProperty("rule").GetString() == "cadre_recalled"), "the urgent recall is delivered at night");
+            await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = leaveId.ToString() }) == 1,
+                "the leave notification is written");
+            await Task.Delay(500);
+            var held = (await fixture.QueryAsync<(string State, DateTime NextAttemptAt)>(
+                "SELECT d.state, d.next_attempt_at FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.source_id = @id AND d.channel = 'in_app'",
+                new { id = leaveId.ToString() })).Single();
+            held.State.ShouldBe("held_quiet_hours");
+            held.NextAttemptAt.ShouldBe(tonight.Date.AddDays(1).AddHours(8).AddHours(-8)); // 08:00 China = 00:00 UTC
+            (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+                .ShouldNotContain(i => i.GetProperty("rule").GetString() == "leave_decided");
+
+            fixture.Clock.SetChinaTime(tonight.Date.AddDays(1).AddHours(8));
+            await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+                .Any(i => i.GetProperty("rule").GetString() == "leave_decided" && i.GetProperty("body").GetString()!.Contains("已批准", StringComparison.Ordinal)),
+                "the leave notification is delivered at 08:00");
+        }
+        finally
+        {
+            fixture.Clock.SetDaytime();
+        }
+    }
+
+    [Fact]
+    public async Task Templates_are_versioned_checked_against_the_rule_s_variables_and_a_notification_keeps_its_text()
+    {
+        using var province = fixture.Client(TestSettings.Token(Roles.Province, "51"));
+        async Task<string?> SaveAsync(object body, HttpStatusCode expected)
+        {
+            using var response = await province.PostAsJsonAsync("/api/notification/templates/village_category_changed", body);
+            response.StatusCode.ShouldBe(expected, await response.Content.ReadAsStringAsync());
+            return expected == HttpStatusCode.BadRequest ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString() : null;
+        }
+
+        (await SaveAsync(new { title = "变更", body = "{villageName}{category}{村长}" }, HttpStatusCode.BadRequest)).ShouldBe("unknown_template_variable");
+        (await SaveAsync(new { title = "变更", body = "{villageName}变了" }, HttpStatusCode.BadRequest)).ShouldBe("missing_template_variable");
+        (await SaveAsync(new { title = "变更", body = "{villageName {category}" }, HttpStatusCode.BadRequest)).ShouldBe("invalid_template_syntax");
+        using var county = fixture.Client(TestSettings.Token(Roles.County, "511702"));
+        (await county.PostAsJsonAsync("/api/notification/templates/village_category_changed", new { title = "x", body = "{villageName}{category}" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        var before = Guid.NewGuid();
+        await fixture.PublishAsync(new VillageCategoryChanged(Village703, "金山村", "poor", "exited", "脱贫验收", "province", DateTimeOffset.UtcNow), before);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = before.ToString() }) == 1,
+            "rendered with version 1");
+        await SaveAsync(new { title = "村类别调整", body = "{villageName}现为{category}" }, HttpStatusCode.Created);
+
+        var after = Guid.NewGuid();
+        await fixture.PublishAsync(new VillageCategoryChanged(Village703, "金山村", "exited", "poor", "返贫", "province", DateTimeOffset.UtcNow), after);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = after.ToString() }) == 1,
+            "rendered with version 2");
+        var texts = await fixture.QueryAsync<(string Source, int Version, string Body)>(
+            "SELECT source_id, template_version, body FROM notifications WHERE source_id = ANY (@ids) ORDER BY template_version",
+            new { ids = new[] { before.ToString(), after.ToString() } });
+        texts[0].ShouldBe((before.ToString(), 1, $"金山村（{Village703}）由贫困村变更为已退出村，原因：脱贫验收。"));
+        texts[1].ShouldBe((after.ToString(), 2, "金山村现为贫困村"));
+        var versions = await province.GetFromJsonAsync<JsonElement>("/api/notification/templates/village_category_changed");
+        versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()).ShouldBe([2, 1]);
+    }
+
+    [Fact]
+    public async Task Another_service_sends_a_message_over_grpc_once_per_key_and_reads_its_delivery_state()
+    {
+        var client = new NotificationClient(GrpcFixture.Invoker(fixture.NotificationGrpc, TestSettings.Token(Roles.County, "511702", "funds-service")));
+        var request = new SendNotificationRequest
+        {
+            IdempotencyKey = "report-2026-11", Recipient = $"cadre:{fixture.Cadres["戊"]}", RegionCode = Village702, Title = "月报提醒", Body = "请于本月25日前提交月报。",
+        };
+        var first = await client.SendNotification(request);
+        first.Created.ShouldBeTrue();
+        var again = await client.SendNotification(request);
+        again.Created.ShouldBeFalse();
+        again.NotificationId.ShouldBe(first.NotificationId);
+
+        DeliveryStatus status = null!;
+        await Eventually.HoldsAsync(async () =>
+        {
+            status = await client.GetDeliveryStatus(new GetDeliveryStatusRequest { NotificationId = first.NotificationId });
+            return status.Deliveries.Single().State == "sent";
+        }, "the in-app delivery is sent");
+        status.Deliveries.Single().Channel.ShouldBe("in_app");
+        status.Title.ShouldBe("月报提醒");
+
+        var outside = await Should.ThrowAsync<GrpcException>(() => client.SendNotification(new SendNotificationRequest(request) { IdempotencyKey = "x", RegionCode = Village703 }));
+        outside.Status.ShouldBe(StatusCode.PermissionDenied);
+        using var inbox = fixture.CadreClient("戊");
+        (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .Count(i => i.GetProperty("title").GetString() == "月报提醒").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_morning_reminder_goes_to_resident_cadres_without_a_check_in_once_per_day()
+    {
+        var cadre = fixture.Cadres["丙"];
+        using var dispatch = new HttpClient { BaseAddress = fixture.DispatchRest };
+        dispatch.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.Province, "51"));
+        using var started = await dispatch.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = "511702104203", force = "team_member", cadreId = cadre, startsOn = "2026-01-01" });
+        started.StatusCode.ShouldBe(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+
+        var today = DateTime.UtcNow.AddHours(8).Date;
+        fixture.Clock.SetChinaTime(today.AddHours(9).AddMinutes(30).AddSeconds(5));
+        try
+        {
+            var scheduler = fixture.Notification.Services.GetRequiredService<JobScheduler>();
+            var job = fixture.Notification.Services.GetServices<notification::Notification.Api.Scheduling.IScheduledJob>().OfType<CheckInReminderJob>().Single();
+            var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:30")!, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeTrue();
+            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:30")!, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
+
+            using var inbox = fixture.CadreClient("丙");
+            await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+                .Any(i => i.GetProperty("rule").GetString() == "check_in_missing"
+                    && i.GetProperty("body").GetString() == $"丙同志：截至09:30，您{today:yyyy-MM-dd}尚未在511702104203驻村打卡，请及时打卡或请假。"),
+                "the reminder is in the cadre's inbox");
+        }
+        finally
+        {
+            fixture.Clock.SetDaytime();
+        }
+    }
+
+    [Fact]
+    public async Task An_overdue_household_reminds_its_helper_and_from_the_second_miss_the_unit()
+    {
+        var household = Guid.NewGuid();
+        var helper = fixture.Cadres["甲"];
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        await fixture.PublishAsync(new HouseholdContactOverdue(household, Village702, helper, "U-A", "2026-09", true, false), first);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = first.ToString() }) == 1,
+            "the first miss is told to the helper");
+        await fixture.PublishAsync(new HouseholdContactOverdue(household, Village702, helper, "U-A", "2026-10", true, true), second);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = second.ToString() }) == 2,
+            "the second miss is told to the helper and the unit");
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id ORDER BY recipient", new { id = second.ToString() }))
+            .ShouldBe([$"cadre:{helper}", "unit:U-A"]);
+        (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id AND recipient LIKE 'cadre:%'", new { id = second.ToString() }))
+            .ShouldBe($"您帮扶的农户（{household}，{Village702}）在2026-10未联系、未走访，请尽快联系走访。");
+    }
+
+    [Fact]
+    public async Task A_leave_decision_in_dispatch_reaches_the_cadre()
+    {
+        var cadre = fixture.Cadres["戊"];
+        using var dispatch = new HttpClient { BaseAddress = fixture.DispatchRest };
+        dispatch.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.County, "511702"));
+        (await dispatch.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = Village702, force = "team_member", cadreId = cadre, startsOn = "2026-01-01" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        using var requested = await dispatch.PostAsJsonAsync("/api/dispatch/leave", new { cadreId = cadre, startsOn = "2026-12-01", endsOn = "2026-12-02", reason = "家中有事" });
+        requested.StatusCode.ShouldBe(HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
+        var leave = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await dispatch.PostAsJsonAsync($"/api/dispatch/leave/{leave}/decision", new { approve = false, note = "工作繁忙" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var inbox = fixture.CadreClient("戊");
+        await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .Any(i => i.GetProperty("rule").GetString() == "leave_decided"
+                && i.GetProperty("body").GetString() == "戊同志：您2026-12-01至2026-12-02共2天的请假申请未批准。审批意见：工作繁忙"),
+            "LeaveDecided travels from dispatch's outbox to the cadre's inbox");
+    }
+
+    [Fact]
+    public async Task A_gap_still_open_after_seven_days_is_reported_again_and_a_filled_one_is_closed()
+    {
+        var today = DateTime.UtcNow.AddHours(8).Date;
+        await fixture.ExecuteAsync("INSERT INTO coverage_gaps (village_code, force, opened_on) VALUES ('511703105202', 'first_secretary', @old), ('511703105202', 'team_member', @old)",
+            new { old = today.AddDays(-10) });
+        fixture.Clock.SetChinaTime(today.AddHours(9).AddSeconds(5));
+        try
+        {
+            var scheduler = fixture.Notification.Services.GetRequiredService<JobScheduler>();
+            var job = fixture.Notification.Services.GetServices<notification::Notification.Api.Scheduling.IScheduledJob>().OfType<CoverageGapFollowUpJob>().Single();
+            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:00")!, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), TimeSpan.FromHours(1), CancellationToken.None))
+                .ShouldBeTrue();
+        }
+        finally
+        {
+            fixture.Clock.SetDaytime();
+        }
+
+        (await fixture.QueryAsync<string>("SELECT body FROM notifications WHERE rule = 'coverage_gap_still_open' AND region_code = '511703105202'"))
+            .ShouldBe([$"511703105202的第一书记自{today.AddDays(-10):yyyy-MM-dd}起空缺已10天，请尽快选派补位。"]);
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM coverage_gaps WHERE village_code = '511703105202' AND closed_on IS NOT NULL")).ShouldBe(1); // not a missing force there
+    }
+
+    [Fact]
+    public async Task A_grpc_js_client_sends_a_notification_once_per_key()
+    {
+        var address = $"{fixture.NotificationGrpc.Host}:{fixture.NotificationGrpc.Port}";
+        string[] Args(string key) =>
+        [
+            "notify", "--address", address, "--token", TestSettings.Token(Roles.County, "511702", "node-service"), "--key", key,
+            "--recipient", $"cadre:{fixture.Cadres["丁"]}", "--region", Village702, "--title", "来自 grpc-js 的消息",
+        ];
+        var first = await NodeInterop.RunClientAsync(Args("node-1"));
+        first.GetProperty("ok").GetBoolean().ShouldBeTrue(first.ToString());
+        first.GetProperty("created").GetBoolean().ShouldBeTrue();
+        var again = await NodeInterop.RunClientAsync(Args("node-1"));
+        again.GetProperty("created").GetBoolean().ShouldBeFalse();
+        again.GetProperty("notificationId").GetString().ShouldBe(first.GetProperty("notificationId").GetString());
+        (await fixture.ScalarAsync<string>("SELECT title FROM notifications WHERE id = @id", new { id = Guid.Parse(first.GetProperty("notificationId").GetString()!) }))
+            .ShouldBe("来自 grpc-js 的消息");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_notification_api()
+    {
+        using var anonymous = fixture.Notification.CreateClient();
+        var document = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.ShouldContain("/api/notification/inbox");
+        paths.ShouldContain("/api/notification/subscriptions");
+        paths.ShouldContain("/api/notification/subscriptions/{id}/deliveries/{deliveryId}/replay");
+        paths.ShouldContain("/api/notification/templates/{rule}");
+    }
+}
