@@ -28,6 +28,7 @@ public sealed class PairingFixture : IAsyncLifetime
     public Dictionary<string, Guid> Households { get; } = [];
     public Uri DispatchRest { get; private set; } = null!;
     public Uri PairingGrpc { get; private set; } = null!;
+    public string DispatchGrpc { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -35,6 +36,7 @@ public sealed class PairingFixture : IAsyncLifetime
         PairingDb = await TestDatabase.CreateAsync("pair_pairing");
         VirtualHost = await TestVirtualHost.CreateAsync("pairing");
         var grpcPort = NodeInterop.FreePort();
+        DispatchGrpc = $"http://127.0.0.1:{grpcPort}";
         PairingGrpc = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
         var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
         dispatchSettings["Services:Pairing:Grpc"] = PairingGrpc.ToString();

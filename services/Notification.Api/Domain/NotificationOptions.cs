@@ -84,6 +84,7 @@ public sealed class JobsOptions
         ["check-in-reminder"] = "daily 09:30",
         ["coverage-gap-follow-up"] = "daily 09:00",
         ["weekly-digest"] = "weekly Mon 08:30",
+        ["contact-reminder"] = "monthly 20 09:00",
     };
 
     /// <summary>Days after which a still-open coverage gap is reported again.</summary>

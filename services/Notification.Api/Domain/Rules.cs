@@ -25,6 +25,7 @@ public static class Rules
     public const string VillageCategoryChanged = "village_category_changed";
     public const string CheckInMissing = "check_in_missing";
     public const string WeeklyDigest = "weekly_digest";
+    public const string ContactReminder = "contact_reminder";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -49,6 +50,8 @@ public static class Rules
             [Req("villageName", "村名"), Req("category", "新类别"), Opt("villageCode", "村级区划代码"), Opt("previousCategory", "原类别"), Opt("reason", "原因")]),
         new(CheckInMissing, "驻村打卡提醒", "Morning reminder: no check-in yet today", false, ["in_app", "sms"],
             [Req("date", "日期"), Opt("cadreName", "干部姓名"), Opt("villageCode", "村级区划代码"), Opt("deadline", "截止时间")]),
+        new(ContactReminder, "每月联系提醒", "Monthly reminder to a helper whose households have had no contact yet this month (每月联系)", false, ["in_app", "wechat"],
+            [Req("count", "未联系户数"), Req("month", "月份"), Opt("helperName", "帮扶责任人姓名"), Opt("households", "农户（户主姓名）")]),
         new(WeeklyDigest, "每周摘要", "Weekly digest to the county organisation department", false, ["in_app", "email"],
             [Req("region", "区划"), Req("from", "开始日期"), Req("to", "结束日期"), Req("summary", "摘要")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);

@@ -75,6 +75,7 @@ internal static class Extensions
         builder.Services.AddTransient<IScheduledJob, WeeklyDigestJob>();
         builder.Services.AddTransient<IScheduledJob, CoverageGapFollowUpJob>();
         builder.Services.AddTransient<IScheduledJob, CheckInReminderJob>();
+        builder.Services.AddTransient<IScheduledJob, ContactReminderJob>();
         builder.Services.AddSingleton<JobScheduler>();
         if (builder.Configuration.GetValue("Notification:Jobs:Enabled", true))
         {

@@ -133,6 +133,21 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
             Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         }, Options with { Timeout = TimeSpan.FromSeconds(60) }, cancellationToken)).Cadres;
 
+    /// <summary>Households with a responsible helper and no contact yet this month (to <paramref name="day"/>), from pairing, by helper.</summary>
+    public async Task<IReadOnlyList<Platform.Contracts.Grpc.Pairing.V1.UncontactedHousehold>> ListUncontactedHouseholdsAsync(DateOnly day, CancellationToken cancellationToken)
+    {
+        var households = new List<Platform.Contracts.Grpc.Pairing.V1.UncontactedHousehold>();
+        await foreach (var household in pairing.ListUncontactedHouseholds(new Platform.Contracts.Grpc.Pairing.V1.ListUncontactedHouseholdsRequest
+        {
+            Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        }, Options with { Timeout = TimeSpan.FromSeconds(120) }, cancellationToken))
+        {
+            households.Add(household);
+        }
+
+        return households;
+    }
+
     /// <summary>The household's responsible helper today, from pairing.</summary>
     public async Task<Guid?> GetResponsibleHelperAsync(Guid householdId, CancellationToken cancellationToken)
     {

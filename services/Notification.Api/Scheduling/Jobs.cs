@@ -130,3 +130,37 @@ public sealed class CheckInReminderJob(RecipientResolver recipients, Notificatio
         return produced;
     }
 }
+
+/// <summary>
+/// Monthly reminder (每月联系提醒) to each helper whose households have had no call or visit yet this month (pairing
+/// decides, over gRPC: ListUncontactedHouseholds): one message per helper naming the households. Scheduled before the
+/// month ends, so the helper can still make the contact; overdue households are told about separately once the month is over.
+/// </summary>
+public sealed class ContactReminderJob(RecipientResolver recipients, NotificationWriter writer, QuietHours quietHours) : IScheduledJob
+{
+    public string Name => "contact-reminder";
+
+    public async Task<int> RunAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    {
+        var day = DateOnly.FromDateTime(quietHours.ToLocal(occurrence).DateTime);
+        var produced = 0;
+        foreach (var helper in (await recipients.ListUncontactedHouseholdsAsync(day, cancellationToken)).GroupBy(h => h.HelperCadreId))
+        {
+            var households = helper.ToList();
+            var variables = new Dictionary<string, string>
+            {
+                ["helperName"] = households[0].HelperName,
+                ["count"] = households.Count.ToString(CultureInfo.InvariantCulture),
+                ["month"] = day.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                ["households"] = TemplateText.Describe(households.Select(h => h.HeadName)),
+            };
+            // The region is the helper's first household's village, so the county's scope sees the reminder.
+            var written = await writer.WriteAsync(transaction,
+                new NotificationCause($"job:{Name}:{day:yyyy-MM}", Rules.ContactReminder, households[0].VillageCode, variables),
+                [Address.Cadre(Guid.Parse(helper.Key))], cancellationToken);
+            produced += written.Count(w => w.Created);
+        }
+
+        return produced;
+    }
+}

@@ -83,6 +83,41 @@ public sealed class PairingService(NpgsqlDataSource dataSource)
         }
     }
 
+    public async Task ListUncontactedHouseholds(ListUncontactedHouseholdsRequest request, IServerStreamWriter<UncontactedHousehold> responses,
+        GrpcServerCallContext context)
+    {
+        if (!RegionScope.TryParse(request.Prefix, out var requested))
+        {
+            throw GrpcException.InvalidArgument("prefix", "prefix 必须是0到12位数字");
+        }
+
+        var day = Today();
+        if (request.OnDate.Length > 0 && !DateOnly.TryParseExact(request.OnDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        {
+            throw GrpcException.InvalidArgument("on_date", "on_date 应为 yyyy-MM-dd");
+        }
+
+        var scope = Scope(context).Narrow(requested) ?? throw new GrpcException(StatusCode.PermissionDenied, $"区划 {request.Prefix} 超出您的管辖范围");
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        var rows = await connection.QueryAsync<(Guid Id, string VillageCode, string HeadName, Guid CadreId, string CadreName, string UnitCode)>(new CommandDefinition(
+            """
+            SELECT h.id, h.village_code, h.head_name, p.cadre_id, p.cadre_name, p.unit_code
+            FROM households h JOIN pairings p ON p.household_id = h.id AND p.role = 'responsible'
+                 AND p.starts_on <= @today AND (p.ends_on IS NULL OR p.ends_on >= @today)
+            WHERE h.village_code >= @From AND h.village_code < @To
+              AND NOT EXISTS (SELECT 1 FROM contact_records c WHERE c.household_id = h.id AND c.contacted_on BETWEEN @monthStart AND @today)
+            ORDER BY p.cadre_id, h.village_code, h.id
+            """, new { scope.From, scope.To, today = day, monthStart = new DateOnly(day.Year, day.Month, 1) }, cancellationToken: context.CancellationToken));
+        foreach (var row in rows)
+        {
+            await responses.WriteAsync(new UncontactedHousehold
+            {
+                HouseholdId = row.Id.ToString(), VillageCode = row.VillageCode, HeadName = row.HeadName, HelperCadreId = row.CadreId.ToString(),
+                HelperName = row.CadreName, UnitCode = row.UnitCode,
+            }, context.CancellationToken);
+        }
+    }
+
     private const string Active = "starts_on <= @today AND (ends_on IS NULL OR ends_on >= @today)";
 
     private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));

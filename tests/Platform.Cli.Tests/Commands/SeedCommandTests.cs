@@ -222,10 +222,11 @@ public sealed class SeedCommandTests : IDisposable
             .ShouldAllBe(b => b.GetProperty("cadreId").GetGuid() != Guid.Empty && !Has(b, "unitCode"));
 
         // Check-ins are sent several at a time, so find the plan's first one among them rather than expecting it first.
+        var first = CountyPlan.CheckIns[0]; // CountyPlan generates the plan on every read
         var checkIn = dispatch.To(HttpMethod.Post, "/check-ins").Select(r => r.Json)
-            .Where(j => j.GetProperty("id").GetGuid() == CountyPlan.CheckIns[0].Id).ShouldHaveSingleItem();
+            .Where(j => j.GetProperty("id").GetGuid() == first.Id).ShouldHaveSingleItem();
         checkIn.GetProperty("at").GetString()!.ShouldMatch(@"^2026-10-\d{2}T\d{2}:\d{2}:00\+08:00$");
-        checkIn.GetProperty("longitude").GetDouble().ShouldBe(CountyPlan.CheckIns[0].Longitude);
+        checkIn.GetProperty("longitude").GetDouble().ShouldBe(first.Longitude);
         checkIn.GetProperty("dailyLog").GetString().ShouldNotBeNullOrEmpty();
     }
 

@@ -11,6 +11,7 @@ public sealed class PairingClient(GrpcInvoker invoker)
     private static readonly MethodDescriptor GetComplianceMethod = Service.FindMethodByName(nameof(GetCompliance));
     private static readonly MethodDescriptor GetHouseholdHelpersMethod = Service.FindMethodByName(nameof(GetHouseholdHelpers));
     private static readonly MethodDescriptor ListHelperHouseholdsMethod = Service.FindMethodByName(nameof(ListHelperHouseholds));
+    private static readonly MethodDescriptor ListUncontactedHouseholdsMethod = Service.FindMethodByName(nameof(ListUncontactedHouseholds));
 
     public IAsyncEnumerable<VillageHelperCoverage> ListVillageHelperCoverage(ListVillageHelperCoverageRequest request, GrpcCallOptions? options = null,
         CancellationToken cancellationToken = default) =>
@@ -24,4 +25,8 @@ public sealed class PairingClient(GrpcInvoker invoker)
 
     public Task<HelperHouseholds> ListHelperHouseholds(ListHelperHouseholdsRequest request, GrpcCallOptions? options = null, CancellationToken cancellationToken = default) =>
         invoker.UnaryAsync<HelperHouseholds>(ListHelperHouseholdsMethod, request, options, cancellationToken);
+
+    public IAsyncEnumerable<UncontactedHousehold> ListUncontactedHouseholds(ListUncontactedHouseholdsRequest request, GrpcCallOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        invoker.ServerStreamingAsync<UncontactedHousehold>(ListUncontactedHouseholdsMethod, request, options, cancellationToken);
 }

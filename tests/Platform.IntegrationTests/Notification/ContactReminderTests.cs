@@ -1,0 +1,86 @@
+extern alias notification;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Security;
+using ContactReminderJob = notification::Notification.Api.Scheduling.ContactReminderJob;
+using IScheduledJob = notification::Notification.Api.Scheduling.IScheduledJob;
+using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
+using Schedule = notification::Notification.Api.Scheduling.Schedule;
+
+namespace Platform.IntegrationTests.Notification;
+
+/// <summary>
+/// The monthly reminder (每月联系提醒) across three real services: pairing knows who has not been contacted this month
+/// (ListUncontactedHouseholds over gRPC, as notification's service token), notification tells each helper once.
+/// </summary>
+public sealed class ContactReminderTests(PairingFixture fixture) : IClassFixture<PairingFixture>, IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private NotificationHost _notification = null!;
+    private readonly TestClock _clock = new();
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync("notify_contacts");
+        var settings = NotificationFixture.Settings(_database, fixture.VirtualHost, fixture.DispatchGrpc);
+        settings["Services:Pairing:Grpc"] = fixture.PairingGrpc.ToString();
+        settings["Notification:Jobs:Enabled"] = "false";
+        _notification = new NotificationHost(settings, _clock);
+        await _notification.WaitUntilReadyAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _notification.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Helpers_with_households_not_contacted_this_month_are_reminded_once_naming_those_households()
+    {
+        var helper = fixture.Cadres["丁"];
+        using var county = fixture.Pairing.CreateClient(TestSettings.Token(Roles.County, "511702"));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var monthStart = new DateOnly(today.Year, today.Month, 1);
+        foreach (var head in new[] { "李二", "张三" })
+        {
+            using var paired = await county.PostAsJsonAsync($"/api/pairing/households/{fixture.Households[head]}/helpers",
+                new { cadreId = helper, role = "responsible", startsOn = "2026-01-01" });
+            paired.StatusCode.ShouldBe(HttpStatusCode.Created, await paired.Content.ReadAsStringAsync());
+        }
+
+        // 张三 was called on the first of the month; 李二 was not.
+        using var contact = await county.PostAsJsonAsync($"/api/pairing/households/{fixture.Households["张三"]}/contacts",
+            new { cadreId = helper, kind = "call", contactedOn = monthStart, measures = "电话了解务工情况" });
+        contact.StatusCode.ShouldBe(HttpStatusCode.Created, await contact.Content.ReadAsStringAsync());
+
+        _clock.SetChinaTime(DateTime.UtcNow.AddHours(8).Date.AddHours(9).AddSeconds(5));
+        var scheduler = _notification.Services.GetRequiredService<JobScheduler>();
+        var job = _notification.Services.GetServices<IScheduledJob>().OfType<ContactReminderJob>().Single();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var schedule = Schedule.Parse("daily 09:00")!;
+        (await scheduler.RunDueAsync(job, schedule, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeTrue();
+        (await scheduler.RunDueAsync(job, schedule, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
+
+        using var inbox = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", helper.ToString()));
+        List<JsonElement> reminders = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            reminders = (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+                .Where(i => i.GetProperty("rule").GetString() == "contact_reminder").ToList();
+            return reminders.Count > 0;
+        }, "the reminder is in the helper's inbox");
+        reminders.Count.ShouldBe(1);
+        reminders[0].GetProperty("title").GetString().ShouldBe($"每月联系提醒（{today:yyyy-MM}）");
+        reminders[0].GetProperty("body").GetString().ShouldBe("丁同志：您帮扶的1户（李二）本月尚未联系，请在月底前电话联系或入户走访并记录。");
+
+        // Another helper's inbox has no reminder of 丁's households.
+        using var other = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", fixture.Cadres["甲"].ToString()));
+        (await other.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .ShouldNotContain(i => i.GetProperty("body").GetString()!.Contains("李二"));
+    }
+}
