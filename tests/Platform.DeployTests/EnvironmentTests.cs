@@ -34,6 +34,16 @@ public sealed partial class EnvironmentTests
     }
 
     [Fact]
+    public void Notification_gets_its_service_token_from_a_secret_where_tokens_come_from_the_identity_provider()
+    {
+        var notification = Deployed.Services.Single(s => s.Name == "notification");
+        Repo.Read($"{notification.ProjectDir}/Extensions/Extensions.cs").ShouldContain("Notification:ServiceToken");
+        var token = Rendered.Of("province").Container(notification)["env"]!.AsArray().Single(e => (string)e!["name"]! == "Notification__ServiceToken")!;
+        ((string)token["valueFrom"]!["secretKeyRef"]!["name"]!).ShouldBe("notification-service-token");
+        token["value"].ShouldBeNull();
+    }
+
+    [Fact]
     public void Services_get_a_database_and_the_broker_and_the_gateway_neither()
     {
         foreach (var app in Deployed.Apps)
