@@ -1,5 +1,7 @@
 using MassTransit;
 using Pairing.Api.IntegrationEvents;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pairing.Api.Features.Contacts;
 using Pairing.Api.Features.Matching;
 using Pairing.Api.Features.Pairings;
 using Platform.Data;
@@ -32,6 +34,10 @@ internal static class Extensions
         builder.Services.AddSingleton<RunMatching>();
         builder.Services.AddSingleton<MatchingWorkerSignal>();
         builder.Services.AddHostedService<MatchingWorker>();
+        builder.Services.AddOptions<OverdueNoticeOptions>().Bind(builder.Configuration.GetSection(OverdueNoticeOptions.Section));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OverdueNoticeWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueNoticeWorker>());
         // Cadres are dispatch's: checked over gRPC as the caller (Services:Dispatch:Grpc, the dispatch gRPC address).
         builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"));
         builder.Services.AddOpenApi();

@@ -1,4 +1,5 @@
 extern alias notification;
+extern alias pairing;
 
 using System.Net;
 using System.Net.Http.Json;
@@ -9,6 +10,7 @@ using Platform.Security;
 using ContactReminderJob = notification::Notification.Api.Scheduling.ContactReminderJob;
 using IScheduledJob = notification::Notification.Api.Scheduling.IScheduledJob;
 using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
+using OverdueNoticeWorker = pairing::Pairing.Api.Features.Contacts.OverdueNoticeWorker;
 using Schedule = notification::Notification.Api.Scheduling.Schedule;
 
 namespace Platform.IntegrationTests.Notification;
@@ -82,5 +84,35 @@ public sealed class ContactReminderTests(PairingFixture fixture) : IClassFixture
         using var other = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", fixture.Cadres["甲"].ToString()));
         (await other.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
             .ShouldNotContain(i => i.GetProperty("body").GetString()!.Contains("李二"));
+    }
+
+    [Fact]
+    public async Task Once_a_month_is_over_pairing_publishes_its_overdue_households_once_and_notification_tells_the_helper()
+    {
+        var helper = fixture.Cadres["己"];
+        var household = fixture.Households["孙六"];
+        using var county = fixture.Pairing.CreateClient(TestSettings.Token(Roles.County, "511702"));
+        using var paired = await county.PostAsJsonAsync($"/api/pairing/households/{household}/helpers", new { cadreId = helper, role = "responsible", startsOn = "2026-01-01" });
+        paired.StatusCode.ShouldBe(HttpStatusCode.Created, await paired.Content.ReadAsStringAsync());
+
+        // Nobody called or visited anyone last month: the worker publishes last month's notices, once.
+        var lastMonth = DateTime.UtcNow.AddHours(8).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var worker = fixture.Pairing.Services.GetRequiredService<OverdueNoticeWorker>();
+        var published = await worker.RunOnceAsync(CancellationToken.None);
+        published.ShouldBeGreaterThanOrEqualTo(1);
+        (await worker.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
+        await using (var dataSource = fixture.PairingDb.CreateDataSource())
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            (await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT count(*) FROM overdue_notices WHERE household_id = @household AND period = @lastMonth",
+                new { household, lastMonth })).ShouldBe(1);
+            (await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT published FROM overdue_notice_runs WHERE period = @lastMonth", new { lastMonth })).ShouldBe(published);
+        }
+
+        // HouseholdContactOverdue goes through pairing's outbox and RabbitMQ to notification, which tells the helper.
+        using var inbox = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", helper.ToString()));
+        await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
+            .Any(i => i.GetProperty("rule").GetString() == "household_contact_overdue" && i.GetProperty("body").GetString()!.Contains(lastMonth)),
+            "the helper was told of the overdue household");
     }
 }

@@ -123,6 +123,13 @@ public static class ContactRecords
         }
 
         var scope = http.User.GetRegionScope() ?? RegionScope.Parse("0");
+        return TypedResults.Ok(await PublishOverdueForAsync(dataSource, outbox, scope, start, cancellationToken));
+    }
+
+    /// <summary>Publishes HouseholdContactOverdue once per overdue household of the scope and month (used by the API and the monthly worker).</summary>
+    internal static async Task<NoticeResult> PublishOverdueForAsync(NpgsqlDataSource dataSource, OutboxWriter outbox, RegionScope scope, DateOnly start,
+        CancellationToken cancellationToken)
+    {
         var period = Format(start);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -145,7 +152,7 @@ public static class ContactRecords
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(new NoticeResult(period, published, already));
+        return new NoticeResult(period, published, already);
     }
 
     private static Task<IEnumerable<OverdueHousehold>> QueryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RegionScope scope, DateOnly start,
