@@ -166,9 +166,11 @@ public sealed class GatewayTests(GrpcFixture fixture)
         {
             var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
             backends = ready.GetProperty("checks").GetProperty("backends").GetProperty("data");
-            return backends.GetProperty("dispatch_rest").GetString() == "healthy" && backends.GetProperty("pairing_rest").GetString() == "unhealthy";
-        }, "active health checks saw dispatch up and pairing down");
+            return backends.GetProperty("dispatch_rest").GetString() == "healthy" && backends.GetProperty("pairing_rest").GetString() == "unhealthy"
+                && backends.GetProperty("dispatch_grpc").GetString() == "healthy" && backends.GetProperty("pairing_grpc").GetString() == "unhealthy";
+        }, "active health checks saw dispatch up and pairing down, on both ports (the gRPC port answers /health/ready over HTTP/2)");
         backends.GetProperty("funds_rest").GetString().ShouldBe("unhealthy");
+        backends.GetProperty("funds_grpc").GetString().ShouldBe("unhealthy");
     }
 
     [Fact]
