@@ -157,25 +157,31 @@ public static class MatchingRuns
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE matching_proposals SET rejected = household_id = ANY(@reject) WHERE run_id = @id;
-            WITH loads AS (
+            WITH loads AS MATERIALIZED (
                 SELECT cadre_id, count(*)::int AS load FROM pairings
                 WHERE role = 'responsible' AND (ends_on IS NULL OR ends_on >= @startsOn)
                   AND cadre_id IN (SELECT cadre_id FROM matching_proposals WHERE run_id = @id AND cadre_id IS NOT NULL)
                 GROUP BY cadre_id),
-            early AS (
+            paired_meanwhile AS MATERIALIZED (
+                SELECT DISTINCT p.household_id FROM pairings p JOIN matching_proposals mp ON mp.run_id = @id AND mp.household_id = p.household_id
+                WHERE p.role = 'responsible' AND (p.ends_on IS NULL OR p.ends_on >= @startsOn)),
+            -- A co-helper is promoted by ending the co-helper pairing the day before; one starting later cannot be.
+            later AS MATERIALIZED (
+                SELECT DISTINCT p.household_id, p.cadre_id FROM pairings p JOIN matching_proposals mp ON mp.run_id = @id AND mp.household_id = p.household_id
+                WHERE p.starts_on >= @startsOn),
+            early AS MATERIALIZED (
                 SELECT mp.household_id, mp.cadre_id, coalesce(l.load, 0) AS load,
                        CASE WHEN mp.cadre_id IS NULL THEN 'no_helper'
                             WHEN mp.rejected THEN 'rejected'
-                            WHEN EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = mp.household_id AND p.role = 'responsible'
-                                         AND (p.ends_on IS NULL OR p.ends_on >= @startsOn)) THEN 'household_has_helper'
+                            WHEN pm.household_id IS NOT NULL THEN 'household_has_helper'
                             WHEN NOT coalesce(hp.available, false) THEN 'helper_unavailable'
-                            -- A co-helper is promoted by ending the co-helper pairing the day before; one starting later cannot be.
-                            WHEN EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = mp.household_id AND p.cadre_id = mp.cadre_id
-                                         AND p.starts_on >= @startsOn) THEN 'co_helper_from_later'
+                            WHEN lt.household_id IS NOT NULL THEN 'co_helper_from_later'
                        END AS outcome
                 FROM matching_proposals mp
                 LEFT JOIN loads l ON l.cadre_id = mp.cadre_id
                 LEFT JOIN helpers hp ON hp.cadre_id = mp.cadre_id
+                LEFT JOIN paired_meanwhile pm ON pm.household_id = mp.household_id
+                LEFT JOIN later lt ON lt.household_id = mp.household_id AND lt.cadre_id = mp.cadre_id
                 WHERE mp.run_id = @id),
             decided AS (
                 SELECT household_id, coalesce(outcome, CASE WHEN load + row_number() OVER (PARTITION BY cadre_id, outcome IS NULL ORDER BY household_id) > @cap

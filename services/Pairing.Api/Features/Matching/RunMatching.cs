@@ -89,6 +89,9 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
         }
 
         await using var finish = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Thousands of proposal rows just arrived: fresh statistics keep the commit's joins on hash plans (with stale ones
+        // the planner picked nested loops that took 49 s for one county instead of 0.3 s).
+        await finish.ExecuteAsync(new CommandDefinition("ANALYZE matching_proposals", cancellationToken: cancellationToken));
         await finish.ExecuteAsync(new CommandDefinition(
             "UPDATE matching_runs SET status = 'proposed', finished_at = now(), lease_until = NULL WHERE id = @runId AND status = 'running'",
             new { runId }, cancellationToken: cancellationToken));
@@ -130,13 +133,19 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
         // the first village their unit helps. Only helpers inside the requester's scope are drawn.
         var helpers = (await connection.QueryAsync<HelperRow>(new CommandDefinition(
             """
+            WITH pool AS (
+                -- County-level units (and below): a range scan of the county.
+                SELECT h.* FROM helpers h
+                WHERE h.available AND h.region_code >= @countyFrom AND h.region_code < @countyTo AND h.region_code >= @scopeFrom AND h.region_code < @scopeTo
+                UNION ALL
+                -- City and province units: the county of the first village their unit helps.
+                SELECT h.* FROM helpers h
+                WHERE h.available AND substring(h.region_code, 5, 2) = '00' AND h.region_code >= @scopeFrom AND h.region_code < @scopeTo
+                  AND (SELECT left(min(uv.village_code), 6) FROM unit_villages uv
+                       WHERE uv.unit_code = h.unit_code AND (uv.ends_on IS NULL OR uv.ends_on >= @startsOn)) = left(@countyFrom, 6))
             SELECT h.cadre_id, h.name, h.unit_code, h.skills, h.rural_experience,
                    (SELECT count(*)::int FROM pairings p WHERE p.cadre_id = h.cadre_id AND p.role = 'responsible' AND (p.ends_on IS NULL OR p.ends_on >= @startsOn)) AS load
-            FROM helpers h
-            WHERE h.available AND h.region_code >= @scopeFrom AND h.region_code < @scopeTo
-              AND CASE WHEN substring(h.region_code, 5, 2) <> '00' THEN left(h.region_code, 6)
-                       ELSE (SELECT left(min(uv.village_code), 6) FROM unit_villages uv WHERE uv.unit_code = h.unit_code AND (uv.ends_on IS NULL OR uv.ends_on >= @startsOn))
-                  END = left(@countyFrom, 6)
+            FROM pool h
             ORDER BY h.cadre_id
             """, args, cancellationToken: cancellationToken))).ToList();
         var units = helpers.Select(h => h.UnitCode).Distinct().ToArray();
