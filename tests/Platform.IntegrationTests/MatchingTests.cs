@@ -120,7 +120,7 @@ public sealed class MatchingTests(PairingFixture fixture) : IClassFixture<Pairin
             new { wang })).ShouldBe(1);
         (await CountAsync("SELECT count(*) FROM pairings WHERE household_id = @wang AND role = 'responsible' AND starts_on = '2026-02-01'", new { wang })).ShouldBe(1);
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%PairingEnded' AND payload->>'householdId' = @wang", new { wang = wang.ToString() }))
-            .ShouldBeGreaterThanOrEqualTo(1);
+            .ShouldBe(1);
 
         var again = await Json(await county.PostAsJsonAsync($"/api/pairing/matching-runs/{runId}/commit", new { }), HttpStatusCode.Conflict);
         again.GetProperty("code").GetString().ShouldBe("matching_run_not_proposed");

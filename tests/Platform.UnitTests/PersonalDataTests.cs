@@ -177,7 +177,7 @@ public class CitizenIdTests
     [Fact]
     public void Today_is_taken_in_china()
     {
-        var today = CitizenId.TodayInChina();
+        var today = ChinaTime.Today();
         var utc = DateOnly.FromDateTime(DateTime.UtcNow);
         (today == utc || today == utc.AddDays(1)).ShouldBeTrue();
         CitizenId.Validate(IdReference.Build("110105", today.AddDays(2)))!.Code.ShouldBe("invalid_birth_date");

@@ -69,7 +69,7 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource, PersonalDataPr
             throw GrpcException.InvalidArgument("cadre_id", "cadre_id 应为 GUID");
         }
 
-        var day = ParseDate(request.OnDate, "on_date") ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var day = ParseDate(request.OnDate, "on_date") ?? ChinaTime.Today();
         var scope = context.User.GetRegionScope() ?? throw new GrpcException(StatusCode.PermissionDenied, "令牌缺少区域范围");
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         var post = await connection.QuerySingleOrDefaultAsync<AssignmentRecord>(new CommandDefinition(
@@ -110,7 +110,7 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource, PersonalDataPr
         }
 
         var scope = (context.User.GetRegionScope() ?? throw new GrpcException(StatusCode.PermissionDenied, "令牌缺少区域范围")).Narrow(requested);
-        var day = ParseDate(request.OnDate, "on_date") ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var day = ParseDate(request.OnDate, "on_date") ?? ChinaTime.Today();
         var message = new MissingCheckIns { OnDate = Format(day) };
         if (scope is null)
         {

@@ -100,9 +100,9 @@ public sealed class AssignmentEndedConsumer(NpgsqlDataSource dataSource, Notific
         }
 
         var recipients = new List<string> { Address.CountyOrg(m.VillageCode) };
-        if (forces.Active.FirstOrDefault(a => a.Force == "contact_leader" && Guid.TryParse(a.CadreId, out _)) is { } leader)
+        if (forces.ContactLeader() is { } leader)
         {
-            recipients.Add(Address.Cadre(Guid.Parse(leader.CadreId)));
+            recipients.Add(Address.Cadre(leader.Id));
         }
 
         var variables = new Dictionary<string, string>

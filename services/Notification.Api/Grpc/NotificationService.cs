@@ -11,7 +11,7 @@ using Platform.Security;
 namespace Notification.Api.Grpc;
 
 /// <summary>notification.v1.Notifications: other services send a message (idempotent by their key) and read its delivery state.</summary>
-public sealed class NotificationService(NpgsqlDataSource dataSource, NotificationWriter writer)
+public sealed class NotificationService(NpgsqlDataSource dataSource, NotificationWriter writer, RecipientResolver recipients)
 {
     private static readonly HashSet<string> Channels = new(StringComparer.Ordinal) { "in_app", "sms", "wechat", "email" };
 
@@ -47,6 +47,12 @@ public sealed class NotificationService(NpgsqlDataSource dataSource, Notificatio
         if (user.GetRegionScope() is not { } scope || request.RegionCode.Length != RegionScope.CodeLength || !scope.Covers(request.RegionCode))
         {
             throw new GrpcException(StatusCode.PermissionDenied, "region_code must be a 12-digit division code within the caller's scope");
+        }
+
+        // The recipient must be in the caller's scope too: a county cannot write to another county's cadres or offices.
+        if (await recipients.RegionOfAsync(request.Recipient, context.CancellationToken) is not { } recipientRegion || !scope.Covers(recipientRegion))
+        {
+            throw new GrpcException(StatusCode.PermissionDenied, "recipient must be a cadre, unit or office within the caller's scope");
         }
 
         var source = $"grpc:{user.GetActor()}:{request.IdempotencyKey}";

@@ -110,6 +110,32 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
         }
     }
 
+    /// <summary>
+    /// The division code an address belongs to: an organisation department's prefix, a cadre's or a unit's region (from
+    /// dispatch); null when dispatch does not know the cadre or unit. A sender may only write to addresses in its scope.
+    /// </summary>
+    public async Task<string?> RegionOfAsync(string address, CancellationToken cancellationToken)
+    {
+        if (address.StartsWith("org:", StringComparison.Ordinal))
+        {
+            return address[4..];
+        }
+
+        if (address.StartsWith("cadre:", StringComparison.Ordinal))
+        {
+            return (await GetCadreAsync(Guid.Parse(address[6..]), cancellationToken))?.RegionCode;
+        }
+
+        try
+        {
+            return (await personnel.GetUnit(new GetUnitRequest { Code = address[5..] }, Options, cancellationToken)).RegionCode;
+        }
+        catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The village's active forces on a day (today when null), and the forces it lacks.</summary>
     public Task<VillageForces> GetVillageForcesAsync(string villageCode, CancellationToken cancellationToken, DateOnly? onDate = null) =>
         personnel.GetVillageForces(new GetVillageForcesRequest
@@ -117,14 +143,9 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
             VillageCode = villageCode, OnDate = onDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
         }, Options, cancellationToken);
 
-    /// <summary>The village's contact county leader (联系县领导) as a cadre address, if one is assigned.</summary>
-    public async Task<(Guid Id, string Name)?> GetContactLeaderAsync(string villageCode, CancellationToken cancellationToken)
-    {
-        var forces = await GetVillageForcesAsync(villageCode, cancellationToken);
-        return forces.Active.FirstOrDefault(a => a.Force == "contact_leader" && Guid.TryParse(a.CadreId, out _)) is { } leader
-            ? (Guid.Parse(leader.CadreId), leader.CadreName)
-            : null;
-    }
+    /// <summary>The village's contact county leader (联系县领导), if one is assigned.</summary>
+    public async Task<(Guid Id, string Name)?> GetContactLeaderAsync(string villageCode, CancellationToken cancellationToken) =>
+        (await GetVillageForcesAsync(villageCode, cancellationToken)).ContactLeader();
 
     /// <summary>Resident cadres on post on <paramref name="day"/> with check-in enabled and no check-in nor approved leave that day.</summary>
     public async Task<IReadOnlyList<MissingCheckIn>> ListMissingCheckInsAsync(DateOnly day, CancellationToken cancellationToken) =>
@@ -162,4 +183,13 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
             return null;
         }
     }
+}
+
+public static class VillageForcesExtensions
+{
+    /// <summary>The contact county leader (联系县领导) among the village's active forces, if one is assigned.</summary>
+    public static (Guid Id, string Name)? ContactLeader(this VillageForces forces) =>
+        forces.Active.FirstOrDefault(a => a.Force == "contact_leader" && Guid.TryParse(a.CadreId, out _)) is { } leader
+            ? (Guid.Parse(leader.CadreId), leader.CadreName)
+            : null;
 }

@@ -79,9 +79,9 @@ public sealed class CoverageGapFollowUpJob(RecipientResolver recipients, Notific
                 }
 
                 var to = new List<string> { Address.CountyOrg(gap.VillageCode) };
-                if (forces.Active.FirstOrDefault(a => a.Force == "contact_leader" && Guid.TryParse(a.CadreId, out _)) is { } leader)
+                if (forces.ContactLeader() is { } leader)
                 {
-                    to.Add(Address.Cadre(Guid.Parse(leader.CadreId)));
+                    to.Add(Address.Cadre(leader.Id));
                 }
 
                 var variables = new Dictionary<string, string>

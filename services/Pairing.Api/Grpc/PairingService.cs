@@ -25,7 +25,7 @@ public sealed class PairingService(NpgsqlDataSource dataSource)
             $"""
             SELECT id, cadre_id, cadre_name, unit_code, role, starts_on FROM pairings
             WHERE household_id = @id AND {Active} ORDER BY role DESC, starts_on
-            """, new { id, today = Today() }, cancellationToken: context.CancellationToken));
+            """, new { id, today = ChinaTime.Today() }, cancellationToken: context.CancellationToken));
         var message = new HouseholdHelpers { HouseholdId = id.ToString(), VillageCode = village };
         message.Helpers.AddRange(helpers.Select(h => new Helper
         {
@@ -44,7 +44,7 @@ public sealed class PairingService(NpgsqlDataSource dataSource)
             $"""
             SELECT h.id, h.village_code, h.head_name, p.role FROM pairings p JOIN households h ON h.id = p.household_id
             WHERE p.cadre_id = @cadre AND {Active} AND h.village_code >= @From AND h.village_code < @To ORDER BY h.village_code, h.id
-            """, new { cadre, today = Today(), scope.From, scope.To }, cancellationToken: context.CancellationToken));
+            """, new { cadre, today = ChinaTime.Today(), scope.From, scope.To }, cancellationToken: context.CancellationToken));
         var message = new HelperHouseholds { CadreId = cadre.ToString() };
         message.Households.AddRange(rows.Select(r => new HelperHousehold { HouseholdId = r.Id.ToString(), VillageCode = r.VillageCode, HeadName = r.HeadName, Role = r.Role }));
         return message;
@@ -75,7 +75,7 @@ public sealed class PairingService(NpgsqlDataSource dataSource)
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.role = 'responsible' AND {Active}))::int
             FROM households h WHERE h.village_code >= @From AND h.village_code < @To
             GROUP BY h.village_code ORDER BY h.village_code
-            """, new { scope.From, scope.To, today = Today() }, cancellationToken: context.CancellationToken));
+            """, new { scope.From, scope.To, today = ChinaTime.Today() }, cancellationToken: context.CancellationToken));
         foreach (var row in rows)
         {
             await responses.WriteAsync(new VillageHelperCoverage { VillageCode = row.VillageCode, Households = row.Households, WithHelper = row.WithHelper },
@@ -91,7 +91,7 @@ public sealed class PairingService(NpgsqlDataSource dataSource)
             throw GrpcException.InvalidArgument("prefix", "prefix 必须是0到12位数字");
         }
 
-        var day = Today();
+        var day = ChinaTime.Today();
         if (request.OnDate.Length > 0 && !DateOnly.TryParseExact(request.OnDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
         {
             throw GrpcException.InvalidArgument("on_date", "on_date 应为 yyyy-MM-dd");
@@ -120,7 +120,6 @@ public sealed class PairingService(NpgsqlDataSource dataSource)
 
     private const string Active = "starts_on <= @today AND (ends_on IS NULL OR ends_on >= @today)";
 
-    private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
     private static RegionScope Scope(GrpcServerCallContext context) =>
         context.User.GetRegionScope() ?? throw new GrpcException(StatusCode.PermissionDenied, "令牌缺少区域范围");

@@ -15,7 +15,6 @@ using CheckInReminderJob = notification::Notification.Api.Scheduling.CheckInRemi
 using CoverageGapFollowUpJob = notification::Notification.Api.Scheduling.CoverageGapFollowUpJob;
 using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
 using Schedule = notification::Notification.Api.Scheduling.Schedule;
-using WebhookChannelAdapter = notification::Notification.Api.Deliveries.WebhookChannelAdapter;
 
 namespace Platform.IntegrationTests.Notification;
 
@@ -155,7 +154,6 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
             var mac = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret),
                 System.Text.Encoding.UTF8.GetBytes($"{timestamp}.{request.Body}"));
             parts["v1"].ShouldBe(Convert.ToHexStringLower(mac));
-            request.Signature.ShouldBe(WebhookChannelAdapter.Sign(secret, timestamp, request.Body));
         }
 
         var body = JsonDocument.Parse(received[2].Body).RootElement;
@@ -358,6 +356,15 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
 
         var outside = await Should.ThrowAsync<GrpcException>(() => client.SendNotification(new SendNotificationRequest(request) { IdempotencyKey = "x", RegionCode = Village703 }));
         outside.Status.ShouldBe(StatusCode.PermissionDenied);
+
+        // Nor to recipients of another county or a wider office: 丙 works for U-B in 511703, org:5117 is the city's office.
+        foreach (var recipient in new[] { $"cadre:{fixture.Cadres["丙"]}", "unit:U-B", "org:5117", $"cadre:{Guid.NewGuid()}" })
+        {
+            var refused = await Should.ThrowAsync<GrpcException>(() => client.SendNotification(new SendNotificationRequest(request) { IdempotencyKey = "y-" + recipient, Recipient = recipient }));
+            refused.Status.ShouldBe(StatusCode.PermissionDenied, recipient);
+        }
+
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id LIKE 'grpc:%:y-%'")).ShouldBe(0);
         using var inbox = fixture.CadreClient("戊");
         (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
             .Count(i => i.GetProperty("title").GetString() == "月报提醒").ShouldBe(1);

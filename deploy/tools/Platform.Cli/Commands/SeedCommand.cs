@@ -177,7 +177,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     /// <summary>Today in China unless given; never later, as dispatch refuses check-ins in the future.</summary>
     private static DateOnly ParseAsOf(ParsedOptions options)
     {
-        var today = CitizenId.TodayInChina();
+        var today = ChinaTime.Today();
         if (options.Get(AsOf.Name) is not { } text)
         {
             return today;

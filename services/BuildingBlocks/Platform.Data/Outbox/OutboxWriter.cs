@@ -21,11 +21,7 @@ public sealed class OutboxWriter
     public async Task<Guid> EnqueueAsync<TEvent>(NpgsqlTransaction transaction, TEvent message, CancellationToken cancellationToken)
         where TEvent : class
     {
-        var type = typeof(TEvent);
-        if (type.Assembly != ContractsAssembly || type.FullName is null)
-        {
-            throw new InvalidOperationException($"{type} is not an integration event contract of Platform.Contracts.");
-        }
+        var type = ContractType<TEvent>();
 
         // Version 7 ids are time-ordered, which keeps the primary key index compact under insert load.
         var id = Guid.CreateVersion7();
@@ -35,7 +31,7 @@ public sealed class OutboxWriter
             VALUES (@id, @type, CAST(@payload AS jsonb), @traceParent);
             SELECT pg_notify('platform_outbox', '');
             """,
-            new { id, type = type.FullName, payload = JsonSerializer.Serialize(message, SerializerOptions), traceParent = Activity.Current?.Id },
+            new { id, type, payload = JsonSerializer.Serialize(message, SerializerOptions), traceParent = Activity.Current?.Id },
             transaction,
             cancellationToken: cancellationToken));
         return id;
@@ -45,27 +41,37 @@ public sealed class OutboxWriter
     public async Task EnqueueManyAsync<TEvent>(NpgsqlTransaction transaction, IReadOnlyList<TEvent> messages, CancellationToken cancellationToken)
         where TEvent : class
     {
-        var type = typeof(TEvent);
-        if (type.Assembly != ContractsAssembly || type.FullName is null)
-        {
-            throw new InvalidOperationException($"{type} is not an integration event contract of Platform.Contracts.");
-        }
-
+        var type = ContractType<TEvent>();
         const int batch = 5_000;
         for (var start = 0; start < messages.Count; start += batch)
         {
-            var slice = messages.Skip(start).Take(batch).ToList();
-            var ids = slice.Select(_ => Guid.CreateVersion7()).ToArray();
-            var payloads = slice.Select(m => JsonSerializer.Serialize(m, SerializerOptions)).ToArray();
+            var count = Math.Min(batch, messages.Count - start);
+            var ids = new Guid[count];
+            var payloads = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                ids[i] = Guid.CreateVersion7();
+                payloads[i] = JsonSerializer.Serialize(messages[start + i], SerializerOptions);
+            }
+
             await transaction.Connection!.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO outbox_messages (id, message_type, payload, trace_parent)
                 SELECT id, @type, CAST(payload AS jsonb), @traceParent FROM unnest(@ids, @payloads) AS m (id, payload);
                 SELECT pg_notify('platform_outbox', '');
                 """,
-                new { ids, payloads, type = type.FullName, traceParent = Activity.Current?.Id },
+                new { ids, payloads, type, traceParent = Activity.Current?.Id },
                 transaction,
                 cancellationToken: cancellationToken));
         }
+    }
+
+    /// <summary>The stored type name of an event; only contracts of Platform.Contracts may be written.</summary>
+    private static string ContractType<TEvent>()
+    {
+        var type = typeof(TEvent);
+        return type.Assembly == ContractsAssembly && type.FullName is { } name
+            ? name
+            : throw new InvalidOperationException($"{type} is not an integration event contract of Platform.Contracts.");
     }
 }

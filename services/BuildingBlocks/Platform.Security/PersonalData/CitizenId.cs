@@ -26,12 +26,6 @@ public static class CitizenId
     private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     private const string CheckCharacters = "10X98765432";
 
-    /// <summary>China Standard Time has been UTC+8 all year since 1991; "today" for birth dates is the date in China.</summary>
-    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
-    /// <summary>Today's date in China, the upper bound of a birth date.</summary>
-    public static DateOnly TodayInChina() => DateOnly.FromDateTime(DateTime.UtcNow + ChinaOffset);
-
     /// <summary>True when <paramref name="id"/> (after <see cref="Normalize"/>) is a well-formed ID number with a correct check character.</summary>
     public static bool IsValid(string? id) => Validate(id) is null;
 
@@ -39,7 +33,7 @@ public static class CitizenId
     public static bool IsValid(string? id, DateOnly today) => Validate(id, today) is null;
 
     /// <summary>Null when the number is valid, otherwise the first problem found (codes are the constants of this class).</summary>
-    public static ValidationProblem? Validate(string? id) => Validate(id, TodayInChina());
+    public static ValidationProblem? Validate(string? id) => Validate(id, ChinaTime.Today());
 
     /// <summary><see cref="Validate(string?)"/> with an explicit "today" (the latest acceptable birth date).</summary>
     public static ValidationProblem? Validate(string? id, DateOnly today)

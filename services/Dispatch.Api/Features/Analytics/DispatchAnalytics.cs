@@ -24,7 +24,6 @@ public static class DispatchAnalytics
 {
     private const string ResidentForces = "('first_secretary', 'team_leader', 'team_member')";
 
-    private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
     private static RegionScope? Scope(HttpContext http, string? prefix) =>
         RegionScope.TryParse(prefix ?? string.Empty, out var requested) ? http.User.GetRegionScope()?.Narrow(requested) : null;
@@ -47,7 +46,7 @@ public static class DispatchAnalytics
                    (SELECT count(DISTINCT a.cadre_id) FROM assignments a JOIN cadres c ON c.id = a.cadre_id
                     WHERE c.unit_id = u.id AND a.force IN {ResidentForces} AND a.starts_on <= @today AND (a.ends_on IS NULL OR a.ends_on >= @today))::int
             FROM assisting_units u WHERE u.region_code >= @From AND u.region_code < @To ORDER BY u.code
-            """, new { scope.From, scope.To, today = Today() }, cancellationToken: cancellationToken));
+            """, new { scope.From, scope.To, today = ChinaTime.Today() }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<UnitShare>>(rows.Select(r =>
         {
             var share = r.StaffCount == 0 ? 0 : Math.Round((double)r.InVillage / r.StaffCount, 3);
@@ -79,7 +78,7 @@ public static class DispatchAnalytics
             LEFT JOIN regions v ON v.level = 5 AND v.code >= county.code AND substr(v.code, 1, 6) = substr(county.code, 1, 6)
             WHERE county.level = 3 AND county.code >= @From AND county.code < @To
             GROUP BY county.code, county.name ORDER BY county.code
-            """, new { scope.From, scope.To, today = Today() }, cancellationToken: cancellationToken))).ToList();
+            """, new { scope.From, scope.To, today = ChinaTime.Today() }, cancellationToken: cancellationToken))).ToList();
 
         var perVillage = rows.Where(r => r.PoorVillages > 0).Select(r => (double)r.Forces / r.PoorVillages).Order().ToList();
         var median = perVillage.Count == 0 ? 0 : perVillage[perVillage.Count / 2];
@@ -112,7 +111,7 @@ public static class DispatchAnalytics
             return Regions.GetVillage.VillageNotFound(code);
         }
 
-        var today = Today();
+        var today = ChinaTime.Today();
         var cadres = await connection.QueryAsync<CadreRow>(new CommandDefinition(
             $"""
             SELECT c.id, c.name, u.code AS unit_code, u.name AS unit_name, u.region_code, c.skills, c.rural_experience, c.last_promoted_on, c.willingness
@@ -140,7 +139,7 @@ public static class DispatchAnalytics
             return OutOfScope();
         }
 
-        var today = Today();
+        var today = ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(Guid Id, string Name, string UnitCode, DateTime LastPromotedOn)>(new CommandDefinition(
             $"""

@@ -54,7 +54,7 @@ public static class Coverage
             return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
         }
 
-        var day = on ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var day = on ?? ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ForceState>(new CommandDefinition(
             """

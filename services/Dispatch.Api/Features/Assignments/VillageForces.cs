@@ -21,7 +21,7 @@ public static class VillageForces
             return Regions.GetVillage.VillageNotFound(code);
         }
 
-        var day = on ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var day = on ?? ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT EXISTS (SELECT 1 FROM regions WHERE code = @code AND level = 5)", new { code }, cancellationToken: cancellationToken)))

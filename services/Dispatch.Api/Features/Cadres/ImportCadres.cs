@@ -35,7 +35,7 @@ public static class ImportCadres
         var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         var actor = http.GetActor();
-        var today = CitizenId.TodayInChina();
+        var today = ChinaTime.Today();
         var csv = new CsvImportReader();
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

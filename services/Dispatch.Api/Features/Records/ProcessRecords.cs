@@ -107,7 +107,7 @@ public static class ProcessRecords
             return Regions.GetVillage.VillageNotFound(code);
         }
 
-        var end = to ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var end = to ?? ChinaTime.Today();
         var start = from ?? end.AddDays(-31);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(

@@ -84,7 +84,7 @@ public static class Subscriptions
 
         // No prefix: the token's own scope. A prefix wider than (or beside) the token's scope is refused.
         var scope = request.RegionPrefix is null ? tokenScope : requested;
-        if (!scope.Prefix.StartsWith(tokenScope.Prefix, StringComparison.Ordinal))
+        if (!tokenScope.Covers(scope.Prefix))
         {
             return ApiProblems.Create(StatusCodes.Status403Forbidden, "subscription_scope_too_wide", "订阅范围超出令牌的区划范围",
                 $"The token's scope is '{tokenScope}'.");

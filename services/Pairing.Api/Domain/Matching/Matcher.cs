@@ -110,8 +110,7 @@ public static class Matcher
         {
             if (input.Helpers[j].Load < input.Capacity)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(helpersByCounty, input.Helpers[j].HomeCounty, out _) ??= [];
-                helpersByCounty[input.Helpers[j].HomeCounty].Add(j);
+                (CollectionsMarshal.GetValueRefOrAddDefault(helpersByCounty, input.Helpers[j].HomeCounty, out _) ??= []).Add(j);
             }
         }
 

@@ -123,16 +123,22 @@ public static class ContactRecords
         }
 
         var scope = http.User.GetRegionScope() ?? RegionScope.Parse("0");
-        return TypedResults.Ok(await PublishOverdueForAsync(dataSource, outbox, scope, start, cancellationToken));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await PublishOverdueForAsync(transaction, outbox, scope, start, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(result);
     }
 
-    /// <summary>Publishes HouseholdContactOverdue once per overdue household of the scope and month (used by the API and the monthly worker).</summary>
-    internal static async Task<NoticeResult> PublishOverdueForAsync(NpgsqlDataSource dataSource, OutboxWriter outbox, RegionScope scope, DateOnly start,
+    /// <summary>
+    /// Publishes HouseholdContactOverdue once per overdue household of the scope and month, in the caller's transaction
+    /// (the API's, or the monthly worker's together with its mark).
+    /// </summary>
+    internal static async Task<NoticeResult> PublishOverdueForAsync(NpgsqlTransaction transaction, OutboxWriter outbox, RegionScope scope, DateOnly start,
         CancellationToken cancellationToken)
     {
         var period = Format(start);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var connection = transaction.Connection!;
         var published = 0;
         var already = 0;
         foreach (var household in (await QueryAsync(connection, transaction, scope, start, cancellationToken)).Where(r => r.MissingContact || r.MissingVisit))
@@ -151,7 +157,6 @@ public static class ContactRecords
                 period, household.MissingContact, household.MissingVisit), cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return new NoticeResult(period, published, already);
     }
 

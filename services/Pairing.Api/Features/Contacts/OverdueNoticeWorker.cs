@@ -20,8 +20,8 @@ public sealed class OverdueNoticeOptions
 /// <summary>
 /// Once a month is over (China time), publishes HouseholdContactOverdue for every household of the province that missed
 /// its monthly contact or two-monthly visit in it, so notification reminds the helper (and the unit after a second miss).
-/// A month is done once: the run and its mark commit together under an advisory lock, so several replicas and restarts
-/// publish each notice once (and each notice is also unique per household and period).
+/// A month is done once: the notices and the month's mark commit in one transaction under an advisory lock, so several
+/// replicas and restarts publish each notice once (and each notice is also unique per household and period).
 /// </summary>
 public sealed class OverdueNoticeWorker(NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock, IOptions<OverdueNoticeOptions> options,
     ILogger<OverdueNoticeWorker> logger) : BackgroundService
@@ -51,7 +51,7 @@ public sealed class OverdueNoticeWorker(NpgsqlDataSource dataSource, OutboxWrite
     /// <summary>Publishes the notices of the month before today (China time) unless done; returns the notices published.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
+        var today = ChinaTime.Today(clock);
         var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
         var period = month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -64,7 +64,7 @@ public sealed class OverdueNoticeWorker(NpgsqlDataSource dataSource, OutboxWrite
             return 0;
         }
 
-        var result = await ContactRecords.PublishOverdueForAsync(dataSource, outbox, RegionScope.Everything, month, cancellationToken);
+        var result = await ContactRecords.PublishOverdueForAsync(transaction, outbox, RegionScope.Everything, month, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO overdue_notice_runs (period, published, already) VALUES (@period, @Published, @Already)",
             new { period, result.Published, Already = result.AlreadyPublished }, transaction, cancellationToken: cancellationToken));

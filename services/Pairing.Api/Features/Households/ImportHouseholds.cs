@@ -27,7 +27,7 @@ public static class ImportHouseholds
             return refused;
         }
 
-        var today = CitizenId.TodayInChina();
+        var today = ChinaTime.Today();
         var csv = new CsvImportReader();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -39,7 +39,8 @@ public sealed record ProposalPage(IReadOnlyList<ProposalDto> Items, string? Next
 public static class MatchingRuns
 {
     public static async Task<Results<Created<MatchingRunDto>, Accepted<MatchingRunDto>, ProblemHttpResult>> StartAsync(
-        StartMatchingBody body, HttpContext http, NpgsqlDataSource dataSource, RunMatching runMatching, MatchingWorkerSignal signal, CancellationToken cancellationToken)
+        StartMatchingBody body, HttpContext http, NpgsqlDataSource dataSource, RunMatching runMatching, MatchingWorkerSignal signal, IOptions<MatchingOptions> options,
+        CancellationToken cancellationToken)
     {
         if (!RegionScope.TryParse(body.Prefix ?? string.Empty, out var requested) || requested.Prefix.Length is not (2 or 4 or 6 or 9 or 12) || body.StartsOn is null)
         {
@@ -70,7 +71,7 @@ public static class MatchingRuns
                 """, new
                 {
                     id, prefix = requested.Prefix, scope = scope.Prefix, startsOn = body.StartsOn, status = inline ? "running" : "queued", actor = http.User.GetActor(), inline,
-                    lease = TimeSpan.FromMinutes(2),
+                    lease = options.Value.Lease,
                 }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
         }
@@ -131,16 +132,16 @@ public static class MatchingRuns
         Guid id, CommitMatchingBody? body, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, IOptions<PairingOptions> options,
         CancellationToken cancellationToken)
     {
-        if (await FindAsync(dataSource, id, http, cancellationToken) is null)
+        var actor = http.User.GetActor();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var run = await connection.QuerySingleOrDefaultAsync<MatchingRun>(new CommandDefinition("SELECT * FROM matching_runs WHERE id = @id FOR UPDATE", new { id },
+            transaction, cancellationToken: cancellationToken));
+        if (run is null || !InScope(run, http))
         {
             return NotFound();
         }
 
-        var actor = http.User.GetActor();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var run = await connection.QuerySingleAsync<MatchingRun>(new CommandDefinition("SELECT * FROM matching_runs WHERE id = @id FOR UPDATE", new { id },
-            transaction, cancellationToken: cancellationToken));
         if (run.Status != "proposed")
         {
             return ApiProblems.Conflict("matching_run_not_proposed", run.Status switch
@@ -230,8 +231,10 @@ public static class MatchingRuns
     private static async Task<MatchingRun?> FindAsync(NpgsqlDataSource dataSource, Guid id, HttpContext http, CancellationToken cancellationToken)
     {
         var run = await LoadOrNullAsync(dataSource, id, cancellationToken);
-        return run is not null && http.User.GetRegionScope() is { } scope && run.RegionPrefix.StartsWith(scope.Prefix, StringComparison.Ordinal) ? run : null;
+        return run is not null && InScope(run, http) ? run : null;
     }
+
+    private static bool InScope(MatchingRun run, HttpContext http) => http.User.GetRegionScope() is { } scope && scope.Covers(run.RegionPrefix);
 
     private static async Task<MatchingRun> LoadAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken cancellationToken) =>
         await LoadOrNullAsync(dataSource, id, cancellationToken) ?? throw new InvalidOperationException($"matching run {id} vanished");

@@ -27,7 +27,7 @@ public static class HelperGaps
             return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
         }
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var today = ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(Guid Id, string HeadName, string VillageCode, string Status, DateTime? LastUntil, string? LastReason)>(new CommandDefinition(
             """

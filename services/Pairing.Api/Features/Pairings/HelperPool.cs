@@ -47,7 +47,7 @@ public static class HelperPool
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await UpsertAsync(transaction, cadre, http.User.GetActor(), makeAvailable: true, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        var helper = await connection.QuerySingleAsync<Row>(new CommandDefinition($"{Select} WHERE h.cadre_id = @cadreId", new { cadreId, today = Today() },
+        var helper = await connection.QuerySingleAsync<Row>(new CommandDefinition($"{Select} WHERE h.cadre_id = @cadreId", new { cadreId, today = ChinaTime.Today() },
             cancellationToken: cancellationToken));
         return TypedResults.Ok(helper.ToDto());
     }
@@ -69,7 +69,7 @@ public static class HelperPool
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"{Select} WHERE h.region_code >= @From AND h.region_code < @To AND h.cadre_id > @after ORDER BY h.cadre_id LIMIT @limit",
-            new { scope.From, scope.To, after = after ?? Guid.Empty, limit, today = Today() }, cancellationToken: cancellationToken));
+            new { scope.From, scope.To, after = after ?? Guid.Empty, limit, today = ChinaTime.Today() }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<HelperDto>>(rows.Select(r => r.ToDto()).ToList());
     }
 
@@ -87,7 +87,6 @@ public static class HelperPool
             new { id = Guid.Parse(cadre.Id), cadre.Name, cadre.UnitCode, cadre.RegionCode, skills = cadre.Skills.ToArray(), cadre.RuralExperience, actor, makeAvailable },
             transaction, cancellationToken: cancellationToken));
 
-    private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
     private const string Select =
         """
