@@ -90,11 +90,16 @@ public sealed partial class ComposeAndImageTests
     [Fact]
     public void The_container_build_restores_from_the_real_registry_only()
     {
-        var config = Repo.Read("deploy/docker/NuGet.config");
-        var sources = SourceValue().Matches(config).Select(m => m.Groups[1].Value).ToList();
+        // Every restore in the image names the registry itself, so no NuGet.config source can send it elsewhere.
+        var dockerfile = Repo.Read("deploy/docker/Dockerfile");
+        var restores = RestoreLine().Matches(dockerfile).Select(m => m.Value).ToList();
+        restores.Count.ShouldBe(2, "the app and the health probe");
+        restores.ShouldAllBe(r => r.Contains("--source \"$NUGET_SOURCE\"", StringComparison.Ordinal));
+        dockerfile.ShouldContain("ARG NUGET_SOURCE=https://api.nuget.org/v3/index.json");
+        // The repository's own configuration names only registries, never a folder of a developer machine.
+        var sources = SourceValue().Matches(Repo.Read("NuGet.config")).Select(m => m.Groups[1].Value).ToList();
         sources.ShouldNotBeEmpty();
         sources.ShouldAllBe(s => s.StartsWith("https://", StringComparison.Ordinal), "no folder of a developer machine");
-        Repo.Read("deploy/docker/Dockerfile").ShouldContain("COPY deploy/docker/NuGet.config ./NuGet.config");
         var ignore = Repo.Read(".dockerignore").Split('\n').Select(l => l.Trim()).ToList();
         foreach (var entry in new[] { "**/bin/", "**/obj/", ".local/", ".git/" })
         {
@@ -107,4 +112,7 @@ public sealed partial class ComposeAndImageTests
 
     [GeneratedRegex(@"<add [^>]*value=""([^""]+)""")]
     private static partial Regex SourceValue();
+
+    [GeneratedRegex(@"dotnet restore [^\n]*")]
+    private static partial Regex RestoreLine();
 }

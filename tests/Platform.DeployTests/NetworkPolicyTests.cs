@@ -66,13 +66,42 @@ public sealed class NetworkPolicyTests
             var egress = spec["egress"]!.AsArray();
             egress.ShouldAllBe(r => r!["to"] != null, $"{app}: every egress rule names its destination");
             AppsIn(egress, "to").ShouldBe(callees[app.Name], ignoreOrder: true, $"{app}: services it may call");
-            var ports = egress.SelectMany(r => r!["ports"]!.AsArray()).Select(p => Rendered.Number(p!["port"])).ToHashSet();
-            ports.ShouldContain(4317, $"{app} reaches the collector (OTLP)");
+            // Each destination on its own port, in the same rule: a callee's gRPC port (the gateway also needs REST, for
+            // requests and health checks), the collector's OTLP port, PostgreSQL's and RabbitMQ's.
+            foreach (var callee in callees[app.Name])
+            {
+                var needed = app.IsGateway ? new[] { "rest", "grpc" } : ["grpc"];
+                foreach (var port in needed)
+                {
+                    Allows(egress, "app.kubernetes.io/name", callee, rendered.ContainerPort(Deployed.Get(callee), port))
+                        .ShouldBeTrue($"{app} reaches {callee} on its {port} port");
+                }
+            }
+
+            Allows(egress, "app.kubernetes.io/name", "otel-collector", 4317).ShouldBeTrue($"{app} reaches the collector (OTLP)");
             if (!app.IsGateway)
             {
-                ports.ShouldContain(5432, $"{app} reaches PostgreSQL");
-                ports.ShouldContain(5672, $"{app} reaches RabbitMQ");
+                Allows(egress, "cnpg.io/cluster", "platform-postgres", 5432).ShouldBeTrue($"{app} reaches PostgreSQL");
+                Allows(egress, "app.kubernetes.io/name", "platform-rabbitmq", 5672).ShouldBeTrue($"{app} reaches RabbitMQ");
             }
+        }
+    }
+
+    [Fact]
+    public void Notification_reaches_subscribers_webhooks_on_public_addresses_only()
+    {
+        Repo.Read("services/Notification.Api/Deliveries/Channels.cs").ShouldContain("class WebhookChannelAdapter");
+        var egress = Rendered.Of("province").Get("NetworkPolicy", "notification")["spec"]!["egress"]!.AsArray();
+        var webhooks = egress.Single(r => r!["to"]!.AsArray().Any(peer => peer!["ipBlock"] != null))!;
+        var block = webhooks["to"]![0]!["ipBlock"]!;
+        ((string)block["cidr"]!).ShouldBe("0.0.0.0/0");
+        block["except"]!.AsArray().Select(e => (string)e!).ShouldContain("10.0.0.0/8");
+        block["except"]!.AsArray().Select(e => (string)e!).ShouldContain("192.168.0.0/16");
+        // No other app may reach arbitrary addresses.
+        foreach (var app in Deployed.Apps.Where(a => a.Name != "notification"))
+        {
+            Rendered.Of("province").Get("NetworkPolicy", app.Name)["spec"]!["egress"]!.AsArray()
+                .ShouldNotContain(r => r!["to"]!.AsArray().Any(peer => peer!["ipBlock"] != null), $"{app}");
         }
     }
 
@@ -93,6 +122,12 @@ public sealed class NetworkPolicyTests
         rendered.Environment(app).Keys
             .Select(ProbesAndPortsTests.TargetOf).OfType<(string Service, string Port)>()
             .Select(t => t.Service).ToHashSet();
+
+    /// <summary>An egress rule sends to pods labelled <paramref name="label"/>=<paramref name="value"/> on <paramref name="port"/>.</summary>
+    private static bool Allows(JsonArray egress, string label, string value, int port) =>
+        egress.Any(rule =>
+            (rule!["to"]?.AsArray() ?? []).Any(peer => (string?)peer!["podSelector"]?["matchLabels"]?[label] == value)
+            && (rule["ports"]?.AsArray() ?? []).Any(p => p!["port"] is { } number && int.TryParse(number.ToString(), out var n) && n == port));
 
     private static IEnumerable<string> AppsIn(JsonArray rules, string direction) =>
         rules.SelectMany(r => r![direction]?.AsArray() ?? [])

@@ -55,7 +55,7 @@ internal static class Extensions
 
         // Recipients come from dispatch and pairing over gRPC, as the service (ServiceToken) outside requests.
         builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"));
-        builder.Services.AddGrpcClient<PairingClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Pairing:Grpc"] ?? "http://127.0.0.1:5103"));
+        builder.Services.AddGrpcClient<PairingClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Pairing:Grpc"] ?? "http://127.0.0.1:5201"));
 
         // Channels: the inbox is the database; webhooks over HTTP; sms / wechat / email through the local adapter
         // (records what it would send) until real gateway adapters are registered in its place.
