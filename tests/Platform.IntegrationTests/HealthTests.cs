@@ -45,6 +45,25 @@ public sealed class HealthTests(RegionRegistryFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public async Task Without_the_broker_readiness_is_degraded_but_still_ready_so_requests_keep_being_served()
+    {
+        var settings = Infrastructure.TestSettings.For(fixture.Database, fixture.VirtualHost, relayEnabled: false);
+        settings["RabbitMq:Port"] = "1";
+        await using var host = new Infrastructure.ServiceHost<dispatch::Program>(settings);
+        using var client = host.CreateClient();
+        JsonElement ready = default;
+        await Infrastructure.Eventually.HoldsAsync(async () =>
+        {
+            using var response = await client.GetAsync("/health/ready");
+            ready = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return response.StatusCode == HttpStatusCode.OK && ready.GetProperty("status").GetString() == "Degraded";
+        }, "readiness reports the broker as degraded, with 200");
+        ready.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().ShouldBe("Healthy");
+        ready.GetProperty("checks").EnumerateObject().Single(c => c.Name.Contains("masstransit", StringComparison.OrdinalIgnoreCase))
+            .Value.GetProperty("status").GetString().ShouldBe("Degraded");
+    }
+
+    [Fact]
     public void A_service_without_a_reachable_database_refuses_to_start_with_the_reason()
     {
         var settings = Infrastructure.TestSettings.For(fixture.Database, fixture.VirtualHost, relayEnabled: false);

@@ -34,6 +34,9 @@ public static class MessagingExtensions
             x.SetEndpointNameFormatter(endpointNames);
             // A government platform does not call out to a vendor's usage-tracking host.
             x.DisableUsageTelemetry();
+            // A broker outage makes readiness Degraded (still 200), not Unhealthy: requests keep being served and their
+            // events wait in the outbox, instead of every pod of every service leaving the load balancers at once.
+            x.ConfigureHealthCheckOptions(o => o.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
             configure?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {

@@ -38,7 +38,8 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (database and broker reachable), in every
+    /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (database reachable; the broker's check reports
+    /// Degraded, not Unhealthy, when it is away), in every
     /// environment and without a token, because Kubernetes probes and load balancers call them.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -28,11 +29,7 @@ public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?
     public async Task WaitUntilReadyAsync()
     {
         using var client = CreateClient();
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var response = await client.GetAsync("/health/ready");
-            return response.IsSuccessStatusCode;
-        }, $"{typeof(TEntryPoint).Assembly.GetName().Name} is ready");
+        await Readiness.WaitUntilHealthyAsync(client, typeof(TEntryPoint).Assembly.GetName().Name!);
     }
 
     public HttpClient CreateClient(string token)
@@ -99,4 +96,19 @@ public static class Eventually
 
         throw new TimeoutException($"Timed out waiting for: {what}");
     }
+}
+
+public static class Readiness
+{
+    /// <summary>
+    /// Waits for /health/ready to say Healthy. A broker not yet connected answers 200 too (Degraded, so that a broker
+    /// outage does not take services out of traffic), but a test must not publish before the queues are bound.
+    /// </summary>
+    public static Task WaitUntilHealthyAsync(HttpClient client, string name) =>
+        Eventually.HoldsAsync(async () =>
+        {
+            using var response = await client.GetAsync("/health/ready");
+            return response.IsSuccessStatusCode
+                && (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetString() == "Healthy";
+        }, $"{name} is ready");
 }

@@ -52,11 +52,7 @@ public sealed class NotificationHost(IReadOnlyDictionary<string, string?> settin
     public async Task WaitUntilReadyAsync()
     {
         using var client = CreateClient();
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var response = await client.GetAsync("/health/ready");
-            return response.IsSuccessStatusCode;
-        }, "notification is ready");
+        await Readiness.WaitUntilHealthyAsync(client, "notification");
     }
 
     public HttpClient CreateClient(string token)
