@@ -5,6 +5,7 @@ using Npgsql;
 using Notification.Api.Domain;
 using Notification.Api.Features.Notifications;
 using Notification.Api.Recipients;
+using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Contracts.IntegrationEvents.Pairing.V1;
 using Platform.Messaging.Consumers;
@@ -12,11 +13,12 @@ using Platform.Messaging.Consumers;
 namespace Notification.Api.Consumers;
 
 /// <summary>
-/// The common shape: the inbox row (base class), the rule's notifications and the webhook fan-out commit in one
-/// transaction; recipients are resolved over gRPC before anything is written, so a failing lookup retries the whole message.
+/// The common shape: recipients and names are asked over gRPC first, with no connection or transaction open
+/// (<see cref="PlanAsync"/>; a failing lookup retries the whole message); then the inbox row (base class), the rule's
+/// notifications and the webhook fan-out commit in one transaction (<see cref="NotifyAsync"/>).
 /// </summary>
-public abstract class NotifyingConsumer<TEvent>(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger logger)
-    : IdempotentConsumer<TEvent>(dataSource, logger)
+public abstract class NotifyingConsumer<TEvent, TPlan>(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger logger)
+    : IdempotentConsumer<TEvent, TPlan>(dataSource, logger)
     where TEvent : class
 {
     protected NotificationPipeline Pipeline => pipeline;
@@ -27,15 +29,31 @@ public abstract class NotifyingConsumer<TEvent>(NpgsqlDataSource dataSource, Not
 
     protected abstract DateTimeOffset? OccurredAt(TEvent message);
 
-    /// <summary>The rule's notifications (none for events only subscribers receive).</summary>
-    protected virtual Task NotifyAsync(Guid eventId, TEvent message, NpgsqlTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>What the rule needs from dispatch and pairing, asked before the transaction.</summary>
+    protected abstract Task<TPlan> PlanAsync(TEvent message, CancellationToken cancellationToken);
 
-    protected override async Task HandleAsync(ConsumeContext<TEvent> context, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>The rule's notifications, written in the message's transaction.</summary>
+    protected abstract Task NotifyAsync(Guid eventId, TEvent message, TPlan plan, NpgsqlTransaction transaction, CancellationToken cancellationToken);
+
+    protected override Task<TPlan> PrepareAsync(ConsumeContext<TEvent> context, CancellationToken cancellationToken) => PlanAsync(context.Message, cancellationToken);
+
+    protected override async Task HandleAsync(ConsumeContext<TEvent> context, TPlan plan, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var eventId = context.MessageId!.Value;
-        await NotifyAsync(eventId, context.Message, transaction, cancellationToken);
+        await NotifyAsync(eventId, context.Message, plan, transaction, cancellationToken);
         await pipeline.FanOut.PublishAsync(transaction, eventId, RegionOf(context.Message), OccurredAt(context.Message), context.Message, cancellationToken);
     }
+}
+
+/// <summary>An event only webhook subscribers receive: no rule, nothing to ask.</summary>
+public abstract class SubscribersOnlyConsumer<TEvent>(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger logger)
+    : NotifyingConsumer<TEvent, bool>(dataSource, pipeline, logger)
+    where TEvent : class
+{
+    protected sealed override Task<bool> PlanAsync(TEvent message, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    protected sealed override Task NotifyAsync(Guid eventId, TEvent message, bool plan, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }
 
 /// <summary>
@@ -54,15 +72,16 @@ public abstract class NotificationConsumerDefinition<TConsumer> : PlatformConsum
 
 /// <summary>Recall (召回): the cadre, the cadre's unit head and the county organisation department are told (urgent).</summary>
 public sealed class CadreRecalledConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<CadreRecalledConsumer> logger)
-    : NotifyingConsumer<CadreRecalled>(dataSource, pipeline, logger)
+    : NotifyingConsumer<CadreRecalled, CadreInfo?>(dataSource, pipeline, logger)
 {
     protected override string RegionOf(CadreRecalled message) => message.VillageCode;
 
     protected override DateTimeOffset? OccurredAt(CadreRecalled message) => message.RecalledAt;
 
-    protected override async Task NotifyAsync(Guid eventId, CadreRecalled m, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    protected override Task<CadreInfo?> PlanAsync(CadreRecalled m, CancellationToken cancellationToken) => Pipeline.Recipients.GetCadreAsync(m.CadreId, cancellationToken);
+
+    protected override async Task NotifyAsync(Guid eventId, CadreRecalled m, CadreInfo? cadre, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var cadre = await Pipeline.Recipients.GetCadreAsync(m.CadreId, cancellationToken);
         var recipients = new List<string> { Address.Cadre(m.CadreId), Address.CountyOrg(m.VillageCode) };
         if (cadre is not null)
         {
@@ -84,16 +103,19 @@ public sealed class CadreRecalledConsumerDefinition : NotificationConsumerDefini
 /// contact county leader and the county organisation department are told, and the gap is followed up after N days.
 /// </summary>
 public sealed class AssignmentEndedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<AssignmentEndedConsumer> logger)
-    : NotifyingConsumer<AssignmentEnded>(dataSource, pipeline, logger)
+    : NotifyingConsumer<AssignmentEnded, VillageForces>(dataSource, pipeline, logger)
 {
     protected override string RegionOf(AssignmentEnded message) => message.VillageCode;
 
     protected override DateTimeOffset? OccurredAt(AssignmentEnded message) => message.EndedAt;
 
-    protected override async Task NotifyAsync(Guid eventId, AssignmentEnded m, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    // The day after the end decides (an end dated in the future is announced now, as a gap to come).
+    protected override Task<VillageForces> PlanAsync(AssignmentEnded m, CancellationToken cancellationToken) =>
+        Pipeline.Recipients.GetVillageForcesAsync(m.VillageCode, cancellationToken, m.EndsOn.AddDays(1));
+
+    protected override async Task NotifyAsync(Guid eventId, AssignmentEnded m, VillageForces forces, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
     {
-        // The day after the end decides (an end dated in the future is announced now, as a gap to come).
-        var forces = await Pipeline.Recipients.GetVillageForcesAsync(m.VillageCode, cancellationToken, m.EndsOn.AddDays(1));
         if (!forces.Missing.Contains(m.Force))
         {
             return; // replaced from the next day, or the village still has another of that force
@@ -120,15 +142,16 @@ public sealed class AssignmentEndedConsumerDefinition : NotificationConsumerDefi
 
 /// <summary>Leave approved or refused: the cadre is told.</summary>
 public sealed class LeaveDecidedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<LeaveDecidedConsumer> logger)
-    : NotifyingConsumer<LeaveDecided>(dataSource, pipeline, logger)
+    : NotifyingConsumer<LeaveDecided, CadreInfo?>(dataSource, pipeline, logger)
 {
     protected override string RegionOf(LeaveDecided message) => message.VillageCode;
 
     protected override DateTimeOffset? OccurredAt(LeaveDecided message) => message.DecidedAt;
 
-    protected override async Task NotifyAsync(Guid eventId, LeaveDecided m, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    protected override Task<CadreInfo?> PlanAsync(LeaveDecided m, CancellationToken cancellationToken) => Pipeline.Recipients.GetCadreAsync(m.CadreId, cancellationToken);
+
+    protected override async Task NotifyAsync(Guid eventId, LeaveDecided m, CadreInfo? cadre, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var cadre = await Pipeline.Recipients.GetCadreAsync(m.CadreId, cancellationToken);
         var variables = new Dictionary<string, string>
         {
             ["cadreName"] = cadre?.Name ?? string.Empty, ["decision"] = m.Approved ? "已批准" : "未批准", ["startsOn"] = D(m.StartsOn), ["endsOn"] = D(m.EndsOn),
@@ -146,15 +169,17 @@ public sealed class LeaveDecidedConsumerDefinition : NotificationConsumerDefinit
 /// county; from the second missed period on, the helper's unit too.
 /// </summary>
 public sealed class HouseholdContactOverdueConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<HouseholdContactOverdueConsumer> logger)
-    : NotifyingConsumer<HouseholdContactOverdue>(dataSource, pipeline, logger)
+    : NotifyingConsumer<HouseholdContactOverdue, Guid?>(dataSource, pipeline, logger)
 {
     protected override string RegionOf(HouseholdContactOverdue message) => message.VillageCode;
 
     protected override DateTimeOffset? OccurredAt(HouseholdContactOverdue message) => null;
 
-    protected override async Task NotifyAsync(Guid eventId, HouseholdContactOverdue m, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    protected override async Task<Guid?> PlanAsync(HouseholdContactOverdue m, CancellationToken cancellationToken) =>
+        m.HelperCadreId ?? await Pipeline.Recipients.GetResponsibleHelperAsync(m.HouseholdId, cancellationToken);
+
+    protected override async Task NotifyAsync(Guid eventId, HouseholdContactOverdue m, Guid? helper, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var helper = m.HelperCadreId ?? await Pipeline.Recipients.GetResponsibleHelperAsync(m.HouseholdId, cancellationToken);
         var recipients = new List<string> { helper is { } id ? Address.Cadre(id) : Address.CountyOrg(m.VillageCode) };
 
         // A second miss (an earlier period already reported for this household) is also told to the helper's unit.
@@ -187,23 +212,28 @@ public sealed class HouseholdContactOverdueConsumerDefinition : NotificationCons
 
 /// <summary>A village changed category: the county organisation department and the village's contact county leader are told.</summary>
 public sealed class VillageCategoryChangedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<VillageCategoryChangedConsumer> logger)
-    : NotifyingConsumer<VillageCategoryChanged>(dataSource, pipeline, logger)
+    : NotifyingConsumer<VillageCategoryChanged, (Guid Id, string Name)?>(dataSource, pipeline, logger)
 {
     protected override string RegionOf(VillageCategoryChanged message) => message.VillageCode;
 
     protected override DateTimeOffset? OccurredAt(VillageCategoryChanged message) => message.ChangedAt;
 
-    protected override async Task NotifyAsync(Guid eventId, VillageCategoryChanged m, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    // A village imported for the first time is not news to anyone: nothing to ask.
+    protected override async Task<(Guid Id, string Name)?> PlanAsync(VillageCategoryChanged m, CancellationToken cancellationToken) =>
+        m.PreviousCategory is null ? null : await Pipeline.Recipients.GetContactLeaderAsync(m.VillageCode, cancellationToken);
+
+    protected override async Task NotifyAsync(Guid eventId, VillageCategoryChanged m, (Guid Id, string Name)? leader, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
     {
         if (m.PreviousCategory is null)
         {
-            return; // a village imported for the first time is not news to anyone
+            return;
         }
 
         var recipients = new List<string> { Address.CountyOrg(m.VillageCode) };
-        if (await Pipeline.Recipients.GetContactLeaderAsync(m.VillageCode, cancellationToken) is { } leader)
+        if (leader is { } contactLeader)
         {
-            recipients.Add(Address.Cadre(leader.Id));
+            recipients.Add(Address.Cadre(contactLeader.Id));
         }
 
         var variables = new Dictionary<string, string>
@@ -219,7 +249,7 @@ public sealed class VillageCategoryChangedConsumerDefinition : NotificationConsu
 
 /// <summary>Only for webhook subscribers.</summary>
 public sealed class AssignmentStartedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<AssignmentStartedConsumer> logger)
-    : NotifyingConsumer<AssignmentStarted>(dataSource, pipeline, logger)
+    : SubscribersOnlyConsumer<AssignmentStarted>(dataSource, pipeline, logger)
 {
     protected override string RegionOf(AssignmentStarted message) => message.VillageCode;
 
@@ -230,7 +260,7 @@ public sealed class AssignmentStartedConsumerDefinition : NotificationConsumerDe
 
 /// <summary>Only for webhook subscribers.</summary>
 public sealed class HouseholdPairedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<HouseholdPairedConsumer> logger)
-    : NotifyingConsumer<HouseholdPaired>(dataSource, pipeline, logger)
+    : SubscribersOnlyConsumer<HouseholdPaired>(dataSource, pipeline, logger)
 {
     protected override string RegionOf(HouseholdPaired message) => message.VillageCode;
 
@@ -241,7 +271,7 @@ public sealed class HouseholdPairedConsumerDefinition : NotificationConsumerDefi
 
 /// <summary>Only for webhook subscribers.</summary>
 public sealed class PairingEndedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<PairingEndedConsumer> logger)
-    : NotifyingConsumer<PairingEnded>(dataSource, pipeline, logger)
+    : SubscribersOnlyConsumer<PairingEnded>(dataSource, pipeline, logger)
 {
     protected override string RegionOf(PairingEnded message) => message.VillageCode;
 
