@@ -54,8 +54,10 @@ internal static class Extensions
         builder.Services.AddTransient<NotificationPipeline>();
 
         // Recipients come from dispatch and pairing over gRPC, as the service (ServiceToken) outside requests.
-        builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"));
-        builder.Services.AddGrpcClient<PairingClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Pairing:Grpc"] ?? "http://127.0.0.1:5201"));
+        builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"),
+            credentials: sp => sp.GetRequiredService<ServiceToken>());
+        builder.Services.AddGrpcClient<PairingClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Pairing:Grpc"] ?? "http://127.0.0.1:5201"),
+            credentials: sp => sp.GetRequiredService<ServiceToken>());
 
         // Channels: the inbox is the database; webhooks over HTTP; sms / wechat / email through the local adapter
         // (records what it would send) until real gateway adapters are registered in its place.

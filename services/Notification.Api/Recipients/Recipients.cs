@@ -63,13 +63,13 @@ public static class Address
 /// The service's own token for calls made outside a request (consumers and jobs). Its times are the real clock's, not
 /// the injected TimeProvider's: the receiving service checks them against its own clock.
 /// </summary>
-public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions<AuthOptions> auth)
+public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions<AuthOptions> auth) : IGrpcCredentials
 {
     private readonly Lock gate = new();
     private string? minted;
     private DateTimeOffset mintedAt;
 
-    public string Authorization()
+    public string? GetAuthorization()
     {
         if (!string.IsNullOrEmpty(options.Value.ServiceToken))
         {
@@ -93,15 +93,17 @@ public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions
 public sealed record CadreInfo(Guid Id, string Name, string UnitCode, string RegionCode);
 
 /// <summary>Who is who, asked over gRPC from dispatch (cadres, units, village forces) and pairing (helpers), as the service.</summary>
-public sealed class RecipientResolver(PersonnelClient personnel, PairingClient pairing, ServiceToken token)
+public sealed class RecipientResolver(PersonnelClient personnel, PairingClient pairing)
 {
-    private GrpcCallOptions Options => new(TimeSpan.FromSeconds(10), token.Authorization());
+    // The clients call as the service (ServiceToken, registered in Extensions); long lists get longer deadlines.
+    private static readonly GrpcCallOptions LongList = new(TimeSpan.FromSeconds(60));
+    private static readonly GrpcCallOptions VeryLongList = new(TimeSpan.FromSeconds(120));
 
     public async Task<CadreInfo?> GetCadreAsync(Guid id, CancellationToken cancellationToken)
     {
         try
         {
-            var cadre = await personnel.GetCadre(new GetCadreRequest { CadreId = id.ToString() }, Options, cancellationToken);
+            var cadre = await personnel.GetCadre(new GetCadreRequest { CadreId = id.ToString() }, cancellationToken: cancellationToken);
             return new CadreInfo(id, cadre.Name, cadre.UnitCode, cadre.RegionCode);
         }
         catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)
@@ -128,7 +130,7 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
 
         try
         {
-            return (await personnel.GetUnit(new GetUnitRequest { Code = address[5..] }, Options, cancellationToken)).RegionCode;
+            return (await personnel.GetUnit(new GetUnitRequest { Code = address[5..] }, cancellationToken: cancellationToken)).RegionCode;
         }
         catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)
         {
@@ -141,7 +143,7 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
         personnel.GetVillageForces(new GetVillageForcesRequest
         {
             VillageCode = villageCode, OnDate = onDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-        }, Options, cancellationToken);
+        }, cancellationToken: cancellationToken);
 
     /// <summary>The village's contact county leader (联系县领导), if one is assigned.</summary>
     public async Task<(Guid Id, string Name)?> GetContactLeaderAsync(string villageCode, CancellationToken cancellationToken) =>
@@ -152,7 +154,7 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
         (await personnel.ListMissingCheckIns(new ListMissingCheckInsRequest
         {
             Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        }, Options with { Timeout = TimeSpan.FromSeconds(60) }, cancellationToken)).Cadres;
+        }, LongList, cancellationToken)).Cadres;
 
     /// <summary>Households with a responsible helper and no contact yet this month (to <paramref name="day"/>), from pairing, by helper.</summary>
     public async Task<IReadOnlyList<Platform.Contracts.Grpc.Pairing.V1.UncontactedHousehold>> ListUncontactedHouseholdsAsync(DateOnly day, CancellationToken cancellationToken)
@@ -161,7 +163,7 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
         await foreach (var household in pairing.ListUncontactedHouseholds(new Platform.Contracts.Grpc.Pairing.V1.ListUncontactedHouseholdsRequest
         {
             Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        }, Options with { Timeout = TimeSpan.FromSeconds(120) }, cancellationToken))
+        }, VeryLongList, cancellationToken))
         {
             households.Add(household);
         }
@@ -175,7 +177,7 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
         try
         {
             var helpers = await pairing.GetHouseholdHelpers(new Platform.Contracts.Grpc.Pairing.V1.GetHouseholdHelpersRequest { HouseholdId = householdId.ToString() },
-                Options, cancellationToken);
+                cancellationToken: cancellationToken);
             return helpers.Helpers.FirstOrDefault(h => h.Role == "responsible") is { } helper && Guid.TryParse(helper.CadreId, out var id) ? id : null;
         }
         catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)

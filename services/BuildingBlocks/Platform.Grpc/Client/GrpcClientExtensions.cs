@@ -42,8 +42,12 @@ public static class GrpcClientExtensions
         Timeout = Timeout.InfiniteTimeSpan, // every call has its own deadline
     };
 
-    /// <summary>Registers a typed gRPC client of <paramref name="address"/> that forwards the caller's token.</summary>
-    public static IServiceCollection AddGrpcClient<TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> address, Action<GrpcClientOptions>? configure = null)
+    /// <summary>
+    /// Registers a typed gRPC client of <paramref name="address"/>. It forwards the caller's token, unless
+    /// <paramref name="credentials"/> names other ones (a service calling as itself outside requests: consumers, jobs).
+    /// </summary>
+    public static IServiceCollection AddGrpcClient<TClient>(this IServiceCollection services, Func<IServiceProvider, Uri> address, Action<GrpcClientOptions>? configure = null,
+        Func<IServiceProvider, IGrpcCredentials>? credentials = null)
         where TClient : class
     {
         services.AddHttpContextAccessor();
@@ -60,7 +64,8 @@ public static class GrpcClientExtensions
             var options = new GrpcClientOptions();
             configure?.Invoke(options);
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(typeof(TClient).FullName!);
-            var invoker = new GrpcInvoker(http, options, new CallerTokenCredentials(sp.GetRequiredService<IHttpContextAccessor>()), sp.GetRequiredService<ILogger<GrpcInvoker>>());
+            var callAs = credentials?.Invoke(sp) ?? new CallerTokenCredentials(sp.GetRequiredService<IHttpContextAccessor>());
+            var invoker = new GrpcInvoker(http, options, callAs, sp.GetRequiredService<ILogger<GrpcInvoker>>());
             return ActivatorUtilities.CreateInstance<TClient>(sp, invoker);
         });
         return services;
