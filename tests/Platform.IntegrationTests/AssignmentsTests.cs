@@ -58,12 +58,7 @@ public sealed class AssignmentsTests(AssignmentsFixture fixture) : IClassFixture
     private static Task<HttpResponseMessage> Assign(HttpClient client, string village, string force, Guid? cadre, string start, string? unit = null) =>
         client.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = village, force, cadreId = cadre, unitCode = unit, startsOn = start });
 
-    private async Task<long> CountAsync(string sql, object? args = null)
-    {
-        await using var dataSource = fixture.Database.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>(sql, args);
-    }
+    private Task<long> CountAsync(string sql, object? args = null) => fixture.Database.ScalarAsync<long>(sql, args);
 
     private static async Task<string?> CodeOf(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString();

@@ -19,12 +19,7 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
     private static Task<HttpResponseMessage> CheckIn(HttpClient client, Guid id, Guid cadre, string at, double longitude = Longitude, double latitude = Latitude, string? log = null) =>
         client.PostAsJsonAsync("/api/dispatch/check-ins", new { id, cadreId = cadre, at, longitude, latitude, dailyLog = log });
 
-    private async Task<long> CountAsync(string sql, object? args = null)
-    {
-        await using var dataSource = fixture.Database.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>(sql, args);
-    }
+    private Task<long> CountAsync(string sql, object? args = null) => fixture.Database.ScalarAsync<long>(sql, args);
 
     private async Task AssignAsync(string village, string force, Guid cadre, string start)
     {

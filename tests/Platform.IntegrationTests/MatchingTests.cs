@@ -23,12 +23,7 @@ public sealed class MatchingTests(PairingFixture fixture) : IClassFixture<Pairin
         return client;
     }
 
-    private async Task<long> CountAsync(string sql, object? args = null)
-    {
-        await using var dataSource = fixture.PairingDb.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>(sql, args);
-    }
+    private Task<long> CountAsync(string sql, object? args = null) => fixture.PairingDb.ScalarAsync<long>(sql, args);
 
     private static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
     {

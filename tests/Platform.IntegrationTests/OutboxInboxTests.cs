@@ -69,9 +69,9 @@ public sealed class OutboxInboxTests : IAsyncLifetime
         }
 
         (await ScalarAsync(pairingDb, "SELECT count(*) FROM villages WHERE code = '511702104201' AND category = 'exited'")).ShouldBe(1);
-        var messageId = await ScalarAsync<Guid>(dispatchDb,
+        var messageId = await dispatchDb.ScalarAsync<Guid>(
             "SELECT id FROM outbox_messages WHERE payload->>'villageCode' = '511702104201' AND payload->>'category' = 'exited'");
-        (await ScalarAsync<Guid>(pairingDb,
+        (await pairingDb.ScalarAsync<Guid>(
             "SELECT message_id FROM village_category_history WHERE village_code = '511702104201' AND category = 'exited'")).ShouldBe(messageId);
 
         // 3. The relay crashed after the broker confirmed but before it marked the row: it publishes the same row again.
@@ -97,14 +97,7 @@ public sealed class OutboxInboxTests : IAsyncLifetime
 
     }
 
-    private static Task<long> ScalarAsync(TestDatabase database, string sql) => ScalarAsync<long>(database, sql);
-
-    private static async Task<T> ScalarAsync<T>(TestDatabase database, string sql)
-    {
-        await using var dataSource = database.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<T>(sql) ?? throw new InvalidOperationException($"No value for {sql}");
-    }
+    private static Task<long> ScalarAsync(TestDatabase database, string sql) => database.ScalarAsync<long>(sql);
 
     private static async Task ExecuteAsync(TestDatabase database, string sql)
     {

@@ -112,12 +112,7 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
     private static Task<HttpResponseMessage> Pair(HttpClient client, Guid household, Guid cadre, string role = "responsible", string start = "2026-01-01") =>
         client.PostAsJsonAsync($"/api/pairing/households/{household}/helpers", new { cadreId = cadre, role, startsOn = start });
 
-    private async Task<long> CountAsync(string sql, object? args = null)
-    {
-        await using var dataSource = fixture.PairingDb.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>(sql, args);
-    }
+    private Task<long> CountAsync(string sql, object? args = null) => fixture.PairingDb.ScalarAsync<long>(sql, args);
 
     [Fact]
     public async Task One_responsible_helper_per_household_co_helpers_allowed_and_exit_keeps_the_pairing()

@@ -39,12 +39,7 @@ public sealed class RegionRegistryTests(RegionRegistryFixture fixture) : IClassF
 {
     private HttpClient Client(string role, string scope) => fixture.Dispatch.CreateClient(TestSettings.Token(role, scope));
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var dataSource = fixture.Database.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>(sql);
-    }
+    private Task<long> CountAsync(string sql, object? args = null) => fixture.Database.ScalarAsync<long>(sql, args);
 
     [Fact]
     public async Task A_county_official_sees_only_their_county()

@@ -29,12 +29,7 @@ public sealed class UnitsAndCadresTests(RegionRegistryFixture fixture) : IClassF
         return await client.PostAsync($"/api/dispatch/{kind}/import", RegionFiles.Csv(text));
     }
 
-    private async Task<long> CountAsync(string sql, object? args = null)
-    {
-        await using var dataSource = fixture.Database.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<long>(sql, args);
-    }
+    private Task<long> CountAsync(string sql, object? args = null) => fixture.Database.ScalarAsync<long>(sql, args);
 
     [Fact]
     public async Task Units_and_cadres_import_and_read_back_with_masks_by_role()

@@ -23,6 +23,14 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString);
 
+    /// <summary>One value read straight from the database (what a test checks behind the service's back).</summary>
+    public async Task<T> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return (await Dapper.SqlMapper.ExecuteScalarAsync<T>(connection, sql, args))!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -105,13 +105,9 @@ public sealed class ContactReminderTests(PairingFixture fixture) : IClassFixture
         var published = await worker.RunOnceAsync(CancellationToken.None);
         published.ShouldBe(overdue);
         (await worker.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
-        await using (var dataSource = fixture.PairingDb.CreateDataSource())
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            (await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT count(*) FROM overdue_notices WHERE household_id = @household AND period = @lastMonth",
-                new { household, lastMonth })).ShouldBe(1);
-            (await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT published FROM overdue_notice_runs WHERE period = @lastMonth", new { lastMonth })).ShouldBe(published);
-        }
+        (await fixture.PairingDb.ScalarAsync<long>("SELECT count(*) FROM overdue_notices WHERE household_id = @household AND period = @lastMonth",
+            new { household, lastMonth })).ShouldBe(1);
+        (await fixture.PairingDb.ScalarAsync<long>("SELECT published FROM overdue_notice_runs WHERE period = @lastMonth", new { lastMonth })).ShouldBe(published);
 
         // HouseholdContactOverdue goes through pairing's outbox and RabbitMQ to notification, which tells the helper.
         using var inbox = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", helper.ToString()));

@@ -97,12 +97,7 @@ public sealed class NotificationFixture : IAsyncLifetime
         await bus.Publish(message, context => context.MessageId = messageId);
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, object? args = null)
-    {
-        await using var dataSource = NotificationDb.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return (await connection.ExecuteScalarAsync<T>(sql, args))!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, object? args = null) => NotificationDb.ScalarAsync<T>(sql, args);
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null)
     {

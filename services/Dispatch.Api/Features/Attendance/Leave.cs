@@ -111,12 +111,13 @@ public static class Leave
         }
 
         var status = body.Approve.Value ? "approved" : "refused";
+        var decidedAt = DateTimeOffset.UtcNow; // one instant for the row and the event
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE leave_requests SET status = @status, decided_by = @actor, decided_at = now(), decision_note = @note WHERE id = @id",
-            new { id, status, actor = user.GetActor(), note = body.Note }, transaction, cancellationToken: cancellationToken));
+            "UPDATE leave_requests SET status = @status, decided_by = @actor, decided_at = @decidedAt, decision_note = @note WHERE id = @id",
+            new { id, status, actor = user.GetActor(), decidedAt, note = body.Note }, transaction, cancellationToken: cancellationToken));
         // Notification tells the cadre; the event exists exactly when the decision does.
         await outbox.EnqueueAsync(transaction, new LeaveDecided(leave.Id, leave.CadreId, leave.VillageCode, DateOnly.FromDateTime(leave.StartsOn),
-            DateOnly.FromDateTime(leave.EndsOn), leave.Days, body.Approve.Value, body.Note, user.GetActor(), DateTimeOffset.UtcNow), cancellationToken);
+            DateOnly.FromDateTime(leave.EndsOn), leave.Days, body.Approve.Value, body.Note, user.GetActor(), decidedAt), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(leave.ToDto() with { Status = status, DecisionNote = body.Note });
     }
