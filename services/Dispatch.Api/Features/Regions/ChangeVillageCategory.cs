@@ -14,7 +14,7 @@ public sealed record ChangeVillageCategoryRequest(string? Category, string? Reas
 public sealed record VillageCategoryChangeResult(string Code, string? PreviousCategory, string Category, bool Changed, DateTimeOffset ChangedAt);
 
 /// <summary>
-/// Moves a village to another category (only province and city officials, see <see cref="Policies.ChangeVillageCategory"/>).
+/// Moves a village to another category (only province and city officials, see <see cref="Extensions.DispatchPolicies.ChangeVillageCategory"/>).
 /// The change, its history row and the <see cref="VillageCategoryChanged"/> event commit together; asking for the
 /// category the village already has changes nothing and publishes nothing.
 /// </summary>
