@@ -25,6 +25,7 @@ public static class ChangeVillageCategory
     public static async Task<Results<Ok<VillageCategoryChangeResult>, ProblemHttpResult>> HandleAsync(
         string code,
         ChangeVillageCategoryRequest request,
+        RegionScope scope,
         HttpContext http,
         NpgsqlDataSource dataSource,
         OutboxWriter outbox,
@@ -56,10 +57,9 @@ public static class ChangeVillageCategory
             return ApiProblems.Invalid("invalid_category_change", "村类别变更请求无效", errors);
         }
 
-        var scope = http.User.GetRegionScope();
-        if (scope is null || !scope.Covers(code))
+        if (!scope.Covers(code))
         {
-            return GetVillage.VillageNotFound(code);
+            throw GetVillage.VillageNotFound(code);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -69,7 +69,7 @@ public static class ChangeVillageCategory
             new { code }, transaction, cancellationToken: cancellationToken));
         if (village is null)
         {
-            return GetVillage.VillageNotFound(code);
+            throw GetVillage.VillageNotFound(code);
         }
 
         var now = DateTimeOffset.UtcNow;

@@ -1,5 +1,6 @@
 using Dapper;
 using Dispatch.Api.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
