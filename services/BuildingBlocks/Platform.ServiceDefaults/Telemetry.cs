@@ -56,7 +56,7 @@ internal static class TelemetryRegistration
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
-                .AddMeter(PlatformTelemetry.MassTransitSource, "Grpc.AspNetCore.Server", "Grpc.Net.Client", PlatformTelemetry.SourcePrefix + "*"))
+                .AddMeter(PlatformTelemetry.MassTransitSource, PlatformTelemetry.SourcePrefix + "*"))
             .UseOtlpExporter();
         return builder;
     }

@@ -69,6 +69,10 @@ public static class TestSettings
         ["Messaging:Retry:MinInterval"] = "00:00:00.050",
         ["Messaging:Retry:MaxInterval"] = "00:00:00.200",
         ["Messaging:Retry:IntervalDelta"] = "00:00:00.050",
+        // The other services' gRPC addresses are required settings; a fixture that runs them sets the real ones. Port 1
+        // is closed: a call there fails at once with UNAVAILABLE.
+        ["Services:Dispatch:Grpc"] = "http://127.0.0.1:1",
+        ["Services:Pairing:Grpc"] = "http://127.0.0.1:1",
         ["PersonalData:CurrentKeyId"] = "test",
         ["PersonalData:Keys:test"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("personal-data-test-key-32-bytes!")),
         ["PersonalData:IndexKey"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("personal-data-index-key-32-bytes")),
