@@ -69,7 +69,7 @@ public static class GrpcClientExtensions
         var builder = services.AddGrpcClient<TClient>((sp, options) => options.Address = RequiredAddress(sp.GetRequiredService<IConfiguration>(), addressKey));
         // Fail at start, naming the setting, rather than at the first call.
         services.AddOptions<GrpcClientFactoryOptions>(builder.Name)
-            .Validate(o => o.Address is not null, $"{addressKey} (the gRPC address of {ServiceOf<TClient>()}) is required.")
+            .Validate(o => o.Address is not null, $"{addressKey} (the gRPC address of {ServiceOf<TClient>().FullName}) is required.")
             .ValidateOnStart();
 
         builder

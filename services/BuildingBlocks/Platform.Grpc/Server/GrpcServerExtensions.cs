@@ -32,6 +32,7 @@ public static class GrpcServerExtensions
         // "" and every service this process serves are SERVING exactly when /health/ready answers 200 (healthy or
         // degraded); any other name is NOT_FOUND, as the health protocol says.
         builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddSingleton<ServedGrpcServices>();
         builder.Services.AddSingleton<IPostConfigureOptions<GrpcHealthChecksOptions>, ServedServicesHealthMapping>();
         builder.Services.AddGrpcReflection();
 
@@ -42,6 +43,7 @@ public static class GrpcServerExtensions
     /// <summary>The standard health service (no token, as probes call it) and server reflection (a signed-in caller), on the gRPC port.</summary>
     public static WebApplication MapGrpcDefaults(this WebApplication app)
     {
+        app.Services.GetRequiredService<ServedGrpcServices>().Sources = ((IEndpointRouteBuilder)app).DataSources;
         app.MapGrpcHealthChecksService().AllowAnonymous().RequireGrpcPort().WithoutRegionScope("health of the process");
         app.MapGrpcReflectionService().RequireGrpcPort().WithoutRegionScope("describes the published contracts");
         return app;
@@ -72,14 +74,24 @@ public static class GrpcServerExtensions
             ? uri.Port
             : null;
 
+    /// <summary>
+    /// The application's own endpoint data sources, where the gRPC services are mapped. (The container's
+    /// EndpointDataSource is filled only when the request pipeline is built, after the hosted services, among them the
+    /// health publisher that reads the health options, have been created.)
+    /// </summary>
+    private sealed class ServedGrpcServices
+    {
+        public ICollection<EndpointDataSource> Sources { get; set; } = [];
+    }
+
     /// <summary>Maps "" and each gRPC service of this process to the readiness checks.</summary>
-    private sealed class ServedServicesHealthMapping(EndpointDataSource endpoints) : IPostConfigureOptions<GrpcHealthChecksOptions>
+    private sealed class ServedServicesHealthMapping(ServedGrpcServices served) : IPostConfigureOptions<GrpcHealthChecksOptions>
     {
         public void PostConfigure(string? name, GrpcHealthChecksOptions options)
         {
             static bool Ready(HealthCheckMapContext check) => check.Tags.Contains(ServiceDefaultsExtensions.ReadyTag);
             options.Services.Map(string.Empty, Ready);
-            foreach (var service in endpoints.Endpoints
+            foreach (var service in served.Sources.SelectMany(source => source.Endpoints)
                          .Select(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.ServiceName)
                          .OfType<string>()
                          .Distinct(StringComparer.Ordinal))
