@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Security;
 
 namespace Platform.IntegrationTests.Infrastructure;
@@ -10,7 +12,8 @@ namespace Platform.IntegrationTests.Infrastructure;
 /// One real service (its own Program, middleware, hosted services and bus) on a fresh database and virtual host.
 /// HTTP goes through the in-process test server; PostgreSQL and RabbitMQ are the real servers.
 /// </summary>
-public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TEntryPoint>
+public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -19,6 +22,11 @@ public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 
