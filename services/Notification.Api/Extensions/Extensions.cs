@@ -10,9 +10,9 @@ using Notification.Api.Recipients;
 using Notification.Api.Scheduling;
 using Npgsql;
 using Platform.Data;
+using Platform.Contracts.Grpc.Dispatch.V1;
+using Platform.Contracts.Grpc.Pairing.V1;
 using Platform.Grpc.Client;
-using Platform.Grpc.Client.Dispatch;
-using Platform.Grpc.Client.Pairing;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -26,7 +26,7 @@ internal static class Extensions
         builder.AddPlatformAuthentication();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(NotificationApi.ManageSubscriptions, p => p.RequireRole(Roles.Integration, Roles.Province, Roles.City, Roles.County));
-        builder.AddPlatformGrpc();
+        builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
         {
@@ -48,16 +48,15 @@ internal static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new QuietHours(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
         builder.Services.AddSingleton<ServiceToken>();
+        builder.Services.AddSingleton<IServiceAccountCredentials>(sp => sp.GetRequiredService<ServiceToken>());
         builder.Services.AddSingleton<NotificationWriter>();
         builder.Services.AddSingleton<SubscriptionFanOut>();
         builder.Services.AddTransient<RecipientResolver>();
         builder.Services.AddTransient<NotificationPipeline>();
 
-        // Recipients come from dispatch and pairing over gRPC, as the service (ServiceToken) outside requests.
-        builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"),
-            credentials: sp => sp.GetRequiredService<ServiceToken>());
-        builder.Services.AddGrpcClient<PairingClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Pairing:Grpc"] ?? "http://127.0.0.1:5201"),
-            credentials: sp => sp.GetRequiredService<ServiceToken>());
+        // Recipients come from dispatch and pairing over gRPC, as the service (ServiceToken): consumers and jobs ask outside requests.
+        builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
+        builder.Services.AddPlatformGrpcClient<Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
 
         // Channels: the inbox is the database; webhooks over HTTP; sms / wechat / email through the local adapter
         // (records what it would send) until real gateway adapters are registered in its place.
