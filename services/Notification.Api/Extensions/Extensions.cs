@@ -15,6 +15,7 @@ using Platform.Contracts.Grpc.Pairing.V1;
 using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Scheduling;
 using Platform.Security;
 
 namespace Notification.Api.Extensions;
@@ -73,15 +74,14 @@ internal static class Extensions
             builder.Services.AddHostedService<DeliveryWorker>();
         }
 
-        builder.Services.AddTransient<IScheduledJob, WeeklyDigestJob>();
-        builder.Services.AddTransient<IScheduledJob, CoverageGapFollowUpJob>();
-        builder.Services.AddTransient<IScheduledJob, CheckInReminderJob>();
-        builder.Services.AddTransient<IScheduledJob, ContactReminderJob>();
-        builder.Services.AddSingleton<JobScheduler>();
-        if (builder.Configuration.GetValue("Notification:Jobs:Enabled", true))
-        {
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
-        }
+        // Jobs on Quartz (Platform.Scheduling), in the zone of quiet hours; Notification:Jobs:Enabled=false runs none on a replica.
+        builder.AddPlatformScheduling($"{NotificationOptions.Section}:Jobs",
+            jobs => jobs.TimeZone = builder.Configuration[$"{NotificationOptions.Section}:TimeZone"] ?? jobs.TimeZone);
+        builder.Services.AddSingleton<JobOccurrenceClaim>();
+        builder.Services.AddScheduledJob<WeeklyDigestJob>(WeeklyDigestJob.Name, WeeklyDigestJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<CoverageGapFollowUpJob>(CoverageGapFollowUpJob.Name, CoverageGapFollowUpJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<CheckInReminderJob>(CheckInReminderJob.Name, CheckInReminderJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<ContactReminderJob>(ContactReminderJob.Name, ContactReminderJob.DefaultSchedule);
 
         builder.Services.AddOpenApi();
         return builder;

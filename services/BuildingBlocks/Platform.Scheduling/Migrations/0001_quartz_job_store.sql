@@ -4,9 +4,9 @@
 -- after database/migrations/ in the Quartz.NET repository.
 --
 -- Names are those of Quartz's ADO delegate (AdoConstants, default prefix QRTZ_), folded to lower case as PostgreSQL
--- folds the delegate's unquoted identifiers. Times are .NET ticks (bigint); job data is stored as strings, but the
--- columns stay bytea because the delegate writes them as binary parameters. SCHED_NAME leads every key, so several
--- schedulers could share the tables; each service has one (named after the service).
+-- folds the delegate's unquoted identifiers. Times are .NET ticks (bigint); job data maps (strings only, here) go to
+-- bytea columns as the delegate writes them. SCHED_NAME leads every key, so several schedulers could share the
+-- tables; each service has one, named after the service.
 
 -- Jobs: what runs (the job type and whether another node takes over a firing when its node dies).
 CREATE TABLE qrtz_job_details (
