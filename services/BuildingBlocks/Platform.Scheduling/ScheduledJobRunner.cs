@@ -10,7 +10,7 @@ namespace Platform.Scheduling;
 /// hand (<see cref="RunAsync"/>: tests, an operator's tool), with jobs enabled or not.
 /// </summary>
 public sealed partial class ScheduledJobRunner(
-    IServiceScopeFactory scopes, IEnumerable<ScheduledJobDefinition> definitions, IOptions<SchedulingOptions> options, TimeProvider clock,
+    IServiceScopeFactory scopes, IEnumerable<ScheduledJobDefinition> definitions, IOptions<ScheduledJobsOptions> options, TimeProvider clock,
     ILogger<ScheduledJobRunner> logger)
 {
     private readonly Dictionary<string, ScheduledJobDefinition> jobs = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
@@ -43,7 +43,7 @@ public sealed partial class ScheduledJobRunner(
 
     /// <summary>
     /// A Quartz firing: the occurrence it stands for (<see cref="Occurrences.Of"/>) runs unless it is older than
-    /// <see cref="SchedulingOptions.CatchUp"/>. A job that throws fails the firing, which Quartz retries.
+    /// <see cref="ScheduledJobsOptions.CatchUp"/>. A job that throws fails the firing, which Quartz retries.
     /// </summary>
     internal async Task RunFiringAsync(IJobExecutionContext context, CancellationToken cancellationToken)
     {

@@ -16,11 +16,11 @@ public static class SchedulingExtensions
     public const string Group = "platform";
 
     // A failed run is retried (dispatch was briefly away, the database failed over) from 30 s, doubling to 15 min, twelve
-    // times (about two and a half hours), never past the next occurrence nor, in effect, past SchedulingOptions.CatchUp.
+    // times (about two and a half hours), never past the next occurrence nor, in effect, past ScheduledJobsOptions.CatchUp.
     private static readonly RetryPolicy FailedRunRetry = RetryPolicy.Exponential(12, TimeSpan.FromSeconds(30), 2, TimeSpan.FromMinutes(15), 0.2);
 
     /// <summary>
-    /// Scheduled jobs on Quartz.NET, configured from <paramref name="section"/> (<see cref="SchedulingOptions"/>): cron
+    /// Scheduled jobs on Quartz.NET, configured from <paramref name="section"/> (<see cref="ScheduledJobsOptions"/>): cron
     /// schedules in the configured zone (Asia/Shanghai unless told otherwise); the clustered ADO.NET job store in the
     /// service's own PostgreSQL database, through its <see cref="NpgsqlDataSource"/>, so each occurrence fires on one
     /// replica; a missed occurrence fired once when a replica is back (FireAndProceed), and a firing of a replica that
@@ -29,16 +29,16 @@ public static class SchedulingExtensions
     /// <c>{section}:Enabled=false</c> no scheduler runs on this replica; <see cref="ScheduledJobRunner"/> still runs an
     /// occurrence by hand.
     /// </summary>
-    public static IHostApplicationBuilder AddPlatformScheduling(this IHostApplicationBuilder builder, string section, Action<SchedulingOptions>? configure = null)
+    public static IHostApplicationBuilder AddPlatformScheduling(this IHostApplicationBuilder builder, string section, Action<ScheduledJobsOptions>? configure = null)
     {
-        builder.Services.AddOptions<SchedulingOptions>().BindConfiguration(section).Configure(o => configure?.Invoke(o)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<SchedulingOptions>>(sp => new SchedulingOptionsValidator(section, sp.GetServices<ScheduledJobDefinition>()));
+        builder.Services.AddOptions<ScheduledJobsOptions>().BindConfiguration(section).Configure(o => configure?.Invoke(o)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ScheduledJobsOptions>>(sp => new ScheduledJobsOptionsValidator(section, sp.GetServices<ScheduledJobDefinition>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ScheduledJobRunner>();
         builder.Services.AddSingleton(MigrationSource.FromAssembly("scheduling", typeof(SchedulingExtensions).Assembly));
 
         // What Quartz itself is built with is read now, as the host is being put together.
-        var settings = new SchedulingOptions();
+        var settings = new ScheduledJobsOptions();
         builder.Configuration.GetSection(section).Bind(settings);
         configure?.Invoke(settings);
         if (!settings.Enabled)
@@ -96,13 +96,13 @@ public static class SchedulingExtensions
             quartz.AddJob<ScheduledJobFiring>(job => job.WithIdentity(key).RequestRecovery().DisallowConcurrentExecution()
                 .WithDescription($"Platform scheduled job {name}"));
             quartz.AddConfiguredTrigger<ScheduledJobFiring>($"Schedules:{name}",
-                (sp, _) => sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.Schedules.TryGetValue(name, out var configured) && IsOff(configured)
+                (sp, _) => sp.GetRequiredService<IOptions<ScheduledJobsOptions>>().Value.Schedules.TryGetValue(name, out var configured) && IsOff(configured)
                     ? ConfiguredOff
                     : null,
                 (sp, _, trigger) =>
                 {
                     var runner = sp.GetRequiredService<ScheduledJobRunner>();
-                    var zone = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.Zone();
+                    var zone = sp.GetRequiredService<IOptions<ScheduledJobsOptions>>().Value.Zone();
                     // Switched off, Quartz only needs the trigger's key (to unschedule one stored by an earlier start).
                     var schedule = runner.ScheduleOf(name)?.CronExpressionString ?? NeverCron;
                     trigger.WithIdentity(name, Group).ForJob(key)
@@ -114,7 +114,7 @@ public static class SchedulingExtensions
     }
 
     /// <summary>Whether a schedule says the job is switched off.</summary>
-    public static bool IsOff(string? schedule) => string.Equals(schedule?.Trim(), SchedulingOptions.Off, StringComparison.OrdinalIgnoreCase);
+    public static bool IsOff(string? schedule) => string.Equals(schedule?.Trim(), ScheduledJobsOptions.Off, StringComparison.OrdinalIgnoreCase);
 
     // Quartz's own spelling of "switched off" for a configured trigger.
     private const string ConfiguredOff = "-";
@@ -122,9 +122,9 @@ public static class SchedulingExtensions
     // Any valid expression: a switched-off trigger is built only for its key and never stored.
     private const string NeverCron = "0 0 0 1 1 ? 2099";
 
-    private sealed class SchedulingOptionsValidator(string section, IEnumerable<ScheduledJobDefinition> definitions) : IValidateOptions<SchedulingOptions>
+    private sealed class ScheduledJobsOptionsValidator(string section, IEnumerable<ScheduledJobDefinition> definitions) : IValidateOptions<ScheduledJobsOptions>
     {
-        public ValidateOptionsResult Validate(string? name, SchedulingOptions options)
+        public ValidateOptionsResult Validate(string? name, ScheduledJobsOptions options)
         {
             var failures = new List<string>();
             try

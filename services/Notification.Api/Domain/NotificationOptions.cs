@@ -74,7 +74,7 @@ public sealed class DeliveryOptions
 /// <summary>
 /// What the notification jobs need beyond their schedules. The same section (<c>Notification:Jobs</c>) also carries
 /// <c>Enabled</c>, <c>Schedules:{job}</c> (Quartz cron expressions or <c>off</c>) and <c>CatchUp</c>, which
-/// Platform.Scheduling reads (<c>SchedulingOptions</c>); the jobs' default schedules are on the job classes.
+/// Platform.Scheduling reads (<c>ScheduledJobsOptions</c>); the jobs' default schedules are on the job classes.
 /// </summary>
 public sealed class JobsOptions
 {

@@ -3,7 +3,7 @@ namespace Platform.Scheduling;
 /// <summary>
 /// A service's scheduled jobs, bound from the section it names (notification: <c>Notification:Jobs</c>).
 /// </summary>
-public sealed class SchedulingOptions
+public sealed class ScheduledJobsOptions
 {
     /// <summary>The word that switches a job off in <see cref="Schedules"/>.</summary>
     public const string Off = "off";
