@@ -1,8 +1,6 @@
 namespace Platform.Scheduling;
 
-/// <summary>
-/// A service's scheduled jobs, bound from the section it names (notification: <c>Notification:Jobs</c>).
-/// </summary>
+/// <summary>A service's scheduled jobs, bound from the section the service names (by convention <c>{Service}:Jobs</c>).</summary>
 public sealed class ScheduledJobsOptions
 {
     /// <summary>The word that switches a job off in <see cref="Schedules"/>.</summary>
