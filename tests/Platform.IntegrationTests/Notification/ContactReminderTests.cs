@@ -6,12 +6,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.IntegrationTests.Infrastructure;
+using Platform.Scheduling;
 using Platform.Security;
 using ContactReminderJob = notification::Notification.Api.Scheduling.ContactReminderJob;
-using IScheduledJob = notification::Notification.Api.Scheduling.IScheduledJob;
-using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
 using OverdueNoticeWorker = pairing::Pairing.Api.Features.Contacts.OverdueNoticeWorker;
-using Schedule = notification::Notification.Api.Scheduling.Schedule;
 
 namespace Platform.IntegrationTests.Notification;
 
@@ -60,13 +58,13 @@ public sealed class ContactReminderTests(PairingFixture fixture) : IClassFixture
             new { cadreId = helper, kind = "call", contactedOn = monthStart, measures = "电话了解务工情况" });
         contact.StatusCode.ShouldBe(HttpStatusCode.Created, await contact.Content.ReadAsStringAsync());
 
-        _clock.SetChinaTime(DateTime.UtcNow.AddHours(8).Date.AddHours(9).AddSeconds(5));
-        var scheduler = _notification.Services.GetRequiredService<JobScheduler>();
-        var job = _notification.Services.GetServices<IScheduledJob>().OfType<ContactReminderJob>().Single();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        var schedule = Schedule.Parse("daily 09:00")!;
-        (await scheduler.RunDueAsync(job, schedule, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeTrue();
-        (await scheduler.RunDueAsync(job, schedule, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
+        var nineToday = DateTime.UtcNow.AddHours(8).Date.AddHours(9);
+        _clock.SetChinaTime(nineToday.AddSeconds(5));
+        // Today's 09:00 occurrence, run by hand (jobs are off here) as Quartz would run it.
+        var jobs = _notification.Services.GetRequiredService<ScheduledJobRunner>();
+        var occurrence = new DateTimeOffset(DateTime.SpecifyKind(nineToday, DateTimeKind.Unspecified), TimeSpan.FromHours(8));
+        (await jobs.RunAsync(ContactReminderJob.Name, occurrence, CancellationToken.None)).ShouldBeTrue();
+        (await jobs.RunAsync(ContactReminderJob.Name, occurrence, CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
 
         using var inbox = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", helper.ToString()));
         List<JsonElement> reminders = [];
