@@ -225,12 +225,12 @@ public sealed class AssignmentsTests(AssignmentsFixture fixture) : IClassFixture
         forces.Active.ShouldContain(a => a.Force == "team_leader" && a.CadreId == cadre.ToString());
         forces.Missing.ShouldContain("first_secretary");
 
-        var outOfScope = await Should.ThrowAsync<Grpc.Core.RpcException>(async () =>
+        var outOfScope = await Should.ThrowAsync<global::Grpc.Core.RpcException>(async () =>
             await personnel.GetVillageForcesAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetVillageForcesRequest { VillageCode = "511703105201" }));
-        outOfScope.StatusCode.ShouldBe(Grpc.Core.StatusCode.NotFound);
-        var badMonth = await Should.ThrowAsync<Grpc.Core.RpcException>(async () =>
+        outOfScope.StatusCode.ShouldBe(global::Grpc.Core.StatusCode.NotFound);
+        var badMonth = await Should.ThrowAsync<global::Grpc.Core.RpcException>(async () =>
             await personnel.GetMonthlyAttendanceAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetMonthlyAttendanceRequest { Month = "2026-13" }));
-        badMonth.StatusCode.ShouldBe(Grpc.Core.StatusCode.InvalidArgument);
+        badMonth.StatusCode.ShouldBe(global::Grpc.Core.StatusCode.InvalidArgument);
         badMonth.Status.Detail.ShouldStartWith("month: ");
         (await personnel.GetUnitAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetUnitRequest { Code = "U-AGRI" })).StaffCount.ShouldBe(45);
     }
