@@ -112,38 +112,53 @@ public sealed class EndToEndTraceTests : IAsyncLifetime
     {
         using var client = new HttpClient { BaseAddress = gateway };
         client.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.County, "511702"));
-        exported.BySpan.Clear(); // the set-up's own requests are traces of their own
-        using var response = await client.PostAsJsonAsync($"/api/pairing/households/{household}/helpers", new { cadreId = cadre, role = "responsible", startsOn = "2026-01-01" });
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        // The caller's own span (as a console or another system would have one): the trace to follow. Its source is one
+        // the hosts' tracer providers record ("Platform.*"), so the test's HttpClient call continues it.
+        using var source = new ActivitySource("Platform.Tests");
+        ActivityTraceId trace;
+        using (var caller = source.StartActivity("console: pair a helper", ActivityKind.Client)!)
+        {
+            trace = caller.TraceId;
+            using var response = await client.PostAsJsonAsync($"/api/pairing/households/{household}/helpers", new { cadreId = cadre, role = "responsible", startsOn = "2026-01-01" });
+            response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        }
 
-        // The gateway's server span is the root: the request came in without a traceparent.
-        Activity? root = null;
-        await Eventually.HoldsAsync(() => Task.FromResult((root = exported.BySpan.Values.FirstOrDefault(s =>
-            s.Kind == ActivityKind.Server && s.ParentSpanId == default && s.Source.Name == "Microsoft.AspNetCore"
-            && (s.GetTagItem("url.path") as string ?? string.Empty).StartsWith("/api/pairing/households/", StringComparison.Ordinal))) is not null), "the gateway's span");
-        var trace = root!.TraceId;
-        await Eventually.HoldsAsync(() => Task.FromResult(exported.BySpan.Values.Any(s => s.TraceId == trace && s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer
-            && s.DisplayName.Contains("HouseholdPaired", StringComparison.Ordinal))), "notification consumed HouseholdPaired in the same trace");
+        List<Activity> Spans() => exported.BySpan.Values.Where(s => s.TraceId == trace).ToList();
+        await Eventually.HoldsAsync(() => Task.FromResult(Spans().Any(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer
+            && s.DisplayName == "notification-household-paired process")), "notification consumed HouseholdPaired in the same trace");
 
-        var spans = exported.BySpan.Values.Where(s => s.TraceId == trace).ToList();
-        var grpcClient = spans.Where(s => s.Kind == ActivityKind.Client && (s.GetTagItem("rpc.method") as string ?? s.DisplayName).Contains("GetCadre", StringComparison.Ordinal)).ToList();
-        grpcClient.ShouldNotBeEmpty("pairing's gRPC client span for dispatch.v1.Personnel/GetCadre");
+        var spans = Spans();
+        var root = spans.Single(s => s.Source.Name == "Platform.Tests");
+        var edge = spans.Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server
+            && Chain(s, spans).All(id => spans.Single(p => p.SpanId == id).Kind == ActivityKind.Client)); // the gateway's: only the caller's client spans above it
         var grpcServer = spans.Single(s => s.Kind == ActivityKind.Server && s.GetTagItem("grpc.method") as string == "/dispatch.v1.Personnel/GetCadre");
-        grpcClient.Select(s => s.SpanId).ShouldContain(grpcServer.ParentSpanId);
+        // pairing's side of the call: the gRPC client's span (Grpc.Net.Client instrumentation), then the HTTP/2 request.
+        var above = Chain(grpcServer, spans).Select(id => spans.Single(p => p.SpanId == id)).ToList();
+        above.ShouldContain(p => p.Kind == ActivityKind.Client && p.Source.Name == "OpenTelemetry.Instrumentation.GrpcNetClient" && p.DisplayName == "dispatch.v1.Personnel/GetCadre",
+            string.Join(" < ", above.Select(p => $"{p.Source.Name}:{p.Kind}:{p.DisplayName}")));
         spans.ShouldContain(s => s.Source.Name == "Npgsql");
         spans.ShouldContain(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Producer);
+        spans.ShouldContain(s => s.DisplayName == "outbox publish");
 
-        // Every span of the trace leads back to the gateway's span.
-        foreach (var span in spans)
+        // Every span of the trace leads back through the gateway's span to the caller's.
+        foreach (var span in spans.Where(s => s != edge && !Chain(edge, spans).Contains(s.SpanId) && s != root))
         {
-            var ancestor = span;
-            while (ancestor.ParentSpanId != default && spans.FirstOrDefault(s => s.SpanId == ancestor.ParentSpanId) is { } parent)
-            {
-                ancestor = parent;
-            }
-
-            ancestor.ShouldBe(root, $"{span.Source.Name} {span.DisplayName} belongs to the gateway's trace");
+            Chain(span, spans).ShouldContain(edge.SpanId, $"{span.Source.Name} {span.DisplayName} belongs under the gateway's span");
         }
+
+        Chain(edge, spans).Last().ShouldBe(root.SpanId);
+    }
+
+    /// <summary>The ids of a span's ancestors among the recorded spans, nearest first.</summary>
+    private static List<ActivitySpanId> Chain(Activity span, IReadOnlyList<Activity> spans)
+    {
+        var chain = new List<ActivitySpanId>();
+        for (var parent = span.ParentSpanId; parent != default; parent = spans.FirstOrDefault(s => s.SpanId == parent)?.ParentSpanId ?? default)
+        {
+            chain.Add(parent);
+        }
+
+        return chain;
     }
 
     /// <summary>Telemetry is on only where an OTLP endpoint is configured; nothing listens on port 1, the in-memory exporter is what the test reads.</summary>

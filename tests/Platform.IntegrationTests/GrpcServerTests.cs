@@ -104,7 +104,8 @@ public sealed class GrpcServerTests(GrpcFixture fixture)
     public async Task Reflection_lists_the_service_s_contracts_to_a_signed_in_caller_and_refuses_an_anonymous_one()
     {
         (await ListServicesAsync(fixture.GrpcUri, fixture.Token(Roles.County, "511702")))
-            .ShouldBe(["dispatch.v1.Personnel", "dispatch.v1.VillageRegistry", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"], ignoreOrder: true);
+            .ShouldBe(["dispatch.v1.Personnel", "dispatch.v1.VillageRegistry", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection",
+                "grpc.reflection.v1.ServerReflection"], ignoreOrder: true);
         var refused = await Should.ThrowAsync<RpcException>(() => ListServicesAsync(fixture.GrpcUri, token: null));
         refused.StatusCode.ShouldBe(StatusCode.Unauthenticated);
         refused.Status.Detail.ShouldBe("未认证或令牌无效");

@@ -21,12 +21,18 @@ internal static class Extensions
     public const string RateLimitPolicy = "per-caller";
     public const string CorsPolicy = "console";
 
+    /// <summary>Only province and city officials change a village's category (dispatch's route dispatch_village_category).</summary>
+    public const string ChangeVillageCategoryPolicy = "change-village-category";
+
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
         builder.AddPlatformAuthentication();
+        // Edge policies that only some routes name (ReverseProxy:Routes:*:AuthorizationPolicy); the service checks again.
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ChangeVillageCategoryPolicy, p => p.RequireRole(Roles.Province, Roles.City));
         builder.AddPlatformGrpcServer();
         // Reflection at the edge describes every published contract (the services behind it each describe only their
         // own), for signed-in callers only: the fallback policy requires a token.

@@ -2,9 +2,11 @@ namespace Platform.Scheduling;
 
 /// <summary>
 /// One occurrence of a scheduled job: the job's name and the time of its schedule the run stands for (not the moment it
-/// happens to run: a late, retried or recovered firing stands for the same occurrence).
+/// happens to run: a late, retried or recovered firing stands for the same occurrence). <paramref name="FiredFor"/> is
+/// the time Quartz scheduled this firing for (null for a run by hand): a late firing can stand for a later occurrence
+/// than the one it was scheduled for, so several missed ones run as one.
 /// </summary>
-public sealed record JobOccurrence(string Job, DateTimeOffset ScheduledAt);
+public sealed record JobOccurrence(string Job, DateTimeOffset ScheduledAt, DateTimeOffset? FiredFor = null);
 
 /// <summary>
 /// A scheduled job (registered with <see cref="SchedulingExtensions.AddScheduledJob{TJob}"/>). Quartz fires each

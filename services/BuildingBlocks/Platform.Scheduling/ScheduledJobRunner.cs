@@ -22,7 +22,10 @@ public sealed partial class ScheduledJobRunner(
     /// Runs the occurrence of <paramref name="job"/> scheduled at <paramref name="occurrence"/> now, whatever its schedule
     /// says: true when this call made its effect, false when the job found it already done.
     /// </summary>
-    public async Task<bool> RunAsync(string job, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    public Task<bool> RunAsync(string job, DateTimeOffset occurrence, CancellationToken cancellationToken) =>
+        RunAsync(job, occurrence, firedFor: null, cancellationToken);
+
+    private async Task<bool> RunAsync(string job, DateTimeOffset occurrence, DateTimeOffset? firedFor, CancellationToken cancellationToken)
     {
         if (!jobs.ContainsKey(job))
         {
@@ -31,7 +34,8 @@ public sealed partial class ScheduledJobRunner(
 
         await using var scope = scopes.CreateAsyncScope();
         var instance = scope.ServiceProvider.GetRequiredKeyedService<IScheduledJob>(job);
-        return await instance.RunAsync(new JobOccurrence(job, occurrence), cancellationToken);
+        // One instant, in UTC, whatever offset the caller wrote it with (PostgreSQL keeps timestamptz in UTC).
+        return await instance.RunAsync(new JobOccurrence(job, occurrence.ToUniversalTime(), firedFor?.ToUniversalTime()), cancellationToken);
     }
 
     /// <summary>The job's schedule in the configured zone, or null when it is off.</summary>
@@ -65,7 +69,7 @@ public sealed partial class ScheduledJobRunner(
             return;
         }
 
-        if (await RunAsync(job, occurrence, cancellationToken))
+        if (await RunAsync(job, occurrence, context.ScheduledFireTimeUtc, cancellationToken))
         {
             LogRan(job, occurrence, context.Recovering);
         }

@@ -9,8 +9,10 @@ namespace Platform.Grpc.Server;
 /// </summary>
 public static class GrpcStatusResponse
 {
+    /// <summary>A gRPC request: HTTP/2 (gRPC needs it; the REST ports speak HTTP/1.1) with a gRPC content type.</summary>
     public static bool IsGrpc(HttpRequest request) =>
-        request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+        HttpProtocol.IsHttp2(request.Protocol)
+        && request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
         && (type.Length == "application/grpc".Length || type["application/grpc".Length] is '+' or ';');
 
     public static Task WriteTrailersOnlyAsync(HttpResponse response, StatusCode status, string message)
