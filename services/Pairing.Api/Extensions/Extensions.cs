@@ -9,6 +9,7 @@ using Platform.Data;
 using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Scheduling;
 using Platform.Security;
 using Platform.Security.PersonalData;
 
@@ -34,10 +35,9 @@ internal static class Extensions
         builder.Services.AddSingleton<RunMatching>();
         builder.Services.AddSingleton<MatchingWorkerSignal>();
         builder.Services.AddHostedService<MatchingWorker>();
-        builder.Services.AddOptions<OverdueNoticeOptions>().Bind(builder.Configuration.GetSection(OverdueNoticeOptions.Section));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<OverdueNoticeWorker>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueNoticeWorker>());
+        // Scheduled work on Quartz (Platform.Scheduling, section Pairing:Jobs): last month's overdue notices, once a month.
+        builder.AddPlatformScheduling("Pairing:Jobs");
+        builder.Services.AddScheduledJob<OverdueNoticeJob>(OverdueNoticeJob.Name, OverdueNoticeJob.DefaultSchedule);
         // Cadres are dispatch's: checked over gRPC as the caller, so dispatch applies the caller's scope too.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc");
         builder.Services.AddOpenApi();

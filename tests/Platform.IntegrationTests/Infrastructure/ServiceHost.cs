@@ -71,8 +71,8 @@ public static class TestSettings
         ["Auth:SigningKey"] = Auth.SigningKey,
         ["Outbox:RelayEnabled"] = relayEnabled ? "true" : "false",
         ["Outbox:PollInterval"] = "00:00:00.200",
-        // Pairing's monthly overdue notices would publish last month's on start; tests run the worker by hand.
-        ["Pairing:OverdueNotices:Enabled"] = "false",
+        // No scheduler: tests run an occurrence of pairing's monthly overdue notices by hand (ScheduledJobRunner).
+        ["Pairing:Jobs:Enabled"] = "false",
         ["Messaging:Retry:Limit"] = "2",
         ["Messaging:Retry:MinInterval"] = "00:00:00.050",
         ["Messaging:Retry:MaxInterval"] = "00:00:00.200",

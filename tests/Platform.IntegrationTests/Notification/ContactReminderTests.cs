@@ -9,7 +9,7 @@ using Platform.IntegrationTests.Infrastructure;
 using Platform.Scheduling;
 using Platform.Security;
 using ContactReminderJob = notification::Notification.Api.Scheduling.ContactReminderJob;
-using OverdueNoticeWorker = pairing::Pairing.Api.Features.Contacts.OverdueNoticeWorker;
+using OverdueNoticeJob = pairing::Pairing.Api.Features.Contacts.OverdueNoticeJob;
 
 namespace Platform.IntegrationTests.Notification;
 
@@ -99,13 +99,16 @@ public sealed class ContactReminderTests(PairingFixture fixture) : IClassFixture
         using var province = fixture.Pairing.CreateClient(TestSettings.Token(Roles.Province, "51"));
         var overdue = (await province.GetFromJsonAsync<JsonElement>($"/api/pairing/compliance?month={lastMonth}&prefix=51")).GetProperty("overdue").GetArrayLength();
         overdue.ShouldBeGreaterThanOrEqualTo(1); // at least 孙六, paired above
-        var worker = fixture.Pairing.Services.GetRequiredService<OverdueNoticeWorker>();
-        var published = await worker.RunOnceAsync(CancellationToken.None);
+        // This month's occurrence of the monthly job (00:10 on the first, China time) publishes last month's notices.
+        var jobs = fixture.Pairing.Services.GetRequiredService<ScheduledJobRunner>();
+        var today = ChinaTime.Today();
+        var occurrence = new DateTimeOffset(today.Year, today.Month, 1, 0, 10, 0, ChinaTime.Offset);
+        (await jobs.RunAsync(OverdueNoticeJob.Name, occurrence, CancellationToken.None)).ShouldBeTrue();
+        (await jobs.RunAsync(OverdueNoticeJob.Name, occurrence, CancellationToken.None)).ShouldBeFalse(); // the month is done
+        var published = await fixture.PairingDb.ScalarAsync<long>("SELECT published FROM overdue_notice_runs WHERE period = @lastMonth", new { lastMonth });
         published.ShouldBe(overdue);
-        (await worker.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
         (await fixture.PairingDb.ScalarAsync<long>("SELECT count(*) FROM overdue_notices WHERE household_id = @household AND period = @lastMonth",
             new { household, lastMonth })).ShouldBe(1);
-        (await fixture.PairingDb.ScalarAsync<long>("SELECT published FROM overdue_notice_runs WHERE period = @lastMonth", new { lastMonth })).ShouldBe(published);
 
         // HouseholdContactOverdue goes through pairing's outbox and RabbitMQ to notification, which tells the helper.
         using var inbox = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", helper.ToString()));
