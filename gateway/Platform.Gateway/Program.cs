@@ -11,7 +11,7 @@ var app = builder.Build();
 app.UseGateway();
 app.MapDefaultEndpoints();
 app.MapDiscovery();
-app.MapGrpcHealthService();
+app.MapGrpcDefaults();
 app.MapGatewayProxy();
 await app.RunAsync();
 

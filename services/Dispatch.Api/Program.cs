@@ -1,9 +1,9 @@
 using Dispatch.Api.Apis;
 using Dispatch.Api.Extensions;
 using Dispatch.Api.Grpc;
-using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Security;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,14 +13,14 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
+app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapRegionsApi();
 app.MapPeopleApi();
 app.MapAssignmentsApi();
 app.MapAttendanceApi();
-app.MapGrpcService<VillageRegistryService>(VillageRegistryReflection.Descriptor.Services[0]);
-app.MapGrpcService<PersonnelService>(PersonnelReflection.Descriptor.Services[0]);
-app.MapGrpcHealthService();
+app.MapGrpcService<VillageRegistryService>().RequireGrpcPort();
+app.MapGrpcService<PersonnelService>().RequireGrpcPort();
+app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/dispatch");
 
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using Funds.Api.Extensions;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Security;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,8 +11,8 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
-app.MapGrpcHealthService();
+app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
+app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/funds");
 
 await app.RunAsync();

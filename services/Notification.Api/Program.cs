@@ -1,9 +1,9 @@
 using Notification.Api.Apis;
 using Notification.Api.Extensions;
 using Notification.Api.Grpc;
-using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Security;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,10 +13,10 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
+app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapNotificationApi();
-app.MapGrpcService<NotificationService>(NotificationReflection.Descriptor.Services[0]);
-app.MapGrpcHealthService();
+app.MapGrpcService<NotificationService>().RequireGrpcPort();
+app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/notification");
 
 await app.RunAsync();

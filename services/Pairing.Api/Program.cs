@@ -1,9 +1,9 @@
 using Pairing.Api.Apis;
 using Pairing.Api.Extensions;
 using Pairing.Api.Grpc;
-using Platform.Contracts.Grpc.Pairing.V1;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Security;
 using Platform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,11 +13,11 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
+app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapHouseholdsApi();
 app.MapMatchingApi();
-app.MapGrpcService<PairingService>(PairingReflection.Descriptor.Services[0]);
-app.MapGrpcHealthService();
+app.MapGrpcService<PairingService>().RequireGrpcPort();
+app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/pairing");
 
 await app.RunAsync();

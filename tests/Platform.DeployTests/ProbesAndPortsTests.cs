@@ -15,7 +15,7 @@ public sealed class ProbesAndPortsTests
         {
             var program = Repo.Read($"{app.ProjectDir}/Program.cs");
             program.ShouldContain("MapDefaultEndpoints()", customMessage: $"{app} maps /health/live and /health/ready");
-            program.ShouldContain("MapGrpcHealthService()", customMessage: $"{app} answers grpc.health.v1.Health");
+            program.ShouldContain("MapGrpcDefaults()", customMessage: $"{app} answers grpc.health.v1.Health (and reflection)");
         }
     }
 

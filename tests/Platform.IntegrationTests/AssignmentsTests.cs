@@ -207,35 +207,31 @@ public sealed class AssignmentsTests(AssignmentsFixture fixture) : IClassFixture
         var cadre = fixture.Cadres["庚"]; // used by no other test of this class
         (await Assign(county, "511702104202", "team_leader", cadre, "2026-05-01")).StatusCode.ShouldBe(HttpStatusCode.Created);
 
-        var invoker = new Platform.Grpc.Client.GrpcInvoker(
-            new HttpClient(fixture.Dispatch.Server.CreateHandler()) { BaseAddress = new Uri("http://localhost") },
-            new Platform.Grpc.Client.GrpcClientOptions(),
-            new Platform.Grpc.Client.StaticTokenCredentials(TestSettings.Token(Roles.County, "511702")),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Platform.Grpc.Client.GrpcInvoker>.Instance);
-        var personnel = new Platform.Grpc.Client.Dispatch.PersonnelClient(invoker);
+        var personnel = new Platform.Contracts.Grpc.Dispatch.V1.Personnel.PersonnelClient(
+            InProcessGrpc.Invoker(fixture.Dispatch.Server, TestSettings.Token(Roles.County, "511702")));
 
-        var found = await personnel.GetCadre(new Platform.Contracts.Grpc.Dispatch.V1.GetCadreRequest { CadreId = cadre.ToString() });
+        var found = await personnel.GetCadreAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetCadreRequest { CadreId = cadre.ToString() });
         found.Name.ShouldBe("庚");
         found.CitizenIdMasked.ShouldContain("**********");
         found.UnitCode.ShouldBe("U-AGRI");
 
-        var post = await personnel.GetCadrePost(new Platform.Contracts.Grpc.Dispatch.V1.GetCadrePostRequest { CadreId = cadre.ToString(), OnDate = "2026-06-01" });
+        var post = await personnel.GetCadrePostAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetCadrePostRequest { CadreId = cadre.ToString(), OnDate = "2026-06-01" });
         post.HasPost.ShouldBeTrue();
         post.Assignment.VillageCode.ShouldBe("511702104202");
         post.Assignment.Force.ShouldBe("team_leader");
-        (await personnel.GetCadrePost(new Platform.Contracts.Grpc.Dispatch.V1.GetCadrePostRequest { CadreId = cadre.ToString(), OnDate = "2026-04-30" })).HasPost.ShouldBeFalse();
+        (await personnel.GetCadrePostAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetCadrePostRequest { CadreId = cadre.ToString(), OnDate = "2026-04-30" })).HasPost.ShouldBeFalse();
 
-        var forces = await personnel.GetVillageForces(new Platform.Contracts.Grpc.Dispatch.V1.GetVillageForcesRequest { VillageCode = "511702104202", OnDate = "2026-06-01" });
+        var forces = await personnel.GetVillageForcesAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetVillageForcesRequest { VillageCode = "511702104202", OnDate = "2026-06-01" });
         forces.Active.ShouldContain(a => a.Force == "team_leader" && a.CadreId == cadre.ToString());
         forces.Missing.ShouldContain("first_secretary");
 
-        var outOfScope = await Should.ThrowAsync<Platform.Grpc.GrpcException>(() =>
-            personnel.GetVillageForces(new Platform.Contracts.Grpc.Dispatch.V1.GetVillageForcesRequest { VillageCode = "511703105201" }));
-        outOfScope.Status.ShouldBe(Platform.Grpc.StatusCode.NotFound);
-        var badMonth = await Should.ThrowAsync<Platform.Grpc.GrpcException>(() =>
-            personnel.GetMonthlyAttendance(new Platform.Contracts.Grpc.Dispatch.V1.GetMonthlyAttendanceRequest { Month = "2026-13" }));
-        badMonth.Status.ShouldBe(Platform.Grpc.StatusCode.InvalidArgument);
-        badMonth.Detail.ShouldStartWith("month: ");
-        (await personnel.GetUnit(new Platform.Contracts.Grpc.Dispatch.V1.GetUnitRequest { Code = "U-AGRI" })).StaffCount.ShouldBe(45);
+        var outOfScope = await Should.ThrowAsync<global::Grpc.Core.RpcException>(async () =>
+            await personnel.GetVillageForcesAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetVillageForcesRequest { VillageCode = "511703105201" }));
+        outOfScope.StatusCode.ShouldBe(global::Grpc.Core.StatusCode.NotFound);
+        var badMonth = await Should.ThrowAsync<global::Grpc.Core.RpcException>(async () =>
+            await personnel.GetMonthlyAttendanceAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetMonthlyAttendanceRequest { Month = "2026-13" }));
+        badMonth.StatusCode.ShouldBe(global::Grpc.Core.StatusCode.InvalidArgument);
+        badMonth.Status.Detail.ShouldStartWith("month: ");
+        (await personnel.GetUnitAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetUnitRequest { Code = "U-AGRI" })).StaffCount.ShouldBe(45);
     }
 }

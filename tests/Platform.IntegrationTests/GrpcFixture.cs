@@ -2,10 +2,7 @@ extern alias dispatch;
 extern alias gateway;
 
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Cli.DemoData;
-using Platform.Grpc.Client;
-using Platform.Grpc.Client.Dispatch;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Security;
 using DispatchProgram = dispatch::Program;
@@ -91,10 +88,6 @@ public sealed class GrpcFixture : IAsyncLifetime
     }
 
     public string Token(string role = Roles.Province, string scope = "51") => TestSettings.Token(role, scope);
-
-    public static GrpcInvoker Invoker(Uri address, string? token, GrpcClientOptions? options = null) =>
-        new(GrpcClientExtensions.CreateHttpClient(address), options ?? new GrpcClientOptions(),
-            token is null ? null : new StaticTokenCredentials(token), NullLogger<GrpcInvoker>.Instance);
 
     public async Task DisposeAsync()
     {

@@ -5,11 +5,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using DispatchProgram = dispatch::Program;
 using PairingProgram = pairing::Program;
+using PairingV1 = Platform.Contracts.Grpc.Pairing.V1;
 
 namespace Platform.IntegrationTests;
 
@@ -239,40 +242,52 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         using var county = Client();
         (await Pair(county, household, cadre)).StatusCode.ShouldBe(HttpStatusCode.Created);
 
-        var invoker = GrpcFixture.Invoker(fixture.PairingGrpc, TestSettings.Token(Roles.County, "511702"));
-        var service = Platform.Contracts.Grpc.Pairing.V1.PairingReflection.Descriptor.Services[0];
+        // The generated client on Grpc.Net.Client, as another service or an integrator calls it.
+        using var channel = GrpcChannel.ForAddress(fixture.PairingGrpc);
+        var client = new PairingV1.Pairing.PairingClient(channel);
+        var caller = new Metadata { { "Authorization", "Bearer " + TestSettings.Token(Roles.County, "511702") } };
 
-        var helpers = await invoker.UnaryAsync<Platform.Contracts.Grpc.Pairing.V1.HouseholdHelpers>(service.FindMethodByName("GetHouseholdHelpers"),
-            new Platform.Contracts.Grpc.Pairing.V1.GetHouseholdHelpersRequest { HouseholdId = household.ToString() });
+        var helpers = await client.GetHouseholdHelpersAsync(new PairingV1.GetHouseholdHelpersRequest { HouseholdId = household.ToString() }, caller);
         helpers.Helpers.Single().CadreName.ShouldBe("庚");
         helpers.Helpers.Single().Role.ShouldBe("responsible");
 
-        var load = await invoker.UnaryAsync<Platform.Contracts.Grpc.Pairing.V1.HelperHouseholds>(service.FindMethodByName("ListHelperHouseholds"),
-            new Platform.Contracts.Grpc.Pairing.V1.ListHelperHouseholdsRequest { CadreId = cadre.ToString() });
+        var load = await client.ListHelperHouseholdsAsync(new PairingV1.ListHelperHouseholdsRequest { CadreId = cadre.ToString() }, caller);
         load.Households.Select(h => h.HeadName).ShouldBe(["周七"]);
 
-        var villages = new List<Platform.Contracts.Grpc.Pairing.V1.VillageHelperCoverage>();
-        await foreach (var village in invoker.ServerStreamingAsync<Platform.Contracts.Grpc.Pairing.V1.VillageHelperCoverage>(service.FindMethodByName("ListVillageHelperCoverage"),
-            new Platform.Contracts.Grpc.Pairing.V1.ListVillageHelperCoverageRequest { Prefix = "511702104201" }))
+        var villages = new List<PairingV1.VillageHelperCoverage>();
+        using (var coverage = client.ListVillageHelperCoverage(new PairingV1.ListVillageHelperCoverageRequest { Prefix = "511702104201" }, caller))
         {
-            villages.Add(village);
+            await foreach (var village in coverage.ResponseStream.ReadAllAsync())
+            {
+                villages.Add(village);
+            }
         }
 
         var qinggang = villages.ShouldHaveSingleItem();
         qinggang.Households.ShouldBe(6);
         qinggang.WithHelper.ShouldBeInRange(1, 6);
 
-        var denied = await Should.ThrowAsync<Platform.Grpc.GrpcException>(async () =>
+        var denied = await Should.ThrowAsync<RpcException>(async () =>
         {
-            await foreach (var _ in invoker.ServerStreamingAsync<Platform.Contracts.Grpc.Pairing.V1.VillageHelperCoverage>(service.FindMethodByName("ListVillageHelperCoverage"),
-                new Platform.Contracts.Grpc.Pairing.V1.ListVillageHelperCoverageRequest { Prefix = "511703" }))
+            using var call = client.ListVillageHelperCoverage(new PairingV1.ListVillageHelperCoverageRequest { Prefix = "511703" }, caller);
+            await foreach (var _ in call.ResponseStream.ReadAllAsync())
             {
             }
         });
-        denied.Status.ShouldBe(Platform.Grpc.StatusCode.PermissionDenied);
-        var invalid = await Should.ThrowAsync<Platform.Grpc.GrpcException>(() => invoker.UnaryAsync<Platform.Contracts.Grpc.Pairing.V1.ComplianceSummary>(
-            service.FindMethodByName("GetCompliance"), new Platform.Contracts.Grpc.Pairing.V1.GetComplianceRequest { Month = "11/2026" }));
-        invalid.Status.ShouldBe(Platform.Grpc.StatusCode.InvalidArgument);
+        denied.StatusCode.ShouldBe(StatusCode.PermissionDenied);
+        denied.Status.Detail.ShouldBe("区划 511703 超出您的管辖范围");
+        var invalid = await Should.ThrowAsync<RpcException>(async () =>
+            await client.GetComplianceAsync(new PairingV1.GetComplianceRequest { Month = "11/2026" }, caller));
+        invalid.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        invalid.Status.Detail.ShouldBe("month: month 应为 yyyy-MM");
+        var missing = await Should.ThrowAsync<RpcException>(async () =>
+            await client.GetHouseholdHelpersAsync(new PairingV1.GetHouseholdHelpersRequest { HouseholdId = Guid.NewGuid().ToString() }, caller));
+        missing.StatusCode.ShouldBe(StatusCode.NotFound);
+        missing.Status.Detail.ShouldBe("未找到该户");
+        var malformed = await Should.ThrowAsync<RpcException>(async () =>
+            await client.GetHouseholdHelpersAsync(new PairingV1.GetHouseholdHelpersRequest { HouseholdId = "42" }, caller));
+        malformed.StatusCode.ShouldBe(StatusCode.InvalidArgument);
+        malformed.Status.Detail.ShouldBe("household_id: household_id 应为 GUID");
     }
 
     [Fact]

@@ -64,4 +64,32 @@ public class RegionScopeTests
             [new System.Security.Claims.Claim(PlatformClaims.Region, "51x")], "test"));
         RegionScope.FromPrincipal(bad).ShouldBeNull();
     }
+
+    [Fact]
+    public void A_requested_prefix_is_narrowed_to_the_scope_refused_outside_it_and_rejected_when_malformed()
+    {
+        var county = RegionScope.Parse("511702");
+        county.NarrowOrDeny(null).Prefix.ShouldBe("511702");
+        county.NarrowOrDeny("51").Prefix.ShouldBe("511702");
+        county.NarrowOrDeny("511702104").Prefix.ShouldBe("511702104");
+
+        var outside = Should.Throw<Platform.ServiceDefaults.ProblemException>(() => county.NarrowOrDeny("511703"));
+        outside.Status.ShouldBe(403);
+        outside.Code.ShouldBe("region_out_of_scope");
+        outside.Message.ShouldBe("区划 511703 超出您的管辖范围");
+
+        var malformed = Should.Throw<Platform.ServiceDefaults.ProblemException>(() => county.NarrowOrDeny("51x", "after"));
+        malformed.Status.ShouldBe(400);
+        malformed.Code.ShouldBe("invalid_query");
+        malformed.Errors.ShouldHaveSingleItem().Field.ShouldBe("after");
+        malformed.Message.ShouldStartWith("after: ");
+    }
+
+    [Fact]
+    public void A_token_without_a_region_has_no_scope_to_bind()
+    {
+        var problem = Should.Throw<Platform.ServiceDefaults.ProblemException>(() => RegionScope.Require(new System.Security.Claims.ClaimsPrincipal()));
+        problem.Status.ShouldBe(403);
+        problem.Code.ShouldBe("missing_region_scope");
+    }
 }

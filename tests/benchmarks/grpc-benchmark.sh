@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# gRPC unary benchmark: round trips per second and p50/p99 of interop.v1.Probe/Echo served by the platform's gRPC layer
-# (Platform.Grpc on Kestrel), side by side with a bare Kestrel HTTP/2 endpoint echoing the same bytes and with a
-# @grpc/grpc-js server, all driven by the same HttpClient; plus the platform's own client against its server.
-# Rounds are interleaved so drift hits every target alike; prints medians and ratios and writes .local/bench/grpc-*.md.
+# gRPC unary benchmark: round trips per second, p50/p99, CPU and allocations per call of interop.v1.Probe/Echo served by
+# Grpc.AspNetCore hosted as the services host it (AddPlatformGrpcServer), side by side with a bare Kestrel HTTP/2
+# endpoint echoing the same bytes and with a @grpc/grpc-js server, all driven by the same plain HttpClient; plus a unary
+# call between two services: the generated client registered through AddPlatformGrpcClient (Grpc.Net.Client,
+# Grpc.Net.ClientFactory) against the Grpc.AspNetCore server, and against the grpc-js server.
+# Rounds are interleaved so drift hits every target alike; prints medians and ratios (beside the old hand-written
+# layer's) and writes .local/bench/grpc-*.md.
 # Not a test: run it by hand. Needs .NET 10 and Node.js (npm ci is run in tests/interop when needed).
 # Usage: tests/benchmarks/grpc-benchmark.sh [--concurrency N] [--duration S] [--warmup S] [--rounds R] [--payload BYTES]
 #                                           [--no-service-defaults]

@@ -115,6 +115,11 @@ function probe(call, callback) {
   if (key.startsWith('flaky-') && attempt === 1) {
     return callback(fail(status.UNAVAILABLE, '暂时不可用'));
   }
+  // down-N-...: the first N attempts fail, so a client's retry count can be read off the next attempt's number.
+  const down = /^down-(\d+)-/.exec(key);
+  if (down && attempt <= Number(down[1])) {
+    return callback(fail(status.UNAVAILABLE, '暂时不可用'));
+  }
   callback(null, { key, payload, attempt });
 }
 

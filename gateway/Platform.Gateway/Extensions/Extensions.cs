@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
+using Grpc.Core;
+using Grpc.Reflection;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.Health;
 using Platform.Gateway.Middleware;
+using Platform.Contracts.Grpc.Dispatch.V1;
+using Platform.Contracts.Grpc.Notification.V1;
+using Platform.Contracts.Grpc.Pairing.V1;
 using Platform.Grpc.Server;
 using Platform.Security;
 using Platform.ServiceDefaults;
 using Yarp.ReverseProxy.Forwarder;
-using StatusCode = Platform.Grpc.StatusCode;
 
 namespace Platform.Gateway.Extensions;
 
@@ -19,14 +21,25 @@ internal static class Extensions
     public const string RateLimitPolicy = "per-caller";
     public const string CorsPolicy = "console";
 
+    /// <summary>Only province and city officials change a village's category (dispatch's route dispatch_village_category).</summary>
+    public const string ChangeVillageCategoryPolicy = "change-village-category";
+
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
         builder.AddPlatformAuthentication();
-        builder.AddPlatformGrpc();
-        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAwareAuthorizationResultHandler>();
+        // Edge policies that only some routes name (ReverseProxy:Routes:*:AuthorizationPolicy); the service checks again.
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ChangeVillageCategoryPolicy, p => p.RequireRole(Roles.Province, Roles.City));
+        builder.AddPlatformGrpcServer();
+        // Reflection at the edge describes every published contract (the services behind it each describe only their
+        // own), for signed-in callers only: the fallback policy requires a token.
+        IReadOnlyList<Google.Protobuf.Reflection.ServiceDescriptor> published =
+            [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, global::Grpc.Health.V1.Health.Descriptor];
+        builder.Services.AddSingleton(new ReflectionServiceImpl(published));
+        builder.Services.AddSingleton(new ReflectionV1ServiceImpl(published));
 
         builder.Services.AddCors(o => o.AddPolicy(CorsPolicy, p => p
             .WithOrigins(gateway.ConsoleOrigins)
@@ -58,9 +71,9 @@ internal static class Extensions
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 var http = rejected.HttpContext;
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                if (GrpcAnswers.IsGrpc(http.Request))
+                if (GrpcStatusResponse.IsGrpc(http.Request))
                 {
-                    await GrpcAnswers.WriteAsync(http.Response, StatusCode.ResourceExhausted, $"请求过于频繁，请在 {seconds} 秒后重试");
+                    await GrpcStatusResponse.WriteTrailersOnlyAsync(http.Response, StatusCode.ResourceExhausted, $"请求过于频繁，请在 {seconds} 秒后重试");
                     return;
                 }
 
@@ -105,9 +118,9 @@ internal static class Extensions
                 if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
                 {
                     var service = context.GetReverseProxyFeature().Route.Config.ClusterId;
-                    if (GrpcAnswers.IsGrpc(context.Request))
+                    if (GrpcStatusResponse.IsGrpc(context.Request))
                     {
-                        await GrpcAnswers.WriteAsync(context.Response, StatusCode.Unavailable, $"服务暂不可用：{service}");
+                        await GrpcStatusResponse.WriteTrailersOnlyAsync(context.Response, StatusCode.Unavailable, $"服务暂不可用：{service}");
                         return;
                     }
 
@@ -121,24 +134,6 @@ internal static class Extensions
             proxy.UsePassiveHealthChecks();
         });
         return app;
-    }
-}
-
-/// <summary>gRPC callers get UNAUTHENTICATED / PERMISSION_DENIED as a gRPC status, REST callers a 401 / 403 problem.</summary>
-internal sealed class GrpcAwareAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
-{
-    private readonly AuthorizationMiddlewareResultHandler fallback = new();
-
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
-    {
-        if (!authorizeResult.Succeeded && GrpcAnswers.IsGrpc(context.Request))
-        {
-            return authorizeResult.Challenged
-                ? GrpcAnswers.WriteAsync(context.Response, StatusCode.Unauthenticated, "未认证或令牌无效")
-                : GrpcAnswers.WriteAsync(context.Response, StatusCode.PermissionDenied, "无权执行此操作");
-        }
-
-        return fallback.HandleAsync(next, context, policy, authorizeResult);
     }
 }
 

@@ -10,7 +10,7 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
-        builder.AddPlatformGrpc();
+        builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging();
         builder.Services.AddOpenApi();

@@ -25,8 +25,9 @@ public static class DataExtensions
 {
     /// <summary>
     /// Registers the service's single <see cref="NpgsqlDataSource"/>, Dapper's snake_case mapping, the migration runner
-    /// (platform tables, then the service's <c>Data/Migrations/NNNN_name.sql</c> resources from <paramref name="migrationsAssembly"/>),
-    /// the outbox writer, and a readiness check on the database.
+    /// (platform tables, then the service's <c>Data/Migrations/NNNN_name.sql</c> resources from <paramref name="migrationsAssembly"/>,
+    /// then the stream of each other building block that registers a <see cref="MigrationSource"/> service, e.g. the
+    /// scheduler's tables), the outbox writer, and a readiness check on the database.
     /// </summary>
     public static IHostApplicationBuilder AddPlatformDatabase(this IHostApplicationBuilder builder, Assembly migrationsAssembly)
     {
@@ -49,7 +50,10 @@ public static class DataExtensions
 
         builder.Services.AddSingleton(sp => new MigrationRunner(
             sp.GetRequiredService<NpgsqlDataSource>(),
-            [MigrationSource.FromAssembly("platform", typeof(DataExtensions).Assembly), MigrationSource.FromAssembly("service", migrationsAssembly)],
+            [
+                MigrationSource.FromAssembly("platform", typeof(DataExtensions).Assembly), MigrationSource.FromAssembly("service", migrationsAssembly),
+                .. sp.GetServices<MigrationSource>(),
+            ],
             sp.GetRequiredService<ILogger<MigrationRunner>>()));
         builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddHostedService<MigrationHostedService>();

@@ -1,4 +1,9 @@
+using System.Reflection;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Builder;
+using Platform.ServiceDefaults;
 
 namespace Platform.Security;
 
@@ -7,8 +12,10 @@ namespace Platform.Security;
 /// record's 12-digit division code starts with the caller's scope prefix.
 /// Queries filter with <see cref="From"/> / <see cref="To"/> as a range (<c>code &gt;= @From AND code &lt; @To</c>),
 /// which a plain btree index on a <c>COLLATE "C"</c> column serves.
+/// A minimal-API handler takes the caller's scope as a parameter (<see cref="BindAsync"/>), which also marks its endpoint
+/// as scoped (<see cref="RegionScopedAttribute"/>); a gRPC method asks its call context for it.
 /// </summary>
-public sealed record RegionScope
+public sealed record RegionScope : IEndpointParameterMetadataProvider
 {
     public const int CodeLength = 12;
 
@@ -44,6 +51,16 @@ public sealed record RegionScope
     public static RegionScope? FromPrincipal(ClaimsPrincipal user) =>
         user.FindFirst(PlatformClaims.Region)?.Value is { } value && TryParse(value, out var scope) ? scope : null;
 
+    /// <summary>The caller's scope, or 403 missing_region_scope (PERMISSION_DENIED on gRPC) when the token has none.</summary>
+    public static RegionScope Require(ClaimsPrincipal user) =>
+        FromPrincipal(user) ?? throw ApiProblems.Create(StatusCodes.Status403Forbidden, "missing_region_scope", "令牌缺少区域范围").ToException();
+
+    /// <summary>Minimal APIs bind a <see cref="RegionScope"/> parameter to the caller's scope.</summary>
+    public static ValueTask<RegionScope?> BindAsync(HttpContext context) => ValueTask.FromResult<RegionScope?>(Require(context.User));
+
+    /// <summary>An endpoint whose handler takes the caller's scope is marked as scoped, for the test that checks every endpoint.</summary>
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) => builder.Metadata.Add(RegionScopedAttribute.Instance);
+
     public bool Covers(string code) => code.StartsWith(Prefix, StringComparison.Ordinal);
 
     /// <summary>
@@ -58,6 +75,22 @@ public sealed record RegionScope
         }
 
         return Prefix.StartsWith(requested.Prefix, StringComparison.Ordinal) ? this : null;
+    }
+
+    /// <summary>
+    /// The part of a requested prefix (empty or null: the whole scope) that this scope may see, for lists and reports:
+    /// 400 <paramref name="invalidCode"/> naming <paramref name="field"/> for a malformed prefix, 403 region_out_of_scope
+    /// for a prefix wholly outside the scope (INVALID_ARGUMENT and PERMISSION_DENIED on gRPC). Single records outside
+    /// the scope answer as missing instead.
+    /// </summary>
+    public RegionScope NarrowOrDeny(string? prefix, string field = "prefix", string invalidCode = "invalid_query")
+    {
+        if (!TryParse(prefix ?? string.Empty, out var requested))
+        {
+            throw ApiProblems.Invalid(invalidCode, "查询参数无效", [new FieldError(field, "invalid_prefix", $"{field} 必须是0到12位数字")]).ToException();
+        }
+
+        return Narrow(requested) ?? throw ApiProblems.OutOfScope(requested.Prefix).ToException($"区划 {requested.Prefix} 超出您的管辖范围");
     }
 
     public override string ToString() => Prefix.Length == 0 ? "*" : Prefix;
@@ -76,4 +109,29 @@ public sealed record RegionScope
 
         return null;
     }
+}
+
+/// <summary>
+/// Marks an endpoint that enforces the caller's region scope: added by a <see cref="RegionScope"/> handler parameter,
+/// or put on a gRPC service class whose methods all take the scope from their call context.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, Inherited = false)]
+public sealed class RegionScopedAttribute : Attribute
+{
+    public static readonly RegionScopedAttribute Instance = new();
+}
+
+/// <summary>An endpoint that touches no regional data, with the reason (health, documents, operators' tools).</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, Inherited = false)]
+public sealed class NotRegionScopedAttribute(string reason) : Attribute
+{
+    public string Reason { get; } = reason;
+}
+
+public static class RegionScopeEndpointExtensions
+{
+    /// <summary>Declares that the endpoints touch no regional data, and why.</summary>
+    public static TBuilder WithoutRegionScope<TBuilder>(this TBuilder builder, string reason)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new NotRegionScopedAttribute(reason));
 }

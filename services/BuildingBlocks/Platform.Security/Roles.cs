@@ -34,9 +34,6 @@ public static class PlatformClaims
 /// <summary>Authorization policy names shared by services and the gateway.</summary>
 public static class Policies
 {
-    /// <summary>Only province and city officials may change a village's category.</summary>
-    public const string ChangeVillageCategory = "change-village-category";
-
     /// <summary>Organisation departments (province, city, county) assign, recall and adjust the forces.</summary>
     public const string ManageForces = "manage-forces";
 

@@ -62,7 +62,6 @@ public static class SecurityExtensions
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.ChangeVillageCategory, p => p.RequireRole(Roles.Province, Roles.City))
             .AddPolicy(Policies.ImportRegistry, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
             .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Province))
             .AddPolicy(Policies.ManageForces, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
@@ -91,9 +90,6 @@ public static class SecurityExtensions
             ClockSkew = TimeSpan.FromSeconds(30),
         };
     }
-
-    /// <summary>The caller's region scope; null when the token has no valid <c>region</c> claim.</summary>
-    public static RegionScope? GetRegionScope(this ClaimsPrincipal user) => RegionScope.FromPrincipal(user);
 
     /// <summary>Who did it, for audit columns.</summary>
     public static string GetActor(this ClaimsPrincipal user) =>

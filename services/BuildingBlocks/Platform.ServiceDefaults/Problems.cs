@@ -49,6 +49,10 @@ public static class ApiProblems
 
     public static string TypeFor(string code) => "urn:problem:platform:" + code;
 
+    /// <summary>403 region_out_of_scope: a request names a region outside the caller's scope (lists; single records answer 404).</summary>
+    public static ProblemHttpResult OutOfScope(string prefix) =>
+        Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围", $"Prefix '{prefix}' lies outside your region scope.");
+
     /// <summary>Default code and Chinese title for a bare status (401 from authentication, 404 from routing...).</summary>
     public static (string Code, string Title) Describe(int status) => status switch
     {
@@ -92,11 +96,20 @@ internal static class ProblemDetailsRegistration
     }
 }
 
-/// <summary>Turns exceptions into problem details without leaking internals: bad requests keep their reason, the rest are 500.</summary>
+/// <summary>
+/// Turns exceptions into problem details without leaking internals: a feature's <see cref="ProblemException"/> is its
+/// problem, bad requests keep their reason, the rest are 500.
+/// </summary>
 internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDetails, ILogger<PlatformExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is ProblemException raised)
+        {
+            await raised.Problem.ExecuteAsync(httpContext);
+            return true;
+        }
+
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -14,28 +16,8 @@ public static class PlatformTelemetry
 {
     public const string SourcePrefix = "Platform.";
 
-    /// <summary>Sources the platform listens to besides its own: ASP.NET Core, HttpClient, MassTransit and Npgsql.</summary>
-    public static readonly string[] TraceSources =
-    [
-        "Microsoft.AspNetCore",
-        "System.Net.Http",
-        "MassTransit",
-        "Npgsql",
-        SourcePrefix + "*",
-    ];
-
-    public static readonly string[] Meters =
-    [
-        "Microsoft.AspNetCore.Hosting",
-        "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.AspNetCore.Routing",
-        "Microsoft.AspNetCore.Diagnostics",
-        "System.Net.Http",
-        "System.Runtime",
-        "MassTransit",
-        "Npgsql",
-        SourcePrefix + "*",
-    ];
+    /// <summary>MassTransit's activity source and meter (publish, send, consume spans; its own metrics).</summary>
+    public const string MassTransitSource = "MassTransit";
 
     /// <summary>Building blocks' own source (outbox relay, migrations, inbox).</summary>
     public static readonly ActivitySource BuildingBlocks = new(SourcePrefix + "BuildingBlocks");
@@ -46,49 +28,39 @@ public static class PlatformTelemetry
 internal static class TelemetryRegistration
 {
     /// <summary>
-    /// Builds tracer and meter providers with the SDK builders, exporting over OTLP to OTEL_EXPORTER_OTLP_ENDPOINT.
-    /// The providers live in the container, so they are flushed and disposed when the host stops.
+    /// OpenTelemetry through its hosting package: traces and metrics from the instrumentation packages (ASP.NET Core,
+    /// HttpClient, Grpc.Net.Client, Npgsql, the .NET runtime), MassTransit's source and the platform's own, exported
+    /// over OTLP to <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the exporter reads the standard OTEL_* variables).
     /// </summary>
     public static IHostApplicationBuilder AddPlatformTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
-        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var resource = ResourceBuilder.CreateDefault()
-            .AddService(serviceName, serviceNamespace: "platform", serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString())
-            .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]);
-
-        // Without an exporter nothing would read the spans and metrics; recording them anyway costs about 1.4 KB and a
-        // few microseconds per request (measured by tests/benchmarks/grpc-benchmark.sh), so the providers exist only
-        // when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-        if (string.IsNullOrWhiteSpace(otlpEndpoint))
+        // Without an exporter nothing reads the spans and metrics, and recording them anyway costs about 1.4 KB and a
+        // few microseconds per request (measured with tests/benchmarks/grpc-benchmark.sh): no endpoint, no telemetry.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             return builder;
         }
 
-        builder.Services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
-            .AddSource(PlatformTelemetry.TraceSources)
-            .AddOtlpExporter()
-            .Build());
-        builder.Services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter(PlatformTelemetry.Meters)
-            .AddOtlpExporter()
-            .Build());
-        builder.Services.AddHostedService<TelemetryActivator>();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource
+                .AddService(serviceName, serviceNamespace: "platform", serviceVersion: typeof(TelemetryRegistration).Assembly.GetName().Version?.ToString())
+                .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request))
+                .AddHttpClientInstrumentation()
+                .AddGrpcClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(PlatformTelemetry.MassTransitSource, PlatformTelemetry.SourcePrefix + "*"))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(PlatformTelemetry.MassTransitSource, PlatformTelemetry.SourcePrefix + "*"))
+            .UseOtlpExporter();
         return builder;
     }
 
-    /// <summary>Resolves the providers at start so they listen from the first request.</summary>
-    private sealed class TelemetryActivator(TracerProvider tracerProvider, MeterProvider meterProvider) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            GC.KeepAlive(tracerProvider);
-            GC.KeepAlive(meterProvider);
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+    // Kubernetes probes every few seconds would drown the traces people look for.
+    private static bool IsProbe(HttpRequest request) => request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,3 +1,4 @@
+using Dispatch.Api.Extensions;
 using Dispatch.Api.Features.Regions;
 using Platform.Security;
 
@@ -21,7 +22,7 @@ public static class RegionsApi
         api.MapGet("/villages", ListVillages.HandleAsync).WithSummary("Villages under a code prefix, keyset-paged.");
         api.MapGet("/villages/{code}", GetVillage.HandleAsync).WithSummary("One village.");
         api.MapPut("/villages/{code}/category", ChangeVillageCategory.HandleAsync)
-            .RequireAuthorization(Policies.ChangeVillageCategory)
+            .RequireAuthorization(DispatchPolicies.ChangeVillageCategory)
             .WithSummary("Change a village's category (province and city officials); publishes VillageCategoryChanged.");
         return app;
     }

@@ -1,3 +1,5 @@
+using Platform.ServiceDefaults;
+
 namespace Dispatch.Api.Domain;
 
 /// <summary>Levels of the administrative tree (行政区划), with the code digits each level owns.</summary>
@@ -59,6 +61,12 @@ public static class DivisionCode
     public const int Length = 12;
 
     public static bool IsWellFormed(string? code) => code is { Length: Length } && code.All(char.IsAsciiDigit);
+
+    /// <summary>The code when well formed; else 400 invalid_division_code naming <paramref name="field"/> (INVALID_ARGUMENT on gRPC).</summary>
+    public static string Require(string? code, string field) =>
+        IsWellFormed(code)
+            ? code!
+            : throw ApiProblems.Invalid("invalid_division_code", "区划代码无效", [new FieldError(field, "invalid_division_code", "区划代码必须是12位数字")]).ToException();
 
     /// <summary>The level a well-formed code denotes, or null when its non-zero parts are not contiguous (e.g. 510002000000).</summary>
     public static RegionLevel? LevelOf(string code)

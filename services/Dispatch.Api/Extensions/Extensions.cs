@@ -1,6 +1,6 @@
+using Platform.Contracts.Grpc.Pairing.V1;
 using Platform.Data;
 using Platform.Grpc.Client;
-using Platform.Grpc.Client.Pairing;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -13,13 +13,14 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
-        builder.AddPlatformGrpc();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(DispatchPolicies.ChangeVillageCategory, p => p.RequireRole(Roles.Province, Roles.City));
+        builder.AddPlatformGrpcServer();
         builder.AddPersonalDataProtection();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging();
-        // Pairing answers the sixth "one" of the coverage (Services:Pairing:Grpc, its gRPC address), asked as the caller.
-        builder.Services.AddGrpcClient<PairingClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Pairing:Grpc"] ?? "http://127.0.0.1:5201"),
-            o => o.DefaultTimeout = TimeSpan.FromSeconds(5));
+        // Pairing answers the sixth "one" of the coverage, asked as the caller.
+        builder.Services.AddPlatformGrpcClient<Pairing.PairingClient>("Services:Pairing:Grpc");
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -1,40 +1,34 @@
-using System.Globalization;
-using Dapper;
 using Dispatch.Api.Features.Assignments;
 using Dispatch.Api.Features.Attendance;
 using Dispatch.Api.Features.Cadres;
 using Dispatch.Api.Features.Units;
+using Grpc.Core;
 using Npgsql;
 using Platform.Contracts.Grpc.Dispatch.V1;
-using Platform.Grpc;
 using Platform.Grpc.Server;
 using Platform.Security;
-using Platform.Security.PersonalData;
 using AssignmentMessage = Platform.Contracts.Grpc.Dispatch.V1.Assignment;
-using MonthlyAttendance = Platform.Contracts.Grpc.Dispatch.V1.MonthlyAttendance;
-using VillageForces = Platform.Contracts.Grpc.Dispatch.V1.VillageForces;
+using MissingCheckInsMessage = Platform.Contracts.Grpc.Dispatch.V1.MissingCheckIns;
+using MonthlyAttendanceMessage = Platform.Contracts.Grpc.Dispatch.V1.MonthlyAttendance;
+using VillageForcesMessage = Platform.Contracts.Grpc.Dispatch.V1.VillageForces;
 
 namespace Dispatch.Api.Grpc;
 
 /// <summary>
-/// dispatch.v1.Personnel: what other services ask of dispatch. Each method reuses the REST feature's handler, so the
-/// rules (scope, validation) are the same on both doors; citizen IDs are always masked here.
+/// dispatch.v1.Personnel: what other services ask of dispatch. Each method adapts the same feature core as its REST
+/// endpoint, so scope and validation are the same on both doors; citizen IDs are always masked here.
 /// </summary>
-public sealed class PersonnelService(NpgsqlDataSource dataSource, PersonalDataProtector protector)
+[RegionScoped]
+public sealed class PersonnelService(NpgsqlDataSource dataSource) : Personnel.PersonnelBase
 {
-    public async Task<Cadre> GetCadre(GetCadreRequest request, GrpcServerCallContext context)
+    public override async Task<Cadre> GetCadre(GetCadreRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.CadreId, out var id))
-        {
-            throw GrpcException.InvalidArgument("cadre_id", "cadre_id 应为 GUID");
-        }
-
-        var cadre = GrpcResults.Unwrap<CadreDto>((await QueryCadres.GetAsync(id, context.HttpContext, dataSource, protector, context.CancellationToken)).Result);
+        var cadre = await QueryCadres.GetInScopeAsync(dataSource, context.GetRegionScope(), GrpcFields.Guid(request.CadreId, "cadre_id"), context.CancellationToken);
         var message = new Cadre
         {
             Id = cadre.Id.ToString(),
             Name = cadre.Name,
-            CitizenIdMasked = CitizenId.Mask(cadre.CitizenId),
+            CitizenIdMasked = cadre.CitizenIdMasked,
             UnitCode = cadre.UnitCode,
             UnitName = cadre.UnitName,
             RegionCode = cadre.RegionCode,
@@ -46,47 +40,34 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource, PersonalDataPr
         return message;
     }
 
-    public async Task<Unit> GetUnit(GetUnitRequest request, GrpcServerCallContext context)
+    public override async Task<Unit> GetUnit(GetUnitRequest request, ServerCallContext context)
     {
-        var unit = GrpcResults.Unwrap<UnitDto>((await QueryUnits.GetAsync(request.Code, context.HttpContext, dataSource, context.CancellationToken)).Result);
+        var unit = await QueryUnits.GetInScopeAsync(dataSource, context.GetRegionScope(), request.Code, context.CancellationToken);
         return new Unit { Code = unit.Code, Name = unit.Name, Level = unit.Level, RegionCode = unit.RegionCode, StaffCount = unit.StaffCount, Cadres = unit.Cadres };
     }
 
-    public async Task<VillageForces> GetVillageForces(GetVillageForcesRequest request, GrpcServerCallContext context)
+    public override async Task<VillageForcesMessage> GetVillageForces(GetVillageForcesRequest request, ServerCallContext context)
     {
-        var forces = GrpcResults.Unwrap<VillageForcesDto>((await Features.Assignments.VillageForces.HandleAsync(
-            request.VillageCode, context.HttpContext, dataSource, context.CancellationToken, ParseDate(request.OnDate, "on_date"))).Result);
-        var message = new VillageForces { VillageCode = forces.VillageCode, OnDate = Format(forces.On) };
+        var day = GrpcFields.Date(request.OnDate, "on_date") ?? ChinaTime.Today();
+        var forces = await Features.Assignments.VillageForces.GetAsync(dataSource, context.GetRegionScope(), request.VillageCode, day, context.CancellationToken);
+        var message = new VillageForcesMessage { VillageCode = forces.VillageCode, OnDate = GrpcFields.Format(forces.On) };
         message.Active.AddRange(forces.Active.Select(ToMessage));
         message.Missing.AddRange(forces.Missing);
         return message;
     }
 
-    public async Task<CadrePost> GetCadrePost(GetCadrePostRequest request, GrpcServerCallContext context)
+    public override async Task<CadrePost> GetCadrePost(GetCadrePostRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.CadreId, out var id))
-        {
-            throw GrpcException.InvalidArgument("cadre_id", "cadre_id 应为 GUID");
-        }
-
-        var day = ParseDate(request.OnDate, "on_date") ?? ChinaTime.Today();
-        var scope = context.User.GetRegionScope() ?? throw new GrpcException(StatusCode.PermissionDenied, "令牌缺少区域范围");
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        var post = await connection.QuerySingleOrDefaultAsync<AssignmentRecord>(new CommandDefinition(
-            $"""
-            {AssignmentRecord.Select}
-            WHERE a.cadre_id = @id AND a.force IN ('first_secretary', 'team_leader', 'team_member')
-              AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
-              AND a.village_code >= @From AND a.village_code < @To
-            """, new { id, day, scope.From, scope.To }, cancellationToken: context.CancellationToken));
-        return post is null ? new CadrePost { HasPost = false } : new CadrePost { HasPost = true, Assignment = ToMessage(post.ToDto()) };
+        var id = GrpcFields.Guid(request.CadreId, "cadre_id");
+        var day = GrpcFields.Date(request.OnDate, "on_date") ?? ChinaTime.Today();
+        var post = await CadrePosts.FindResidentPostAsync(dataSource, context.GetRegionScope(), id, day, context.CancellationToken);
+        return post is null ? new CadrePost { HasPost = false } : new CadrePost { HasPost = true, Assignment = ToMessage(post) };
     }
 
-    public async Task<MonthlyAttendance> GetMonthlyAttendance(GetMonthlyAttendanceRequest request, GrpcServerCallContext context)
+    public override async Task<MonthlyAttendanceMessage> GetMonthlyAttendance(GetMonthlyAttendanceRequest request, ServerCallContext context)
     {
-        var report = GrpcResults.Unwrap<MonthlyAttendanceReport>((await Features.Attendance.MonthlyAttendance.HandleAsync(
-            context.HttpContext, dataSource, context.CancellationToken, request.Month, request.Prefix)).Result);
-        var message = new MonthlyAttendance { Month = report.Month, Below = report.Below };
+        var report = await Features.Attendance.MonthlyAttendance.ComputeAsync(dataSource, context.GetRegionScope(), request.Month, request.Prefix, context.CancellationToken);
+        var message = new MonthlyAttendanceMessage { Month = report.Month, Below = report.Below };
         message.Cadres.AddRange(report.Items.Select(i => new Platform.Contracts.Grpc.Dispatch.V1.CadreMonth
         {
             CadreId = i.CadreId.ToString(),
@@ -102,36 +83,15 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource, PersonalDataPr
         return message;
     }
 
-    public async Task<MissingCheckIns> ListMissingCheckIns(ListMissingCheckInsRequest request, GrpcServerCallContext context)
+    public override async Task<MissingCheckInsMessage> ListMissingCheckIns(ListMissingCheckInsRequest request, ServerCallContext context)
     {
-        if (!RegionScope.TryParse(request.Prefix, out var requested))
+        var day = GrpcFields.Date(request.OnDate, "on_date") ?? ChinaTime.Today();
+        var cadres = await Features.Attendance.MissingCheckIns.ListAsync(dataSource, context.GetRegionScope(), request.Prefix, day, context.CancellationToken);
+        var message = new MissingCheckInsMessage { OnDate = GrpcFields.Format(day) };
+        message.Cadres.AddRange(cadres.Select(c => new Platform.Contracts.Grpc.Dispatch.V1.MissingCheckIn
         {
-            throw GrpcException.InvalidArgument("prefix", "prefix 应为 0-12 位数字");
-        }
-
-        var scope = (context.User.GetRegionScope() ?? throw new GrpcException(StatusCode.PermissionDenied, "令牌缺少区域范围")).Narrow(requested);
-        var day = ParseDate(request.OnDate, "on_date") ?? ChinaTime.Today();
-        var message = new MissingCheckIns { OnDate = Format(day) };
-        if (scope is null)
-        {
-            return message;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        var rows = await connection.QueryAsync<(Guid CadreId, string CadreName, string VillageCode, string Force)>(new CommandDefinition(
-            """
-            SELECT a.cadre_id, c.name, a.village_code, a.force FROM assignments a
-            JOIN cadres c ON c.id = a.cadre_id
-            LEFT JOIN attendance_settings s ON s.county_code = substr(a.village_code, 1, 6) || '000000'
-            WHERE a.force IN ('first_secretary', 'team_leader', 'team_member')
-              AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
-              AND a.village_code >= @From AND a.village_code < @To
-              AND coalesce(s.check_in_enabled, true)
-              AND NOT EXISTS (SELECT 1 FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.day = @day)
-              AND NOT EXISTS (SELECT 1 FROM leave_requests l WHERE l.cadre_id = a.cadre_id AND l.status = 'approved' AND l.starts_on <= @day AND l.ends_on >= @day)
-            ORDER BY a.village_code, a.cadre_id
-            """, new { day, scope.From, scope.To }, cancellationToken: context.CancellationToken));
-        message.Cadres.AddRange(rows.Select(r => new MissingCheckIn { CadreId = r.CadreId.ToString(), CadreName = r.CadreName, VillageCode = r.VillageCode, Force = r.Force }));
+            CadreId = c.CadreId.ToString(), CadreName = c.CadreName, VillageCode = c.VillageCode, Force = c.Force,
+        }));
         return message;
     }
 
@@ -143,14 +103,7 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource, PersonalDataPr
         CadreId = a.CadreId?.ToString() ?? string.Empty,
         CadreName = a.CadreName ?? string.Empty,
         UnitCode = a.UnitCode,
-        StartsOn = Format(a.StartsOn),
-        EndsOn = a.EndsOn is { } end ? Format(end) : string.Empty,
+        StartsOn = GrpcFields.Format(a.StartsOn),
+        EndsOn = a.EndsOn is { } end ? GrpcFields.Format(end) : string.Empty,
     };
-
-    private static DateOnly? ParseDate(string text, string field) =>
-        text.Length == 0 ? null
-        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
-        : throw GrpcException.InvalidArgument(field, $"{field} 应为 yyyy-MM-dd");
-
-    private static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

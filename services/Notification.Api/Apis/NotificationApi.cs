@@ -18,10 +18,11 @@ public static class NotificationApi
         inbox.MapGet("/inbox/unread-count", Inbox.UnreadAsync).WithSummary("How many of the caller's notifications are unread.");
         inbox.MapPost("/inbox/{id:guid}/read", Inbox.MarkReadAsync).WithSummary("Mark one notification read.");
         inbox.MapPost("/inbox/read-all", Inbox.MarkAllReadAsync).WithSummary("Mark all the caller's notifications read.");
-        inbox.MapGet("/notifications/{id:guid}", Inbox.GetAsync).WithSummary("A notification, its rendered text and template version, and each channel's delivery state.");
+        inbox.MapGet("/notifications/{id:guid}", GetNotification.HandleAsync).WithSummary("A notification, its rendered text and template version, and each channel's delivery state.");
         inbox.MapGet("/deliveries", Inbox.ListDeliveriesAsync).WithSummary("Deliveries in the caller's scope by state, channel or recipient (officials).");
 
-        var templates = app.MapGroup("/api/notification").WithTags("Templates");
+        var templates = app.MapGroup("/api/notification").WithTags("Templates")
+            .WithoutRegionScope("rules and templates are the province's, the same for every region");
         templates.MapGet("/rules", Templates.Rules).WithSummary("The notification rules, their urgency, channels and template variables.");
         templates.MapGet("/templates", Templates.CurrentAsync).WithSummary("The current template of each rule.");
         templates.MapGet("/templates/{rule}", Templates.VersionsAsync).WithSummary("Every version of a rule's template, newest first.");
@@ -30,12 +31,15 @@ public static class NotificationApi
 
         var subscriptions = app.MapGroup("/api/notification/subscriptions").WithTags("Subscriptions").RequireAuthorization(ManageSubscriptions);
         subscriptions.MapPost("/", Subscriptions.CreateAsync).WithSummary("Subscribe a webhook to event types within a region prefix; the signing secret is shown once.");
-        subscriptions.MapGet("/", Subscriptions.ListAsync).WithSummary("The caller's subscriptions.");
-        subscriptions.MapPost("/{id:guid}/pause", Subscriptions.PauseAsync).WithSummary("Pause: nothing is queued or sent until resumed.");
-        subscriptions.MapPost("/{id:guid}/resume", Subscriptions.ResumeAsync).WithSummary("Resume a paused subscription.");
-        subscriptions.MapDelete("/{id:guid}", Subscriptions.DeleteAsync).WithSummary("Delete a subscription.");
-        subscriptions.MapGet("/{id:guid}/deliveries", Subscriptions.DeliveriesAsync).WithSummary("The subscription's deliveries, e.g. ?state=failed.");
-        subscriptions.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/replay", Subscriptions.ReplayAsync).WithSummary("Send a failed delivery again.");
+
+        // After creation a subscription is its owner's alone (the token's sub), confined to the owner's scope when it was created.
+        var owned = subscriptions.MapGroup("").WithoutRegionScope("the caller's own subscriptions, confined to its region scope when created");
+        owned.MapGet("/", Subscriptions.ListAsync).WithSummary("The caller's subscriptions.");
+        owned.MapPost("/{id:guid}/pause", Subscriptions.PauseAsync).WithSummary("Pause: nothing is queued or sent until resumed.");
+        owned.MapPost("/{id:guid}/resume", Subscriptions.ResumeAsync).WithSummary("Resume a paused subscription.");
+        owned.MapDelete("/{id:guid}", Subscriptions.DeleteAsync).WithSummary("Delete a subscription.");
+        owned.MapGet("/{id:guid}/deliveries", Subscriptions.DeliveriesAsync).WithSummary("The subscription's deliveries, e.g. ?state=failed.");
+        owned.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/replay", Subscriptions.ReplayAsync).WithSummary("Send a failed delivery again.");
         return app;
     }
 }

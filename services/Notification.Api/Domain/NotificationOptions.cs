@@ -13,7 +13,7 @@ public sealed class NotificationOptions
     /// </summary>
     public string? ServiceToken { get; set; }
 
-    /// <summary>Local time of quiet hours and schedules (IANA id).</summary>
+    /// <summary>Local time of quiet hours and of the jobs' schedules (IANA id).</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
     public QuietHoursOptions QuietHours { get; set; } = new();
@@ -71,22 +71,13 @@ public sealed class DeliveryOptions
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 }
 
+/// <summary>
+/// What the notification jobs need beyond their schedules. The same section (<c>Notification:Jobs</c>) also carries
+/// <c>Enabled</c>, <c>Schedules:{job}</c> (Quartz cron expressions or <c>off</c>) and <c>CatchUp</c>, which
+/// Platform.Scheduling reads (<c>ScheduledJobsOptions</c>); the jobs' default schedules are on the job classes.
+/// </summary>
 public sealed class JobsOptions
 {
-    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>An occurrence missed while no replica ran is still run when it is at most this old.</summary>
-    public TimeSpan CatchUp { get; set; } = TimeSpan.FromHours(6);
-
-    /// <summary>Schedules by job name: "daily HH:mm", "weekly Mon HH:mm", "monthly D HH:mm" (local time); "off" disables.</summary>
-    public Dictionary<string, string> Schedules { get; set; } = new(StringComparer.Ordinal)
-    {
-        ["check-in-reminder"] = "daily 09:30",
-        ["coverage-gap-follow-up"] = "daily 09:00",
-        ["weekly-digest"] = "weekly Mon 08:30",
-        ["contact-reminder"] = "monthly 20 09:00",
-    };
-
     /// <summary>Days after which a still-open coverage gap is reported again.</summary>
     public int CoverageGapFollowUpDays { get; set; } = 7;
 }

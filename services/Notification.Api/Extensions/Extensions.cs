@@ -10,11 +10,12 @@ using Notification.Api.Recipients;
 using Notification.Api.Scheduling;
 using Npgsql;
 using Platform.Data;
+using Platform.Contracts.Grpc.Dispatch.V1;
+using Platform.Contracts.Grpc.Pairing.V1;
 using Platform.Grpc.Client;
-using Platform.Grpc.Client.Dispatch;
-using Platform.Grpc.Client.Pairing;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Scheduling;
 using Platform.Security;
 
 namespace Notification.Api.Extensions;
@@ -26,7 +27,7 @@ internal static class Extensions
         builder.AddPlatformAuthentication();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(NotificationApi.ManageSubscriptions, p => p.RequireRole(Roles.Integration, Roles.Province, Roles.City, Roles.County));
-        builder.AddPlatformGrpc();
+        builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
         {
@@ -48,16 +49,15 @@ internal static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new QuietHours(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
         builder.Services.AddSingleton<ServiceToken>();
+        builder.Services.AddSingleton<IServiceAccountCredentials>(sp => sp.GetRequiredService<ServiceToken>());
         builder.Services.AddSingleton<NotificationWriter>();
         builder.Services.AddSingleton<SubscriptionFanOut>();
         builder.Services.AddTransient<RecipientResolver>();
         builder.Services.AddTransient<NotificationPipeline>();
 
-        // Recipients come from dispatch and pairing over gRPC, as the service (ServiceToken) outside requests.
-        builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"),
-            credentials: sp => sp.GetRequiredService<ServiceToken>());
-        builder.Services.AddGrpcClient<PairingClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Pairing:Grpc"] ?? "http://127.0.0.1:5201"),
-            credentials: sp => sp.GetRequiredService<ServiceToken>());
+        // Recipients come from dispatch and pairing over gRPC, as the service (ServiceToken): consumers and jobs ask outside requests.
+        builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
+        builder.Services.AddPlatformGrpcClient<Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
 
         // Channels: the inbox is the database; webhooks over HTTP; sms / wechat / email through the local adapter
         // (records what it would send) until real gateway adapters are registered in its place.
@@ -74,15 +74,14 @@ internal static class Extensions
             builder.Services.AddHostedService<DeliveryWorker>();
         }
 
-        builder.Services.AddTransient<IScheduledJob, WeeklyDigestJob>();
-        builder.Services.AddTransient<IScheduledJob, CoverageGapFollowUpJob>();
-        builder.Services.AddTransient<IScheduledJob, CheckInReminderJob>();
-        builder.Services.AddTransient<IScheduledJob, ContactReminderJob>();
-        builder.Services.AddSingleton<JobScheduler>();
-        if (builder.Configuration.GetValue("Notification:Jobs:Enabled", true))
-        {
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
-        }
+        // Jobs on Quartz (Platform.Scheduling), in the zone of quiet hours; Notification:Jobs:Enabled=false runs none on a replica.
+        builder.AddPlatformScheduling($"{NotificationOptions.Section}:Jobs",
+            jobs => jobs.TimeZone = builder.Configuration[$"{NotificationOptions.Section}:TimeZone"] ?? jobs.TimeZone);
+        builder.Services.AddSingleton<JobOccurrenceClaim>();
+        builder.Services.AddScheduledJob<WeeklyDigestJob>(WeeklyDigestJob.Name, WeeklyDigestJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<CoverageGapFollowUpJob>(CoverageGapFollowUpJob.Name, CoverageGapFollowUpJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<CheckInReminderJob>(CheckInReminderJob.Name, CheckInReminderJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<ContactReminderJob>(ContactReminderJob.Name, ContactReminderJob.DefaultSchedule);
 
         builder.Services.AddOpenApi();
         return builder;

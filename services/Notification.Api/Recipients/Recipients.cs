@@ -1,11 +1,11 @@
+using System.Globalization;
 using System.Security.Claims;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Notification.Api.Domain;
 using Platform.Contracts.Grpc.Dispatch.V1;
-using Platform.Grpc;
+using Platform.Contracts.Grpc.Pairing.V1;
 using Platform.Grpc.Client;
-using Platform.Grpc.Client.Dispatch;
-using Platform.Grpc.Client.Pairing;
 using Platform.Security;
 
 namespace Notification.Api.Recipients;
@@ -33,9 +33,10 @@ public static class Address
 
     /// <summary>
     /// The inboxes a token reads: <c>cadre:{sub}</c> for cadres, <c>org:{region}</c> for organisation departments
-    /// (province, city, county, township roles), <c>unit:{unit}</c> when the token carries a <c>unit</c> claim (a unit head).
+    /// (province, city, county, township roles; the region is the caller's scope), <c>unit:{unit}</c> when the token
+    /// carries a <c>unit</c> claim (a unit head).
     /// </summary>
-    public static IReadOnlyList<string> InboxesOf(ClaimsPrincipal user)
+    public static IReadOnlyList<string> InboxesOf(ClaimsPrincipal user, RegionScope scope)
     {
         var inboxes = new List<string>();
         var sub = user.FindFirst(PlatformClaims.Subject)?.Value;
@@ -44,8 +45,7 @@ public static class Address
             inboxes.Add(Cadre(cadre));
         }
 
-        if ((user.IsInRole(Roles.Province) || user.IsInRole(Roles.City) || user.IsInRole(Roles.County) || user.IsInRole(Roles.Township))
-            && user.GetRegionScope() is { } scope)
+        if (user.IsInRole(Roles.Province) || user.IsInRole(Roles.City) || user.IsInRole(Roles.County) || user.IsInRole(Roles.Township))
         {
             inboxes.Add(Org(scope.Prefix));
         }
@@ -60,20 +60,23 @@ public static class Address
 }
 
 /// <summary>
-/// The service's own token for calls made outside a request (consumers and jobs). Its times are the real clock's, not
-/// the injected TimeProvider's: the receiving service checks them against its own clock.
+/// The service's own token for calls made outside a request (consumers and jobs): the clients registered with
+/// <see cref="GrpcCallAs.ServiceAccount"/> present it. Its times are the real clock's, not the injected TimeProvider's:
+/// the receiving service checks them against its own clock.
 /// </summary>
-public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions<AuthOptions> auth) : IGrpcCredentials
+public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions<AuthOptions> auth) : IServiceAccountCredentials
 {
     private readonly Lock gate = new();
     private string? minted;
     private DateTimeOffset mintedAt;
 
-    public string? GetAuthorization()
+    public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Token());
+
+    private string Token()
     {
         if (!string.IsNullOrEmpty(options.Value.ServiceToken))
         {
-            return "Bearer " + options.Value.ServiceToken;
+            return options.Value.ServiceToken;
         }
 
         lock (gate)
@@ -85,7 +88,7 @@ public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions
                 mintedAt = now;
             }
 
-            return "Bearer " + minted;
+            return minted;
         }
     }
 }
@@ -93,20 +96,18 @@ public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions
 public sealed record CadreInfo(Guid Id, string Name, string UnitCode, string RegionCode);
 
 /// <summary>Who is who, asked over gRPC from dispatch (cadres, units, village forces) and pairing (helpers), as the service.</summary>
-public sealed class RecipientResolver(PersonnelClient personnel, PairingClient pairing)
+public sealed class RecipientResolver(Personnel.PersonnelClient personnel, Pairing.PairingClient pairing)
 {
-    // The clients call as the service (ServiceToken, registered in Extensions); long lists get longer deadlines.
-    private static readonly GrpcCallOptions LongList = new(TimeSpan.FromSeconds(60));
-    private static readonly GrpcCallOptions VeryLongList = new(TimeSpan.FromSeconds(120));
-
+    // The clients call as the service (ServiceToken, registered in Extensions) with the platform's default deadline
+    // (Grpc:Client:DefaultDeadline); the two province-wide lists get a minute of their own.
     public async Task<CadreInfo?> GetCadreAsync(Guid id, CancellationToken cancellationToken)
     {
         try
         {
-            var cadre = await personnel.GetCadre(new GetCadreRequest { CadreId = id.ToString() }, cancellationToken: cancellationToken);
+            var cadre = await personnel.GetCadreAsync(new GetCadreRequest { CadreId = id.ToString() }, cancellationToken: cancellationToken);
             return new CadreInfo(id, cadre.Name, cadre.UnitCode, cadre.RegionCode);
         }
-        catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound)
         {
             return null;
         }
@@ -130,19 +131,19 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
 
         try
         {
-            return (await personnel.GetUnit(new GetUnitRequest { Code = address[5..] }, cancellationToken: cancellationToken)).RegionCode;
+            return (await personnel.GetUnitAsync(new GetUnitRequest { Code = address[5..] }, cancellationToken: cancellationToken)).RegionCode;
         }
-        catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound)
         {
             return null;
         }
     }
 
     /// <summary>The village's active forces on a day (today when null), and the forces it lacks.</summary>
-    public Task<VillageForces> GetVillageForcesAsync(string villageCode, CancellationToken cancellationToken, DateOnly? onDate = null) =>
-        personnel.GetVillageForces(new GetVillageForcesRequest
+    public async Task<VillageForces> GetVillageForcesAsync(string villageCode, CancellationToken cancellationToken, DateOnly? onDate = null) =>
+        await personnel.GetVillageForcesAsync(new GetVillageForcesRequest
         {
-            VillageCode = villageCode, OnDate = onDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+            VillageCode = villageCode, OnDate = onDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty,
         }, cancellationToken: cancellationToken);
 
     /// <summary>The village's contact county leader (联系县领导), if one is assigned.</summary>
@@ -151,19 +152,20 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
 
     /// <summary>Resident cadres on post on <paramref name="day"/> with check-in enabled and no check-in nor approved leave that day.</summary>
     public async Task<IReadOnlyList<MissingCheckIn>> ListMissingCheckInsAsync(DateOnly day, CancellationToken cancellationToken) =>
-        (await personnel.ListMissingCheckIns(new ListMissingCheckInsRequest
+        (await personnel.ListMissingCheckInsAsync(new ListMissingCheckInsRequest
         {
-            Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        }, LongList, cancellationToken)).Cadres;
+            Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        }, deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: cancellationToken)).Cadres;
 
     /// <summary>Households with a responsible helper and no contact yet this month (to <paramref name="day"/>), from pairing, by helper.</summary>
-    public async Task<IReadOnlyList<Platform.Contracts.Grpc.Pairing.V1.UncontactedHousehold>> ListUncontactedHouseholdsAsync(DateOnly day, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UncontactedHousehold>> ListUncontactedHouseholdsAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        var households = new List<Platform.Contracts.Grpc.Pairing.V1.UncontactedHousehold>();
-        await foreach (var household in pairing.ListUncontactedHouseholds(new Platform.Contracts.Grpc.Pairing.V1.ListUncontactedHouseholdsRequest
+        var households = new List<UncontactedHousehold>();
+        using var call = pairing.ListUncontactedHouseholds(new ListUncontactedHouseholdsRequest
         {
-            Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        }, VeryLongList, cancellationToken))
+            Prefix = string.Empty, OnDate = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        }, deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: cancellationToken);
+        await foreach (var household in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
             households.Add(household);
         }
@@ -176,11 +178,11 @@ public sealed class RecipientResolver(PersonnelClient personnel, PairingClient p
     {
         try
         {
-            var helpers = await pairing.GetHouseholdHelpers(new Platform.Contracts.Grpc.Pairing.V1.GetHouseholdHelpersRequest { HouseholdId = householdId.ToString() },
+            var helpers = await pairing.GetHouseholdHelpersAsync(new GetHouseholdHelpersRequest { HouseholdId = householdId.ToString() },
                 cancellationToken: cancellationToken);
             return helpers.Helpers.FirstOrDefault(h => h.Role == "responsible") is { } helper && Guid.TryParse(helper.CadreId, out var id) ? id : null;
         }
-        catch (GrpcException ex) when (ex.Status == StatusCode.NotFound)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound)
         {
             return null;
         }

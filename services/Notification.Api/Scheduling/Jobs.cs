@@ -5,7 +5,6 @@ using Npgsql;
 using Notification.Api.Domain;
 using Notification.Api.Features.Notifications;
 using Notification.Api.Recipients;
-using Platform.Contracts.Grpc.Dispatch.V1;
 
 namespace Notification.Api.Scheduling;
 
@@ -13,11 +12,14 @@ namespace Notification.Api.Scheduling;
 /// Weekly digest (每周摘要) to each county organisation department: the notifications about the county in the seven
 /// days before the occurrence, counted by rule. Counties with nothing to report get nothing.
 /// </summary>
-public sealed class WeeklyDigestJob(NotificationWriter writer, QuietHours quietHours) : IScheduledJob
+public sealed class WeeklyDigestJob(JobOccurrenceClaim claim, NotificationWriter writer, QuietHours quietHours) : NotificationJob(claim)
 {
-    public string Name => "weekly-digest";
+    public const string Name = "weekly-digest";
 
-    public async Task<int> RunAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    /// <summary>Mondays at 08:30.</summary>
+    public const string DefaultSchedule = "0 30 8 ? * MON";
+
+    protected override async Task<int> WriteAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
     {
         var from = occurrence.AddDays(-7);
         var rows = await transaction.Connection!.QueryAsync<(string County, string Rule, long Count)>(new CommandDefinition(
@@ -51,12 +53,16 @@ public sealed class WeeklyDigestJob(NotificationWriter writer, QuietHours quietH
 /// Coverage gaps still open after Jobs:CoverageGapFollowUpDays: asked again from dispatch; still missing → the county
 /// organisation department and the contact county leader are told (once per gap and day); filled → the gap is closed.
 /// </summary>
-public sealed class CoverageGapFollowUpJob(RecipientResolver recipients, NotificationWriter writer, QuietHours quietHours, IOptions<NotificationOptions> options)
-    : IScheduledJob
+public sealed class CoverageGapFollowUpJob(
+    JobOccurrenceClaim claim, RecipientResolver recipients, NotificationWriter writer, QuietHours quietHours, IOptions<NotificationOptions> options)
+    : NotificationJob(claim)
 {
-    public string Name => "coverage-gap-follow-up";
+    public const string Name = "coverage-gap-follow-up";
 
-    public async Task<int> RunAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    /// <summary>Every day at 09:00.</summary>
+    public const string DefaultSchedule = "0 0 9 * * ?";
+
+    protected override async Task<int> WriteAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(quietHours.ToLocal(occurrence).DateTime);
         var days = options.Value.Jobs.CoverageGapFollowUpDays;
@@ -103,13 +109,17 @@ public sealed class CoverageGapFollowUpJob(RecipientResolver recipients, Notific
 
 /// <summary>
 /// Morning reminder (打卡提醒) to each resident cadre on post today with no check-in yet, where the county has check-in
-/// enabled (dispatch decides, over gRPC: ListMissingCheckIns). The schedule's time is the deadline shown in the text.
+/// enabled (dispatch decides, over gRPC: ListMissingCheckIns). The occurrence's time is the deadline shown in the text.
 /// </summary>
-public sealed class CheckInReminderJob(RecipientResolver recipients, NotificationWriter writer, QuietHours quietHours) : IScheduledJob
+public sealed class CheckInReminderJob(JobOccurrenceClaim claim, RecipientResolver recipients, NotificationWriter writer, QuietHours quietHours)
+    : NotificationJob(claim)
 {
-    public string Name => "check-in-reminder";
+    public const string Name = "check-in-reminder";
 
-    public async Task<int> RunAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    /// <summary>Every day at 09:30.</summary>
+    public const string DefaultSchedule = "0 30 9 * * ?";
+
+    protected override async Task<int> WriteAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
     {
         var local = quietHours.ToLocal(occurrence);
         var day = DateOnly.FromDateTime(local.DateTime);
@@ -136,11 +146,15 @@ public sealed class CheckInReminderJob(RecipientResolver recipients, Notificatio
 /// decides, over gRPC: ListUncontactedHouseholds): one message per helper naming the households. Scheduled before the
 /// month ends, so the helper can still make the contact; overdue households are told about separately once the month is over.
 /// </summary>
-public sealed class ContactReminderJob(RecipientResolver recipients, NotificationWriter writer, QuietHours quietHours) : IScheduledJob
+public sealed class ContactReminderJob(JobOccurrenceClaim claim, RecipientResolver recipients, NotificationWriter writer, QuietHours quietHours)
+    : NotificationJob(claim)
 {
-    public string Name => "contact-reminder";
+    public const string Name = "contact-reminder";
 
-    public async Task<int> RunAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    /// <summary>The 20th of every month at 09:00.</summary>
+    public const string DefaultSchedule = "0 0 9 20 * ?";
+
+    protected override async Task<int> WriteAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
     {
         var day = DateOnly.FromDateTime(quietHours.ToLocal(occurrence).DateTime);
         var produced = 0;

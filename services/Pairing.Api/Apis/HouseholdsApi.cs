@@ -19,7 +19,7 @@ public static class HouseholdsApi
             .WithSummary("Pair a cadre (checked with dispatch over gRPC) with a household: one responsible helper at a time, load capped; publishes HouseholdPaired.");
         api.MapPost("/households/{id:guid}/contacts", Features.Contacts.ContactRecords.RecordAsync)
             .WithSummary("Record a call or a visit (with GPS) by a helper of the household, with the measures taken.");
-        api.MapGet("/compliance", Features.Contacts.ContactRecords.ComplianceAsync)
+        api.MapGet("/compliance", Features.Contacts.ContactRecords.GetComplianceAsync)
             .WithSummary("每月联系、两月走访 for a month: overdue households by helper, unit and county.");
         api.MapPost("/compliance/{month}/overdue-notices", Features.Contacts.ContactRecords.PublishOverdueAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Publish HouseholdContactOverdue once per overdue household and month (repeatable).");

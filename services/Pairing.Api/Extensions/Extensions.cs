@@ -4,11 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pairing.Api.Features.Contacts;
 using Pairing.Api.Features.Matching;
 using Pairing.Api.Features.Pairings;
+using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Data;
 using Platform.Grpc.Client;
-using Platform.Grpc.Client.Dispatch;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Scheduling;
 using Platform.Security;
 using Platform.Security.PersonalData;
 
@@ -19,7 +20,7 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
-        builder.AddPlatformGrpc();
+        builder.AddPlatformGrpcServer();
         builder.AddPersonalDataProtection();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
@@ -34,12 +35,11 @@ internal static class Extensions
         builder.Services.AddSingleton<RunMatching>();
         builder.Services.AddSingleton<MatchingWorkerSignal>();
         builder.Services.AddHostedService<MatchingWorker>();
-        builder.Services.AddOptions<OverdueNoticeOptions>().Bind(builder.Configuration.GetSection(OverdueNoticeOptions.Section));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<OverdueNoticeWorker>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueNoticeWorker>());
-        // Cadres are dispatch's: checked over gRPC as the caller (Services:Dispatch:Grpc, the dispatch gRPC address).
-        builder.Services.AddGrpcClient<PersonnelClient>(sp => new Uri(sp.GetRequiredService<IConfiguration>()["Services:Dispatch:Grpc"] ?? "http://127.0.0.1:5101"));
+        // Scheduled work on Quartz (Platform.Scheduling, section Pairing:Jobs): last month's overdue notices, once a month.
+        builder.AddPlatformScheduling("Pairing:Jobs");
+        builder.Services.AddScheduledJob<OverdueNoticeJob>(OverdueNoticeJob.Name, OverdueNoticeJob.DefaultSchedule);
+        // Cadres are dispatch's: checked over gRPC as the caller, so dispatch applies the caller's scope too.
+        builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc");
         builder.Services.AddOpenApi();
         return builder;
     }

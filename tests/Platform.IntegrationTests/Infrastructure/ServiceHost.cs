@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Security;
 
 namespace Platform.IntegrationTests.Infrastructure;
@@ -10,7 +12,8 @@ namespace Platform.IntegrationTests.Infrastructure;
 /// One real service (its own Program, middleware, hosted services and bus) on a fresh database and virtual host.
 /// HTTP goes through the in-process test server; PostgreSQL and RabbitMQ are the real servers.
 /// </summary>
-public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TEntryPoint>
+public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -19,6 +22,11 @@ public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 
@@ -63,12 +71,16 @@ public static class TestSettings
         ["Auth:SigningKey"] = Auth.SigningKey,
         ["Outbox:RelayEnabled"] = relayEnabled ? "true" : "false",
         ["Outbox:PollInterval"] = "00:00:00.200",
-        // Pairing's monthly overdue notices would publish last month's on start; tests run the worker by hand.
-        ["Pairing:OverdueNotices:Enabled"] = "false",
+        // No scheduler: tests run an occurrence of pairing's monthly overdue notices by hand (ScheduledJobRunner).
+        ["Pairing:Jobs:Enabled"] = "false",
         ["Messaging:Retry:Limit"] = "2",
         ["Messaging:Retry:MinInterval"] = "00:00:00.050",
         ["Messaging:Retry:MaxInterval"] = "00:00:00.200",
         ["Messaging:Retry:IntervalDelta"] = "00:00:00.050",
+        // The other services' gRPC addresses are required settings; a fixture that runs them sets the real ones. Port 1
+        // is closed: a call there fails at once with UNAVAILABLE.
+        ["Services:Dispatch:Grpc"] = "http://127.0.0.1:1",
+        ["Services:Pairing:Grpc"] = "http://127.0.0.1:1",
         ["PersonalData:CurrentKeyId"] = "test",
         ["PersonalData:Keys:test"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("personal-data-test-key-32-bytes!")),
         ["PersonalData:IndexKey"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("personal-data-index-key-32-bytes")),

@@ -6,12 +6,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.IntegrationTests.Infrastructure;
+using Platform.Scheduling;
 using Platform.Security;
 using ContactReminderJob = notification::Notification.Api.Scheduling.ContactReminderJob;
-using IScheduledJob = notification::Notification.Api.Scheduling.IScheduledJob;
-using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
-using OverdueNoticeWorker = pairing::Pairing.Api.Features.Contacts.OverdueNoticeWorker;
-using Schedule = notification::Notification.Api.Scheduling.Schedule;
+using OverdueNoticeJob = pairing::Pairing.Api.Features.Contacts.OverdueNoticeJob;
 
 namespace Platform.IntegrationTests.Notification;
 
@@ -60,13 +58,13 @@ public sealed class ContactReminderTests(PairingFixture fixture) : IClassFixture
             new { cadreId = helper, kind = "call", contactedOn = monthStart, measures = "电话了解务工情况" });
         contact.StatusCode.ShouldBe(HttpStatusCode.Created, await contact.Content.ReadAsStringAsync());
 
-        _clock.SetChinaTime(DateTime.UtcNow.AddHours(8).Date.AddHours(9).AddSeconds(5));
-        var scheduler = _notification.Services.GetRequiredService<JobScheduler>();
-        var job = _notification.Services.GetServices<IScheduledJob>().OfType<ContactReminderJob>().Single();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        var schedule = Schedule.Parse("daily 09:00")!;
-        (await scheduler.RunDueAsync(job, schedule, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeTrue();
-        (await scheduler.RunDueAsync(job, schedule, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
+        var nineToday = DateTime.UtcNow.AddHours(8).Date.AddHours(9);
+        _clock.SetChinaTime(nineToday.AddSeconds(5));
+        // Today's 09:00 occurrence, run by hand (jobs are off here) as Quartz would run it.
+        var jobs = _notification.Services.GetRequiredService<ScheduledJobRunner>();
+        var occurrence = new DateTimeOffset(DateTime.SpecifyKind(nineToday, DateTimeKind.Unspecified), TimeSpan.FromHours(8));
+        (await jobs.RunAsync(ContactReminderJob.Name, occurrence, CancellationToken.None)).ShouldBeTrue();
+        (await jobs.RunAsync(ContactReminderJob.Name, occurrence, CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
 
         using var inbox = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", helper.ToString()));
         List<JsonElement> reminders = [];
@@ -101,13 +99,16 @@ public sealed class ContactReminderTests(PairingFixture fixture) : IClassFixture
         using var province = fixture.Pairing.CreateClient(TestSettings.Token(Roles.Province, "51"));
         var overdue = (await province.GetFromJsonAsync<JsonElement>($"/api/pairing/compliance?month={lastMonth}&prefix=51")).GetProperty("overdue").GetArrayLength();
         overdue.ShouldBeGreaterThanOrEqualTo(1); // at least 孙六, paired above
-        var worker = fixture.Pairing.Services.GetRequiredService<OverdueNoticeWorker>();
-        var published = await worker.RunOnceAsync(CancellationToken.None);
+        // This month's occurrence of the monthly job (00:10 on the first, China time) publishes last month's notices.
+        var jobs = fixture.Pairing.Services.GetRequiredService<ScheduledJobRunner>();
+        var today = ChinaTime.Today();
+        var occurrence = new DateTimeOffset(today.Year, today.Month, 1, 0, 10, 0, ChinaTime.Offset);
+        (await jobs.RunAsync(OverdueNoticeJob.Name, occurrence, CancellationToken.None)).ShouldBeTrue();
+        (await jobs.RunAsync(OverdueNoticeJob.Name, occurrence, CancellationToken.None)).ShouldBeFalse(); // the month is done
+        var published = await fixture.PairingDb.ScalarAsync<long>("SELECT published FROM overdue_notice_runs WHERE period = @lastMonth", new { lastMonth });
         published.ShouldBe(overdue);
-        (await worker.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
         (await fixture.PairingDb.ScalarAsync<long>("SELECT count(*) FROM overdue_notices WHERE household_id = @household AND period = @lastMonth",
             new { household, lastMonth })).ShouldBe(1);
-        (await fixture.PairingDb.ScalarAsync<long>("SELECT published FROM overdue_notice_runs WHERE period = @lastMonth", new { lastMonth })).ShouldBe(published);
 
         // HouseholdContactOverdue goes through pairing's outbox and RabbitMQ to notification, which tells the helper.
         using var inbox = _notification.CreateClient(TestSettings.Token(Roles.Cadre, "511702", helper.ToString()));

@@ -4,26 +4,37 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.IntegrationTests.Infrastructure;
-using IScheduledJob = notification::Notification.Api.Scheduling.IScheduledJob;
+using Platform.Scheduling;
+using JobOccurrenceClaim = notification::Notification.Api.Scheduling.JobOccurrenceClaim;
 
 namespace Platform.IntegrationTests.Notification;
 
-/// <summary>Counts how often each occurrence runs, across every replica of the test process; slow on purpose, so replicas overlap.</summary>
-public sealed class CountingJob : IScheduledJob
+/// <summary>
+/// Counts, across every replica of the test process, how often Quartz fires each scheduled time and how often each
+/// occurrence runs (claims its row in job_occurrences); slow on purpose, so replicas overlap. (A firing late by more
+/// than the schedule's period stands for the later occurrence, so firings and occurrences are counted apart.)
+/// </summary>
+public sealed class CountingJob(JobOccurrenceClaim claim) : IScheduledJob
 {
+    public const string Name = "test-reminder";
+
+    public static ConcurrentDictionary<DateTimeOffset, int> Fired { get; } = new();
+
     public static ConcurrentDictionary<DateTimeOffset, int> Runs { get; } = new();
 
-    public string Name => "test-reminder";
-
-    public async Task<int> RunAsync(NpgsqlTransaction transaction, DateTimeOffset occurrence, CancellationToken cancellationToken)
+    public Task<bool> RunAsync(JobOccurrence occurrence, CancellationToken cancellationToken)
     {
-        Runs.AddOrUpdate(occurrence, 1, (_, n) => n + 1);
-        await Task.Delay(300, cancellationToken);
-        return 0;
+        Fired.AddOrUpdate(occurrence.FiredFor ?? throw new InvalidOperationException("run by hand"), 1, (_, n) => n + 1);
+        return claim.RunOnceAsync(occurrence, async (_, token) =>
+        {
+            Runs.AddOrUpdate(occurrence.ScheduledAt, 1, (_, n) => n + 1);
+            await Task.Delay(300, token);
+            return 0;
+        }, cancellationToken);
     }
 }
 
-/// <summary>Two replicas of the notification service on one database: each occurrence of a scheduled job runs once.</summary>
+/// <summary>Two replicas of the notification service on one database, clustered by Quartz: each occurrence of a scheduled job runs once.</summary>
 public sealed class NotificationJobTests : IAsyncLifetime
 {
     private readonly TestClock clock = new();
@@ -44,12 +55,16 @@ public sealed class NotificationJobTests : IAsyncLifetime
         virtualHost = await TestVirtualHost.CreateAsync("notification-jobs");
         clock.SetChinaTime(LastMondayChina().AddHours(6)); // before the digest is due
         var settings = NotificationFixture.Settings(database, virtualHost, "http://127.0.0.1:1");
-        settings["Notification:Jobs:TickInterval"] = "00:00:00.050";
-        settings["Notification:Jobs:Schedules:weekly-digest"] = "weekly Mon 08:30";
+        // Both replicas look for due triggers every second and check in with the cluster every second.
+        settings["Notification:Jobs:IdleWaitTime"] = "00:00:01";
+        settings["Notification:Jobs:CheckinInterval"] = "00:00:01";
+        settings["Notification:Jobs:Schedules:weekly-digest"] = "0 30 8 ? * MON";
         settings["Notification:Jobs:Schedules:coverage-gap-follow-up"] = "off";
-        settings["Notification:Jobs:Schedules:test-reminder"] = "every 1 minutes";
-        first = new NotificationHost(settings, clock, s => s.AddTransient<IScheduledJob, CountingJob>());
-        second = new NotificationHost(settings, clock, s => s.AddTransient<IScheduledJob, CountingJob>());
+        settings["Notification:Jobs:Schedules:check-in-reminder"] = "off";
+        settings["Notification:Jobs:Schedules:contact-reminder"] = "off";
+        settings[$"Notification:Jobs:Schedules:{CountingJob.Name}"] = "0/2 * * * * ?";
+        first = new NotificationHost(settings, clock, s => s.AddScheduledJob<CountingJob>(CountingJob.Name, "off"));
+        second = new NotificationHost(settings, clock, s => s.AddScheduledJob<CountingJob>(CountingJob.Name, "off"));
         await first.WaitUntilReadyAsync();
         await second.WaitUntilReadyAsync();
     }
@@ -75,6 +90,7 @@ public sealed class NotificationJobTests : IAsyncLifetime
             }
         }
 
+        // Both replicas' clock passes Monday 08:30: the digest's trigger is due on both; Quartz fires it on one.
         clock.SetChinaTime(monday.AddHours(8).AddMinutes(30).AddSeconds(1));
         await using var check = database.CreateDataSource();
         async Task<long> Count(string sql)
@@ -84,18 +100,31 @@ public sealed class NotificationJobTests : IAsyncLifetime
         }
 
         await Eventually.HoldsAsync(async () => await Count("SELECT count(*) FROM notifications WHERE rule = 'weekly_digest'") == 1, "the digest is written");
-        await Task.Delay(2000); // both replicas tick every 50 ms meanwhile
+        await Task.Delay(3000); // both replicas poll every second meanwhile, and the test job fires every two
 
+        (await Count("SELECT count(*) FROM qrtz_scheduler_state")).ShouldBe(2); // two replicas in the cluster
         (await Count("SELECT count(*) FROM job_occurrences WHERE job = 'weekly-digest'")).ShouldBe(1);
         (await Count("SELECT count(*) FROM notifications WHERE rule = 'weekly_digest'")).ShouldBe(1);
+        await using (var command = check.CreateCommand("SELECT occurrence FROM job_occurrences WHERE job = 'weekly-digest'"))
+        {
+            ((DateTime)(await command.ExecuteScalarAsync())!).ShouldBe(new DateTimeOffset(monday.AddHours(8).AddMinutes(30), TimeSpan.FromHours(8)).UtcDateTime);
+        }
+
         await using (var command = check.CreateCommand("SELECT body FROM notifications WHERE rule = 'weekly_digest'"))
         {
             ((string)(await command.ExecuteScalarAsync())!).ShouldBe("511702本周通知情况：干部召回 2 条；请假审批 1 条");
         }
 
+        // Stop both schedulers, letting a running firing finish, so the counts below are final.
+        foreach (var replica in new[] { first, second })
+        {
+            await (await replica.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler()).Shutdown(waitForJobsToComplete: true);
+        }
+
         CountingJob.Runs.ShouldNotBeEmpty();
+        CountingJob.Fired.Values.ShouldAllBe(n => n == 1); // Quartz fired each scheduled time on one replica only
         CountingJob.Runs.Values.ShouldAllBe(n => n == 1);
-        (await Count("SELECT count(*) FROM job_occurrences WHERE job = 'test-reminder'")).ShouldBe(CountingJob.Runs.Count);
+        (await Count($"SELECT count(*) FROM job_occurrences WHERE job = '{CountingJob.Name}'")).ShouldBe(CountingJob.Runs.Count);
     }
 
     public async Task DisposeAsync()

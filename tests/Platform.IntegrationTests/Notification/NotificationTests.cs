@@ -3,18 +3,18 @@ extern alias notification;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Contracts.IntegrationEvents.Pairing.V1;
-using Platform.Grpc;
-using Platform.Grpc.Client.Notification;
+using Platform.Grpc.Client;
 using Platform.IntegrationTests.Infrastructure;
+using Platform.Scheduling;
 using Platform.Security;
 using Microsoft.Extensions.DependencyInjection;
 using CheckInReminderJob = notification::Notification.Api.Scheduling.CheckInReminderJob;
 using CoverageGapFollowUpJob = notification::Notification.Api.Scheduling.CoverageGapFollowUpJob;
-using JobScheduler = notification::Notification.Api.Scheduling.JobScheduler;
-using Schedule = notification::Notification.Api.Scheduling.Schedule;
 
 namespace Platform.IntegrationTests.Notification;
 
@@ -39,6 +39,10 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
             Expires = DateTime.UtcNow.AddHours(1),
             SigningCredentials = new(TestSettings.Auth.CreateSigningKey(), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
         });
+
+    /// <summary>A China local time today, as an instant (job occurrences are schedule times in Asia/Shanghai).</summary>
+    private static DateTimeOffset ChinaToday(int hour, int minute) =>
+        new(DateTime.SpecifyKind(DateTime.UtcNow.AddHours(8).Date.AddHours(hour).AddMinutes(minute), DateTimeKind.Unspecified), TimeSpan.FromHours(8));
 
     private HttpClient Integration(string subject, string scope = "511702") =>
         fixture.Client(DevelopmentTokens.Create(TestSettings.Auth, subject, [Roles.Integration], scope));
@@ -334,34 +338,39 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
     [Fact]
     public async Task Another_service_sends_a_message_over_grpc_once_per_key_and_reads_its_delivery_state()
     {
-        var client = new NotificationClient(GrpcFixture.Invoker(fixture.NotificationGrpc, TestSettings.Token(Roles.County, "511702", "funds-service")));
+        // The generated client, over h2c as the platform's services call each other, as funds would (a county-scoped token).
+        using var channel = GrpcChannel.ForAddress(fixture.NotificationGrpc, new GrpcChannelOptions { HttpHandler = GrpcClientExtensions.CreateHandler() });
+        var client = new Notifications.NotificationsClient(channel);
+        var caller = new Metadata { { "Authorization", "Bearer " + TestSettings.Token(Roles.County, "511702", "funds-service") } };
         var request = new SendNotificationRequest
         {
             IdempotencyKey = "report-2026-11", Recipient = $"cadre:{fixture.Cadres["戊"]}", RegionCode = Village702, Title = "月报提醒", Body = "请于本月25日前提交月报。",
         };
-        var first = await client.SendNotification(request);
+        var first = await client.SendNotificationAsync(request, caller);
         first.Created.ShouldBeTrue();
-        var again = await client.SendNotification(request);
+        var again = await client.SendNotificationAsync(request, caller);
         again.Created.ShouldBeFalse();
         again.NotificationId.ShouldBe(first.NotificationId);
 
         DeliveryStatus status = null!;
         await Eventually.HoldsAsync(async () =>
         {
-            status = await client.GetDeliveryStatus(new GetDeliveryStatusRequest { NotificationId = first.NotificationId });
+            status = await client.GetDeliveryStatusAsync(new GetDeliveryStatusRequest { NotificationId = first.NotificationId }, caller);
             return status.Deliveries.Single().State == "sent";
         }, "the in-app delivery is sent");
         status.Deliveries.Single().Channel.ShouldBe("in_app");
         status.Title.ShouldBe("月报提醒");
 
-        var outside = await Should.ThrowAsync<GrpcException>(() => client.SendNotification(new SendNotificationRequest(request) { IdempotencyKey = "x", RegionCode = Village703 }));
-        outside.Status.ShouldBe(StatusCode.PermissionDenied);
+        var outside = await Should.ThrowAsync<RpcException>(async () =>
+            await client.SendNotificationAsync(new SendNotificationRequest(request) { IdempotencyKey = "x", RegionCode = Village703 }, caller));
+        outside.StatusCode.ShouldBe(StatusCode.PermissionDenied);
 
         // Nor to recipients of another county or a wider office: 丙 works for U-B in 511703, org:5117 is the city's office.
         foreach (var recipient in new[] { $"cadre:{fixture.Cadres["丙"]}", "unit:U-B", "org:5117", $"cadre:{Guid.NewGuid()}" })
         {
-            var refused = await Should.ThrowAsync<GrpcException>(() => client.SendNotification(new SendNotificationRequest(request) { IdempotencyKey = "y-" + recipient, Recipient = recipient }));
-            refused.Status.ShouldBe(StatusCode.PermissionDenied, recipient);
+            var refused = await Should.ThrowAsync<RpcException>(async () =>
+                await client.SendNotificationAsync(new SendNotificationRequest(request) { IdempotencyKey = "y-" + recipient, Recipient = recipient }, caller));
+            refused.StatusCode.ShouldBe(StatusCode.PermissionDenied, recipient);
         }
 
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id LIKE 'grpc:%:y-%'")).ShouldBe(0);
@@ -383,11 +392,12 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         fixture.Clock.SetChinaTime(today.AddHours(9).AddMinutes(30).AddSeconds(5));
         try
         {
-            var scheduler = fixture.Notification.Services.GetRequiredService<JobScheduler>();
-            var job = fixture.Notification.Services.GetServices<notification::Notification.Api.Scheduling.IScheduledJob>().OfType<CheckInReminderJob>().Single();
-            var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:30")!, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeTrue();
-            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:30")!, zone, TimeSpan.FromHours(1), CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
+            // Jobs are off in this fixture (Notification:Jobs:Enabled=false): no scheduler runs, and today's 09:30 is run by hand.
+            fixture.Notification.Services.GetService<Quartz.ISchedulerFactory>().ShouldBeNull();
+            var jobs = fixture.Notification.Services.GetRequiredService<ScheduledJobRunner>();
+            (await jobs.RunAsync(CheckInReminderJob.Name, ChinaToday(9, 30), CancellationToken.None)).ShouldBeTrue();
+            (await jobs.RunAsync(CheckInReminderJob.Name, ChinaToday(9, 30), CancellationToken.None)).ShouldBeFalse(); // this occurrence ran
+            (await fixture.ScalarAsync<long>("SELECT count(*) FROM qrtz_scheduler_state")).ShouldBe(0);
 
             using var inbox = fixture.CadreClient("丙");
             await Eventually.HoldsAsync(async () => (await inbox.GetFromJsonAsync<JsonElement>("/api/notification/inbox")).GetProperty("items").EnumerateArray()
@@ -449,9 +459,7 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         fixture.Clock.SetChinaTime(today.AddHours(9).AddSeconds(5));
         try
         {
-            var scheduler = fixture.Notification.Services.GetRequiredService<JobScheduler>();
-            var job = fixture.Notification.Services.GetServices<notification::Notification.Api.Scheduling.IScheduledJob>().OfType<CoverageGapFollowUpJob>().Single();
-            (await scheduler.RunDueAsync(job, Schedule.Parse("daily 09:00")!, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), TimeSpan.FromHours(1), CancellationToken.None))
+            (await fixture.Notification.Services.GetRequiredService<ScheduledJobRunner>().RunAsync(CoverageGapFollowUpJob.Name, ChinaToday(9, 0), CancellationToken.None))
                 .ShouldBeTrue();
         }
         finally

@@ -3,14 +3,11 @@ extern alias notification;
 using notification::Notification.Api.Deliveries;
 using notification::Notification.Api.Domain;
 using notification::Notification.Api.Features.Subscriptions;
-using notification::Notification.Api.Scheduling;
 
 namespace Platform.UnitTests.Notification;
 
 public sealed class NotificationRulesTests
 {
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     private static DateTimeOffset China(int year, int month, int day, int hour, int minute) =>
         new DateTimeOffset(year, month, day, hour, minute, 0, TimeSpan.FromHours(8)).ToUniversalTime();
 
@@ -58,21 +55,6 @@ public sealed class NotificationRulesTests
         quiet.NotBefore(China(2026, 11, 23, 22, 30), urgent: true).ShouldBe(China(2026, 11, 23, 22, 30));
         new QuietHours(new NotificationOptions { QuietHours = new QuietHoursOptions { Start = "12:00", End = "14:00" } })
             .NotBefore(China(2026, 11, 24, 13, 0), urgent: false).ShouldBe(China(2026, 11, 24, 14, 0));
-    }
-
-    [Fact]
-    public void Schedules_give_the_latest_local_occurrence()
-    {
-        var now = China(2026, 11, 25, 10, 17); // a Wednesday
-        Schedule.Parse("daily 09:30")!.Latest(now, Shanghai).ShouldBe(China(2026, 11, 25, 9, 30));
-        Schedule.Parse("daily 11:00")!.Latest(now, Shanghai).ShouldBe(China(2026, 11, 24, 11, 0));
-        Schedule.Parse("weekly Mon 08:30")!.Latest(now, Shanghai).ShouldBe(China(2026, 11, 23, 8, 30));
-        Schedule.Parse("weekly Wednesday 11:00")!.Latest(now, Shanghai).ShouldBe(China(2026, 11, 18, 11, 0));
-        Schedule.Parse("monthly 25 09:00")!.Latest(now, Shanghai).ShouldBe(China(2026, 11, 25, 9, 0));
-        Schedule.Parse("monthly 26 09:00")!.Latest(now, Shanghai).ShouldBe(China(2026, 10, 26, 9, 0));
-        Schedule.Parse("every 15 minutes")!.Latest(now, Shanghai).ShouldBe(China(2026, 11, 25, 10, 15));
-        Schedule.Parse("off").ShouldBeNull();
-        Should.Throw<FormatException>(() => Schedule.Parse("hourly"));
     }
 
     [Fact]

@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
-using Platform.Grpc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Platform.Grpc.Client;
 using Platform.Interop.V1;
 
@@ -26,14 +26,28 @@ public sealed class CallBuffer
 public sealed class BadResponseException(string message) : Exception(message);
 
 /// <summary>
-/// The load generator's client for every target: a plain HttpClient over HTTP/2 with prior knowledge that sends the same
-/// pre-framed request bytes and reads the whole response body. Only the server differs between targets.
+/// The load generator's client for the server targets: a plain HttpClient over HTTP/2 with prior knowledge that sends the
+/// same pre-framed request bytes and reads the whole response body. Only the server differs between targets. No gRPC
+/// library on this side: it frames and checks the bytes itself.
 /// </summary>
 public sealed class RawGrpcCaller(HttpClient http, Uri target, byte[] requestFrame, int payloadSize) : ICaller
 {
+    /// <summary>A gRPC message frame's prefix: one byte compressed-flag, four bytes big-endian length.</summary>
+    public const int FramePrefixSize = 5;
+
+    private const string ContentType = "application/grpc";
     private static readonly Uri EchoPath = new("/interop.v1.Probe/Echo", UriKind.Relative);
 
     private readonly Uri uri = new(target, EchoPath);
+
+    /// <summary>The uncompressed gRPC frame of <paramref name="message"/>, built once and sent by every call.</summary>
+    public static byte[] Frame(IMessage message)
+    {
+        var frame = new byte[FramePrefixSize + message.CalculateSize()];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)(frame.Length - FramePrefixSize));
+        message.WriteTo(frame.AsSpan(FramePrefixSize));
+        return frame;
+    }
 
     /// <summary>One shared handler and client, configured once.</summary>
     public static HttpClient CreateSharedClient() => new(new SocketsHttpHandler
@@ -57,7 +71,7 @@ public sealed class RawGrpcCaller(HttpClient http, Uri target, byte[] requestFra
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new ByteArrayContent(requestFrame),
         };
-        request.Content.Headers.TryAddWithoutValidation("content-type", GrpcProtocol.ContentType);
+        request.Content.Headers.TryAddWithoutValidation("content-type", ContentType);
         request.Headers.TryAddWithoutValidation("te", "trailers");
 
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -93,25 +107,26 @@ public sealed class RawGrpcCaller(HttpClient http, Uri target, byte[] requestFra
             throw new BadResponseException($"HTTP {(int)response.StatusCode}");
         }
 
-        var status = Header(response.TrailingHeaders, GrpcProtocol.StatusHeader) ?? Header(response.Headers, GrpcProtocol.StatusHeader);
+        // grpc-status is a trailer, or a header of a trailers-only answer; grpc-message is percent-encoded.
+        var status = Header(response.TrailingHeaders, "grpc-status") ?? Header(response.Headers, "grpc-status");
         if (status != "0")
         {
-            var message = Header(response.TrailingHeaders, GrpcProtocol.MessageHeader) ?? Header(response.Headers, GrpcProtocol.MessageHeader);
-            throw new BadResponseException(status is null ? "no grpc-status" : $"grpc-status {status}: {GrpcProtocol.DecodeMessage(message)}");
+            var message = Header(response.TrailingHeaders, "grpc-message") ?? Header(response.Headers, "grpc-message");
+            throw new BadResponseException(status is null ? "no grpc-status" : $"grpc-status {status}: {Uri.UnescapeDataString(message ?? "")}");
         }
 
-        if (body.Length < GrpcFraming.HeaderSize || body[0] != 0)
+        if (body.Length < FramePrefixSize || body[0] != 0)
         {
             throw new BadResponseException($"body of {body.Length} byte(s) is not an uncompressed gRPC frame");
         }
 
         var length = BinaryPrimitives.ReadUInt32BigEndian(body[1..]);
-        if (body.Length != GrpcFraming.HeaderSize + length)
+        if (body.Length != FramePrefixSize + length)
         {
             throw new BadResponseException($"body of {body.Length} byte(s) is not exactly one frame of {length}");
         }
 
-        var reply = ProbeReply.Parser.ParseFrom(body[GrpcFraming.HeaderSize..]);
+        var reply = ProbeReply.Parser.ParseFrom(body[FramePrefixSize..]);
         if (reply.Payload.Length != payloadSize)
         {
             throw new BadResponseException($"payload of {reply.Payload.Length} byte(s), sent {payloadSize}");
@@ -122,17 +137,53 @@ public sealed class RawGrpcCaller(HttpClient http, Uri target, byte[] requestFra
         headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 }
 
-/// <summary>The platform's own client (GrpcInvoker over GrpcClientExtensions.CreateHttpClient), as services call each other.</summary>
-public sealed class PlatformInvokerCaller(GrpcInvoker invoker, MethodDescriptor method, ProbeRequest request) : ICaller
+/// <summary>
+/// A generated client (<see cref="Probe.ProbeClient"/>, Grpc.Net.Client) registered exactly as a service registers the
+/// clients of the services it calls: <see cref="GrpcClientExtensions.AddPlatformGrpcClient{TClient}"/> (Grpc.Net.ClientFactory,
+/// the platform's handler, a default deadline on every call, the retry policy for UNAVAILABLE that Echo gets because the
+/// .proto marks it NO_SIDE_EFFECTS, call credentials, call-context propagation). One provider per target address, as one
+/// service has one registration per service it calls; the client is resolved once and shared by the workers, as the
+/// channel is anyway.
+/// </summary>
+public sealed class GeneratedClientCaller : ICaller, IAsyncDisposable
 {
+    private const string AddressKey = "Services:Probe:Grpc";
+
+    private readonly ServiceProvider provider;
+    private readonly Probe.ProbeClient client;
+    private readonly ProbeRequest request;
+
+    private GeneratedClientCaller(ServiceProvider provider, ProbeRequest request)
+    {
+        this.provider = provider;
+        this.request = request;
+        client = provider.GetRequiredService<Probe.ProbeClient>();
+    }
+
+    public static GeneratedClientCaller Create(Uri address, ProbeRequest request)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>(AddressKey, address.ToString())])
+            .Build());
+        services.AddLogging();
+        services.AddPlatformGrpcClient<Probe.ProbeClient>(AddressKey);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        // What the host does at start (ValidateOnStart): the registration's own checks.
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        return new GeneratedClientCaller(provider, request);
+    }
+
     public async Task CallAsync(CallBuffer buffer, CancellationToken cancellationToken)
     {
-        var reply = await invoker.UnaryAsync<ProbeReply>(method, request, cancellationToken: cancellationToken);
+        var reply = await client.EchoAsync(request, cancellationToken: cancellationToken);
         if (reply.Payload.Length != request.Payload.Length)
         {
             throw new BadResponseException($"payload of {reply.Payload.Length} byte(s), sent {request.Payload.Length}");
         }
     }
+
+    public ValueTask DisposeAsync() => provider.DisposeAsync();
 }
 
 /// <summary>
@@ -171,7 +222,8 @@ public sealed class LoadGenerator(int concurrency, Func<TimeSpan> cpuTime)
         overrun.CancelAfter(duration + TimeSpan.FromSeconds(30));
 
         var cpuBefore = cpuTime();
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        // Precise: the cheap count can lose allocations when the GC changes its heap count (DATAS) during a round.
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var pauseBefore = GC.GetTotalPauseDuration();
         var gen2Before = GC.CollectionCount(2);
         var start = Stopwatch.GetTimestamp();
@@ -187,7 +239,7 @@ public sealed class LoadGenerator(int concurrency, Func<TimeSpan> cpuTime)
         await Task.WhenAll(workers);
         cancellationToken.ThrowIfCancellationRequested();
         var cpu = cpuTime() - cpuBefore;
-        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var pause = GC.GetTotalPauseDuration() - pauseBefore;
         var gen2 = GC.CollectionCount(2) - gen2Before;
 

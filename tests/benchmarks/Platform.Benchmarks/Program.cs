@@ -1,8 +1,10 @@
 // gRPC unary benchmark (not a test): round trips per second and latency of interop.v1.Probe/Echo served by
-//   platform  the platform's gRPC layer (Platform.Grpc) on Kestrel, as a service hosts it,
+//   platform  Grpc.AspNetCore on Kestrel, hosted as a service hosts it (AddPlatformGrpcServer, generated Probe.ProbeBase),
 //   raw       a bare Kestrel HTTP/2 endpoint that echoes the request bytes (the no-gRPC-layer baseline),
 //   grpc-js   the @grpc/grpc-js server of tests/interop,
-// all called by the same plain HttpClient, plus the platform's own client (GrpcInvoker) against the platform server.
+// all called by the same plain HttpClient (so only the server differs), plus a unary call between two services: the
+// generated Probe.ProbeClient registered through AddPlatformGrpcClient (Grpc.Net.Client / Grpc.Net.ClientFactory)
+// against the platform server, and the same client against the grpc-js server.
 // Rounds are interleaved so drift hits every target alike; each figure is the median over the rounds.
 // Usage: tests/benchmarks/grpc-benchmark.sh [--concurrency N] [--duration S] [--warmup S] [--rounds R] [--payload BYTES]
 //                                           [--no-service-defaults]
@@ -11,11 +13,7 @@ using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Benchmarks;
-using Platform.Grpc;
-using Platform.Grpc.Client;
-using Platform.Interop.V1;
 
 var options = BenchmarkOptions.Parse(args);
 if (options is null)
@@ -33,12 +31,13 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Inte
 await EnsureNodeModulesAsync(interopDirectory);
 
 var request = LoadGenerator.Request(options.Payload);
-var frame = GrpcFraming.ToFrame(request);
-var echo = ProbeReflection.Descriptor.Services[0].FindMethodByName("Echo");
+var frame = RawGrpcCaller.Frame(request);
+const string ClientToPlatform = "client → platform";
+const string ClientToGrpcJs = "client → grpc-js";
 
 var servers = new List<RunningServer>();
+var generatedClients = new List<GeneratedClientCaller>();
 HttpClient? shared = null;
-HttpClient? platformHttp = null;
 try
 {
     var platform = await Servers.StartPlatformAsync(options.ServiceDefaults);
@@ -49,16 +48,30 @@ try
     servers.Add(node);
 
     shared = RawGrpcCaller.CreateSharedClient();
-    platformHttp = GrpcClientExtensions.CreateHttpClient(platform.Address);
-    var invoker = new GrpcInvoker(platformHttp, new GrpcClientOptions(), credentials: null, NullLogger<GrpcInvoker>.Instance);
+    var toPlatform = GeneratedClientCaller.Create(platform.Address, request);
+    generatedClients.Add(toPlatform);
+    var toNode = GeneratedClientCaller.Create(node.Address, request);
+    generatedClients.Add(toNode);
 
+    const string Generated = "Probe.ProbeClient via AddPlatformGrpcClient (Grpc.Net.ClientFactory: deadline, retry policy, call credentials, propagation)";
     Target[] targets =
     [
         new("platform", "plain HttpClient → " + platform.Description, platform.Address, new RawGrpcCaller(shared, platform.Address, frame, options.Payload)),
         new("raw", "plain HttpClient → " + raw.Description, raw.Address, new RawGrpcCaller(shared, raw.Address, frame, options.Payload)),
         new("grpc-js", "plain HttpClient → " + node.Description, node.Address, new RawGrpcCaller(shared, node.Address, frame, options.Payload)),
-        new("platform client → platform", "GrpcInvoker.UnaryAsync (GrpcClientExtensions.CreateHttpClient) → the platform target's server", platform.Address,
-            new PlatformInvokerCaller(invoker, echo, request)),
+        new(ClientToPlatform, Generated + " → the platform target's server", platform.Address, toPlatform),
+        new(ClientToGrpcJs, Generated + " → the grpc-js target's server", node.Address, toNode),
+    ];
+
+    // Throughput ratios of the old hand-written layer (its own server, and GrpcInvoker as the client), as issue 12 quotes
+    // them, printed beside the new ones so a reader sees the change without digging.
+    Ratio[] ratios =
+    [
+        new("platform / raw", "platform", "raw", "Grpc.AspNetCore server against bare Kestrel HTTP/2, same plain client", "0.83×"),
+        new("platform / grpc-js", "platform", "grpc-js", "Grpc.AspNetCore server against @grpc/grpc-js, same plain client", "3.97×"),
+        new("client→platform / raw", ClientToPlatform, "raw", "a unary call between two services (Grpc.Net.Client → Grpc.AspNetCore) against plain client → raw echo", null),
+        new("client→platform / platform", ClientToPlatform, "platform", "the services' client against the plain HttpClient, same server (it also sends grpc-timeout, so the server arms a deadline)", "0.73×"),
+        new("client→platform / client→grpc-js", ClientToPlatform, ClientToGrpcJs, "Grpc.AspNetCore against @grpc/grpc-js, both called by the services' client", null),
     ];
 
     var machine = MachineInfo.Collect(interopDirectory);
@@ -124,7 +137,7 @@ try
         }
     }
 
-    var report = Report.Build(targets, results, MachineInfo.CurrentLoadAverage());
+    var report = Report.Build(targets, ratios, results, MachineInfo.CurrentLoadAverage());
     Console.WriteLine();
     Console.WriteLine(report.Text);
 
@@ -144,8 +157,12 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 }
 finally
 {
+    foreach (var client in generatedClients)
+    {
+        await client.DisposeAsync();
+    }
+
     shared?.Dispose();
-    platformHttp?.Dispose();
     foreach (var server in Enumerable.Reverse(servers))
     {
         await server.DisposeAsync();
@@ -161,7 +178,7 @@ void Interrupt(PosixSignalContext context)
 static string Header(BenchmarkOptions options, MachineInfo machine)
 {
     var text = new StringBuilder();
-    text.AppendLine(CultureInfo.InvariantCulture, $"gRPC unary benchmark: /interop.v1.Probe/Echo, {options.Payload} B payload (request frame {GrpcFraming.ToFrame(LoadGenerator.Request(options.Payload)).Length} B)");
+    text.AppendLine(CultureInfo.InvariantCulture, $"gRPC unary benchmark: /interop.v1.Probe/Echo, {options.Payload} B payload (request frame {RawGrpcCaller.Frame(LoadGenerator.Request(options.Payload)).Length} B)");
     text.AppendLine(CultureInfo.InvariantCulture,
         $"parameters: concurrency {options.Concurrency}, {options.Rounds} round(s) × {options.Duration.TotalSeconds:0.###} s measured per target, {options.Warmup.TotalSeconds:0.###} s warm-up before each, interleaved; figures are medians over rounds");
     text.AppendLine(CultureInfo.InvariantCulture, $"machine: {machine.Cores} cores ({machine.Cpu}), {machine.Os}, {machine.Runtime}, {machine.Gc}, node {machine.Node}, @grpc/grpc-js {machine.GrpcJs}");
@@ -169,9 +186,12 @@ static string Header(BenchmarkOptions options, MachineInfo machine)
     text.AppendLine(CultureInfo.InvariantCulture,
         $"note: client and servers share these {machine.Cores} cores: the load generator, the platform and raw servers run in this one process, grpc-js in a node process (which uses one core); absolute numbers depend on how the cores are shared, the ratios are what counts.");
     text.AppendLine("columns: CPU µs/call = CPU time of this process plus the node process during the round, per call (client and server together; steadier than req/s when other work shares the machine); alloc B/call = this process's managed allocations per call (client plus the in-process server; for grpc-js the client only).");
+    text.AppendLine(string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
+        ? "telemetry: off (OTEL_EXPORTER_OTLP_ENDPOINT unset, so AddServiceDefaults builds no OpenTelemetry providers, as in a service without a collector)."
+        : "telemetry: ON (OTEL_EXPORTER_OTLP_ENDPOINT is set, so the platform server records and exports traces and metrics; every in-process party pays for the listeners).");
     text.Append(options.ServiceDefaults
-        ? "note: the platform server calls AddServiceDefaults, whose OpenTelemetry listeners are process-wide: every in-process party (the raw server's ASP.NET Core activity and metrics, the client's HttpClient activity and traceparent) pays for them too, so platform/raw shows the gRPC layer rather than telemetry; --no-service-defaults runs with no telemetry at all."
-        : "note: --no-service-defaults: the platform server runs without AddServiceDefaults, so nothing in the process listens to activities or metrics.");
+        ? "note: the platform server calls AddServiceDefaults and UseServiceDefaults (JSON console logs with trace ids, problem details, exception handler, status-code pages, health checks), as a service does; --no-service-defaults leaves them out."
+        : "note: --no-service-defaults: the platform server runs AddPlatformGrpcServer alone, without AddServiceDefaults/UseServiceDefaults.");
     return text.ToString();
 }
 
@@ -212,6 +232,9 @@ namespace Platform.Benchmarks
 {
     public sealed record Target(string Name, string Description, Uri Address, ICaller Caller);
 
+    /// <summary>Numerator over denominator (target names); <paramref name="OldLayer"/> is the old layer's throughput ratio, when there was one.</summary>
+    public sealed record Ratio(string Name, string Numerator, string Denominator, string Meaning, string? OldLayer);
+
     public sealed record BenchmarkOptions(int Concurrency, TimeSpan Duration, TimeSpan Warmup, int Rounds, int Payload, bool ServiceDefaults)
     {
         private const string Usage = """
@@ -221,7 +244,7 @@ namespace Platform.Benchmarks
               --warmup S             unmeasured seconds before each measured round (default 3)
               --rounds R             rounds; targets are interleaved within each (default 3)
               --payload BYTES        ProbeRequest payload size (default 256)
-              --no-service-defaults  host the platform target without AddServiceDefaults (no telemetry in the process)
+              --no-service-defaults  host the platform target without AddServiceDefaults and UseServiceDefaults
             """;
 
         public static BenchmarkOptions? Parse(string[] args)

@@ -8,7 +8,8 @@ public sealed record Report(string Text, string Markdown)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static Report Build(IReadOnlyList<Target> targets, IReadOnlyDictionary<string, List<RoundResult>> results, string loadAverageAtEnd)
+    public static Report Build(IReadOnlyList<Target> targets, IReadOnlyList<Ratio> ratioDefinitions, IReadOnlyDictionary<string, List<RoundResult>> results,
+        string loadAverageAtEnd)
     {
         var rows = targets.Select(t => Summarize(t, results[t.Name])).ToList();
         var byName = rows.ToDictionary(r => r.Target.Name);
@@ -27,16 +28,7 @@ public sealed record Report(string Text, string Markdown)
             r.Target.Description,
         }).ToList();
 
-        var platform = byName["platform"];
-        var raw = byName["raw"];
-        var grpcJs = byName["grpc-js"];
-        var client = byName["platform client → platform"];
-        (string Name, Row Numerator, Row Denominator, string Meaning)[] ratios =
-        [
-            ("platform / raw", platform, raw, "the platform's server layer against bare Kestrel HTTP/2"),
-            ("platform / grpc-js", platform, grpcJs, "the platform's server against @grpc/grpc-js"),
-            ("platform client / plain client", client, platform, "GrpcInvoker against the plain HttpClient, same platform server (GrpcInvoker also sends grpc-timeout, so the server arms a deadline)"),
-        ];
+        var ratios = ratioDefinitions.Select(r => (r.Name, Numerator: byName[r.Numerator], Denominator: byName[r.Denominator], r.Meaning, Old: r.OldLayer ?? "–")).ToList();
 
         var errorKinds = rows.SelectMany(r => r.Rounds.SelectMany(x => x.ErrorKinds).GroupBy(k => k.Key)
             .Select(g => $"{r.Target.Name}: {g.Sum(k => k.Value)} × {g.Key}")).ToList();
@@ -58,11 +50,11 @@ public sealed record Report(string Text, string Markdown)
         }
 
         text.AppendLine();
-        text.AppendLine("ratios (of the medians; throughput > 1, latency and CPU < 1 favour the first):");
-        foreach (var (name, numerator, denominator, meaning) in ratios)
+        text.AppendLine("ratios (of the medians; throughput > 1, latency and CPU < 1 favour the first; old = the old layer's throughput ratio):");
+        foreach (var (name, numerator, denominator, meaning, old) in ratios)
         {
             text.AppendLine(string.Create(Invariant,
-                $"  {name,-31} throughput {numerator.Rps / denominator.Rps,5:F2}×   p50 {numerator.P50 / denominator.P50,5:F2}×   p99 {numerator.P99 / denominator.P99,5:F2}×   CPU/call {numerator.Cpu / denominator.Cpu,5:F2}×   ({meaning})"));
+                $"  {name,-33} throughput {numerator.Rps / denominator.Rps,5:F2}× (old {old,5})   p50 {numerator.P50 / denominator.P50,5:F2}×   p99 {numerator.P99 / denominator.P99,5:F2}×   CPU/call {numerator.Cpu / denominator.Cpu,5:F2}×   ({meaning})"));
         }
 
         text.AppendLine();
@@ -78,12 +70,12 @@ public sealed record Report(string Text, string Markdown)
         }
 
         markdown.AppendLine();
-        markdown.AppendLine("| ratio | throughput | p50 | p99 | CPU/call | meaning |");
-        markdown.AppendLine("|---|---:|---:|---:|---:|---|");
-        foreach (var (name, numerator, denominator, meaning) in ratios)
+        markdown.AppendLine("| ratio | throughput | old layer throughput | p50 | p99 | CPU/call | meaning |");
+        markdown.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        foreach (var (name, numerator, denominator, meaning, old) in ratios)
         {
             markdown.AppendLine(string.Create(Invariant,
-                $"| {name} | {numerator.Rps / denominator.Rps:F2}× | {numerator.P50 / denominator.P50:F2}× | {numerator.P99 / denominator.P99:F2}× | {numerator.Cpu / denominator.Cpu:F2}× | {meaning} |"));
+                $"| {name} | {numerator.Rps / denominator.Rps:F2}× | {old} | {numerator.P50 / denominator.P50:F2}× | {numerator.P99 / denominator.P99:F2}× | {numerator.Cpu / denominator.Cpu:F2}× | {meaning} |"));
         }
 
         markdown.AppendLine();

@@ -7,21 +7,21 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Grpc.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Platform.Grpc;
 using Platform.Grpc.Server;
 using Platform.Interop.V1;
 using Platform.ServiceDefaults;
 
 namespace Platform.Benchmarks;
 
-/// <summary>interop.v1.Probe as the platform serves it: Echo (and Mutate, which the binder also requires) return the payload.</summary>
-public sealed class ProbeService
+/// <summary>interop.v1.Probe on the generated service base, as a service implements its contract: Echo and Mutate return the payload.</summary>
+public sealed class ProbeService : Probe.ProbeBase
 {
-    public Task<ProbeReply> Echo(ProbeRequest request, GrpcServerCallContext context) =>
+    public override Task<ProbeReply> Echo(ProbeRequest request, ServerCallContext context) =>
         Task.FromResult(new ProbeReply { Key = request.Key, Payload = request.Payload, Attempt = 1 });
 
-    public Task<ProbeReply> Mutate(ProbeRequest request, GrpcServerCallContext context) =>
+    public override Task<ProbeReply> Mutate(ProbeRequest request, ServerCallContext context) =>
         Task.FromResult(new ProbeReply { Key = request.Key, Payload = request.Payload, Attempt = 1 });
 }
 
@@ -41,8 +41,9 @@ public sealed class RunningServer(string description, Uri address, Func<ValueTas
 public static class Servers
 {
     /// <summary>
-    /// Target "platform": how a service hosts gRPC (AddServiceDefaults, AddPlatformGrpc, MapGrpcService), on its own
-    /// Kestrel with one HTTP/2-only endpoint. The service class is left out of the container, as the services do.
+    /// Target "platform": Grpc.AspNetCore as a service hosts it (AddServiceDefaults, AddPlatformGrpcServer with its
+    /// problem-to-status interceptor, UseServiceDefaults, MapGrpcService, MapGrpcDefaults), on its own Kestrel with one
+    /// HTTP/2-only endpoint. Anonymous: the services' JWT validation is not part of what is measured.
     /// </summary>
     public static async Task<RunningServer> StartPlatformAsync(bool serviceDefaults)
     {
@@ -58,12 +59,18 @@ public static class Servers
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddPlatformGrpc();
+        builder.AddPlatformGrpcServer();
         var app = builder.Build();
-        app.MapGrpcService<ProbeService>(ProbeReflection.Descriptor.Services[0], allowAnonymous: true);
+        if (serviceDefaults)
+        {
+            app.UseServiceDefaults();
+        }
+
+        app.MapGrpcService<ProbeService>().AllowAnonymous().RequireGrpcPort();
+        app.MapGrpcDefaults();
         return await StartAsync(app, serviceDefaults
-            ? "Platform.Grpc server (AddServiceDefaults + AddPlatformGrpc + MapGrpcService)"
-            : "Platform.Grpc server without AddServiceDefaults (no telemetry)");
+            ? "Grpc.AspNetCore server (AddServiceDefaults + AddPlatformGrpcServer + MapGrpcService<Probe.ProbeBase>)"
+            : "Grpc.AspNetCore server without AddServiceDefaults (AddPlatformGrpcServer + MapGrpcService<Probe.ProbeBase>)");
     }
 
     /// <summary>
@@ -98,14 +105,14 @@ public static class Servers
 
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = GrpcProtocol.ContentType;
+            response.ContentType = "application/grpc";
             foreach (var segment in read.Buffer)
             {
                 response.BodyWriter.Write(segment.Span);
             }
 
             reader.AdvanceTo(read.Buffer.End);
-            response.AppendTrailer(GrpcProtocol.StatusHeader, "0");
+            response.AppendTrailer("grpc-status", "0");
         }
     }
 

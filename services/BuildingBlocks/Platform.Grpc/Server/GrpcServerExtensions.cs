@@ -1,89 +1,103 @@
-using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using Grpc.AspNetCore.HealthChecks;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Platform.Grpc.Health;
+using Microsoft.Extensions.Options;
+using Platform.Security;
+using Platform.ServiceDefaults;
 
 namespace Platform.Grpc.Server;
 
-/// <summary>The gRPC services this process serves (health answers for these names).</summary>
-public sealed class GrpcServiceRegistry
-{
-    private readonly HashSet<string> services = new(StringComparer.Ordinal);
-
-    public IReadOnlyCollection<string> Services => services;
-
-    internal bool Add(string fullName) => services.Add(fullName);
-}
-
 public static class GrpcServerExtensions
 {
-    /// <summary>Server options (section <c>Grpc</c>), the call handler and the standard health service.</summary>
-    public static IHostApplicationBuilder AddPlatformGrpc(this IHostApplicationBuilder builder)
+    /// <summary>Kestrel endpoint that serves gRPC (HTTP/2 only, since cleartext HTTP/2 needs prior knowledge).</summary>
+    public const string GrpcEndpointName = "Grpc";
+
+    /// <summary>
+    /// Grpc.AspNetCore with the platform's defaults: settings from section <c>Grpc</c> (<see cref="GrpcServiceOptions"/>:
+    /// message size limits, 4 MiB received by default), the interceptor that answers a feature's problems with the gRPC
+    /// status that means the same, the standard health service answering from the readiness checks, server reflection,
+    /// and gRPC-shaped answers (UNAUTHENTICATED, PERMISSION_DENIED) when authorization refuses a gRPC call.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformGrpcServer(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GrpcServerOptions>().Bind(builder.Configuration.GetSection(GrpcServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<GrpcCallHandler>();
-        builder.Services.AddSingleton<GrpcServiceRegistry>();
-        builder.Services.AddScoped<HealthService>();
+        builder.Services.AddGrpc(options => options.Interceptors.Add<ProblemStatusInterceptor>());
+        builder.Services.Configure<GrpcServiceOptions>(builder.Configuration.GetSection("Grpc"));
+
+        // "" and every service this process serves are SERVING exactly when /health/ready answers 200 (healthy or
+        // degraded); any other name is NOT_FOUND, as the health protocol says.
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddSingleton<ServedGrpcServices>();
+        builder.Services.AddSingleton<IPostConfigureOptions<GrpcHealthChecksOptions>, ServedServicesHealthMapping>();
+        builder.Services.AddGrpcReflection();
+
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, GrpcAwareAuthorizationResultHandler>());
         return builder;
     }
 
-    /// <summary>
-    /// Serves <typeparamref name="TService"/> as the gRPC service <paramref name="descriptor"/> (from the generated
-    /// reflection class, e.g. <c>VillageRegistryReflection.Descriptor.Services[0]</c>). Calls need a valid token unless
-    /// <paramref name="allowAnonymous"/>. Also maps, once, the answer for unknown services and methods (UNIMPLEMENTED).
-    /// When Kestrel has an endpoint named "Grpc", the routes answer only on that port.
-    /// </summary>
-    public static IEndpointRouteBuilder MapGrpcService<TService>(this IEndpointRouteBuilder app, ServiceDescriptor descriptor, bool allowAnonymous = false)
-        where TService : class
+    /// <summary>The standard health service (no token, as probes call it) and server reflection (a signed-in caller), on the gRPC port.</summary>
+    public static WebApplication MapGrpcDefaults(this WebApplication app)
     {
-        var registry = app.ServiceProvider.GetRequiredService<GrpcServiceRegistry>();
-        if (!registry.Add(descriptor.FullName))
-        {
-            throw new InvalidOperationException($"gRPC service {descriptor.FullName} is mapped twice.");
-        }
-
-        var handler = app.ServiceProvider.GetRequiredService<GrpcCallHandler>();
-        var host = GrpcHost(app.ServiceProvider.GetRequiredService<IConfiguration>());
-        foreach (var binding in GrpcServiceBinder.Bind(typeof(TService), descriptor, allowAnonymous))
-        {
-            Restrict(app.MapPost(binding.Path, context => handler.HandleAsync(context, binding)), host)
-                .WithDisplayName("gRPC " + binding.Path);
-        }
-
-        if (registry.Services.Count == 1)
-        {
-            // Lowest precedence: only paths that no bound method matched.
-            Restrict(app.Map("/{service}/{method}", context => handler.HandleAsync(context, null)), host)
-                .WithDisplayName("gRPC unimplemented")
-                .WithOrder(int.MaxValue);
-        }
-
+        app.Services.GetRequiredService<ServedGrpcServices>().Sources = ((IEndpointRouteBuilder)app).DataSources;
+        app.MapGrpcHealthChecksService().AllowAnonymous().RequireGrpcPort().WithoutRegionScope("health of the process");
+        app.MapGrpcReflectionService().RequireGrpcPort().WithoutRegionScope("describes the published contracts");
         return app;
     }
 
-    /// <summary>The standard grpc.health.v1.Health service, answering from the same checks as /health/ready.</summary>
-    public static IEndpointRouteBuilder MapGrpcHealthService(this IEndpointRouteBuilder app) =>
-        app.MapGrpcService<HealthService>(global::Grpc.Health.V1.HealthReflection.Descriptor.Services[0], allowAnonymous: true);
-
-    private static TBuilder Restrict<TBuilder>(TBuilder endpoint, string? host)
+    /// <summary>
+    /// When Kestrel has an endpoint named "Grpc", these endpoints answer only on its port, so a gRPC request on the REST
+    /// port is never served as gRPC (and REST never on the gRPC port's HTTP/2-only listener).
+    /// </summary>
+    public static TBuilder RequireGrpcPort<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
-        // The handler authenticates gRPC callers itself (UNAUTHENTICATED, not an HTTP 401 challenge).
-        endpoint.AllowAnonymous();
-        if (host is not null)
+        builder.Add(endpoint =>
         {
-            endpoint.RequireHost(host);
-        }
-
-        return endpoint;
+            var configuration = endpoint.ApplicationServices.GetRequiredService<IConfiguration>();
+            if (GrpcPort(configuration) is { } port)
+            {
+                endpoint.Metadata.Add(new HostAttribute($"*:{port}"));
+            }
+        });
+        return builder;
     }
 
-    private static string? GrpcHost(IConfiguration configuration) =>
-        configuration["Kestrel:Endpoints:Grpc:Url"] is { } url && Uri.TryCreate(url.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Port > 0
-            ? $"*:{uri.Port}"
+    private static int? GrpcPort(IConfiguration configuration) =>
+        configuration[$"Kestrel:Endpoints:{GrpcEndpointName}:Url"] is { } url
+        && Uri.TryCreate(url.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && uri.Port > 0
+            ? uri.Port
             : null;
+
+    /// <summary>
+    /// The application's own endpoint data sources, where the gRPC services are mapped. (The container's
+    /// EndpointDataSource is filled only when the request pipeline is built, after the hosted services, among them the
+    /// health publisher that reads the health options, have been created.)
+    /// </summary>
+    private sealed class ServedGrpcServices
+    {
+        public ICollection<EndpointDataSource> Sources { get; set; } = [];
+    }
+
+    /// <summary>Maps "" and each gRPC service of this process to the readiness checks.</summary>
+    private sealed class ServedServicesHealthMapping(ServedGrpcServices served) : IPostConfigureOptions<GrpcHealthChecksOptions>
+    {
+        public void PostConfigure(string? name, GrpcHealthChecksOptions options)
+        {
+            static bool Ready(HealthCheckMapContext check) => check.Tags.Contains(ServiceDefaultsExtensions.ReadyTag);
+            options.Services.Map(string.Empty, Ready);
+            foreach (var service in served.Sources.SelectMany(source => source.Endpoints)
+                         .Select(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.ServiceName)
+                         .OfType<string>()
+                         .Distinct(StringComparer.Ordinal))
+            {
+                options.Services.Map(service, Ready);
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ internal static class ErrorQueueApi
     {
         var group = app.MapGroup(basePath + "/admin/error-queues")
             .RequireAuthorization(Policies.Operate)
+            .WithoutRegionScope("the platform operators' error queues (province role), not regional records")
             .WithTags("Operations");
         group.MapGet("/", ListAsync);
         group.MapPost("/{queue}/replay", ReplayAsync);

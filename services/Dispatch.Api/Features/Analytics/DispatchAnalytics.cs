@@ -24,20 +24,11 @@ public static class DispatchAnalytics
 {
     private const string ResidentForces = "('first_secretary', 'team_leader', 'team_member')";
 
-
-    private static RegionScope? Scope(HttpContext http, string? prefix) =>
-        RegionScope.TryParse(prefix ?? string.Empty, out var requested) ? http.User.GetRegionScope()?.Narrow(requested) : null;
-
-    private static ProblemHttpResult OutOfScope() => ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-
     /// <summary>Each unit's share of staff in village posts today; below 1/3 is flagged.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<UnitShare>>, ProblemHttpResult>> OneThirdAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null)
+    public static async Task<Ok<IReadOnlyList<UnitShare>>> OneThirdAsync(
+        RegionScope callerScope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null)
     {
-        if (Scope(http, prefix) is not { } scope)
-        {
-            return OutOfScope();
-        }
+        var scope = callerScope.NarrowOrDeny(prefix);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Code, string Name, string RegionCode, int StaffCount, int InVillage)>(new CommandDefinition(
@@ -58,13 +49,10 @@ public static class DispatchAnalytics
     /// Forces per poor village and per 100 poor households in each county; a county is over-served above 1.25 times the
     /// median of the counties compared, under-served below 0.75 times (move forces from light to heavy tasks).
     /// </summary>
-    public static async Task<Results<Ok<IReadOnlyList<CountyBalance>>, ProblemHttpResult>> BalanceAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null)
+    public static async Task<Ok<IReadOnlyList<CountyBalance>>> BalanceAsync(
+        RegionScope callerScope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null)
     {
-        if (Scope(http, prefix) is not { } scope)
-        {
-            return OutOfScope();
-        }
+        var scope = callerScope.NarrowOrDeny(prefix);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<(string CountyCode, string CountyName, int PoorVillages, int PoorHouseholds, int Forces)>(new CommandDefinition(
@@ -95,12 +83,12 @@ public static class DispatchAnalytics
     /// Cadres of the caller's scope who could take a village's open post, best first, each score explained factor by
     /// factor. For resident posts only cadres without a resident post today; never cadres who said they are unwilling.
     /// </summary>
-    public static async Task<Results<Ok<IReadOnlyList<Candidate>>, ProblemHttpResult>> CandidatesAsync(
-        string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string force = Forces.FirstSecretary, int limit = 20)
+    public static async Task<Ok<IReadOnlyList<Candidate>>> CandidatesAsync(
+        string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string force = Forces.FirstSecretary, int limit = 20)
     {
-        if (http.User.GetRegionScope() is not { } scope || !scope.Covers(code) || CadreVocabulary.Find(Forces.All, force) is null || force == Forces.AssistingUnit)
+        if (!scope.Covers(code) || CadreVocabulary.Find(Forces.All, force) is null || force == Forces.AssistingUnit)
         {
-            return Regions.GetVillage.VillageNotFound(code);
+            throw Regions.GetVillage.VillageNotFound(code);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -108,7 +96,7 @@ public static class DispatchAnalytics
             "SELECT infrastructure_score, industry_score, governance_score FROM regions WHERE code = @code AND level = 5", new { code }, cancellationToken: cancellationToken));
         if (village is null)
         {
-            return Regions.GetVillage.VillageNotFound(code);
+            throw Regions.GetVillage.VillageNotFound(code);
         }
 
         var today = ChinaTime.Today();
@@ -131,13 +119,10 @@ public static class DispatchAnalytics
     }
 
     /// <summary>"补课": cadres promoted in the last two years without rural experience who hold no village post.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<CatchUpCadre>>, ProblemHttpResult>> CatchUpAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null)
+    public static async Task<Ok<IReadOnlyList<CatchUpCadre>>> CatchUpAsync(
+        RegionScope callerScope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null)
     {
-        if (Scope(http, prefix) is not { } scope)
-        {
-            return OutOfScope();
-        }
+        var scope = callerScope.NarrowOrDeny(prefix);
 
         var today = ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -1,10 +1,9 @@
 using Dapper;
 using Dispatch.Api.Domain;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Contracts.Grpc.Pairing.V1;
-using Platform.Grpc;
-using Platform.Grpc.Client.Pairing;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -40,19 +39,11 @@ public static class Coverage
 {
     public const int MaxGaps = 1000;
 
-    public static async Task<Results<Ok<CoverageReport>, ProblemHttpResult>> HandleAsync(
-        HttpContext http, NpgsqlDataSource dataSource, PairingClient pairing, ILoggerFactory loggers, CancellationToken cancellationToken,
+    public static async Task<Ok<CoverageReport>> HandleAsync(
+        RegionScope callerScope, NpgsqlDataSource dataSource, Pairing.PairingClient pairing, ILoggerFactory loggers, CancellationToken cancellationToken,
         string? prefix = null, DateOnly? on = null)
     {
-        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested))
-        {
-            return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("prefix", "invalid_prefix", "prefix 必须是0到12位数字")]);
-        }
-
-        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-        }
+        var scope = callerScope.NarrowOrDeny(prefix);
 
         var day = on ?? ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -91,15 +82,16 @@ public static class Coverage
         string? note = null;
         try
         {
-            await foreach (var village in pairing.ListVillageHelperCoverage(new ListVillageHelperCoverageRequest { Prefix = scope.Prefix }, cancellationToken: cancellationToken))
+            using var call = pairing.ListVillageHelperCoverage(new ListVillageHelperCoverageRequest { Prefix = scope.Prefix }, cancellationToken: cancellationToken);
+            await foreach (var village in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 helpers[village.VillageCode] = (village.Households, village.WithHelper);
             }
         }
-        catch (GrpcException ex)
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            note = $"结对服务暂不可用，帮扶责任人覆盖未计入（{ex.Status}）";
-            loggers.CreateLogger(typeof(Coverage)).LogWarning("Coverage without household helpers: pairing answered {Status} {Detail}", ex.Status, ex.Detail);
+            note = $"结对服务暂不可用，帮扶责任人覆盖未计入（{ex.StatusCode}）";
+            loggers.CreateLogger(typeof(Coverage)).LogWarning("Coverage without household helpers: pairing answered {Status} {Detail}", ex.StatusCode, ex.Status.Detail);
         }
 
         var poorVillages = byVillage.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);

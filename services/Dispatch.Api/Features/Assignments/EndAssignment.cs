@@ -19,7 +19,7 @@ public sealed record EndAssignmentRequest(DateOnly? EndsOn, string? Kind, string
 public static class EndAssignment
 {
     public static async Task<Results<Ok<AssignmentDto>, ProblemHttpResult>> HandleAsync(
-        Guid id, EndAssignmentRequest request, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
+        Guid id, EndAssignmentRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         var kind = CadreVocabulary.Find(Forces.EndKinds, request.Kind)?.Code;
@@ -44,12 +44,11 @@ public static class EndAssignment
             return ApiProblems.Invalid("invalid_assignment_end", "结束选派请求无效", errors);
         }
 
-        var scope = http.User.GetRegionScope();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<AssignmentRecord>(new CommandDefinition(
             $"{AssignmentRecord.Select} WHERE a.id = @id FOR UPDATE OF a", new { id }, transaction, cancellationToken: cancellationToken));
-        if (current is null || scope is null || !scope.Covers(current.VillageCode))
+        if (current is null || !scope.Covers(current.VillageCode))
         {
             return ApiProblems.NotFound("assignment_not_found", "未找到该选派记录");
         }

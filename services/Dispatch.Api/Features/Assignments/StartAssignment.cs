@@ -33,7 +33,7 @@ public sealed record AssignmentDto(
 public static class StartAssignment
 {
     public static async Task<Results<Created<AssignmentDto>, ProblemHttpResult>> HandleAsync(
-        StartAssignmentRequest request, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
+        StartAssignmentRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         var village = request.VillageCode?.Trim() ?? string.Empty;
@@ -71,10 +71,9 @@ public static class StartAssignment
             return ApiProblems.Invalid("invalid_assignment", "选派请求无效", errors);
         }
 
-        var scope = http.User.GetRegionScope();
-        if (scope is null || !scope.Covers(village))
+        if (!scope.Covers(village))
         {
-            return Regions.GetVillage.VillageNotFound(village);
+            throw Regions.GetVillage.VillageNotFound(village);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -82,7 +81,7 @@ public static class StartAssignment
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT NOT EXISTS (SELECT 1 FROM regions WHERE code = @village AND level = 5)", new { village }, transaction, cancellationToken: cancellationToken)))
         {
-            return Regions.GetVillage.VillageNotFound(village);
+            throw Regions.GetVillage.VillageNotFound(village);
         }
 
         var holder = force == Forces.AssistingUnit

@@ -12,21 +12,24 @@ public sealed record VillageForcesDto(string VillageCode, DateOnly On, IReadOnly
 /// <summary>Who serves a village on a date (default today), which of the five village-level forces it lacks, and its history.</summary>
 public static class VillageForces
 {
-    public static async Task<Results<Ok<VillageForcesDto>, ProblemHttpResult>> HandleAsync(
-        string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateOnly? on = null)
+    /// <summary>REST: <c>GET /api/dispatch/villages/{code}/forces?on=</c>.</summary>
+    public static async Task<Ok<VillageForcesDto>> HandleAsync(
+        string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateOnly? on = null) =>
+        TypedResults.Ok(await GetAsync(dataSource, scope, code, on ?? ChinaTime.Today(), cancellationToken));
+
+    /// <summary>The village's forces on <paramref name="day"/>, or 404 village_not_found (NOT_FOUND on gRPC), out of scope alike.</summary>
+    internal static async Task<VillageForcesDto> GetAsync(NpgsqlDataSource dataSource, RegionScope scope, string code, DateOnly day, CancellationToken cancellationToken)
     {
-        var scope = http.User.GetRegionScope();
-        if (!DivisionCode.IsWellFormed(code) || scope is null || !scope.Covers(code))
+        if (!DivisionCode.IsWellFormed(code) || !scope.Covers(code))
         {
-            return Regions.GetVillage.VillageNotFound(code);
+            throw Regions.GetVillage.VillageNotFound(code);
         }
 
-        var day = on ?? ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT EXISTS (SELECT 1 FROM regions WHERE code = @code AND level = 5)", new { code }, cancellationToken: cancellationToken)))
         {
-            return Regions.GetVillage.VillageNotFound(code);
+            throw Regions.GetVillage.VillageNotFound(code);
         }
 
         var all = (await connection.QueryAsync<AssignmentRecord>(new CommandDefinition(
@@ -34,6 +37,6 @@ public static class VillageForces
             .Select(a => a.ToDto()).ToList();
         var active = all.Where(a => a.StartsOn <= day && (a.EndsOn is null || a.EndsOn >= day)).ToList();
         var missing = Forces.VillageCoverage.Where(f => active.All(a => a.Force != f)).ToList();
-        return TypedResults.Ok(new VillageForcesDto(code, day, active, missing, all));
+        return new VillageForcesDto(code, day, active, missing, all);
     }
 }

@@ -19,9 +19,9 @@ public sealed record InspectionDto(Guid Id, string VillageCode, Guid? CadreId, D
 public static class AttendanceSettingsAndInspections
 {
     public static async Task<Results<Ok<AttendanceSettingsDto>, ProblemHttpResult>> PutSettingsAsync(
-        string countyCode, AttendanceSettingsBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        string countyCode, AttendanceSettingsBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        if (DivisionCode.LevelOf(countyCode) != RegionLevel.County || http.User.GetRegionScope() is not { } scope || !scope.Covers(countyCode))
+        if (DivisionCode.LevelOf(countyCode) != RegionLevel.County || !scope.Covers(countyCode))
         {
             return ApiProblems.NotFound("county_not_found", "未找到该县");
         }
@@ -57,7 +57,7 @@ public static class AttendanceSettingsAndInspections
     }
 
     public static async Task<Results<Created<InspectionDto>, ProblemHttpResult>> RecordInspectionAsync(
-        InspectionBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        InspectionBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         var village = body.VillageCode?.Trim() ?? string.Empty;
@@ -82,9 +82,9 @@ public static class AttendanceSettingsAndInspections
             return ApiProblems.Invalid("invalid_inspection", "检查记录无效", errors);
         }
 
-        if (http.User.GetRegionScope() is not { } scope || !scope.Covers(village))
+        if (!scope.Covers(village))
         {
-            return Regions.GetVillage.VillageNotFound(village);
+            throw Regions.GetVillage.VillageNotFound(village);
         }
 
         var dto = new InspectionDto(Guid.CreateVersion7(), village, body.CadreId, body.InspectedOn!.Value, body.Present!.Value, findings, http.User.GetActor());

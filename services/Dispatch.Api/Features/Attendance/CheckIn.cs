@@ -22,7 +22,7 @@ public static class CheckIn
     public const int MaxDailyLogLength = 4000;
 
     public static async Task<Results<Created<CheckInDto>, Ok<CheckInDto>, ProblemHttpResult>> HandleAsync(
-        CheckInRequest request, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        CheckInRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (request.Id is null || request.Id == Guid.Empty)
@@ -82,8 +82,7 @@ public static class CheckIn
             WHERE a.cadre_id = @cadre AND a.force IN ('first_secretary', 'team_leader', 'team_member')
               AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
             """, new { cadre = request.CadreId, day, radius = AttendanceRules.DefaultRadiusMeters }, cancellationToken: cancellationToken));
-        var scope = user.GetRegionScope();
-        if (post is null || scope is null || !scope.Covers(post.VillageCode))
+        if (post is null || !scope.Covers(post.VillageCode))
         {
             return ApiProblems.Conflict("no_resident_post", "该干部当天没有驻村岗位，无需签到", "Only cadres holding a resident post on that day check in.");
         }

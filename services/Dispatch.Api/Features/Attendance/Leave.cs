@@ -22,7 +22,7 @@ public sealed record LeaveDto(Guid Id, Guid CadreId, string VillageCode, DateOnl
 public static class Leave
 {
     public static async Task<Results<Created<LeaveDto>, ProblemHttpResult>> RequestAsync(
-        LeaveRequestBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        LeaveRequestBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (body.CadreId is null)
@@ -58,8 +58,7 @@ public static class Leave
             WHERE cadre_id = @cadre AND force IN ('first_secretary', 'team_leader', 'team_member')
               AND starts_on <= @startsOn AND (ends_on IS NULL OR ends_on >= @startsOn)
             """, new { cadre = body.CadreId, startsOn = body.StartsOn }, cancellationToken: cancellationToken));
-        var scope = http.User.GetRegionScope();
-        if (village is null || scope is null || !scope.Covers(village))
+        if (village is null || !scope.Covers(village))
         {
             return ApiProblems.Conflict("no_resident_post", "该干部在请假期间没有驻村岗位");
         }
@@ -77,7 +76,7 @@ public static class Leave
     }
 
     public static async Task<Results<Ok<LeaveDto>, ProblemHttpResult>> DecideAsync(
-        Guid id, LeaveDecisionBody body, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
+        Guid id, LeaveDecisionBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         if (body.Approve is null)
         {
@@ -85,13 +84,12 @@ public static class Leave
         }
 
         var user = http.User;
-        var scope = user.GetRegionScope();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var leave = await connection.QuerySingleOrDefaultAsync<LeaveRecord>(new CommandDefinition(
             "SELECT id, cadre_id, village_code, starts_on, ends_on, days, reason, approver_level, status, decision_note FROM leave_requests WHERE id = @id FOR UPDATE",
             new { id }, transaction, cancellationToken: cancellationToken));
-        if (leave is null || scope is null || !scope.Covers(leave.VillageCode))
+        if (leave is null || !scope.Covers(leave.VillageCode))
         {
             return ApiProblems.NotFound("leave_not_found", "未找到该请假申请");
         }

@@ -18,25 +18,25 @@ public sealed record MonthlyAttendanceReport(string Scope, string Month, int Cad
 /// </summary>
 public static class MonthlyAttendance
 {
-    public static async Task<Results<Ok<MonthlyAttendanceReport>, ProblemHttpResult>> HandleAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null)
+    /// <summary>REST: <c>GET /api/dispatch/attendance/monthly?month=yyyy-MM&amp;prefix=</c>; gRPC: Personnel/GetMonthlyAttendance.</summary>
+    public static async Task<Ok<MonthlyAttendanceReport>> HandleAsync(
+        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null) =>
+        TypedResults.Ok(await ComputeAsync(dataSource, scope, month, prefix, cancellationToken));
+
+    /// <summary>
+    /// The report for <paramref name="month"/> (yyyy-MM) under <paramref name="prefix"/> narrowed to the caller's scope:
+    /// 400 invalid_query for a bad month or prefix, 403 region_out_of_scope for a foreign prefix.
+    /// </summary>
+    internal static async Task<MonthlyAttendanceReport> ComputeAsync(
+        NpgsqlDataSource dataSource, RegionScope callerScope, string? month, string? prefix, CancellationToken cancellationToken)
     {
         if (!DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.None, out var monthStart))
         {
-            return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]);
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]).ToException();
         }
 
-        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested))
-        {
-            return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("prefix", "invalid_prefix", "prefix 必须是0到12位数字")]);
-        }
-
-        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-        }
-
+        var scope = callerScope.NarrowOrDeny(prefix);
         var monthEnd = monthStart.AddMonths(1).AddDays(-1);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
@@ -69,8 +69,8 @@ public static class MonthlyAttendance
             })
             .OrderByDescending(i => i.BelowMinimum).ThenBy(i => i.OnPostDays + i.ApprovedLeaveDays).ThenBy(i => i.VillageCode, StringComparer.Ordinal)
             .ToList();
-        return TypedResults.Ok(new MonthlyAttendanceReport(scope.ToString(), monthStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
-            items.Count, items.Count(i => i.BelowMinimum), items));
+        return new MonthlyAttendanceReport(scope.ToString(), monthStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+            items.Count, items.Count(i => i.BelowMinimum), items);
     }
 
     private sealed class Row

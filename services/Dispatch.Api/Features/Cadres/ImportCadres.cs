@@ -22,13 +22,10 @@ public static class ImportCadres
     private const int ProgressEvery = 50_000;
 
     public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> HandleAsync(
-        HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector, ILoggerFactory loggers, CancellationToken cancellationToken,
+        RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector, ILoggerFactory loggers, CancellationToken cancellationToken,
         string? fileName = null)
     {
-        if (CsvUpload.Check(http, out var scope) is { } refused)
-        {
-            return refused;
-        }
+        CsvUpload.RequireCsv(http.Request);
 
         var logger = loggers.CreateLogger(typeof(ImportCadres));
         var id = Guid.CreateVersion7();

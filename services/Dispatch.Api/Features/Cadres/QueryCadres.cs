@@ -1,7 +1,8 @@
 using Dapper;
 using Dispatch.Api.Domain;
-using Dispatch.Api.Features.Regions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Dispatch.Api.Features.Regions;
+using System.Security.Claims;
 using Npgsql;
 using Platform.Security;
 using Platform.Security.PersonalData;
@@ -28,21 +29,16 @@ public sealed record CadreDto(
 /// <summary>Cadres of the caller's scope (their unit's region), keyset-paged by id; one cadre by id.</summary>
 public static class QueryCadres
 {
-    public static async Task<Results<Ok<Page<CadreDto>>, ProblemHttpResult>> ListAsync(
-        HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken,
+    public static async Task<Ok<Page<CadreDto>>> ListAsync(
+        RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken,
         string? prefix = null, string? unit = null, Guid? after = null, int limit = 100)
     {
-        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || limit is < 1 or > 1000)
+        if (limit is < 1 or > 1000)
         {
-            return ApiProblems.Invalid("invalid_query", "查询参数无效",
-                [new FieldError(limit is < 1 or > 1000 ? "limit" : "prefix", "invalid", "prefix 为0到12位数字，limit 为1到1000")]);
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("limit", "invalid", "prefix 为0到12位数字，limit 为1到1000")]).ToException();
         }
 
-        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-        }
-
+        var effective = scope.NarrowOrDeny(prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<CadreRecord>(new CommandDefinition(
             $"""
@@ -51,23 +47,27 @@ public static class QueryCadres
               AND (@unit::text IS NULL OR u.code = @unit)
               AND (@after::uuid IS NULL OR c.id > @after)
             ORDER BY c.id LIMIT @take
-            """, new { scope.From, scope.To, unit, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
-        var items = rows.Take(limit).Select(r => r.ToDto(http.User, protector)).ToList();
+            """, new { effective.From, effective.To, unit, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+        var items = rows.Take(limit).Select(r => r.ToDto(user, protector)).ToList();
         return TypedResults.Ok(new Page<CadreDto>(items, rows.Count > limit ? items[^1].Id.ToString() : null));
     }
 
-    public static async Task<Results<Ok<CadreDto>, ProblemHttpResult>> GetAsync(
-        Guid id, HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken)
+    /// <summary>REST: <c>GET /api/dispatch/cadres/{id}</c>; personal data in clear only for the roles that need it.</summary>
+    public static async Task<Ok<CadreDto>> GetAsync(
+        Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await GetInScopeAsync(dataSource, scope, id, cancellationToken)).ToDto(user, protector));
+
+    /// <summary>The cadre of a unit in the caller's scope, or 404 cadre_not_found (NOT_FOUND on gRPC), out of scope alike.</summary>
+    internal static async Task<CadreRecord> GetInScopeAsync(NpgsqlDataSource dataSource, RegionScope scope, Guid id, CancellationToken cancellationToken)
     {
-        var scope = http.User.GetRegionScope() ?? RegionScope.Parse("0");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<CadreRecord>(new CommandDefinition(
-            $"{CadreRecord.Select} WHERE c.id = @id AND c.region_code >= @From AND c.region_code < @To",
-            new { id, scope.From, scope.To }, cancellationToken: cancellationToken));
-        return row is null
-            ? ApiProblems.NotFound("cadre_not_found", "未找到该干部")
-            : TypedResults.Ok(row.ToDto(http.User, protector));
+        return await connection.QuerySingleOrDefaultAsync<CadreRecord>(new CommandDefinition(
+                $"{CadreRecord.Select} WHERE c.id = @id AND c.region_code >= @From AND c.region_code < @To",
+                new { id, scope.From, scope.To }, cancellationToken: cancellationToken))
+            ?? throw CadreNotFound();
     }
+
+    internal static ProblemException CadreNotFound() => ApiProblems.NotFound("cadre_not_found", "未找到该干部").ToException();
 
     internal sealed class CadreRecord
     {
@@ -94,7 +94,7 @@ public static class QueryCadres
         public string Willingness { get; init; } = string.Empty;
 
         /// <summary>Decrypts only for callers allowed to see clear values; the others get the stored mask.</summary>
-        public CadreDto ToDto(System.Security.Claims.ClaimsPrincipal user, PersonalDataProtector protector)
+        public CadreDto ToDto(ClaimsPrincipal user, PersonalDataProtector protector)
         {
             var clear = PersonalDataAccess.MaySeeClear(user);
             return new CadreDto(Id, Name,

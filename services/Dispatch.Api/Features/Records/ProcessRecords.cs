@@ -28,7 +28,7 @@ public static class ProcessRecords
     };
 
     public static async Task<Results<Created<ProcessRecordDto>, ProblemHttpResult>> CreateAsync(
-        string code, RecordBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        string code, RecordBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (body.Kind is null || !Writers.ContainsKey(body.Kind))
@@ -58,9 +58,9 @@ public static class ProcessRecords
         }
 
         var user = http.User;
-        if (user.GetRegionScope() is not { } scope || !scope.Covers(code))
+        if (!scope.Covers(code))
         {
-            return Regions.GetVillage.VillageNotFound(code);
+            throw Regions.GetVillage.VillageNotFound(code);
         }
 
         if (user.IsInRole(Roles.Cadre) && user.GetActor() != body.CadreId!.Value.ToString())
@@ -100,11 +100,11 @@ public static class ProcessRecords
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ProcessRecordDto>>, ProblemHttpResult>> ListAsync(
-        string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, string? kind = null)
+        string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, string? kind = null)
     {
-        if (http.User.GetRegionScope() is not { } scope || !scope.Covers(code))
+        if (!scope.Covers(code))
         {
-            return Regions.GetVillage.VillageNotFound(code);
+            throw Regions.GetVillage.VillageNotFound(code);
         }
 
         var end = to ?? ChinaTime.Today();

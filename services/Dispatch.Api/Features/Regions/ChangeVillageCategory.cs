@@ -14,7 +14,7 @@ public sealed record ChangeVillageCategoryRequest(string? Category, string? Reas
 public sealed record VillageCategoryChangeResult(string Code, string? PreviousCategory, string Category, bool Changed, DateTimeOffset ChangedAt);
 
 /// <summary>
-/// Moves a village to another category (only province and city officials, see <see cref="Policies.ChangeVillageCategory"/>).
+/// Moves a village to another category (only province and city officials, see <see cref="Extensions.DispatchPolicies.ChangeVillageCategory"/>).
 /// The change, its history row and the <see cref="VillageCategoryChanged"/> event commit together; asking for the
 /// category the village already has changes nothing and publishes nothing.
 /// </summary>
@@ -25,6 +25,7 @@ public static class ChangeVillageCategory
     public static async Task<Results<Ok<VillageCategoryChangeResult>, ProblemHttpResult>> HandleAsync(
         string code,
         ChangeVillageCategoryRequest request,
+        RegionScope scope,
         HttpContext http,
         NpgsqlDataSource dataSource,
         OutboxWriter outbox,
@@ -56,10 +57,9 @@ public static class ChangeVillageCategory
             return ApiProblems.Invalid("invalid_category_change", "村类别变更请求无效", errors);
         }
 
-        var scope = http.User.GetRegionScope();
-        if (scope is null || !scope.Covers(code))
+        if (!scope.Covers(code))
         {
-            return GetVillage.VillageNotFound(code);
+            throw GetVillage.VillageNotFound(code);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -69,7 +69,7 @@ public static class ChangeVillageCategory
             new { code }, transaction, cancellationToken: cancellationToken));
         if (village is null)
         {
-            return GetVillage.VillageNotFound(code);
+            throw GetVillage.VillageNotFound(code);
         }
 
         var now = DateTimeOffset.UtcNow;

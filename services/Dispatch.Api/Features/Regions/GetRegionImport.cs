@@ -26,7 +26,7 @@ public sealed record RegionImportRecord(
 public static class GetRegionImport
 {
     public static async Task<Results<Ok<RegionImportRecord>, ProblemHttpResult>> HandleAsync(
-        Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ImportRow>(new CommandDefinition(
@@ -35,9 +35,8 @@ public static class GetRegionImport
                    error_count, errors::text AS errors, started_at, finished_at
             FROM region_imports WHERE id = @id
             """, new { id }, cancellationToken: cancellationToken));
-        var scope = http.User.GetRegionScope();
         var importScope = row?.Scope == "*" ? string.Empty : row?.Scope;
-        if (row is null || scope is null || importScope is null || !importScope.StartsWith(scope.Prefix, StringComparison.Ordinal))
+        if (row is null || importScope is null || !importScope.StartsWith(scope.Prefix, StringComparison.Ordinal))
         {
             return ApiProblems.NotFound("import_not_found", "未找到该导入记录");
         }

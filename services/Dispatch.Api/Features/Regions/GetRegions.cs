@@ -16,14 +16,14 @@ public sealed record RegionDto(string Code, string Name, string Level, string Le
 public static class GetRegions
 {
     public static async Task<Results<Ok<RegionDto>, ProblemHttpResult>> GetAsync(
-        string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         if (!DivisionCode.IsWellFormed(code))
         {
             return ApiProblems.Invalid("invalid_division_code", "区划代码无效", [new FieldError("code", "invalid_division_code", "区划代码必须是12位数字")]);
         }
 
-        if (!Visible(http.User.GetRegionScope(), code))
+        if (!Visible(scope, code))
         {
             return NotFound(code);
         }
@@ -38,14 +38,13 @@ public static class GetRegions
     }
 
     public static async Task<Results<Ok<IReadOnlyList<RegionDto>>, ProblemHttpResult>> ChildrenAsync(
-        string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         if (!DivisionCode.IsWellFormed(code))
         {
             return ApiProblems.Invalid("invalid_division_code", "区划代码无效", [new FieldError("code", "invalid_division_code", "区划代码必须是12位数字")]);
         }
 
-        var scope = http.User.GetRegionScope();
         if (!Visible(scope, code))
         {
             return NotFound(code);
@@ -64,8 +63,8 @@ public static class GetRegions
     }
 
     /// <summary>Inside the scope, or an ancestor of it (whose significant prefix the scope starts with).</summary>
-    private static bool Visible(RegionScope? scope, string code) =>
-        scope is not null && (scope.Covers(code) || scope.Prefix.StartsWith(DivisionCode.SignificantPrefix(code), StringComparison.Ordinal));
+    private static bool Visible(RegionScope scope, string code) =>
+        (scope.Covers(code) || scope.Prefix.StartsWith(DivisionCode.SignificantPrefix(code), StringComparison.Ordinal));
 
     private static ProblemHttpResult NotFound(string code) => ApiProblems.NotFound("region_not_found", "未找到该区划", $"No region {code} in your scope.");
 

@@ -10,24 +10,24 @@ namespace Dispatch.Api.Features.Regions;
 /// <summary>One village by code. Outside the caller's scope it does not exist, exactly as a missing one.</summary>
 public static class GetVillage
 {
-    public static async Task<Results<Ok<VillageDto>, ProblemHttpResult>> HandleAsync(
-        string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        if (!DivisionCode.IsWellFormed(code))
-        {
-            return ApiProblems.Invalid("invalid_division_code", "区划代码无效", [new FieldError("code", "invalid_division_code", "区划代码必须是12位数字")]);
-        }
+    /// <summary>REST: <c>GET /api/dispatch/villages/{code}</c>.</summary>
+    public static async Task<Ok<VillageDto>> HandleAsync(string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await GetAsync(dataSource, scope, code, cancellationToken)).ToVillage());
 
-        var village = await FindAsync(dataSource, http.User.GetRegionScope(), code, cancellationToken);
-        return village is null ? VillageNotFound(code) : TypedResults.Ok(village.ToVillage());
+    /// <summary>The village, or 400 invalid_division_code / 404 village_not_found (INVALID_ARGUMENT / NOT_FOUND on gRPC).</summary>
+    internal static async Task<RegionRecord> GetAsync(NpgsqlDataSource dataSource, RegionScope scope, string code, CancellationToken cancellationToken)
+    {
+        DivisionCode.Require(code, "code");
+        return await FindAsync(dataSource, scope, code, cancellationToken) ?? throw VillageNotFound(code);
     }
 
-    internal static ProblemHttpResult VillageNotFound(string code) =>
-        ApiProblems.NotFound("village_not_found", "未找到该村", $"No village {code} in your scope.");
+    internal static ProblemException VillageNotFound(string code) =>
+        ApiProblems.NotFound("village_not_found", "未找到该村", $"No village {code} in your scope.").ToException($"未找到该村：{code}");
 
-    internal static async Task<RegionRecord?> FindAsync(NpgsqlDataSource dataSource, RegionScope? scope, string code, CancellationToken cancellationToken)
+    /// <summary>The village in the caller's scope, or null (missing and out of scope alike).</summary>
+    internal static async Task<RegionRecord?> FindAsync(NpgsqlDataSource dataSource, RegionScope scope, string code, CancellationToken cancellationToken)
     {
-        if (scope is null || !scope.Covers(code))
+        if (!scope.Covers(code))
         {
             return null;
         }

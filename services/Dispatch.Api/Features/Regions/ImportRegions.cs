@@ -34,6 +34,7 @@ public static class ImportRegions
     private const int ProgressEvery = 10_000;
 
     public static async Task<Results<Ok<RegionImportResult>, ProblemHttpResult>> HandleAsync(
+        RegionScope scope,
         HttpContext http,
         NpgsqlDataSource dataSource,
         ILoggerFactory loggerFactory,
@@ -41,10 +42,7 @@ public static class ImportRegions
         string? fileName = null)
     {
         var logger = loggerFactory.CreateLogger(typeof(ImportRegions));
-        if (CsvUpload.Check(http, out var scope) is { } refused)
-        {
-            return refused;
-        }
+        CsvUpload.RequireCsv(http.Request);
 
         var importId = Guid.CreateVersion7();
         var started = DateTimeOffset.UtcNow;

@@ -17,12 +17,9 @@ namespace Dispatch.Api.Features.Units;
 public static class ImportUnits
 {
     public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> HandleAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? fileName = null)
+        RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? fileName = null)
     {
-        if (CsvUpload.Check(http, out var scope) is { } refused)
-        {
-            return refused;
-        }
+        CsvUpload.RequireCsv(http.Request);
 
         var id = Guid.CreateVersion7();
         var started = DateTimeOffset.UtcNow;

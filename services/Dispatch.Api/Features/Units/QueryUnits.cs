@@ -1,7 +1,7 @@
 using Dapper;
 using Dispatch.Api.Domain;
-using Dispatch.Api.Features.Regions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Dispatch.Api.Features.Regions;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
@@ -20,39 +20,38 @@ public static class QueryUnits
         FROM assisting_units u
         """;
 
-    public static async Task<Results<Ok<Page<UnitDto>>, ProblemHttpResult>> ListAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? after = null, int limit = 100)
+    public static async Task<Ok<Page<UnitDto>>> ListAsync(
+        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? after = null, int limit = 100)
     {
-        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || limit is < 1 or > 1000)
+        if (limit is < 1 or > 1000)
         {
-            return ApiProblems.Invalid("invalid_query", "查询参数无效",
-                [new FieldError(limit is < 1 or > 1000 ? "limit" : "prefix", "invalid", "prefix 为0到12位数字，limit 为1到1000")]);
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("limit", "invalid", "prefix 为0到12位数字，limit 为1到1000")]).ToException();
         }
 
-        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-        }
-
+        var effective = scope.NarrowOrDeny(prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<UnitRecord>(new CommandDefinition(
             $"""
             {Select}
             WHERE u.region_code >= @From AND u.region_code < @To AND (@after::text IS NULL OR u.code > @after)
             ORDER BY u.code LIMIT @take
-            """, new { scope.From, scope.To, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+            """, new { effective.From, effective.To, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(limit).Select(r => r.ToDto()).ToList();
         return TypedResults.Ok(new Page<UnitDto>(items, rows.Count > limit ? items[^1].Code : null));
     }
 
-    public static async Task<Results<Ok<UnitDto>, ProblemHttpResult>> GetAsync(string code, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>REST: <c>GET /api/dispatch/units/{code}</c>.</summary>
+    public static async Task<Ok<UnitDto>> GetAsync(string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await GetInScopeAsync(dataSource, scope, code, cancellationToken));
+
+    /// <summary>A unit of the caller's scope, or 404 unit_not_found (NOT_FOUND on gRPC), out of scope alike.</summary>
+    internal static async Task<UnitDto> GetInScopeAsync(NpgsqlDataSource dataSource, RegionScope scope, string code, CancellationToken cancellationToken)
     {
-        var scope = http.User.GetRegionScope() ?? RegionScope.Parse("0");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<UnitRecord>(new CommandDefinition(
             $"{Select} WHERE u.code = @code AND u.region_code >= @From AND u.region_code < @To",
             new { code, scope.From, scope.To }, cancellationToken: cancellationToken));
-        return row is null ? ApiProblems.NotFound("unit_not_found", "未找到该单位") : TypedResults.Ok(row.ToDto());
+        return row?.ToDto() ?? throw ApiProblems.NotFound("unit_not_found", "未找到该单位").ToException();
     }
 
     private sealed class UnitRecord

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -21,8 +22,9 @@ public sealed record NotificationDetail(Guid Id, string Rule, string Recipient, 
     DateTime CreatedAt, DateTime? DeliveredAt, DateTime? ReadAt, IReadOnlyList<DeliveryDto> Deliveries);
 
 /// <summary>
-/// The in-app inbox (站内信): the notifications addressed to the caller's inboxes (Address.InboxesOf) whose in_app
-/// delivery is done (so quiet hours hold them too). Read state per notification.
+/// The in-app inbox (站内信): the notifications addressed to the caller's inboxes (Address.InboxesOf: the cadre, the
+/// unit head, the organisation department of the caller's region scope) whose in_app delivery is done (so quiet hours
+/// hold them too). Read state per notification.
 /// </summary>
 public static class Inbox
 {
@@ -35,10 +37,10 @@ public static class Inbox
         "id AS Id, rule AS Rule, recipient AS Recipient, region_code AS RegionCode, urgent AS Urgent, title AS Title, body AS Body, " +
         "template_version AS TemplateVersion, created_at AS CreatedAt, delivered_at AS DeliveredAt, read_at AS ReadAt";
 
-    public static async Task<Ok<InboxPage>> ListAsync(HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
+    public static async Task<Ok<InboxPage>> ListAsync(RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         bool unreadOnly = false, DateTime? before = null, int limit = 50)
     {
-        var inboxes = Address.InboxesOf(http.User).ToArray();
+        var inboxes = Address.InboxesOf(user, scope).ToArray();
         limit = Math.Clamp(limit, 1, 200);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var items = (await connection.QueryAsync<InboxItem>(new CommandDefinition(
@@ -51,14 +53,14 @@ public static class Inbox
         return TypedResults.Ok(new InboxPage(items, await CountUnreadAsync(connection, inboxes, cancellationToken)));
     }
 
-    public static async Task<Ok<UnreadCount>> UnreadAsync(HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<Ok<UnreadCount>> UnreadAsync(RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return TypedResults.Ok(new UnreadCount(await CountUnreadAsync(connection, Address.InboxesOf(http.User).ToArray(), cancellationToken)));
+        return TypedResults.Ok(new UnreadCount(await CountUnreadAsync(connection, Address.InboxesOf(user, scope).ToArray(), cancellationToken)));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> MarkReadAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock,
-        CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> MarkReadAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var found = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
@@ -66,40 +68,28 @@ public static class Inbox
             WITH mine AS (SELECT id, read_at FROM notifications WHERE id = @id AND recipient = ANY (@inboxes) AND delivered_at IS NOT NULL),
             marked AS (UPDATE notifications n SET read_at = @now FROM mine WHERE n.id = mine.id AND mine.read_at IS NULL RETURNING n.id)
             SELECT EXISTS (SELECT 1 FROM mine)
-            """, new { id, inboxes = Address.InboxesOf(http.User).ToArray(), now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
+            """, new { id, inboxes = Address.InboxesOf(user, scope).ToArray(), now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
         return found ? TypedResults.NoContent() : ApiProblems.NotFound("notification_not_found", "未找到该通知");
     }
 
-    public static async Task<Ok<UnreadCount>> MarkAllReadAsync(HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Ok<UnreadCount>> MarkAllReadAsync(RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var marked = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE notifications SET read_at = @now WHERE recipient = ANY (@inboxes) AND delivered_at IS NOT NULL AND read_at IS NULL",
-            new { inboxes = Address.InboxesOf(http.User).ToArray(), now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
+            new { inboxes = Address.InboxesOf(user, scope).ToArray(), now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
         return TypedResults.Ok(new UnreadCount(marked));
-    }
-
-    /// <summary>A notification and its deliveries: for its recipient, or an official whose scope covers its region.</summary>
-    public static async Task<Results<Ok<NotificationDetail>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource,
-        CancellationToken cancellationToken)
-    {
-        var detail = await FindAsync(dataSource, id, cancellationToken);
-        if (detail is null || !MaySee(http.User, detail.Recipient, detail.RegionCode))
-        {
-            return ApiProblems.NotFound("notification_not_found", "未找到该通知");
-        }
-
-        return TypedResults.Ok(detail);
     }
 
     /// <summary>
     /// Deliveries of notifications in the caller's scope (officials), filtered by state, channel or recipient, newest
     /// first. Webhook deliveries are their subscriber's business (GET /subscriptions/{id}/deliveries).
     /// </summary>
-    public static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> ListDeliveriesAsync(HttpContext http, NpgsqlDataSource dataSource,
-        CancellationToken cancellationToken, string? state = null, string? channel = null, string? recipient = null, int limit = 100)
+    public static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> ListDeliveriesAsync(RegionScope scope, ClaimsPrincipal user,
+        NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? state = null, string? channel = null, string? recipient = null, int limit = 100)
     {
-        if (http.User.GetRegionScope() is not { } scope || !IsOfficial(http.User))
+        if (!IsOfficial(user))
         {
             return ApiProblems.Create(StatusCodes.Status403Forbidden, "not_an_official", "仅组织部门可查询投递状态");
         }
@@ -115,47 +105,11 @@ public static class Inbox
         return TypedResults.Ok<IReadOnlyList<DeliveryDto>>(rows);
     }
 
-    public static async Task<NotificationDetail?> FindAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var n = await connection.QuerySingleOrDefaultAsync<InboxRow>(new CommandDefinition(
-            $"SELECT {NotificationColumns} FROM notifications WHERE id = @id",
-            new { id }, cancellationToken: cancellationToken));
-        if (n is null)
-        {
-            return null;
-        }
-
-        var deliveries = (await connection.QueryAsync<DeliveryDto>(new CommandDefinition(
-            $"SELECT {DeliveryColumns} FROM deliveries WHERE notification_id = @id ORDER BY channel", new { id }, cancellationToken: cancellationToken))).ToList();
-        return new NotificationDetail(n.Id, n.Rule, n.Recipient, n.RegionCode, n.Urgent, n.Title, n.Body, n.TemplateVersion, n.CreatedAt, n.DeliveredAt, n.ReadAt, deliveries);
-    }
-
-    public static bool IsOfficial(System.Security.Claims.ClaimsPrincipal user) =>
+    public static bool IsOfficial(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Province) || user.IsInRole(Roles.City) || user.IsInRole(Roles.County) || user.IsInRole(Roles.Township) || user.IsInRole(Roles.Auditor);
-
-    public static bool MaySee(System.Security.Claims.ClaimsPrincipal user, string recipient, string regionCode) =>
-        Address.InboxesOf(user).Contains(recipient)
-        || (IsOfficial(user) && user.GetRegionScope() is { } scope && scope.Covers(regionCode))
-        || (user.IsInRole(Roles.Integration) && user.GetRegionScope() is { } s && s.Covers(regionCode));
 
     private static Task<long> CountUnreadAsync(NpgsqlConnection connection, string[] inboxes, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT count(*) FROM notifications WHERE recipient = ANY (@inboxes) AND delivered_at IS NOT NULL AND read_at IS NULL",
             new { inboxes }, cancellationToken: cancellationToken));
-
-    private sealed class InboxRow
-    {
-        public Guid Id { get; init; }
-        public string Rule { get; init; } = string.Empty;
-        public string Recipient { get; init; } = string.Empty;
-        public string RegionCode { get; init; } = string.Empty;
-        public bool Urgent { get; init; }
-        public string Title { get; init; } = string.Empty;
-        public string Body { get; init; } = string.Empty;
-        public int? TemplateVersion { get; init; }
-        public DateTime CreatedAt { get; init; }
-        public DateTime? DeliveredAt { get; init; }
-        public DateTime? ReadAt { get; init; }
-    }
 }

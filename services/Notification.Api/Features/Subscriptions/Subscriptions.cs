@@ -32,15 +32,16 @@ public sealed record CreatedSubscription(Guid Id, string Url, string[] EventType
 
 /// <summary>
 /// Webhook subscriptions of other government systems (integration clients, and officials): event types within a
-/// region prefix no wider than the caller's token scope. A subscription belongs to the token's subject: another
-/// caller neither sees nor changes it.
+/// region prefix no wider than the caller's token scope (bound when the subscription is created). A subscription
+/// belongs to the token's subject: another caller neither sees nor changes it, so the endpoints after creation are
+/// confined by ownership rather than by the caller's current scope.
 /// </summary>
 public static class Subscriptions
 {
     private const string Columns = "id AS Id, url AS Url, event_types AS EventTypes, region_prefix AS RegionPrefix, status AS Status, created_at AS CreatedAt";
 
-    public static async Task<Results<Created<CreatedSubscription>, ProblemHttpResult>> CreateAsync(CreateSubscriptionRequest request, HttpContext http,
-        NpgsqlDataSource dataSource, TimeProvider clock, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Created<CreatedSubscription>, ProblemHttpResult>> CreateAsync(CreateSubscriptionRequest request, RegionScope tokenScope,
+        HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         var webhooks = options.Value.Webhooks;
@@ -65,7 +66,6 @@ public static class Subscriptions
             errors.Add(new FieldError("eventTypes", "unknown_event_type", $"未知事件类型 {unknown}"));
         }
 
-        var tokenScope = http.User.GetRegionScope();
         var requested = RegionScope.Everything;
         if (request.RegionPrefix is { } prefix && !RegionScope.TryParse(prefix, out requested))
         {
@@ -75,11 +75,6 @@ public static class Subscriptions
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid("invalid_subscription", "订阅无效", errors);
-        }
-
-        if (tokenScope is null)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "no_region_scope", "令牌未包含区划范围");
         }
 
         // No prefix: the token's own scope. A prefix wider than (or beside) the token's scope is refused.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -27,11 +28,12 @@ public sealed record NoticeResult(string Month, int Published, int AlreadyPublis
 /// Contact and visit records, and compliance with "contact every month, visit every two months" (每月联系、两月走访,
 /// domain.md §4): per household for a month, contacted in the month and visited in that month or the one before;
 /// overdue lists by helper, unit and county; and HouseholdContactOverdue published once per household and period.
+/// Compliance is one core (<see cref="ComplianceAsync"/>) that REST and pairing.v1 GetCompliance both adapt.
 /// </summary>
 public static class ContactRecords
 {
     public static async Task<Results<Created<ContactDto>, ProblemHttpResult>> RecordAsync(
-        Guid id, ContactBody body, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        Guid id, ContactBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (body.CadreId is null || body.ContactedOn is null)
@@ -59,16 +61,15 @@ public static class ContactRecords
             return ApiProblems.Invalid("invalid_contact", "联系记录无效", errors);
         }
 
-        if (http.User.IsInRole(Roles.Cadre) && http.User.GetActor() != body.CadreId!.Value.ToString())
+        if (user.IsInRole(Roles.Cadre) && user.GetActor() != body.CadreId!.Value.ToString())
         {
             return ApiProblems.Create(StatusCodes.Status403Forbidden, "not_your_contact", "只能记录本人的联系");
         }
 
-        var scope = http.User.GetRegionScope();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var village = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             "SELECT village_code FROM households WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        if (village is null || scope is null || !scope.Covers(village))
+        if (village is null || !scope.Covers(village))
         {
             return ApiProblems.NotFound("household_not_found", "未找到该户");
         }
@@ -86,43 +87,48 @@ public static class ContactRecords
             INSERT INTO contact_records (id, household_id, cadre_id, kind, contacted_on, longitude, latitude, measures, recorded_by)
             VALUES (@Id, @HouseholdId, @CadreId, @Kind, @ContactedOn, @longitude, @latitude, @Measures, @actor)
             """, new { dto.Id, dto.HouseholdId, dto.CadreId, dto.Kind, dto.ContactedOn, longitude = body.Longitude, latitude = body.Latitude, dto.Measures,
-                actor = http.User.GetActor() }, cancellationToken: cancellationToken));
+                actor = user.GetActor() }, cancellationToken: cancellationToken));
         return TypedResults.Created($"/api/pairing/households/{id}/contacts/{dto.Id}", dto);
     }
 
-    public static async Task<Results<Ok<ComplianceReport>, ProblemHttpResult>> ComplianceAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null)
+    /// <summary>REST: <c>GET /api/pairing/compliance?month=&amp;prefix=</c>.</summary>
+    public static async Task<Ok<ComplianceReport>> GetComplianceAsync(
+        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null) =>
+        TypedResults.Ok(await ComplianceAsync(dataSource, scope, month, prefix, cancellationToken));
+
+    /// <summary>
+    /// Compliance of the households under <paramref name="prefix"/> (narrowed to the caller's scope) for a month (yyyy-MM):
+    /// 400 invalid_query naming <c>month</c> or <c>prefix</c>, 403 region_out_of_scope for a prefix outside the scope
+    /// (INVALID_ARGUMENT and PERMISSION_DENIED on gRPC).
+    /// </summary>
+    internal static async Task<ComplianceReport> ComplianceAsync(NpgsqlDataSource dataSource, RegionScope scope, string? month, string? prefix,
+        CancellationToken cancellationToken)
     {
         if (ParseMonth(month) is not { } start)
         {
-            return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]);
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]).ToException();
         }
 
-        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-        }
-
+        var region = scope.NarrowOrDeny(prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await QueryAsync(connection, null, scope, start, cancellationToken)).ToList();
+        var rows = (await QueryAsync(connection, null, region, start, cancellationToken)).ToList();
         var overdue = rows.Where(r => r.MissingContact || r.MissingVisit).ToList();
         List<ComplianceGroup> Group(Func<OverdueHousehold, string> key) => rows.GroupBy(key)
             .Select(g => new ComplianceGroup(g.Key, g.Count(), g.Count(r => r.MissingContact || r.MissingVisit)))
             .OrderByDescending(g => g.Overdue).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
-        return TypedResults.Ok(new ComplianceReport(Format(start), scope.ToString(), rows.Count, rows.Count(r => !r.MissingContact), rows.Count(r => !r.MissingVisit),
-            Group(r => r.HelperCadreId?.ToString() ?? "(none)"), Group(r => r.UnitCode ?? "(none)"), Group(r => r.VillageCode[..6] + "000000"), overdue));
+        return new ComplianceReport(Format(start), region.ToString(), rows.Count, rows.Count(r => !r.MissingContact), rows.Count(r => !r.MissingVisit),
+            Group(r => r.HelperCadreId?.ToString() ?? "(none)"), Group(r => r.UnitCode ?? "(none)"), Group(r => r.VillageCode[..6] + "000000"), overdue);
     }
 
     /// <summary>Publishes HouseholdContactOverdue for every overdue household of a month not yet notified; safe to repeat.</summary>
     public static async Task<Results<Ok<NoticeResult>, ProblemHttpResult>> PublishOverdueAsync(
-        string month, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
+        string month, RegionScope scope, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         if (ParseMonth(month) is not { } start)
         {
             return ApiProblems.Invalid("invalid_query", "参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]);
         }
 
-        var scope = http.User.GetRegionScope() ?? RegionScope.Parse("0");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var result = await PublishOverdueForAsync(transaction, outbox, scope, start, cancellationToken);

@@ -20,13 +20,9 @@ public sealed record HouseholdImportResult(int Rows, int Created, int Updated, i
 public static class ImportHouseholds
 {
     public static async Task<Results<Ok<HouseholdImportResult>, ProblemHttpResult>> HandleAsync(
-        HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken)
+        HttpContext http, RegionScope scope, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken)
     {
-        if (CsvUpload.Check(http, out var scope) is { } refused)
-        {
-            return refused;
-        }
-
+        CsvUpload.RequireCsv(http.Request);
         var today = ChinaTime.Today();
         var csv = new CsvImportReader();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

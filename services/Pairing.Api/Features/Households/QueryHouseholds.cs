@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -28,20 +29,16 @@ public static class QueryHouseholds
         FROM households h JOIN villages v ON v.code = h.village_code
         """;
 
-    public static async Task<Results<Ok<HouseholdPage>, ProblemHttpResult>> ListAsync(HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector,
-        CancellationToken cancellationToken, string? prefix = null, string? status = null, Guid? after = null, int limit = 100)
+    public static async Task<Results<Ok<HouseholdPage>, ProblemHttpResult>> ListAsync(RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
+        PersonalDataProtector protector, CancellationToken cancellationToken, string? prefix = null, string? status = null, Guid? after = null, int limit = 100)
     {
-        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || limit is < 1 or > 1000
+        if (!RegionScope.TryParse(prefix ?? string.Empty, out _) || limit is < 1 or > 1000
             || (status is not null && HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, status) is null))
         {
             return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("prefix", "invalid", "prefix 为0到12位数字，limit 为1到1000，status 为已知状态")]);
         }
 
-        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-        }
-
+        var region = scope.NarrowOrDeny(prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
             $"""
@@ -49,20 +46,21 @@ public static class QueryHouseholds
             WHERE h.village_code >= @From AND h.village_code < @To AND (@status::text IS NULL OR h.status = @status)
               AND (@after::uuid IS NULL OR h.id > @after)
             ORDER BY h.id LIMIT @take
-            """, new { scope.From, scope.To, status = HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, status)?.Code, after, take = limit + 1 },
+            """, new { region.From, region.To, status = HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, status)?.Code, after, take = limit + 1 },
             cancellationToken: cancellationToken))).ToList();
-        var items = rows.Take(limit).Select(r => r.ToDto(http.User, protector)).ToList();
+        var items = rows.Take(limit).Select(r => r.ToDto(user, protector)).ToList();
         return TypedResults.Ok(new HouseholdPage(items, rows.Count > limit ? items[^1].Id.ToString() : null));
     }
 
-    public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector,
-        CancellationToken cancellationToken)
+    public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> GetAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
+        PersonalDataProtector protector, CancellationToken cancellationToken)
     {
-        var row = await FindAsync(dataSource, http.User.GetRegionScope(), id, null, cancellationToken);
-        return row is null ? ApiProblems.NotFound("household_not_found", "未找到该户") : TypedResults.Ok(row.ToDto(http.User, protector));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await FindAsync(connection, null, scope, id, cancellationToken);
+        return row is null ? ApiProblems.NotFound("household_not_found", "未找到该户") : TypedResults.Ok(row.ToDto(user, protector));
     }
 
-    public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> ChangeStatusAsync(Guid id, StatusChangeBody body, HttpContext http,
+    public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> ChangeStatusAsync(Guid id, StatusChangeBody body, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken)
     {
         var status = HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, body.Status);
@@ -75,7 +73,7 @@ public static class QueryHouseholds
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var row = await FindAsync(connection, transaction, http.User.GetRegionScope(), id, cancellationToken);
+        var row = await FindAsync(connection, transaction, scope, id, cancellationToken);
         if (row is null)
         {
             return ApiProblems.NotFound("household_not_found", "未找到该户");
@@ -87,25 +85,18 @@ public static class QueryHouseholds
                 """
                 UPDATE households SET status = @status, updated_at = now() WHERE id = @id;
                 INSERT INTO household_status_changes (household_id, previous_status, status, reason, changed_by) VALUES (@id, @previous, @status, @reason, @actor);
-                """, new { id, status = status.Code, previous = row.Status, reason, actor = http.User.GetActor() }, transaction, cancellationToken: cancellationToken));
+                """, new { id, status = status.Code, previous = row.Status, reason, actor = user.GetActor() }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(row.ToDto(http.User, protector) with { Status = status.Code, StatusName = status.Chinese });
+        return TypedResults.Ok(row.ToDto(user, protector) with { Status = status.Code, StatusName = status.Chinese });
     }
 
-    private static async Task<Row?> FindAsync(NpgsqlDataSource dataSource, RegionScope? scope, Guid id, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await FindAsync(connection, transaction, scope, id, cancellationToken);
-    }
-
-    private static Task<Row?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RegionScope? scope, Guid id, CancellationToken cancellationToken) =>
-        scope is null
-            ? Task.FromResult<Row?>(null)
-            : connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-                $"{Select} WHERE h.id = @id AND h.village_code >= @From AND h.village_code < @To",
-                new { id, scope.From, scope.To }, transaction, cancellationToken: cancellationToken));
+    /// <summary>The household in the caller's scope, or null (missing and out of scope alike).</summary>
+    private static Task<Row?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RegionScope scope, Guid id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"{Select} WHERE h.id = @id AND h.village_code >= @From AND h.village_code < @To",
+            new { id, scope.From, scope.To }, transaction, cancellationToken: cancellationToken));
 
     private sealed class Row
     {
@@ -122,7 +113,7 @@ public static class QueryHouseholds
         public string Potential { get; init; } = string.Empty;
         public string Status { get; init; } = string.Empty;
 
-        public HouseholdDto ToDto(System.Security.Claims.ClaimsPrincipal user, PersonalDataProtector protector) => new(
+        public HouseholdDto ToDto(ClaimsPrincipal user, PersonalDataProtector protector) => new(
             Id, VillageCode, VillageName, VillageCategory, VillageCategory == "non_poor", HeadName,
             PersonalDataAccess.MaySeeClear(user) ? protector.Unprotect(HeadCitizenIdCipher) : HeadCitizenIdMasked,
             Members, PovertyCauses, Depth, Potential, Status, HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, Status)?.Chinese ?? Status);

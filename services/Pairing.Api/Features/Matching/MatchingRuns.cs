@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -39,8 +40,8 @@ public sealed record ProposalPage(IReadOnlyList<ProposalDto> Items, string? Next
 public static class MatchingRuns
 {
     public static async Task<Results<Created<MatchingRunDto>, Accepted<MatchingRunDto>, ProblemHttpResult>> StartAsync(
-        StartMatchingBody body, HttpContext http, NpgsqlDataSource dataSource, RunMatching runMatching, MatchingWorkerSignal signal, IOptions<MatchingOptions> options,
-        CancellationToken cancellationToken)
+        StartMatchingBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, RunMatching runMatching, MatchingWorkerSignal signal,
+        IOptions<MatchingOptions> options, CancellationToken cancellationToken)
     {
         if (!RegionScope.TryParse(body.Prefix ?? string.Empty, out var requested) || requested.Prefix.Length is not (2 or 4 or 6 or 9 or 12) || body.StartsOn is null)
         {
@@ -48,7 +49,7 @@ public static class MatchingRuns
                 [new FieldError(body.StartsOn is null ? "startsOn" : "prefix", "required", "须填写 prefix（省2位、市4位、县6位、乡9位或村12位区划代码）和 startsOn")]);
         }
 
-        if (http.User.GetRegionScope() is not { } scope || scope.Narrow(requested) is not { } narrowed || narrowed.Prefix != requested.Prefix)
+        if (!scope.Covers(requested.Prefix))
         {
             return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所选区划超出您的管辖范围");
         }
@@ -70,7 +71,7 @@ public static class MatchingRuns
                 VALUES (@id, @prefix, @scope, @startsOn, @status, @actor, CASE WHEN @inline THEN now() + @lease END)
                 """, new
                 {
-                    id, prefix = requested.Prefix, scope = scope.Prefix, startsOn = body.StartsOn, status = inline ? "running" : "queued", actor = http.User.GetActor(), inline,
+                    id, prefix = requested.Prefix, scope = scope.Prefix, startsOn = body.StartsOn, status = inline ? "running" : "queued", actor = user.GetActor(), inline,
                     lease = options.Value.Lease,
                 }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
@@ -87,27 +88,29 @@ public static class MatchingRuns
         return TypedResults.Created($"/api/pairing/matching-runs/{id}", MatchingRunDto.From(await LoadAsync(dataSource, id, cancellationToken)));
     }
 
-    public static async Task<Results<Ok<MatchingRunDto>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<MatchingRunDto>, ProblemHttpResult>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
-        var run = await FindAsync(dataSource, id, http, cancellationToken);
+        var run = await FindAsync(dataSource, id, scope, cancellationToken);
         return run is null ? NotFound() : TypedResults.Ok(MatchingRunDto.From(run));
     }
 
     /// <summary>Proposals of a run, optionally for one village prefix, keyset-paged by (village, household).</summary>
     public static async Task<Results<Ok<ProposalPage>, ProblemHttpResult>> ProposalsAsync(
-        Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? after = null, int limit = 500)
+        Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? after = null, int limit = 500)
     {
         if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || limit is < 1 or > 5_000 || !TryParseCursor(after, out var cursor))
         {
             return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("prefix", "invalid", "prefix 为0到12位数字，limit 为1到5000，after 为上一页的 next")]);
         }
 
-        if (await FindAsync(dataSource, id, http, cancellationToken) is not { } run)
+        if (await FindAsync(dataSource, id, scope, cancellationToken) is not { } run)
         {
             return NotFound();
         }
 
-        var scope = http.User.GetRegionScope()!.Narrow(requested) ?? RegionScope.Parse(run.RegionPrefix);
+        // A prefix outside the caller's scope shows the whole run (which the scope covers).
+        var region = scope.Narrow(requested) ?? RegionScope.Parse(run.RegionPrefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ProposalRow>(new CommandDefinition(
             """
@@ -116,7 +119,7 @@ public static class MatchingRuns
             FROM matching_proposals
             WHERE run_id = @id AND village_code >= @From AND village_code < @To AND (village_code, household_id) > (@village, @household)
             ORDER BY village_code, household_id LIMIT @limit
-            """, new { id, scope.From, scope.To, village = cursor.Village, household = cursor.Household, limit }, cancellationToken: cancellationToken))).ToList();
+            """, new { id, region.From, region.To, village = cursor.Village, household = cursor.Household, limit }, cancellationToken: cancellationToken))).ToList();
         var items = rows.Select(r => new ProposalDto(r.HouseholdId, r.VillageCode, r.CadreId, r.CadreName, r.UnitCode, r.CauseCost, r.DepthCost, r.NearnessCost,
             r.ContinuityCost, r.LoadCost, r.TotalCost, r.Explanation, r.Rejected, r.Outcome)).ToList();
         var next = rows.Count == limit ? $"{rows[^1].VillageCode}:{rows[^1].HouseholdId}" : null;
@@ -129,15 +132,15 @@ public static class MatchingRuns
     /// helper departed, helper full). Pairings are locked against other writers meanwhile, so the cap holds.
     /// </summary>
     public static async Task<Results<Ok<MatchingRunDto>, ProblemHttpResult>> CommitAsync(
-        Guid id, CommitMatchingBody? body, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, IOptions<PairingOptions> options,
-        CancellationToken cancellationToken)
+        Guid id, CommitMatchingBody? body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, OutboxWriter outbox,
+        IOptions<PairingOptions> options, CancellationToken cancellationToken)
     {
-        var actor = http.User.GetActor();
+        var actor = user.GetActor();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var run = await connection.QuerySingleOrDefaultAsync<MatchingRun>(new CommandDefinition("SELECT * FROM matching_runs WHERE id = @id FOR UPDATE", new { id },
             transaction, cancellationToken: cancellationToken));
-        if (run is null || !InScope(run, http))
+        if (run is null || !scope.Covers(run.RegionPrefix))
         {
             return NotFound();
         }
@@ -228,13 +231,11 @@ public static class MatchingRuns
     private static ProblemHttpResult NotFound() => ApiProblems.NotFound("matching_run_not_found", "未找到该智能结对运行");
 
     /// <summary>The run if the caller's scope covers its region (a county official never sees a province run's other counties).</summary>
-    private static async Task<MatchingRun?> FindAsync(NpgsqlDataSource dataSource, Guid id, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<MatchingRun?> FindAsync(NpgsqlDataSource dataSource, Guid id, RegionScope scope, CancellationToken cancellationToken)
     {
         var run = await LoadOrNullAsync(dataSource, id, cancellationToken);
-        return run is not null && InScope(run, http) ? run : null;
+        return run is not null && scope.Covers(run.RegionPrefix) ? run : null;
     }
-
-    private static bool InScope(MatchingRun run, HttpContext http) => http.User.GetRegionScope() is { } scope && scope.Covers(run.RegionPrefix);
 
     private static async Task<MatchingRun> LoadAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken cancellationToken) =>
         await LoadOrNullAsync(dataSource, id, cancellationToken) ?? throw new InvalidOperationException($"matching run {id} vanished");

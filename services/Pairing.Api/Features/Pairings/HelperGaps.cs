@@ -15,18 +15,14 @@ public sealed record HelperGap(Guid HouseholdId, string HeadName, string Village
 public static class HelperGaps
 {
     public static async Task<Results<Ok<IReadOnlyList<HelperGap>>, ProblemHttpResult>> HandleAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, int limit = 1000)
+        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, int limit = 1000)
     {
-        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || limit is < 1 or > 10_000)
+        if (!RegionScope.TryParse(prefix ?? string.Empty, out _) || limit is < 1 or > 10_000)
         {
             return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("prefix", "invalid", "prefix 为0到12位数字，limit 为1到10000")]);
         }
 
-        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-        }
-
+        var region = scope.NarrowOrDeny(prefix);
         var today = ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(Guid Id, string HeadName, string VillageCode, string Status, DateTime? LastUntil, string? LastReason)>(new CommandDefinition(
@@ -41,7 +37,7 @@ public static class HelperGaps
                               AND p.starts_on <= @today AND (p.ends_on IS NULL OR p.ends_on >= @today))
             ORDER BY last.ends_on NULLS FIRST, h.id
             LIMIT @limit
-            """, new { scope.From, scope.To, today, limit }, cancellationToken: cancellationToken));
+            """, new { region.From, region.To, today, limit }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<HelperGap>>(rows.Select(r =>
             new HelperGap(r.Id, r.HeadName, r.VillageCode, r.Status, r.LastUntil is { } d ? DateOnly.FromDateTime(d) : null, r.LastReason)).ToList());
     }

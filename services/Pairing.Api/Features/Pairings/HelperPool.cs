@@ -1,9 +1,9 @@
+using System.Security.Claims;
 using Dapper;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Contracts.Grpc.Dispatch.V1;
-using Platform.Grpc;
-using Platform.Grpc.Client.Dispatch;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -22,7 +22,8 @@ public sealed record HelperDto(Guid CadreId, string Name, string UnitCode, strin
 public static class HelperPool
 {
     public static async Task<Results<Ok<HelperDto>, ProblemHttpResult>> RegisterAsync(
-        RegisterHelperBody body, HttpContext http, NpgsqlDataSource dataSource, PersonnelClient personnel, CancellationToken cancellationToken)
+        RegisterHelperBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, Personnel.PersonnelClient personnel,
+        CancellationToken cancellationToken)
     {
         if (body.CadreId is not { } cadreId)
         {
@@ -32,20 +33,27 @@ public static class HelperPool
         Cadre cadre;
         try
         {
-            cadre = await personnel.GetCadre(new GetCadreRequest { CadreId = cadreId.ToString() }, cancellationToken: cancellationToken);
+            cadre = await personnel.GetCadreAsync(new GetCadreRequest { CadreId = cadreId.ToString() }, cancellationToken: cancellationToken);
         }
-        catch (GrpcException ex) when (ex.Status is StatusCode.NotFound or StatusCode.InvalidArgument)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
             return ApiProblems.NotFound("cadre_not_found", "未找到该干部（或不在您的管辖范围内）");
         }
-        catch (GrpcException ex) when (ex.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
             return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "dispatch_unavailable", "选派服务暂不可用，请稍后重试");
         }
 
+        // Dispatch answers as the caller, so it already refused a cadre outside their scope; the pool is regional data,
+        // so the rule is held here too rather than trusted to another service.
+        if (!scope.Covers(cadre.RegionCode))
+        {
+            return ApiProblems.NotFound("cadre_not_found", "未找到该干部（或不在您的管辖范围内）");
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await UpsertAsync(transaction, cadre, http.User.GetActor(), makeAvailable: true, cancellationToken);
+        await UpsertAsync(transaction, cadre, user.GetActor(), makeAvailable: true, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var helper = await connection.QuerySingleAsync<Row>(new CommandDefinition($"{Select} WHERE h.cadre_id = @cadreId", new { cadreId, today = ChinaTime.Today() },
             cancellationToken: cancellationToken));
@@ -54,22 +62,18 @@ public static class HelperPool
 
     /// <summary>Helpers whose unit is under the prefix (within the caller's scope), with the households they carry today.</summary>
     public static async Task<Results<Ok<IReadOnlyList<HelperDto>>, ProblemHttpResult>> ListAsync(
-        HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, Guid? after = null, int limit = 500)
+        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, Guid? after = null, int limit = 500)
     {
-        if (!RegionScope.TryParse(prefix ?? string.Empty, out var requested) || limit is < 1 or > 5_000)
+        if (!RegionScope.TryParse(prefix ?? string.Empty, out _) || limit is < 1 or > 5_000)
         {
             return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("prefix", "invalid", "prefix 为0到12位数字，limit 为1到5000")]);
         }
 
-        if (http.User.GetRegionScope()?.Narrow(requested) is not { } scope)
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, "region_out_of_scope", "所查区划超出您的管辖范围");
-        }
-
+        var units = scope.NarrowOrDeny(prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"{Select} WHERE h.region_code >= @From AND h.region_code < @To AND h.cadre_id > @after ORDER BY h.cadre_id LIMIT @limit",
-            new { scope.From, scope.To, after = after ?? Guid.Empty, limit, today = ChinaTime.Today() }, cancellationToken: cancellationToken));
+            new { units.From, units.To, after = after ?? Guid.Empty, limit, today = ChinaTime.Today() }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<HelperDto>>(rows.Select(r => r.ToDto()).ToList());
     }
 

@@ -1,12 +1,12 @@
+using System.Security.Claims;
 using Dapper;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Contracts.IntegrationEvents.Pairing.V1;
 using Platform.Data.Outbox;
-using Platform.Grpc;
-using Platform.Grpc.Client.Dispatch;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -36,7 +36,7 @@ public sealed record PairingDto(Guid Id, Guid HouseholdId, Guid CadreId, string 
 public static class PairHousehold
 {
     public static async Task<Results<Created<PairingDto>, ProblemHttpResult>> HandleAsync(
-        Guid id, PairBody body, HttpContext http, NpgsqlDataSource dataSource, PersonnelClient personnel, OutboxWriter outbox,
+        Guid id, PairBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, Personnel.PersonnelClient personnel, OutboxWriter outbox,
         IOptions<PairingOptions> options, CancellationToken cancellationToken)
     {
         var role = body.Role ?? "responsible";
@@ -46,21 +46,16 @@ public static class PairHousehold
                 [new FieldError(body.CadreId is null ? "cadreId" : body.StartsOn is null ? "startsOn" : "role", "required", "须填写 cadreId、startsOn，role 为 responsible 或 co_helper")]);
         }
 
-        if (http.User.GetRegionScope() is not { } scope)
-        {
-            return ApiProblems.NotFound("household_not_found", "未找到该户");
-        }
-
         Cadre cadre;
         try
         {
-            cadre = await personnel.GetCadre(new GetCadreRequest { CadreId = body.CadreId.Value.ToString() }, cancellationToken: cancellationToken);
+            cadre = await personnel.GetCadreAsync(new GetCadreRequest { CadreId = body.CadreId.Value.ToString() }, cancellationToken: cancellationToken);
         }
-        catch (GrpcException ex) when (ex.Status is StatusCode.NotFound or StatusCode.InvalidArgument)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
             return ApiProblems.NotFound("cadre_not_found", "未找到该干部（或不在您的管辖范围内）");
         }
-        catch (GrpcException ex) when (ex.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
             return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "dispatch_unavailable", "选派服务暂不可用，请稍后重试");
         }
@@ -91,7 +86,7 @@ public static class PairHousehold
         }
 
         var pairing = new PairingDto(Guid.CreateVersion7(), id, cadreId, cadre.Name, cadre.UnitCode, role, body.StartsOn.Value, null, null);
-        var actor = http.User.GetActor();
+        var actor = user.GetActor();
         // A cadre paired by hand joins the pool the matcher draws from (a departed one stays unavailable).
         await HelperPool.UpsertAsync(transaction, cadre, actor, makeAvailable: false, cancellationToken);
         try
@@ -116,7 +111,7 @@ public static class PairHousehold
     }
 
     public static async Task<Results<Ok<PairingDto>, ProblemHttpResult>> EndAsync(
-        Guid id, EndPairingBody body, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
+        Guid id, EndPairingBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         var reason = body.Reason?.Trim() ?? string.Empty;
         if (body.EndsOn is null || reason.Length is 0 or > 500)
@@ -124,7 +119,6 @@ public static class PairHousehold
             return ApiProblems.Invalid("invalid_pairing_end", "结束结对请求无效", [new FieldError(body.EndsOn is null ? "endsOn" : "reason", "required", "须填写结束日期和原因")]);
         }
 
-        var scope = http.User.GetRegionScope();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
@@ -132,7 +126,7 @@ public static class PairHousehold
             SELECT p.id, p.household_id, p.cadre_id, p.cadre_name, p.unit_code, p.role, p.starts_on, p.ends_on, h.village_code
             FROM pairings p JOIN households h ON h.id = p.household_id WHERE p.id = @id FOR UPDATE OF p
             """, new { id }, transaction, cancellationToken: cancellationToken));
-        if (current is null || scope is null || !scope.Covers(current.VillageCode))
+        if (current is null || !scope.Covers(current.VillageCode))
         {
             return ApiProblems.NotFound("pairing_not_found", "未找到该结对记录");
         }
@@ -148,7 +142,7 @@ public static class PairHousehold
             return ApiProblems.Invalid("invalid_pairing_end", "结束结对请求无效", [new FieldError("endsOn", "before_start", "结束日期不能早于开始日期")]);
         }
 
-        var actor = http.User.GetActor();
+        var actor = user.GetActor();
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE pairings SET ends_on = @endsOn, end_reason = @reason, ended_by = @actor, ended_at = now() WHERE id = @id",
             new { id, endsOn, reason, actor }, transaction, cancellationToken: cancellationToken));

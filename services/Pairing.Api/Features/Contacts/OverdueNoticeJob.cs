@@ -1,58 +1,38 @@
 using Dapper;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Data.Outbox;
+using Platform.Scheduling;
 using Platform.Security;
 
 namespace Pairing.Api.Features.Contacts;
 
-/// <summary>Settings of the monthly overdue notices (section <c>Pairing:OverdueNotices</c>).</summary>
-public sealed class OverdueNoticeOptions
-{
-    public const string Section = "Pairing:OverdueNotices";
-
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>How often a replica checks whether last month's notices are out.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
-}
-
 /// <summary>
 /// Once a month is over (China time), publishes HouseholdContactOverdue for every household of the province that missed
 /// its monthly contact or two-monthly visit in it, so notification reminds the helper (and the unit after a second miss).
-/// A month is done once: the notices and the month's mark commit in one transaction under an advisory lock, so several
-/// replicas and restarts publish each notice once (and each notice is also unique per household and period).
+/// A Quartz job (Platform.Scheduling, section <c>Pairing:Jobs</c>): each occurrence fires on one replica, by default at
+/// 00:10 on the first of the month; a month missed while no replica ran fires once when one is back. A month is done
+/// once whatever fires it: the notices and the month's mark commit in one transaction under an advisory lock, and each
+/// notice is also unique per household and period.
 /// </summary>
-public sealed class OverdueNoticeWorker(NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock, IOptions<OverdueNoticeOptions> options,
-    ILogger<OverdueNoticeWorker> logger) : BackgroundService
+public sealed class OverdueNoticeJob(NpgsqlDataSource dataSource, OutboxWriter outbox, ILogger<OverdueNoticeJob> logger) : IScheduledJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
+    public const string Name = "overdue-notices";
 
-        using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Publishing last month's overdue notices failed; retried at the next interval");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    /// <summary>00:10 on the first of every month, in the scheduling zone (Asia/Shanghai).</summary>
+    public const string DefaultSchedule = "0 10 0 1 * ?";
 
-    /// <summary>Publishes the notices of the month before today (China time) unless done; returns the notices published.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>A month's notices may go out late (the platform was down on the first), but not after this.</summary>
+    public static readonly TimeSpan CatchUp = TimeSpan.FromDays(20);
+
+    public async Task<bool> RunAsync(JobOccurrence occurrence, CancellationToken cancellationToken) =>
+        await PublishAsync(MonthBefore(ChinaTime.DayOf(occurrence.ScheduledAt)), cancellationToken) is not null;
+
+    /// <summary>The month before the one <paramref name="day"/> is in.</summary>
+    public static DateOnly MonthBefore(DateOnly day) => new DateOnly(day.Year, day.Month, 1).AddMonths(-1);
+
+    /// <summary>Publishes the notices of <paramref name="month"/> unless done; null when it was already done (or is being done elsewhere).</summary>
+    public async Task<int?> PublishAsync(DateOnly month, CancellationToken cancellationToken)
     {
-        var today = ChinaTime.Today(clock);
-        var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
         var period = month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -61,7 +41,7 @@ public sealed class OverdueNoticeWorker(NpgsqlDataSource dataSource, OutboxWrite
         if (!locked || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT EXISTS (SELECT 1 FROM overdue_notice_runs WHERE period = @period)", new { period }, transaction, cancellationToken: cancellationToken)))
         {
-            return 0;
+            return null;
         }
 
         var result = await ContactRecords.PublishOverdueForAsync(transaction, outbox, RegionScope.Everything, month, cancellationToken);
