@@ -39,6 +39,8 @@ public sealed class GatewayTests(GrpcFixture fixture)
         using var response = await client.SendAsync(request);
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await CodeOf(response)).ShouldBe("unauthenticated");
+        // The server span ends after the response is sent: wait for it, then a moment more for anything forwarded.
+        await Eventually.HoldsAsync(() => Task.FromResult(spans.Any(s => s.Source.Name == "Microsoft.AspNetCore")), "the gateway's span");
         await Task.Delay(200);
         spans.Count(s => s.Source.Name == "Microsoft.AspNetCore").ShouldBe(1); // the gateway's own span only
         spans.ShouldNotContain(s => s.Source.Name == "System.Net.Http");
