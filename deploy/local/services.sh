@@ -288,11 +288,12 @@ token() {
   local arg has_role=0 has_scope=0
   for arg in "$@"; do
     case $arg in
-      --role) has_role=1 ;;
-      --scope) has_scope=1 ;;
+      --role | --role=*) has_role=1 ;;
+      --scope | --scope=* | --grant | --grant=*) has_scope=1 ;;
     esac
   done
-  [[ $has_role -eq 1 && $has_scope -eq 1 ]] || die "usage: ./platform token --role ROLE --scope CODE [--subject NAME]"
+  [[ $has_role -eq 1 && $has_scope -eq 1 ]] ||
+    die "usage: ./platform token --role ROLE (--scope CODE | --grant nationwide) [--grant write] [--subject NAME]"
   ensure_signing_key
   ensure_cli
   dotnet "$PLATFORM_CLI_DLL" token "$@" --key-file "$PLATFORM_KEY_FILE" 9>&-

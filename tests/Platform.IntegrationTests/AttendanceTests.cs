@@ -21,10 +21,12 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
 
     private Task<long> CountAsync(string sql, object? args = null) => fixture.Database.ScalarAsync<long>(sql, args);
 
+    // The city posts: some fixture cadres work for a unit of the other county, which only the city (or the province) may
+    // post into a village here (domain.md §3).
     private async Task AssignAsync(string village, string force, Guid cadre, string start)
     {
-        using var county = Client(Roles.County, village[..6]);
-        using var response = await county.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = village, force, cadreId = cadre, startsOn = start });
+        using var city = Client(Roles.City, "5117");
+        using var response = await city.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = village, force, cadreId = cadre, startsOn = start });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 

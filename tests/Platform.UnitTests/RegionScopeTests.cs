@@ -53,16 +53,85 @@ public class RegionScopeTests
         county.Narrow(RegionScope.Parse("52")).ShouldBeNull();
     }
 
+    private static System.Security.Claims.ClaimsPrincipal Caller(string? region, string[] roles, params string[] grants)
+    {
+        var claims = new List<System.Security.Claims.Claim>();
+        if (region is not null)
+        {
+            claims.Add(new(PlatformClaims.Region, region));
+        }
+
+        claims.AddRange(roles.Select(r => new System.Security.Claims.Claim(PlatformClaims.Role, r)));
+        claims.AddRange(grants.Select(g => new System.Security.Claims.Claim(PlatformClaims.Grant, g)));
+        return new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(claims, "test"));
+    }
+
     [Fact]
-    public void Scope_comes_from_the_region_claim_only()
+    public void Scope_comes_from_the_region_claim_of_a_token_with_a_known_role()
+    {
+        RegionScope.FromPrincipal(Caller("5117", [Roles.City]))!.Prefix.ShouldBe("5117");
+        RegionScope.FromPrincipal(Caller("511702", [Roles.County, Roles.Auditor]))!.Prefix.ShouldBe("511702");
+        RegionScope.FromPrincipal(new System.Security.Claims.ClaimsPrincipal()).ShouldBeNull();
+        RegionScope.FromPrincipal(Caller("51x", [Roles.Province])).ShouldBeNull();
+        RegionScope.FromPrincipal(Caller(null, [Roles.County])).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("mayor")]
+    [InlineData("county,mayor")]
+    [InlineData("Province")]
+    public void A_token_without_a_known_role_has_no_scope(string roleList)
+    {
+        var roles = roleList.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        RegionScope.FromPrincipal(Caller("511702", roles)).ShouldBeNull();
+        RegionScope.FromPrincipal(Caller(string.Empty, roles, Grants.Nationwide)).ShouldBeNull();
+        Roles.AreKnown(Caller("511702", roles)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Every_role_is_known()
+    {
+        foreach (var role in Roles.All)
+        {
+            Roles.AreKnown(Caller("51", [role])).ShouldBeTrue(role);
+        }
+    }
+
+    [Fact]
+    public void The_whole_country_is_a_grant_only_a_province_administrator_holds()
+    {
+        RegionScope.FromPrincipal(Caller(string.Empty, [Roles.Province], Grants.Nationwide)).ShouldBe(RegionScope.Everything);
+        RegionScope.FromPrincipal(Caller(null, [Roles.Province], Grants.Nationwide)).ShouldBe(RegionScope.Everything);
+
+        // An empty region is no scope at all: without the grant, or for any other role, or beside another role.
+        RegionScope.FromPrincipal(Caller(string.Empty, [Roles.Province])).ShouldBeNull();
+        RegionScope.FromPrincipal(Caller(string.Empty, [Roles.Province], Grants.Write)).ShouldBeNull();
+        foreach (var role in Roles.All.Where(r => r != Roles.Province))
+        {
+            RegionScope.FromPrincipal(Caller(string.Empty, [role], Grants.Nationwide)).ShouldBeNull(role);
+        }
+
+        RegionScope.FromPrincipal(Caller(string.Empty, [Roles.Province, Roles.Integration], Grants.Nationwide)).ShouldBeNull();
+    }
+
+    [Fact]
+    public void The_grant_does_not_widen_a_region()
+    {
+        RegionScope.FromPrincipal(Caller("51", [Roles.Province], Grants.Nationwide))!.Prefix.ShouldBe("51");
+        RegionScope.FromPrincipal(Caller("511702", [Roles.County], Grants.Nationwide))!.Prefix.ShouldBe("511702");
+    }
+
+    [Fact]
+    public void Two_region_claims_are_no_scope()
     {
         var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-            [new System.Security.Claims.Claim(PlatformClaims.Region, "5117")], "test"));
-        RegionScope.FromPrincipal(user)!.Prefix.ShouldBe("5117");
-        RegionScope.FromPrincipal(new System.Security.Claims.ClaimsPrincipal()).ShouldBeNull();
-        var bad = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-            [new System.Security.Claims.Claim(PlatformClaims.Region, "51x")], "test"));
-        RegionScope.FromPrincipal(bad).ShouldBeNull();
+        [
+            new System.Security.Claims.Claim(PlatformClaims.Role, Roles.County),
+            new System.Security.Claims.Claim(PlatformClaims.Region, "511702"),
+            new System.Security.Claims.Claim(PlatformClaims.Region, "511703"),
+        ], "test"));
+        RegionScope.FromPrincipal(user).ShouldBeNull();
     }
 
     [Fact]
@@ -91,5 +160,9 @@ public class RegionScopeTests
         var problem = Should.Throw<Platform.ServiceDefaults.ProblemException>(() => RegionScope.Require(new System.Security.Claims.ClaimsPrincipal()));
         problem.Status.ShouldBe(403);
         problem.Code.ShouldBe("missing_region_scope");
+
+        var empty = Should.Throw<Platform.ServiceDefaults.ProblemException>(() => RegionScope.Require(Caller(string.Empty, [Roles.Province])));
+        empty.Status.ShouldBe(403);
+        empty.Code.ShouldBe("missing_region_scope");
     }
 }

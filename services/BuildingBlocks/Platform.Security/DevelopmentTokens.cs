@@ -7,7 +7,12 @@ namespace Platform.Security;
 /// <summary>Signs development and test tokens with the symmetric key of <see cref="AuthOptions.SigningKey"/>.</summary>
 public static class DevelopmentTokens
 {
-    public static string Create(AuthOptions options, string subject, IEnumerable<string> roles, string region, TimeSpan? lifetime = null, DateTime? now = null)
+    /// <summary>
+    /// A token with its roles, its region (a division-code prefix; empty only with the grant <see cref="Grants.Nationwide"/>
+    /// of a province administrator, see <see cref="RegionScope.FromPrincipal"/>) and its grants (claim <c>grant</c>).
+    /// </summary>
+    public static string Create(AuthOptions options, string subject, IEnumerable<string> roles, string region, TimeSpan? lifetime = null, DateTime? now = null,
+        IEnumerable<string>? grants = null)
     {
         var key = options.CreateSigningKey() ?? throw new InvalidOperationException("Development tokens need Auth:SigningKey.");
         var issuedAt = now ?? DateTime.UtcNow;
@@ -18,6 +23,7 @@ public static class DevelopmentTokens
             new(PlatformClaims.Region, region),
         };
         claims.AddRange(roles.Select(r => new Claim(PlatformClaims.Role, r)));
+        claims.AddRange((grants ?? []).Select(g => new Claim(PlatformClaims.Grant, g)));
 
         var descriptor = new SecurityTokenDescriptor
         {

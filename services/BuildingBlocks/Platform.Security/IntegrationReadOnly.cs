@@ -15,7 +15,7 @@ public sealed class IntegrationReadOnlyHandler : AuthorizationHandler<Integratio
         var method = (context.Resource as HttpContext)?.Request.Method ?? HttpMethods.Get;
         var reads = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
             || IsGrpc(context.Resource as HttpContext);
-        if (!onlyIntegration || reads || user.HasClaim(PlatformClaims.Grant, "write"))
+        if (!onlyIntegration || reads || user.HasClaim(PlatformClaims.Grant, Grants.Write))
         {
             context.Succeed(requirement);
         }

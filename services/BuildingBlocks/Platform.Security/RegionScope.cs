@@ -21,9 +21,10 @@ public sealed record RegionScope : IEndpointParameterMetadataProvider
 
     private RegionScope(string prefix) => Prefix = prefix;
 
-    /// <summary>Digits only, 0 to 12 characters. Empty means the whole country.</summary>
+    /// <summary>Digits only, 0 to 12 characters. Empty means the whole country (<see cref="Everything"/>).</summary>
     public string Prefix { get; }
 
+    /// <summary>The whole country: the scope of a token granted <see cref="Grants.Nationwide"/>, and of the services' own work (jobs).</summary>
     public static RegionScope Everything { get; } = new(string.Empty);
 
     /// <summary>Inclusive lower bound of codes in scope.</summary>
@@ -47,11 +48,43 @@ public sealed record RegionScope : IEndpointParameterMetadataProvider
     public static RegionScope Parse(string prefix) =>
         TryParse(prefix, out var scope) ? scope : throw new FormatException($"'{prefix}' is not a division-code prefix.");
 
-    /// <summary>The caller's scope, or null when the token carries no valid region claim (then nothing is visible).</summary>
-    public static RegionScope? FromPrincipal(ClaimsPrincipal user) =>
-        user.FindFirst(PlatformClaims.Region)?.Value is { } value && TryParse(value, out var scope) ? scope : null;
+    /// <summary>
+    /// The caller's scope, or null (nothing is visible) — the one rule of what a token's scope means:
+    /// <list type="bullet">
+    /// <item>a token without a known role (<see cref="Roles.AreKnown"/>) has none;</item>
+    /// <item>one <c>region</c> claim of 1 to 12 digits is that prefix (a grant never widens it);</item>
+    /// <item>an empty or absent region is the whole country only with the grant <see cref="Grants.Nationwide"/>, for a
+    /// token whose one role is province; otherwise it is no scope at all;</item>
+    /// <item>a malformed region, or two region claims, is none.</item>
+    /// </list>
+    /// </summary>
+    public static RegionScope? FromPrincipal(ClaimsPrincipal user)
+    {
+        if (!Roles.AreKnown(user))
+        {
+            return null;
+        }
 
-    /// <summary>The caller's scope, or 403 missing_region_scope (PERMISSION_DENIED on gRPC) when the token has none.</summary>
+        var regions = user.FindAll(PlatformClaims.Region).Select(c => c.Value).ToList();
+        if (regions.Count > 1)
+        {
+            return null;
+        }
+
+        var region = regions.SingleOrDefault() ?? string.Empty;
+        if (region.Length == 0)
+        {
+            return HoldsNationwideGrant(user) ? Everything : null;
+        }
+
+        return TryParse(region, out var scope) ? scope : null;
+    }
+
+    private static bool HoldsNationwideGrant(ClaimsPrincipal user) =>
+        user.HasClaim(PlatformClaims.Grant, Grants.Nationwide)
+        && user.FindAll(PlatformClaims.Role).All(c => c.Value == Roles.Province);
+
+    /// <summary>The caller's scope, or 403 missing_region_scope (PERMISSION_DENIED on gRPC) when the token has none (<see cref="FromPrincipal"/>).</summary>
     public static RegionScope Require(ClaimsPrincipal user) =>
         FromPrincipal(user) ?? throw ApiProblems.Create(StatusCodes.Status403Forbidden, "missing_region_scope", "令牌缺少区域范围").ToException();
 

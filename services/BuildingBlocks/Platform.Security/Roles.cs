@@ -1,3 +1,5 @@
+using System.Security.Claims;
+
 namespace Platform.Security;
 
 /// <summary>The roles a platform token can carry (claim <c>role</c>).</summary>
@@ -15,6 +17,29 @@ public static class Roles
     {
         Province, City, County, Township, Cadre, Auditor, Integration,
     };
+
+    /// <summary>
+    /// The caller carries at least one role and only roles the platform knows (compared exactly). A token that does not
+    /// is no platform credential: authentication refuses it (401, UNAUTHENTICATED) and it has no region scope.
+    /// </summary>
+    public static bool AreKnown(ClaimsPrincipal user)
+    {
+        var roles = user.FindAll(PlatformClaims.Role).Select(c => c.Value).ToList();
+        return roles.Count > 0 && roles.All(All.Contains);
+    }
+}
+
+/// <summary>Extra rights a token may carry beside its role (claim <c>grant</c>, one claim per grant).</summary>
+public static class Grants
+{
+    /// <summary>An integration client may change data (it only reads without it).</summary>
+    public const string Write = "write";
+
+    /// <summary>
+    /// The whole country as the region scope: only with an empty <c>region</c>, and only for a token whose one role is
+    /// province (a province administrator, or a service account acting for the province). See <see cref="RegionScope.FromPrincipal"/>.
+    /// </summary>
+    public const string Nationwide = "nationwide";
 }
 
 /// <summary>Claim names of platform tokens.</summary>
@@ -24,10 +49,10 @@ public static class PlatformClaims
     public const string Name = "name";
     public const string Role = "role";
 
-    /// <summary>The caller's region scope: a prefix of the 12-digit division code ("" = whole country).</summary>
+    /// <summary>The caller's region scope: a prefix of the 12-digit division code ("" = none, unless granted <see cref="Grants.Nationwide"/>).</summary>
     public const string Region = "region";
 
-    /// <summary>Extra rights of an integration client, e.g. "write".</summary>
+    /// <summary>Extra rights beside the role (<see cref="Grants"/>): "write" for integration clients, "nationwide" for a province administrator.</summary>
     public const string Grant = "grant";
 }
 

@@ -89,6 +89,20 @@ public static class SecurityExtensions
             NameClaimType = PlatformClaims.Subject,
             ClockSkew = TimeSpan.FromSeconds(30),
         };
+        // A signed token without a known role is no platform credential: refused here, in the gateway and in every
+        // service, on REST (401) and gRPC (UNAUTHENTICATED) alike, before any policy or handler sees it.
+        jwt.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (context.Principal is null || !Roles.AreKnown(context.Principal))
+                {
+                    context.Fail("The token carries no role, or a role the platform does not know.");
+                }
+
+                return Task.CompletedTask;
+            },
+        };
     }
 
     /// <summary>Who did it, for audit columns.</summary>

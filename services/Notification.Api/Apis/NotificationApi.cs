@@ -32,8 +32,9 @@ public static class NotificationApi
         var subscriptions = app.MapGroup("/api/notification/subscriptions").WithTags("Subscriptions").RequireAuthorization(ManageSubscriptions);
         subscriptions.MapPost("/", Subscriptions.CreateAsync).WithSummary("Subscribe a webhook to event types within a region prefix; the signing secret is shown once.");
 
-        // After creation a subscription is its owner's alone (the token's sub), confined to the owner's scope when it was created.
-        var owned = subscriptions.MapGroup("").WithoutRegionScope("the caller's own subscriptions, confined to its region scope when created");
+        // After creation a subscription is its owner's alone (the token's sub), and only while the owner's scope covers its
+        // region: a caller whose scope moved elsewhere finds it missing.
+        var owned = subscriptions.MapGroup("");
         owned.MapGet("/", Subscriptions.ListAsync).WithSummary("The caller's subscriptions.");
         owned.MapPost("/{id:guid}/pause", Subscriptions.PauseAsync).WithSummary("Pause: nothing is queued or sent until resumed.");
         owned.MapPost("/{id:guid}/resume", Subscriptions.ResumeAsync).WithSummary("Resume a paused subscription.");

@@ -84,7 +84,9 @@ public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions
             var now = TimeProvider.System.GetUtcNow();
             if (minted is null || now - mintedAt > TimeSpan.FromHours(1) || now < mintedAt)
             {
-                minted = DevelopmentTokens.Create(auth.Value, "notification-service", [Roles.Province], string.Empty, TimeSpan.FromHours(2), now.UtcDateTime);
+                // The whole country, as the province's service account: an empty region means it only with the grant.
+                minted = DevelopmentTokens.Create(auth.Value, "notification-service", [Roles.Province], string.Empty, TimeSpan.FromHours(2), now.UtcDateTime,
+                    [Grants.Nationwide]);
                 mintedAt = now;
             }
 

@@ -73,7 +73,60 @@ public sealed class TokenCommandTests : IDisposable
         run.ExitCode.ShouldBe(2);
         run.Output.ShouldBeEmpty();
         run.Error.ShouldStartWith($"error: {message}\n");
-        run.Error.ShouldContain("usage: Platform.Cli token --role ROLE[,ROLE] --scope CODE");
+        run.Error.ShouldContain("usage: Platform.Cli token --role ROLE[,ROLE] [--scope CODE] [--grant GRANT[,GRANT]]");
+    }
+
+    [Fact]
+    public async Task The_whole_country_is_the_nationwide_grant_of_a_province_token_without_a_scope()
+    {
+        var run = await CliRun.RunAsync("token", "--role", "province", "--grant", "nationwide", "--key-file", keyFile.Path);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(run.Output.TrimEnd('\n'), Validation("platform-dev", "platform"));
+        result.IsValid.ShouldBeTrue(result.Exception?.Message);
+        var jwt = (JsonWebToken)result.SecurityToken;
+        jwt.GetClaim("region").Value.ShouldBe(string.Empty);
+        jwt.Claims.Where(c => c.Type == "grant").Select(c => c.Value).ShouldBe(["nationwide"]);
+        jwt.Subject.ShouldBe("dev-province-nationwide");
+    }
+
+    [Fact]
+    public async Task An_integration_client_may_be_granted_write()
+    {
+        var run = await CliRun.RunAsync("token", "--role", "integration", "--scope", "5117", "--grant", "write", "--key-file", keyFile.Path);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(run.Output.TrimEnd('\n'), Validation("platform-dev", "platform"));
+        var jwt = (JsonWebToken)result.SecurityToken;
+        jwt.Claims.Where(c => c.Type == "grant").Select(c => c.Value).ShouldBe(["write"]);
+        jwt.GetClaim("region").Value.ShouldBe("5117");
+    }
+
+    [Theory]
+    [InlineData("province", null, null, "option '--scope' needs a division-code prefix (the whole country is --role province --grant nationwide)")]
+    [InlineData("province", "", null, "option '--scope' needs a division-code prefix (the whole country is --role province --grant nationwide)")]
+    [InlineData("county", null, "nationwide", "--grant nationwide is for the role province alone")]
+    [InlineData("province,auditor", null, "nationwide", "--grant nationwide is for the role province alone")]
+    [InlineData("province", "51", "nationwide", "--grant nationwide is the whole country: leave out --scope")]
+    [InlineData("province", "51", "everything", "unknown grant 'everything'; grants are nationwide, write")]
+    public async Task Refuses_a_token_the_services_would_give_no_scope(string role, string? scope, string? grant, string message)
+    {
+        var args = new List<string> { "token", "--role", role, "--key-file", keyFile.Path };
+        if (scope is not null)
+        {
+            args.AddRange(["--scope", scope]);
+        }
+
+        if (grant is not null)
+        {
+            args.AddRange(["--grant", grant]);
+        }
+
+        var run = await CliRun.RunAsync([.. args]);
+
+        run.ExitCode.ShouldBe(2);
+        run.Output.ShouldBeEmpty();
+        run.Error.ShouldStartWith($"error: {message}\n");
     }
 
     [Fact]

@@ -86,8 +86,12 @@ public static class TestSettings
         ["PersonalData:IndexKey"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("personal-data-index-key-32-bytes")),
     };
 
-    public static string Token(string role, string scope, string? subject = null) =>
-        DevelopmentTokens.Create(Auth, subject ?? $"test-{role}-{scope}", [role], scope);
+    /// <summary>
+    /// A test token of one role. An empty <paramref name="scope"/> is no scope at all (403 missing_region_scope) unless
+    /// the token is a province's with the grant <see cref="Grants.Nationwide"/> (the whole country).
+    /// </summary>
+    public static string Token(string role, string scope, string? subject = null, params string[] grants) =>
+        DevelopmentTokens.Create(Auth, subject ?? $"test-{role}-{(scope.Length == 0 ? "country" : scope)}", [role], scope, grants: grants);
 }
 
 public static class Eventually

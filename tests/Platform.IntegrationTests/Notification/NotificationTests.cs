@@ -234,6 +234,39 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_subscription_is_its_owner_s_only_inside_the_owner_s_current_scope()
+    {
+        using var before = Integration("ext-moved");
+        var subscription = await SubscribeAsync(before, fixture.Receiver.Url("moved"), "AssignmentStarted");
+        using var after = Integration("ext-moved", "511703"); // the same subject, now with another county's scope
+
+        async Task<string> Answer(HttpClient client, HttpMethod method, string path)
+        {
+            using var response = await client.SendAsync(new HttpRequestMessage(method, path));
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            body.Remove("traceId");
+            body.Remove("instance");
+            return $"{(int)response.StatusCode} {body.ToJsonString()}";
+        }
+
+        var missing = Guid.NewGuid();
+        foreach (var (method, suffix) in new[] { (HttpMethod.Post, "/pause"), (HttpMethod.Post, "/resume"), (HttpMethod.Delete, ""), (HttpMethod.Get, "/deliveries"),
+                     (HttpMethod.Post, $"/deliveries/{Guid.NewGuid()}/replay") })
+        {
+            var outOfScope = await Answer(after, method, $"/api/notification/subscriptions/{subscription}{suffix}");
+            outOfScope.ShouldBe(await Answer(after, method, $"/api/notification/subscriptions/{missing}{suffix}"), $"{method} {suffix}");
+            outOfScope.ShouldStartWith("404 ");
+            outOfScope.ShouldContain("subscription_not_found");
+        }
+
+        (await after.GetFromJsonAsync<JsonElement>("/api/notification/subscriptions")).EnumerateArray().ShouldBeEmpty();
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM subscriptions WHERE id = @subscription AND status = 'active' AND deleted_at IS NULL", new { subscription }))
+            .ShouldBe(1);
+        (await before.PostAsync($"/api/notification/subscriptions/{subscription}/pause", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await before.DeleteAsync($"/api/notification/subscriptions/{subscription}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
     public async Task A_delivery_given_up_is_listed_as_failed_and_can_be_replayed()
     {
         fixture.Receiver.AlwaysFail["down"] = true;

@@ -7,30 +7,70 @@ namespace Platform.Cli.Commands;
 internal sealed class TokenCommand(TextWriter output) : ICommand
 {
     private static readonly OptionSpec Role = new("role", "ROLE[,ROLE]", $"one or more of: {string.Join(", ", Roles.All.Order(StringComparer.Ordinal))}", Required: true);
-    private static readonly OptionSpec Scope = new("scope", "CODE", "region scope: a division-code prefix, e.g. 51 or 511702", Required: true);
+    private static readonly OptionSpec Scope = new("scope", "CODE", "region scope: a division-code prefix, e.g. 51 or 511702 (not with --grant nationwide)");
+    private static readonly OptionSpec Grant = new("grant", "GRANT[,GRANT]",
+        $"extra rights: {Grants.Nationwide} (the whole country, role province only, no --scope), {Grants.Write} (an integration client that writes)");
     private static readonly OptionSpec Subject = new("subject", "NAME", "the sub claim (default dev-ROLE-SCOPE)");
     private static readonly OptionSpec LifetimeHours = new("lifetime-hours", "N", "hours until the token expires", DefaultValue: "12");
 
     public CommandSpec Spec { get; } = new(
         "token",
         "Signs a development token (HS256) and prints it on one line.",
-        [Role, Scope, Subject, LifetimeHours, SigningOptions.KeyFile, SigningOptions.Issuer, SigningOptions.Audience]);
+        [Role, Scope, Grant, Subject, LifetimeHours, SigningOptions.KeyFile, SigningOptions.Issuer, SigningOptions.Audience]);
+
+    private static readonly string[] KnownGrants = [Grants.Nationwide, Grants.Write];
 
     public Task<int> RunAsync(ParsedOptions options, CancellationToken cancellationToken)
     {
         var roles = ParseRoles(options);
-        var scopeText = options.GetRequired(Scope.Name);
-        if (!RegionScope.TryParse(scopeText, out var scope))
-        {
-            throw options.Fail($"scope '{scopeText}' is not a division-code prefix (digits only, at most {RegionScope.CodeLength})");
-        }
+        var grants = ParseGrants(options);
+        var scope = ParseScope(options, roles, grants);
 
         var lifetime = TimeSpan.FromHours(options.GetInt32(LifetimeHours.Name, min: 1, max: 24 * 366));
         var auth = SigningOptions.CreateAuthOptions(options);
-        var subject = options.Get(Subject.Name) ?? $"dev-{roles[0]}-{scope}";
+        var subject = options.Get(Subject.Name) ?? $"dev-{roles[0]}-{(scope.Prefix.Length == 0 ? Grants.Nationwide : scope.Prefix)}";
 
-        output.Write(DevelopmentTokens.Create(auth, subject, roles, scope.Prefix, lifetime) + "\n");
+        output.Write(DevelopmentTokens.Create(auth, subject, roles, scope.Prefix, lifetime, grants: grants) + "\n");
         return Task.FromResult(ExitCodes.Success);
+    }
+
+    /// <summary>
+    /// The region claim: the prefix given with --scope; the whole country (an empty region) only with --grant nationwide,
+    /// which the services honour for a token whose one role is province (RegionScope.FromPrincipal), so nothing else is signed.
+    /// </summary>
+    private static RegionScope ParseScope(ParsedOptions options, List<string> roles, List<string> grants)
+    {
+        var scopeText = options.Get(Scope.Name);
+        if (grants.Contains(Grants.Nationwide))
+        {
+            if (roles is not [Roles.Province])
+            {
+                throw options.Fail($"--grant {Grants.Nationwide} is for the role {Roles.Province} alone");
+            }
+
+            return string.IsNullOrEmpty(scopeText)
+                ? RegionScope.Everything
+                : throw options.Fail($"--grant {Grants.Nationwide} is the whole country: leave out --scope");
+        }
+
+        if (string.IsNullOrEmpty(scopeText))
+        {
+            throw options.Fail($"option '--scope' needs a division-code prefix (the whole country is --role {Roles.Province} --grant {Grants.Nationwide})");
+        }
+
+        return RegionScope.TryParse(scopeText, out var scope)
+            ? scope
+            : throw options.Fail($"scope '{scopeText}' is not a division-code prefix (digits only, at most {RegionScope.CodeLength})");
+    }
+
+    private static List<string> ParseGrants(ParsedOptions options)
+    {
+        var grants = (options.Get(Grant.Name) ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var unknown = grants.FirstOrDefault(g => !KnownGrants.Contains(g));
+        return unknown is null ? grants : throw options.Fail($"unknown grant '{unknown}'; grants are {string.Join(", ", KnownGrants)}");
     }
 
     private static List<string> ParseRoles(ParsedOptions options)

@@ -84,15 +84,21 @@ public static class StartAssignment
             throw Regions.GetVillage.VillageNotFound(village);
         }
 
+        // The unit or cadre is looked up in the caller's scope too (its unit's region): a county posts only its own people,
+        // a city or the province also a city unit's cadre into a county village (domain.md §3). Outside the scope it is
+        // missing, so the answer never tells that the id exists elsewhere (nor that the cadre already holds a post).
         var holder = force == Forces.AssistingUnit
             ? await connection.QuerySingleOrDefaultAsync<Holder>(new CommandDefinition(
-                "SELECT NULL::uuid AS cadre_id, NULL AS cadre_name, id AS unit_id, code AS unit_code, name AS unit_name FROM assisting_units WHERE code = @code",
-                new { code = request.UnitCode!.Trim() }, transaction, cancellationToken: cancellationToken))
+                """
+                SELECT NULL::uuid AS cadre_id, NULL AS cadre_name, id AS unit_id, code AS unit_code, name AS unit_name FROM assisting_units
+                WHERE code = @code AND region_code >= @From AND region_code < @To
+                """, new { code = request.UnitCode!.Trim(), scope.From, scope.To }, transaction, cancellationToken: cancellationToken))
             : await connection.QuerySingleOrDefaultAsync<Holder>(new CommandDefinition(
                 """
                 SELECT c.id AS cadre_id, c.name AS cadre_name, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name
-                FROM cadres c JOIN assisting_units u ON u.id = c.unit_id WHERE c.id = @id
-                """, new { id = request.CadreId }, transaction, cancellationToken: cancellationToken));
+                FROM cadres c JOIN assisting_units u ON u.id = c.unit_id
+                WHERE c.id = @id AND c.region_code >= @From AND c.region_code < @To
+                """, new { id = request.CadreId, scope.From, scope.To }, transaction, cancellationToken: cancellationToken));
         if (holder is null)
         {
             return force == Forces.AssistingUnit

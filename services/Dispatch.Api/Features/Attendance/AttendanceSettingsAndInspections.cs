@@ -89,19 +89,29 @@ public static class AttendanceSettingsAndInspections
 
         var dto = new InspectionDto(Guid.CreateVersion7(), village, body.CadreId, body.InspectedOn!.Value, body.Present!.Value, findings, http.User.GetActor());
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM regions WHERE code = @village AND level = 5)", new { village }, cancellationToken: cancellationToken)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO inspections (id, village_code, cadre_id, inspected_on, present, findings, recorded_by)
-                VALUES (@Id, @VillageCode, @CadreId, @InspectedOn, @Present, @Findings, @RecordedBy)
-                """, dto, cancellationToken: cancellationToken));
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-        {
-            return ApiProblems.NotFound(ex.ConstraintName?.Contains("cadre", StringComparison.Ordinal) == true ? "cadre_not_found" : "village_not_found", "未找到该村或干部");
+            throw Regions.GetVillage.VillageNotFound(village);
         }
 
+        // The inspected cadre is one the caller may name: of a unit in the scope, or serving in the inspected village on
+        // that day (a city unit's cadre posted into a county village). Anyone else is missing, as an unknown id is.
+        if (body.CadreId is { } cadre && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                """
+                SELECT EXISTS (SELECT 1 FROM cadres WHERE id = @cadre AND region_code >= @From AND region_code < @To)
+                    OR EXISTS (SELECT 1 FROM assignments WHERE cadre_id = @cadre AND village_code = @village
+                               AND starts_on <= @day AND (ends_on IS NULL OR ends_on >= @day))
+                """, new { cadre, village, day = dto.InspectedOn, scope.From, scope.To }, cancellationToken: cancellationToken)))
+        {
+            throw Cadres.QueryCadres.CadreNotFound();
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO inspections (id, village_code, cadre_id, inspected_on, present, findings, recorded_by)
+            VALUES (@Id, @VillageCode, @CadreId, @InspectedOn, @Present, @Findings, @RecordedBy)
+            """, dto, cancellationToken: cancellationToken));
         return TypedResults.Created($"/api/dispatch/inspections/{dto.Id}", dto);
     }
 }

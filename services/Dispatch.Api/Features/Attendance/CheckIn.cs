@@ -65,7 +65,9 @@ public static class CheckIn
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var existing = await connection.QuerySingleOrDefaultAsync<CheckInRecord>(new CommandDefinition(
             $"{CheckInRecord.Select} WHERE id = @id", new { id = request.Id }, cancellationToken: cancellationToken));
-        if (existing is not null)
+        // A retry finds its own record; a check-in outside the caller's scope is not theirs to see, so the request goes on
+        // as if the id were new (and ends below: another county's cadre has no post here, an id taken elsewhere is reused).
+        if (existing is not null && scope.Covers(existing.VillageCode))
         {
             return existing.CadreId == request.CadreId
                 ? TypedResults.Ok(existing.ToDto())
@@ -90,6 +92,11 @@ public static class CheckIn
         if (!post.CheckInEnabled)
         {
             return ApiProblems.Conflict("check_in_disabled", "本县已关闭签到功能");
+        }
+
+        if (existing is not null)
+        {
+            return ApiProblems.Conflict("check_in_id_reused", "该签到 id 已用于其他干部");
         }
 
         var distance = (int)Math.Round(AttendanceRules.DistanceMeters(request.Longitude!.Value, request.Latitude!.Value, post.Longitude, post.Latitude));

@@ -76,7 +76,9 @@ public static class ImportCadres
             await importer.CompleteAsync(cancellationToken);
         }
 
-        // Cross-row rules: each person once in the file; each unit registered and inside the caller's scope.
+        // Cross-row rules: each person once in the file; each unit registered and inside the caller's scope; no person
+        // registered outside the scope (the upsert would move them into the caller's unit: the citizen ID is unique
+        // province-wide, so the row is refused, saying nothing of that cadre).
         var problems = (await connection.QueryAsync<(long Line, string Problem, string UnitCode)>(new CommandDefinition(
             """
             SELECT line, 'duplicate', unit_code FROM (
@@ -86,6 +88,10 @@ public static class ImportCadres
             SELECT s.line, CASE WHEN u.id IS NULL THEN 'unknown_unit' ELSE 'out_of_scope' END, s.unit_code
             FROM cadre_import_staging s LEFT JOIN assisting_units u ON u.code = s.unit_code
             WHERE u.id IS NULL OR NOT (u.region_code >= @From AND u.region_code < @To)
+            UNION ALL
+            SELECT s.line, 'registered_elsewhere', s.unit_code
+            FROM cadre_import_staging s JOIN cadres c ON c.citizen_id_index = s.citizen_id_index
+            WHERE NOT (c.region_code >= @From AND c.region_code < @To)
             ORDER BY 1 LIMIT @limit
             """, new { scope.From, scope.To, limit = CsvImportReader.MaxReportedErrors }, transaction, cancellationToken: cancellationToken))).ToList();
         if (problems.Count > 0)
@@ -94,6 +100,8 @@ public static class ImportCadres
             {
                 "duplicate" => new FieldError(CadreCsv.CitizenIdColumn, "duplicate_person", "同一身份证号在文件中重复出现", p.Line),
                 "unknown_unit" => new FieldError(CadreCsv.Unit, "unknown_unit", $"单位“{p.UnitCode}”尚未登记", p.Line),
+                "registered_elsewhere" => new FieldError(CadreCsv.CitizenIdColumn, "registered_elsewhere",
+                    "该身份证号的干部已在您的管辖范围之外登记，须由管辖两地的上级部门调整", p.Line),
                 _ => new FieldError(CadreCsv.Unit, "out_of_scope", $"单位“{p.UnitCode}”不在您的管辖范围（{scope}）内", p.Line),
             }).ToList();
             await transaction.RollbackAsync(cancellationToken);

@@ -57,6 +57,17 @@ public static class ImportUnits
             {
                 csv.AddError(new FieldError(UnitCsv.Region, "unknown_region", $"区划“{unit.RegionCode}”尚未登记", unit.Line));
             }
+
+            // The upsert must not take over a unit of another region: its code is unique province-wide, so the row is
+            // refused (saying only that the code is taken, nothing of the unit), and the unit is moved by someone whose
+            // scope covers both regions.
+            var elsewhere = (await connection.QueryAsync<string>(new CommandDefinition(
+                "SELECT code FROM assisting_units WHERE code = ANY(@codes) AND NOT (region_code >= @From AND region_code < @To)",
+                new { codes = units.Select(u => u.Code).ToArray(), scope.From, scope.To }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+            foreach (var unit in units.Where(u => elsewhere.Contains(u.Code)))
+            {
+                csv.AddError(new FieldError(UnitCsv.Code, "registered_elsewhere", $"单位编码“{unit.Code}”已在您的管辖范围之外登记，须由管辖两地的上级部门调整", unit.Line));
+            }
         }
 
         var actor = http.GetActor();

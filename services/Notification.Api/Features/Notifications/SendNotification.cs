@@ -35,7 +35,7 @@ public static class SendNotification
     {
         var channels = command.Channels.Count == 0 ? ["in_app"] : command.Channels.Distinct(StringComparer.Ordinal).ToList();
         Validate(command, channels);
-        if (caller.IsInRole(Roles.Integration) && !caller.HasClaim(PlatformClaims.Grant, "write"))
+        if (caller.IsInRole(Roles.Integration) && !caller.HasClaim(PlatformClaims.Grant, Grants.Write))
         {
             throw ApiProblems.Create(StatusCodes.Status403Forbidden, "forbidden", "无权执行此操作", "An integration client sends notifications only with grant=write.")
                 .ToException("集成客户端须有 grant=write 才能发送通知");

@@ -33,12 +33,15 @@ public sealed record CreatedSubscription(Guid Id, string Url, string[] EventType
 /// <summary>
 /// Webhook subscriptions of other government systems (integration clients, and officials): event types within a
 /// region prefix no wider than the caller's token scope (bound when the subscription is created). A subscription
-/// belongs to the token's subject: another caller neither sees nor changes it, so the endpoints after creation are
-/// confined by ownership rather than by the caller's current scope.
+/// belongs to the token's subject, and is theirs to see and change only while their current scope covers its region:
+/// another caller, or the owner with a scope elsewhere, finds it missing (404 subscription_not_found, as for an unknown id).
 /// </summary>
 public static class Subscriptions
 {
     private const string Columns = "id AS Id, url AS Url, event_types AS EventTypes, region_prefix AS RegionPrefix, status AS Status, created_at AS CreatedAt";
+
+    /// <summary>The caller's live subscriptions whose region their scope covers (parameters @owner and @scope, the scope's prefix).</summary>
+    private const string Mine = "owner = @owner AND deleted_at IS NULL AND starts_with(region_prefix, @scope)";
 
     public static async Task<Results<Created<CreatedSubscription>, ProblemHttpResult>> CreateAsync(CreateSubscriptionRequest request, RegionScope tokenScope,
         HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
@@ -97,38 +100,41 @@ public static class Subscriptions
             new CreatedSubscription(created.Id, created.Url, created.EventTypes, created.RegionPrefix, created.Status, created.CreatedAt, secret));
     }
 
-    public static async Task<Ok<IReadOnlyList<SubscriptionDto>>> ListAsync(HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<SubscriptionDto>>> ListAsync(RegionScope scope, HttpContext http, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<SubscriptionDto>(new CommandDefinition(
-            $"SELECT {Columns} FROM subscriptions WHERE owner = @owner AND deleted_at IS NULL ORDER BY created_at", new { owner = http.GetActor() },
+            $"SELECT {Columns} FROM subscriptions WHERE {Mine} ORDER BY created_at", new { owner = http.GetActor(), scope = scope.Prefix },
             cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<SubscriptionDto>>(rows.ToList());
     }
 
-    public static Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> PauseAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-        SetStatusAsync(id, "paused", http, dataSource, cancellationToken);
+    public static Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> PauseAsync(Guid id, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken) =>
+        SetStatusAsync(id, "paused", scope, http, dataSource, cancellationToken);
 
-    public static Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> ResumeAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
-        SetStatusAsync(id, "active", http, dataSource, cancellationToken);
+    public static Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> ResumeAsync(Guid id, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken) =>
+        SetStatusAsync(id, "active", scope, http, dataSource, cancellationToken);
 
     /// <summary>Deleted: nothing more is queued or sent for it; its delivery history stays.</summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock,
-        CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE subscriptions SET deleted_at = @now WHERE id = @id AND owner = @owner AND deleted_at IS NULL",
-            new { id, owner = http.GetActor(), now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
+            $"UPDATE subscriptions SET deleted_at = @now WHERE id = @id AND {Mine}",
+            new { id, owner = http.GetActor(), scope = scope.Prefix, now = clock.GetUtcNow() }, cancellationToken: cancellationToken));
         return deleted == 1 ? TypedResults.NoContent() : NotFound();
     }
 
     /// <summary>The subscription's deliveries, by state (failed = given up), newest first.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> DeliveriesAsync(Guid id, HttpContext http, NpgsqlDataSource dataSource,
-        CancellationToken cancellationToken, string? state = null, int limit = 100)
+    public static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> DeliveriesAsync(Guid id, RegionScope scope, HttpContext http,
+        NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? state = null, int limit = 100)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (!await OwnsAsync(connection, id, http, cancellationToken))
+        if (!await OwnsAsync(connection, id, scope, http, cancellationToken))
         {
             return NotFound();
         }
@@ -142,11 +148,11 @@ public static class Subscriptions
     }
 
     /// <summary>Queues a failed delivery again (same delivery id, so the receiver can still de-duplicate), with a fresh give-up time.</summary>
-    public static async Task<Results<Ok<DeliveryDto>, ProblemHttpResult>> ReplayAsync(Guid id, Guid deliveryId, HttpContext http, NpgsqlDataSource dataSource,
-        TimeProvider clock, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<DeliveryDto>, ProblemHttpResult>> ReplayAsync(Guid id, Guid deliveryId, RegionScope scope, HttpContext http,
+        NpgsqlDataSource dataSource, TimeProvider clock, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (!await OwnsAsync(connection, id, http, cancellationToken))
+        if (!await OwnsAsync(connection, id, scope, http, cancellationToken))
         {
             return NotFound();
         }
@@ -170,20 +176,20 @@ public static class Subscriptions
             : ApiProblems.NotFound("delivery_not_found", "未找到该投递");
     }
 
-    private static async Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> SetStatusAsync(Guid id, string status, HttpContext http, NpgsqlDataSource dataSource,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> SetStatusAsync(Guid id, string status, RegionScope scope, HttpContext http,
+        NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<SubscriptionDto>(new CommandDefinition(
-            $"UPDATE subscriptions SET status = @status WHERE id = @id AND owner = @owner AND deleted_at IS NULL RETURNING {Columns}",
-            new { id, status, owner = http.GetActor() }, cancellationToken: cancellationToken));
+            $"UPDATE subscriptions SET status = @status WHERE id = @id AND {Mine} RETURNING {Columns}",
+            new { id, status, owner = http.GetActor(), scope = scope.Prefix }, cancellationToken: cancellationToken));
         return row is null ? NotFound() : TypedResults.Ok(row);
     }
 
-    private static Task<bool> OwnsAsync(NpgsqlConnection connection, Guid id, HttpContext http, CancellationToken cancellationToken) =>
+    private static Task<bool> OwnsAsync(NpgsqlConnection connection, Guid id, RegionScope scope, HttpContext http, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = @id AND owner = @owner AND deleted_at IS NULL)",
-            new { id, owner = http.GetActor() }, cancellationToken: cancellationToken));
+            $"SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = @id AND {Mine})",
+            new { id, owner = http.GetActor(), scope = scope.Prefix }, cancellationToken: cancellationToken));
 
     /// <summary>Literal loopback, private (RFC 1918, unique local), link-local or unspecified addresses, and localhost.</summary>
     public static bool IsPrivate(Uri url)

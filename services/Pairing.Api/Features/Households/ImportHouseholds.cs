@@ -83,13 +83,23 @@ public static class ImportHouseholds
             UNION ALL
             SELECT s.line, 'unknown_village', s.village_code FROM household_import_staging s
             WHERE NOT EXISTS (SELECT 1 FROM villages v WHERE v.code = s.village_code)
+            UNION ALL
+            -- The upsert would move a household of another region into the caller's village: the head's citizen ID is
+            -- unique province-wide, so the row is refused, saying nothing of that household.
+            SELECT s.line, 'registered_elsewhere', s.village_code
+            FROM household_import_staging s JOIN households h ON h.head_citizen_id_index = s.head_citizen_id_index
+            WHERE NOT (h.village_code >= @From AND h.village_code < @To)
             ORDER BY 1 LIMIT @limit
-            """, new { limit = CsvImportReader.MaxReportedErrors }, transaction, cancellationToken: cancellationToken))).ToList();
+            """, new { limit = CsvImportReader.MaxReportedErrors, scope.From, scope.To }, transaction, cancellationToken: cancellationToken))).ToList();
         if (problems.Count > 0)
         {
-            return Rejected(problems.Select(p => p.Problem == "duplicate"
-                ? new FieldError(HouseholdCsv.HeadCitizenId, "duplicate_household", "同一户主身份证号在文件中重复出现", p.Line)
-                : new FieldError(HouseholdCsv.Village, "unknown_village", $"村“{p.Village}”尚未登记（须先在选派服务登记）", p.Line)).ToList(), problems.Count, csv.Rows);
+            return Rejected(problems.Select(p => p.Problem switch
+            {
+                "duplicate" => new FieldError(HouseholdCsv.HeadCitizenId, "duplicate_household", "同一户主身份证号在文件中重复出现", p.Line),
+                "registered_elsewhere" => new FieldError(HouseholdCsv.HeadCitizenId, "registered_elsewhere",
+                    "该户主身份证号已在您的管辖范围之外登记，须由管辖两地的上级部门调整", p.Line),
+                _ => new FieldError(HouseholdCsv.Village, "unknown_village", $"村“{p.Village}”尚未登记（须先在选派服务登记）", p.Line),
+            }).ToList(), problems.Count, csv.Rows);
         }
 
         var actor = http.GetActor();

@@ -59,12 +59,15 @@ public static class MatchingRuns
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            // Older proposals for an overlapping region would compete for the same households and helpers.
+            // Older proposals for an overlapping region would compete for the same households and helpers. Only runs inside
+            // the caller's scope are theirs to supersede: a county's run leaves the city's or the province's alone (whose
+            // commit then skips the households the county paired meanwhile).
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE matching_runs SET status = 'superseded', lease_until = NULL
                 WHERE status IN ('queued', 'running', 'proposed') AND (region_prefix LIKE @prefix || '%' OR @prefix LIKE region_prefix || '%')
-                """, new { prefix = requested.Prefix }, transaction, cancellationToken: cancellationToken));
+                  AND region_prefix LIKE @scope || '%'
+                """, new { prefix = requested.Prefix, scope = scope.Prefix }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO matching_runs (id, region_prefix, requester_scope, starts_on, status, requested_by, lease_until)

@@ -60,6 +60,13 @@ public static class PairHousehold
             return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "dispatch_unavailable", "选派服务暂不可用，请稍后重试");
         }
 
+        // Dispatch answers as the caller, so it already refused a cadre outside their scope; pairings are regional data,
+        // so the rule is held here too rather than trusted to another service (as the helper pool does).
+        if (!scope.Covers(cadre.RegionCode))
+        {
+            return ApiProblems.NotFound("cadre_not_found", "未找到该干部（或不在您的管辖范围内）");
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var village = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(

@@ -1,0 +1,101 @@
+using Dapper;
+using Npgsql;
+using Platform.IntegrationTests.Infrastructure;
+
+namespace Platform.IntegrationTests.ScopeProbe;
+
+/// <summary>What the data under a region prefix looks like, table by table: rows and a checksum of their content.</summary>
+public sealed record Fingerprint(IReadOnlyDictionary<string, (long Rows, string Sum)> Tables)
+{
+    public string Sum => string.Join(";", Tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value.Sum}"));
+
+    public long Rows => Tables.Values.Sum(t => t.Rows);
+
+    /// <summary>The tables whose rows or content differ, with their row counts before and after.</summary>
+    public IReadOnlyList<string> Changes(Fingerprint after) =>
+        Tables.Where(t => !after.Tables.TryGetValue(t.Key, out var a) || a.Sum != t.Value.Sum)
+            .Select(t => $"{t.Key} ({t.Value.Rows} -> {(after.Tables.TryGetValue(t.Key, out var a) ? a.Rows : 0)} rows)")
+            .ToList();
+}
+
+/// <summary>
+/// The records of a region (a division-code prefix; empty: everything) read straight from the three databases, and
+/// the records elsewhere that use them (an assignment of that region's cadre in another village, a pairing with its
+/// cadre): a write that lands outside a caller's scope changes one of these. Columns that only the services' own
+/// background work changes (delivery attempts and states, in-app delivery times) are left out; a replay still shows
+/// (a new give-up time).
+/// </summary>
+public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, TestDatabase notification, IReadOnlyList<Guid> nearCadres, IReadOnlyList<Guid> farCadres)
+{
+    // Every query takes @p (the prefix) and @cadres (the cadre ids of the region, which pairing and notification do not know by region).
+    private static readonly (string Name, string Sql)[] DispatchTables =
+    [
+        ("dispatch.regions", "SELECT r::text FROM regions r WHERE starts_with(r.code, @p)"),
+        ("dispatch.village_category_changes", "SELECT x::text FROM village_category_changes x WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.assisting_units", "SELECT u::text FROM assisting_units u WHERE starts_with(u.region_code, @p)"),
+        ("dispatch.cadres", "SELECT c.id::text || c.name || c.unit_id::text || c.region_code || c.rank || c.willingness || c.updated_at::text FROM cadres c WHERE starts_with(c.region_code, @p) OR c.id = ANY(@cadres)"),
+        ("dispatch.assignments", """
+            SELECT a::text FROM assignments a WHERE starts_with(a.village_code, @p) OR a.cadre_id = ANY(@cadres)
+                OR a.unit_id IN (SELECT id FROM assisting_units WHERE starts_with(region_code, @p))
+            """),
+        ("dispatch.check_ins", "SELECT x::text FROM check_ins x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
+        ("dispatch.leave_requests", "SELECT x::text FROM leave_requests x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
+        ("dispatch.inspections", "SELECT x::text FROM inspections x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
+        ("dispatch.process_records", "SELECT x::text FROM process_records x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
+        ("dispatch.attendance_settings", "SELECT x::text FROM attendance_settings x WHERE starts_with(x.county_code, @p)"),
+    ];
+
+    private static readonly (string Name, string Sql)[] PairingTables =
+    [
+        ("pairing.villages", "SELECT x::text FROM villages x WHERE starts_with(x.code, @p)"),
+        ("pairing.village_category_history", "SELECT x::text FROM village_category_history x WHERE starts_with(x.village_code, @p)"),
+        ("pairing.households", "SELECT h.id::text || h.village_code || h.head_name || h.members || h.status || h.updated_at::text FROM households h WHERE starts_with(h.village_code, @p)"),
+        ("pairing.household_status_changes", "SELECT x::text FROM household_status_changes x JOIN households h ON h.id = x.household_id WHERE starts_with(h.village_code, @p)"),
+        ("pairing.pairings", "SELECT p::text FROM pairings p JOIN households h ON h.id = p.household_id WHERE starts_with(h.village_code, @p) OR p.cadre_id = ANY(@cadres)"),
+        ("pairing.helpers", "SELECT x::text FROM helpers x WHERE starts_with(x.region_code, @p) OR x.cadre_id = ANY(@cadres)"),
+        ("pairing.contact_records", """
+            SELECT c::text FROM contact_records c JOIN households h ON h.id = c.household_id WHERE starts_with(h.village_code, @p) OR c.cadre_id = ANY(@cadres)
+            """),
+        ("pairing.overdue_notices", "SELECT o::text FROM overdue_notices o JOIN households h ON h.id = o.household_id WHERE starts_with(h.village_code, @p)"),
+        ("pairing.unit_villages", "SELECT x::text FROM unit_villages x WHERE starts_with(x.village_code, @p)"),
+        // A run over the region, or over a wider region that covers it (a county must not touch the city's run).
+        ("pairing.matching_runs", "SELECT r::text FROM matching_runs r WHERE starts_with(r.region_prefix, @p) OR starts_with(@p, r.region_prefix)"),
+        ("pairing.matching_proposals", "SELECT x::text FROM matching_proposals x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
+    ];
+
+    private static readonly (string Name, string Sql)[] NotificationTables =
+    [
+        ("notification.notifications", """
+            SELECT n.id::text || n.cause_key || n.recipient || n.region_code || n.title || n.body || coalesce(n.read_at::text, '-') FROM notifications n
+            WHERE starts_with(n.region_code, @p) OR n.recipient = ANY(SELECT 'cadre:' || unnest(@cadres)::text) OR starts_with(n.recipient, 'org:' || @p)
+            """),
+        ("notification.deliveries", """
+            SELECT d.id::text || d.channel || d.address || d.region_code || coalesce(d.subscription_id::text, '-') || coalesce(d.notification_id::text, '-') || d.give_up_at::text
+            FROM deliveries d WHERE starts_with(d.region_code, @p)
+               OR d.subscription_id IN (SELECT id FROM subscriptions WHERE starts_with(region_prefix, @p) OR starts_with(@p, region_prefix))
+            """),
+        ("notification.subscriptions", "SELECT s::text FROM subscriptions s WHERE starts_with(s.region_prefix, @p) OR starts_with(@p, s.region_prefix)"),
+        ("notification.coverage_gaps", "SELECT x::text FROM coverage_gaps x WHERE starts_with(x.village_code, @p)"),
+    ];
+
+    /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>
+    public async Task<Fingerprint> FingerprintAsync(string prefix)
+    {
+        var cadres = (prefix.Length == 0 ? nearCadres.Concat(farCadres) : prefix == "511703" ? farCadres : nearCadres).ToArray();
+        var tables = new Dictionary<string, (long, string)>(StringComparer.Ordinal);
+        foreach (var (database, queries) in new[] { (dispatch, DispatchTables), (pairing, PairingTables), (notification, NotificationTables) })
+        {
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            // One round trip per database: each table's row count and md5 of its sorted rows.
+            var sql = string.Join("\nUNION ALL\n", queries.Select((q, i) =>
+                $"SELECT {i} AS n, count(*) AS rows, coalesce(md5(string_agg(t, '|' ORDER BY t)), '') AS sum FROM ({q.Sql}) AS q(t)"));
+            foreach (var row in await connection.QueryAsync<(int N, long Rows, string Sum)>(sql, new { p = prefix, cadres }))
+            {
+                tables[queries[row.N].Name] = (row.Rows, row.Sum);
+            }
+        }
+
+        return new Fingerprint(tables);
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using Platform.Security.PersonalData;
+
+namespace Platform.IntegrationTests.ScopeProbe;
+
+/// <summary>
+/// The values the probe puts into a request, by parameter or field name, taken from the target county (the one outside
+/// the caller's scope): its ids and codes wherever a record is named, and valid values elsewhere, so that a request
+/// gets past validation to the lookup it probes. Several candidates for a field give several requests (one field
+/// varied at a time). A name the probe does not know gets every id (uuid) or every code (string) of the target county.
+/// </summary>
+public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
+{
+    private const string Text = "探针：越权写入检查";
+    private static int serial;
+
+    public ProbeCounty Target { get; } = target;
+
+    /// <summary>The caller's own county, for bodies that mix both (an import that names a record of the target from home).</summary>
+    public ProbeCounty Home { get; } = home;
+
+    /// <summary>
+    /// Candidates for a parameter or body field; null when the probe has none (then the caller decides: an optional query
+    /// parameter is left out, anything else cannot be built). <paramref name="segment"/> is the path segment before a
+    /// path parameter (<c>assignments</c> in <c>/assignments/{id}/end</c>); <paramref name="operation"/> the operation's path (or
+    /// gRPC method), which narrows a vocabulary to the words that operation takes (a kind of record, of contact, of end).
+    /// </summary>
+    public IReadOnlyList<JsonNode?>? For(string name, string? type, string? format, string? segment, bool inPath, bool inQuery, string operation)
+    {
+        var t = Target;
+        var key = name.ToLowerInvariant();
+        IReadOnlyList<JsonNode?>? Strings(params string[] values) => values.Select(v => (JsonNode?)JsonValue.Create(v)).ToList();
+        IReadOnlyList<JsonNode?> Ids(params Guid[] ids) => ids.Select(v => (JsonNode?)JsonValue.Create(v.ToString())).ToList();
+
+        if (inPath && key == "id")
+        {
+            return segment switch
+            {
+                "assignments" => Ids(t.Assignment, t.UnitAssignment),
+                "leave" => Ids(t.Leave),
+                "households" => Ids(t.Household),
+                "pairings" => Ids(t.Pairing),
+                "matching-runs" => Ids(t.MatchingRun),
+                "inbox" or "notifications" => Ids(t.Notification),
+                "subscriptions" => Ids(t.Subscription),
+                "imports" => Ids(t.RegionImport),
+                "cadres" => Ids(t.ResidentCadre, t.HelperCadre),
+                _ => null,
+            };
+        }
+
+        if (inPath && key == "code")
+        {
+            return segment switch
+            {
+                "regions" => Strings(t.CountyCode, t.Township, t.Village),
+                "units" => Strings(t.UnitCode),
+                "villages" => Strings(t.Village, t.OtherVillage),
+                _ => null,
+            };
+        }
+
+        return key switch
+        {
+            "villagecode" => Strings(t.Village),
+            "countycode" => Strings(t.CountyCode),
+            "prefix" => Strings(t.Prefix, t.Village),
+            "regionprefix" => Strings(t.Prefix),
+            "unit" or "unitcode" => Strings(t.UnitCode),
+            "cadreid" => Ids(t.ResidentCadre, t.HelperCadre),
+            "id" => Ids(t.CheckIn, Guid.NewGuid()), // a body's id is a client-made id (a check-in's): another county's, or a new one
+            "deliveryid" => Ids(t.Delivery),
+            "notificationid" => Ids(t.Notification),
+            "channels" => Strings("in_app"),
+            "householdid" => Ids(t.Household),
+            "rejecthouseholds" => [new JsonArray(JsonValue.Create(t.Household.ToString()))],
+            "recipient" => Strings("cadre:" + t.ResidentCadre, "org:" + t.Prefix, "unit:" + t.UnitCode),
+            "after" => format == "uuid" ? Ids(t.HelperCadre) : Strings(t.Village),
+            "month" => Strings("2026-11"),
+            "on" or "inspectedon" or "contactedon" => Strings("2026-11-20"),
+            "from" or "periodstart" => Strings("2026-06-01"), // a Monday and the 1st: a period of every record kind
+            "to" => Strings("2026-12-31"),
+            "startson" => Strings("2026-12-01"),
+            "endson" => Strings("2026-12-02"),
+            "at" => Strings(DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O")),
+            "before" => Strings(DateTimeOffset.UtcNow.AddHours(1).ToString("O")),
+            "longitude" => [JsonValue.Create(t.Longitude)],
+            "latitude" => [JsonValue.Create(t.Latitude)],
+            "force" => Strings("team_member", "assisting_unit", "first_secretary", "agricultural_technician"),
+            "kind" => operation switch
+            {
+                _ when operation.Contains("/records", StringComparison.Ordinal) => Strings("daily_log", "weekly_summary", "monthly_report", "service_record"),
+                _ when operation.Contains("/contacts", StringComparison.Ordinal) => Strings("call", "visit"),
+                _ when operation.EndsWith("/end", StringComparison.Ordinal) => Strings("recalled", "completed"),
+                _ => Strings("recalled", "daily_log", "weekly_summary", "monthly_report", "service_record", "call", "visit"),
+            },
+            "role" => Strings("responsible", "co_helper"),
+            "status" => inQuery ? Strings("in_poverty") : Strings("exited"),
+            "category" => inQuery ? Strings("poor") : Strings("exited"),
+            "state" => Strings("failed"),
+            "channel" => Strings("in_app"),
+            "reason" or "note" or "findings" or "measures" or "content" or "dailylog" or "title" or "body" => Strings(Text),
+            "approve" or "checkinenabled" => [JsonValue.Create(true)],
+            "present" or "unreadonly" or "urgent" => [JsonValue.Create(false)],
+            "radiusmeters" => [JsonValue.Create(3000)],
+            "minimumdays" => [JsonValue.Create(20)],
+            "limit" => [JsonValue.Create(50)],
+            "max" => [JsonValue.Create(1)],
+            "url" => Strings("http://127.0.0.1:1/probe-hook"),
+            "eventtypes" => [new JsonArray(JsonValue.Create("AssignmentStarted"), JsonValue.Create("HouseholdPaired"))],
+            "filename" => Strings("probe.csv"),
+            "rule" => Strings("leave_decided"),
+            "queue" => Strings("probe-queue"),
+            _ => Fallback(type, format, inQuery),
+        };
+    }
+
+    /// <summary>A name the probe does not know: every id or code of the target (a new endpoint is probed all the same).</summary>
+    private IReadOnlyList<JsonNode?>? Fallback(string? type, string? format, bool inQuery) => (type, format) switch
+    {
+        (_, "uuid") => Target.Ids.Select(id => (JsonNode?)JsonValue.Create(id.ToString())).ToList(),
+        (_, "date") => [JsonValue.Create("2026-11-20")],
+        (_, "date-time") => [JsonValue.Create(DateTimeOffset.UtcNow.ToString("O"))],
+        ("boolean", _) => [JsonValue.Create(true)],
+        ("integer", _) => [JsonValue.Create(1)],
+        ("number", _) => [JsonValue.Create(Target.Longitude)],
+        ("string", _) when !inQuery => Target.Codes.Select(c => (JsonNode?)JsonValue.Create(c)).ToList(),
+        _ => null,
+    };
+
+    /// <summary>
+    /// CSV bodies of the imports, by path: each names the target county's records from the caller's home (the takeover
+    /// an upsert by natural key would do) and the target's region directly. An import missing here cannot be built.
+    /// </summary>
+    public IReadOnlyList<string>? Csv(string path)
+    {
+        var (t, h) = (Target, Home);
+        var newId = NewCitizenId(t.Prefix);
+        return path switch
+        {
+            "/api/dispatch/regions/import" =>
+            [
+                $"{RegionFilesHeader}\n{t.Village},{t.VillageName}（探针改名）,村,{t.Township},已退出村,1,1,1,1,1,{t.Longitude},{t.Latitude}\n",
+            ],
+            "/api/dispatch/units/import" =>
+            [
+                $"单位编码,单位名称,层级,所在区划,负责人,编制人数\n{t.UnitCode},探针单位,县,{h.CountyCode},探针,1\n",
+                $"单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-PROBE-{Interlocked.Increment(ref serial)},探针单位,县,{t.CountyCode},探针,1\n",
+            ],
+            "/api/dispatch/cadres/import" =>
+            [
+                $"身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n{t.ResidentCitizenId},探针干部,,{h.UnitCode},科员,党建,否,,愿意\n",
+                $"身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n{newId},探针干部,,{t.UnitCode},科员,党建,否,,愿意\n",
+            ],
+            "/api/pairing/households/import" =>
+            [
+                $"户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n探针户主,{t.HeadCitizenId},2,{h.Village},因学,一般贫困,高,已脱贫\n",
+                $"户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n探针户主,{newId},2,{t.Village},因学,一般贫困,高,未脱贫\n",
+            ],
+            _ => null,
+        };
+    }
+
+    private const string RegionFilesHeader = Infrastructure.RegionFiles.Header;
+
+    private static string NewCitizenId(string prefix)
+    {
+        var first17 = $"{prefix}19900101{Interlocked.Increment(ref serial) % 1000:D3}";
+        return first17 + CitizenId.CheckCharacter(first17);
+    }
+}

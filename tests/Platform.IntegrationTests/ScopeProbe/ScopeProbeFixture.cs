@@ -1,0 +1,282 @@
+extern alias dispatch;
+extern alias pairing;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Platform.Contracts.Grpc.Notification.V1;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.IntegrationTests.Notification;
+using Platform.Security;
+using Platform.Security.PersonalData;
+using DispatchProgram = dispatch::Program;
+using PairingProgram = pairing::Program;
+
+namespace Platform.IntegrationTests.ScopeProbe;
+
+/// <summary>
+/// Dispatch, pairing and notification on real sockets, talking over gRPC and RabbitMQ as deployed, with the same records
+/// in two counties (511702 "near", 511703 "far"): units, cadres with a post, a check-in, leave, an inspection and a
+/// process record, households with a helper and a contact, matching runs (the far county's and the city's), a direct
+/// notification, and a webhook subscription with a delivery given up. Everything is made through the APIs.
+/// </summary>
+public sealed class ScopeProbeFixture : IAsyncLifetime
+{
+    public ProbeCounty Near { get; } = new("511702", "通川区", "511702104000", "511702104201", "511702104202", "青杠村", "白鹤村", "北山镇", 107.501234, 31.212345)
+    {
+        UnitCode = "U-NEAR", UnitName = "通川区农业农村局", ResidentName = "近方甲书记", HelperName = "近方乙干部", HeadName = "近方户主",
+        ResidentCitizenId = Id("51170219850301001"), HelperCitizenId = Id("51170219850302002"), HeadCitizenId = Id("51170219720401003"),
+        DailyLog = "近方日纪实：走访青杠村",
+    };
+
+    public ProbeCounty Far { get; } = new("511703", "达川区", "511703105000", "511703105201", "511703105202", "金山村", "银山村", "石桥镇", 107.601234, 31.112345)
+    {
+        UnitCode = "U-FAR", UnitName = "达川区教育局", ResidentName = "远方甲队长", HelperName = "远方乙干部", HeadName = "远方户主",
+        ResidentCitizenId = Id("51170319850303004"), HelperCitizenId = Id("51170319850304005"), HeadCitizenId = Id("51170319720402006"),
+        DailyLog = "远方日纪实：走访金山村",
+    };
+
+    /// <summary>The city's matching run over both counties (5117), proposed.</summary>
+    public Guid CityRun { get; private set; }
+
+    public TestDatabase DispatchDb { get; private set; } = null!;
+    public TestDatabase PairingDb { get; private set; } = null!;
+    public TestDatabase NotificationDb { get; private set; } = null!;
+    public TestVirtualHost VirtualHost { get; private set; } = null!;
+    public ServiceHost<DispatchProgram> Dispatch { get; private set; } = null!;
+    public ServiceHost<PairingProgram> Pairing { get; private set; } = null!;
+    public NotificationHost Notification { get; private set; } = null!;
+    public TestClock Clock { get; } = new();
+
+    /// <summary>REST and gRPC addresses by service name (dispatch, pairing, notification).</summary>
+    public Dictionary<string, Uri> Rest { get; } = [];
+    public Dictionary<string, Uri> Grpc { get; } = [];
+
+    public OutsideData Outside { get; private set; } = null!;
+
+    private static string Id(string first17) => first17 + CitizenId.CheckCharacter(first17);
+
+    public async Task InitializeAsync()
+    {
+        DispatchDb = await TestDatabase.CreateAsync("probe_dispatch");
+        PairingDb = await TestDatabase.CreateAsync("probe_pairing");
+        NotificationDb = await TestDatabase.CreateAsync("probe_notify");
+        VirtualHost = await TestVirtualHost.CreateAsync("scopeprobe");
+        foreach (var service in new[] { "dispatch", "pairing", "notification" })
+        {
+            Rest[service] = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+            Grpc[service] = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        }
+
+        Dictionary<string, string?> Kestrel(Dictionary<string, string?> settings, string service)
+        {
+            settings["Services:Dispatch:Grpc"] = Grpc["dispatch"].ToString();
+            settings["Services:Pairing:Grpc"] = Grpc["pairing"].ToString();
+            settings["Kestrel:Endpoints:Rest:Url"] = Rest[service].ToString();
+            settings["Kestrel:Endpoints:Grpc:Url"] = Grpc[service].ToString();
+            settings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
+            return settings;
+        }
+
+        Dispatch = new ServiceHost<DispatchProgram>(Kestrel(TestSettings.For(DispatchDb, VirtualHost), "dispatch"));
+        Dispatch.UseKestrel();
+        Dispatch.StartServer();
+        Pairing = new ServiceHost<PairingProgram>(Kestrel(TestSettings.For(PairingDb, VirtualHost), "pairing"));
+        Pairing.UseKestrel();
+        Pairing.StartServer();
+        Clock.SetDaytime(); // no quiet hours: in-app notifications are delivered at once
+        var notificationSettings = Kestrel(NotificationFixture.Settings(NotificationDb, VirtualHost, Grpc["dispatch"].ToString()), "notification");
+        notificationSettings["Notification:Jobs:Enabled"] = "false";
+        Notification = new NotificationHost(notificationSettings, Clock);
+        Notification.UseKestrel();
+        Notification.StartServer();
+        await Pairing.WaitUntilReadyAsync();
+        await Notification.WaitUntilReadyAsync();
+
+        await SeedAsync();
+        Outside = new OutsideData(DispatchDb, PairingDb, NotificationDb, [Near.ResidentCadre, Near.HelperCadre], [Far.ResidentCadre, Far.HelperCadre]);
+        await SettleAsync();
+    }
+
+    public HttpClient Client(string service, string role, string scope, string? subject = null, params string[] grants)
+    {
+        var client = new HttpClient { BaseAddress = Rest[service] };
+        client.DefaultRequestHeaders.Authorization = new("Bearer",
+            DevelopmentTokens.Create(TestSettings.Auth, subject ?? $"seed-{role}-{scope}", [role], scope, grants: grants));
+        return client;
+    }
+
+    private static async Task<JsonElement> OkAsync(Task<HttpResponseMessage> call, HttpStatusCode status = HttpStatusCode.Created)
+    {
+        using var response = await call;
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(status, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task SeedAsync()
+    {
+        using var province = Client("dispatch", Roles.Province, "51");
+        await OkAsync(province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties())), HttpStatusCode.OK);
+        foreach (var county in new[] { Near, Far })
+        {
+            // Each county imports its own part again (nothing changes), so each has an import of its own to find.
+            using var own = Client("dispatch", Roles.County, county.Prefix);
+            var rows = RegionFiles.TwoCounties().Split('\n').Where(l => l.StartsWith(county.Prefix, StringComparison.Ordinal)).ToList();
+            var import = await OkAsync(own.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.Header + "\n" + string.Join('\n', rows) + "\n")),
+                HttpStatusCode.OK);
+            county.RegionImport = import.GetProperty("importId").GetGuid();
+        }
+
+        await OkAsync(province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv(
+            $"单位编码,单位名称,层级,所在区划,负责人,编制人数\n{Near.UnitCode},{Near.UnitName},县,{Near.CountyCode},王局长,45\n{Far.UnitCode},{Far.UnitName},县,{Far.CountyCode},李局长,30\n")),
+            HttpStatusCode.OK);
+        var cadres = new[] { Near, Far }.SelectMany(c => new[] { (c.ResidentCitizenId, c.ResidentName, c.UnitCode), (c.HelperCitizenId, c.HelperName, c.UnitCode) })
+            .Select(p => $"{p.Item1},{p.Item2},,{p.Item3},科员,农业技术,是,,愿意");
+        await OkAsync(province.PostAsync("/api/dispatch/cadres/import",
+            RegionFiles.Csv("身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n" + string.Join('\n', cadres) + "\n")), HttpStatusCode.OK);
+        var byName = (await province.GetFromJsonAsync<JsonElement>("/api/dispatch/cadres")).GetProperty("items").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("id").GetGuid());
+        foreach (var county in new[] { Near, Far })
+        {
+            county.ResidentCadre = byName[county.ResidentName];
+            county.HelperCadre = byName[county.HelperName];
+        }
+
+        // Webhook subscriptions before the events, to a closed port: their deliveries are given up (failed).
+        foreach (var county in new[] { Near, Far })
+        {
+            using var hook = Client("notification", Roles.Integration, county.Prefix, $"probe-hook-{county.Prefix}");
+            var subscription = await OkAsync(hook.PostAsJsonAsync("/api/notification/subscriptions", new
+            {
+                url = "http://127.0.0.1:1/hook-" + county.Prefix,
+                eventTypes = new[] { "AssignmentStarted", "HouseholdPaired", "HouseholdContactOverdue", "LeaveDecided" },
+            }));
+            county.Subscription = subscription.GetProperty("id").GetGuid();
+        }
+
+        foreach (var county in new[] { Near, Far })
+        {
+            var force = county == Near ? "first_secretary" : "team_leader";
+            county.Assignment = (await OkAsync(province.PostAsJsonAsync("/api/dispatch/assignments",
+                new { villageCode = county.Village, force, cadreId = county.ResidentCadre, startsOn = "2026-01-01" }))).GetProperty("id").GetGuid();
+            county.UnitAssignment = (await OkAsync(province.PostAsJsonAsync("/api/dispatch/assignments",
+                new { villageCode = county.Village, force = "assisting_unit", unitCode = county.UnitCode, startsOn = "2026-01-01" }))).GetProperty("id").GetGuid();
+            county.CheckIn = Guid.NewGuid();
+            await OkAsync(province.PostAsJsonAsync("/api/dispatch/check-ins", new
+            {
+                id = county.CheckIn, cadreId = county.ResidentCadre, at = DateTimeOffset.UtcNow.AddMinutes(-2), longitude = county.Longitude, latitude = county.Latitude,
+                dailyLog = county.DailyLog,
+            }));
+            county.Leave = (await OkAsync(province.PostAsJsonAsync("/api/dispatch/leave",
+                new { cadreId = county.ResidentCadre, startsOn = "2026-12-10", endsOn = "2026-12-11", reason = "探亲" }))).GetProperty("id").GetGuid();
+            county.Inspection = (await OkAsync(province.PostAsJsonAsync("/api/dispatch/inspections",
+                new { villageCode = county.Village, cadreId = county.ResidentCadre, inspectedOn = "2026-11-20", present = true, findings = "在岗" }))).GetProperty("id").GetGuid();
+            county.Record = (await OkAsync(province.PostAsJsonAsync($"/api/dispatch/villages/{county.Village}/records",
+                new { kind = "weekly_summary", cadreId = county.ResidentCadre, periodStart = "2026-11-23", content = county.Name + "本周走访5户" }))).GetProperty("id").GetGuid();
+            await OkAsync(province.PutAsJsonAsync($"/api/dispatch/attendance/settings/{county.CountyCode}", new { checkInEnabled = true, radiusMeters = 2500, minimumDays = 18 }),
+                HttpStatusCode.OK);
+        }
+
+        await Eventually.HoldsAsync(async () => await PairingDb.ScalarAsync<long>("SELECT count(*) FROM villages") == 5, "pairing learned the 5 villages");
+        using var pairingProvince = Client("pairing", Roles.Province, "51");
+        await OkAsync(pairingProvince.PostAsync("/api/pairing/households/import", RegionFiles.Csv("户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n" +
+            string.Join('\n', new[] { Near, Far }.Select(c => $"{c.HeadName},{c.HeadCitizenId},3,{c.Village},因病,一般贫困,中,未脱贫")) + "\n")), HttpStatusCode.OK);
+        var households = (await pairingProvince.GetFromJsonAsync<JsonElement>("/api/pairing/households")).GetProperty("items").EnumerateArray()
+            .ToDictionary(h => h.GetProperty("headName").GetString()!, h => h.GetProperty("id").GetGuid());
+        foreach (var county in new[] { Near, Far })
+        {
+            county.Household = households[county.HeadName];
+            await OkAsync(pairingProvince.PostAsJsonAsync("/api/pairing/helpers", new { cadreId = county.ResidentCadre }), HttpStatusCode.OK);
+            county.Pairing = (await OkAsync(pairingProvince.PostAsJsonAsync($"/api/pairing/households/{county.Household}/helpers",
+                new { cadreId = county.HelperCadre, role = "responsible", startsOn = "2026-01-01" }))).GetProperty("id").GetGuid();
+            county.Contact = (await OkAsync(pairingProvince.PostAsJsonAsync($"/api/pairing/households/{county.Household}/contacts",
+                new { cadreId = county.HelperCadre, kind = "call", contactedOn = "2026-11-20", measures = "电话了解病情" }))).GetProperty("id").GetGuid();
+        }
+
+        // The city's run over both counties first (a county's run leaves it alone), then the far county's own.
+        using var city = Client("pairing", Roles.City, "5117");
+        CityRun = (await OkAsync(city.PostAsJsonAsync("/api/pairing/matching-runs", new { prefix = "5117", startsOn = "2027-01-01" }), HttpStatusCode.Accepted))
+            .GetProperty("id").GetGuid();
+        await Eventually.HoldsAsync(async () => (await city.GetFromJsonAsync<JsonElement>($"/api/pairing/matching-runs/{CityRun}")).GetProperty("status").GetString() == "proposed",
+            "the city's matching run is proposed");
+        foreach (var county in new[] { Near, Far })
+        {
+            using var own = Client("pairing", Roles.County, county.Prefix);
+            county.MatchingRun = (await OkAsync(own.PostAsJsonAsync("/api/pairing/matching-runs", new { prefix = county.Prefix, startsOn = "2027-01-01" })))
+                .GetProperty("id").GetGuid();
+            await OkAsync(own.PostAsync("/api/pairing/compliance/2026-10/overdue-notices", null), HttpStatusCode.OK);
+
+            using var channel = GrpcChannel.ForAddress(Grpc["notification"]);
+            var sent = await new Notifications.NotificationsClient(channel).SendNotificationAsync(new SendNotificationRequest
+            {
+                IdempotencyKey = "probe-seed-" + county.Prefix, Recipient = "org:" + county.Prefix, RegionCode = county.Village,
+                Title = county.Name + "通知", Body = county.VillageName + "请于本周报送材料", Urgent = true,
+            }, new Metadata { { "authorization", "Bearer " + TestSettings.Token(Roles.County, county.Prefix) } });
+            county.Notification = Guid.Parse(sent.NotificationId);
+        }
+
+        await Eventually.HoldsAsync(async () =>
+        {
+            foreach (var county in new[] { Near, Far })
+            {
+                var failed = await NotificationDb.ScalarAsync<Guid?>(
+                    "SELECT id FROM deliveries WHERE subscription_id = @id AND state = 'failed' ORDER BY created_at LIMIT 1", new { id = county.Subscription });
+                if (failed is not { } id)
+                {
+                    return false;
+                }
+
+                county.Delivery = id;
+            }
+
+            return true;
+        }, "a webhook delivery of each county given up", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Waits until nothing moves behind the APIs: the outboxes are published, notification has no delivery left to try,
+    /// and the data outside every scope reads the same twice a second apart.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var pending = await DispatchDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")
+                + await PairingDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")
+                + await NotificationDb.ScalarAsync<long>("SELECT count(*) FROM deliveries WHERE state NOT IN ('sent', 'failed')");
+            var now = await Outside.FingerprintAsync(string.Empty);
+            if (pending == 0 && now.Sum == last)
+            {
+                return;
+            }
+
+            last = pending == 0 ? now.Sum : null;
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException("the services did not settle within a minute");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Notification.DisposeAsync();
+        await Pairing.DisposeAsync();
+        await Dispatch.DisposeAsync();
+        await VirtualHost.DisposeAsync();
+        await NotificationDb.DisposeAsync();
+        await PairingDb.DisposeAsync();
+        await DispatchDb.DisposeAsync();
+    }
+}
+
+/// <summary>The probe and the two-doors check share one world (its setup takes a while), one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class ScopeProbeCollection : ICollectionFixture<ScopeProbeFixture>
+{
+    public const string Name = "scope-probe";
+}
