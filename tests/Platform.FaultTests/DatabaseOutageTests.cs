@@ -23,7 +23,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        postgres = await PrivatePostgres.StartAsync(root, durable: true, "dispatch");
+        postgres = await PrivatePostgres.StartAsync(root, "postgres", durable: true, "dispatch");
         // No broker: readiness is Degraded (200) for it, which is not what this test is about.
         var settings = FaultPlatform.Settings(postgres.ServiceConnectionString("dispatch"), rabbitPort: 1, dispatchGrpcPort: 1, pairingGrpcPort: 1);
         dispatch = new ServiceProcess("dispatch", Repo.ServiceDll("Dispatch.Api"), settings, root);

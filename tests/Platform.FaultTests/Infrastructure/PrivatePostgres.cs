@@ -28,12 +28,12 @@ public sealed class PrivatePostgres : IAsyncDisposable
     public string LogFile => Path.Combine(Root, "postgres.log");
 
     /// <summary>
-    /// Initialises and starts a server in <paramref name="root"/>. <paramref name="durable"/> false gives the old
+    /// Initialises and starts a server in the folder <paramref name="name"/> of <paramref name="root"/>. <paramref name="durable"/> false gives the old
     /// development settings (no fsync, asynchronous commit, no full-page writes): only for showing what they lose.
     /// </summary>
-    public static async Task<PrivatePostgres> StartAsync(string root, bool durable = true, params string[] databases)
+    public static async Task<PrivatePostgres> StartAsync(string root, string name, bool durable, params string[] databases)
     {
-        var server = new PrivatePostgres(Path.Combine(root, "postgres"), Ports.Free());
+        var server = new PrivatePostgres(Path.Combine(root, name), Ports.Free());
         Directory.CreateDirectory(server.Root);
         if (Tool.IsRoot)
         {
