@@ -48,7 +48,8 @@ run_tests() {
   require_root test
   take_lock
   ensure_packages
-  pg_start
+  # A cluster only tests have used runs fast; one that ./platform up has used stays durable.
+  pg_start "$(pg_test_durability)"
   pg_ensure_databases
   rabbit_start
   ensure_signing_key
