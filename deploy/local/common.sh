@@ -150,6 +150,8 @@ ensure_packages() {
   [[ -x $PLATFORM_RABBITMQ_BIN/rabbitmq-server ]] || missing+=(rabbitmq-server)
   command -v curl >/dev/null 2>&1 || missing+=(curl ca-certificates)
   command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+  # Rotates the local logs (deploy/local/logs.sh).
+  command -v logrotate >/dev/null 2>&1 || [[ -x /usr/sbin/logrotate ]] || missing+=(logrotate)
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
   fi

@@ -18,6 +18,12 @@ PLATFORM_PERSONAL_DATA_INDEX_KEY_FILE="$PLATFORM_LOCAL/personal-data-index-key"
 PLATFORM_SEEDED_MARKER="$PLATFORM_LOCAL/seeded-county"
 PLATFORM_TEST_RESULTS="$PLATFORM_LOCAL/test-results"
 
+# Log rotation while the platform runs (deploy/local/logs.sh): a log above PLATFORM_LOG_MAX_MB megabytes is
+# rotated, PLATFORM_LOG_KEEP rotated files are kept (compressed), checked every PLATFORM_LOG_CHECK_SECONDS.
+PLATFORM_LOG_MAX_MB="${PLATFORM_LOG_MAX_MB:-20}"
+PLATFORM_LOG_KEEP="${PLATFORM_LOG_KEEP:-5}"
+PLATFORM_LOG_CHECK_SECONDS="${PLATFORM_LOG_CHECK_SECONDS:-60}"
+
 # Seconds to wait for one service's /health/ready, and for a service to stop after SIGTERM.
 PLATFORM_READY_TIMEOUT="${PLATFORM_READY_TIMEOUT:-60}"
 PLATFORM_STOP_TIMEOUT="${PLATFORM_STOP_TIMEOUT:-15}"

@@ -107,8 +107,67 @@ pg_init() {
     >>"$PG_DATA/postgresql.conf"
 }
 
-pg_write_config() {
+# --- durability -------------------------------------------------------------------------------
+# `./platform up` is what a county may run on one machine: full durability (fsync, synchronous commit,
+# full-page writes), so a commit that was acknowledged survives a crash of PostgreSQL or of the machine.
+# Only a test cluster may trade that for speed: `./platform test` runs "fast" (fsync, synchronous_commit
+# and full_page_writes off) when it starts the server itself on a data directory that `./platform up` has
+# never used. Once `up` has used a data directory it stays durable for good (the file
+# .local/postgres/durable says so), and PLATFORM_PG_DURABILITY=full keeps a test run durable too.
+PG_DURABLE_MARKER="$PLATFORM_PG_DIR/durable"
+
+# The durability `./platform test` asks for: fast, unless this data directory must stay durable.
+pg_test_durability() {
+  case ${PLATFORM_PG_DURABILITY:-fast} in
+    full) echo full ;;
+    fast) if [[ -f $PG_DURABLE_MARKER ]]; then echo full; else echo fast; fi ;;
+    *) die "PLATFORM_PG_DURABILITY must be full or fast (got '$PLATFORM_PG_DURABILITY')" ;;
+  esac
+}
+
+# What the settings file on disk says the server last ran with (fast, full, or none before the first start).
+pg_configured_durability() {
   local conf="$PG_DATA/platform.conf"
+  [[ -f $conf ]] || { echo none; return; }
+  if grep -q '^fsync = off' "$conf"; then echo fast; else echo full; fi
+}
+
+# What the running server does now.
+pg_running_durability() {
+  local fsync
+  fsync=$(pg_psql -d postgres -Atc 'SHOW fsync') || die "cannot ask postgres on port $PLATFORM_PG_PORT for its settings"
+  if [[ $fsync == on ]]; then echo full; else echo fast; fi
+}
+
+# Writes and data that fsync=off left in the operating system's cache reach the disk: initdb --sync-only
+# (the way PostgreSQL's documentation gives for turning fsync back on; safe while the server runs).
+pg_sync_data() {
+  say "writing everything the fast settings left in the OS cache to disk (initdb --sync-only)"
+  pg_as_postgres initdb --sync-only -D "$PG_DATA" >>"$PLATFORM_LOG_DIR/postgres-initdb.log" 2>&1 ||
+    die "initdb --sync-only failed; see $PLATFORM_LOG_DIR/postgres-initdb.log"
+}
+
+# A running fast server becomes durable without a restart: the settings are reloadable. After the reload every
+# new commit is flushed; the CHECKPOINT starts a cycle in which full-page writes protect every page again; the
+# sync puts what was written before on disk.
+pg_make_durable_online() {
+  say "switching the running postgres to full durability (it ran with the test settings)"
+  pg_write_config full
+  pg_as_postgres pg_ctl reload -D "$PG_DATA" -s >/dev/null || die "pg_ctl reload failed"
+  local i
+  for i in {1..50}; do
+    [[ $(pg_running_durability) == full ]] && break
+    sleep 0.1
+  done
+  [[ $(pg_running_durability) == full ]] || die "postgres did not take the durable settings; see $PG_LOG"
+  pg_psql -d postgres -c 'CHECKPOINT' >/dev/null || die "CHECKPOINT failed"
+  pg_sync_data
+}
+
+# pg_write_config full|fast
+pg_write_config() {
+  local durability=$1 conf="$PG_DATA/platform.conf" switch
+  if [[ $durability == full ]]; then switch=on; else switch=off; fi
   cat >"$conf" <<CONF
 # Written by ./platform; edits are lost on the next start.
 listen_addresses = '127.0.0.1'
@@ -116,25 +175,37 @@ port = $PLATFORM_PG_PORT
 unix_socket_directories = '$(pg_socket_dir)'
 # Five services with connection pools plus the tests.
 max_connections = 300
-# A throw-away development server: trade crash safety for speed (tests create many databases).
-# A clean stop (./platform down) still writes everything; only an OS crash can lose data.
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+# Durability: $durability. "full" for ./platform up (a commit that was acknowledged survives a crash);
+# "fast" only for a cluster that only tests have used (see deploy/local/postgres.sh).
+fsync = $switch
+synchronous_commit = $switch
+full_page_writes = $switch
 log_timezone = 'UTC'
 CONF
   chown postgres:postgres "$conf"
 }
 
+# pg_start full|fast: start the server with that durability, or bring a running one to it. A running server
+# is never made less durable than it is.
 pg_start() {
-  local pid
+  local durability=${1:-full} pid running
   if pid=$(pg_pid); then
-    say "postgres already running (pid $pid)"
+    running=$(pg_running_durability)
+    if [[ $durability == full && $running == fast ]]; then
+      pg_make_durable_online
+    elif [[ $durability == fast && $running == full ]]; then
+      say "postgres already running (pid $pid) with full durability; the tests use it as it is"
+    else
+      say "postgres already running (pid $pid, durability $running)"
+    fi
     return 0
   fi
   ensure_port_free "$PLATFORM_PG_PORT" postgres PLATFORM_PG_PORT
   pg_init
-  pg_write_config
+  if [[ $durability == full && $(pg_configured_durability) == fast ]]; then
+    pg_sync_data
+  fi
+  pg_write_config "$durability"
   install -d -o postgres -g postgres -m 755 "$(pg_socket_dir)"
   # pg_ctl opens the log as the postgres user: the file must be theirs.
   touch "$PG_LOG"
@@ -142,7 +213,7 @@ pg_start() {
   if [[ $PG_LOG != "$PLATFORM_LOG_DIR/postgres.log" ]]; then
     ln -sfn "$PG_LOG" "$PLATFORM_LOG_DIR/postgres.log"
   fi
-  say "starting postgres on 127.0.0.1:$PLATFORM_PG_PORT"
+  say "starting postgres on 127.0.0.1:$PLATFORM_PG_PORT (durability $durability)"
   if ! pg_as_postgres pg_ctl start -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -s; then
     show_log_tail "$PG_LOG"
     die "postgres did not start"
@@ -176,6 +247,6 @@ pg_stop() {
 pg_status_line() {
   local pid state="stopped" ready="not ready"
   if pid=$(pg_pid); then state="running"; else pid="-"; fi
-  pg_is_ready && ready="ready"
+  if pg_is_ready; then ready="ready (durability $(pg_running_durability))"; fi
   status_line postgres "$state" "$pid" "postgresql://$PLATFORM_PG_USER@127.0.0.1:$PLATFORM_PG_PORT" "$ready"
 }

@@ -76,6 +76,9 @@ management.tcp.port = $PLATFORM_RABBITMQ_MANAGEMENT_PORT
 loopback_users = none
 log.file.level = info
 log.console = false
+# Rotated by size like the other local logs (deploy/local/logs.sh).
+log.file.rotation.size = $((PLATFORM_LOG_MAX_MB * 1048576))
+log.file.rotation.count = $PLATFORM_LOG_KEEP
 CONF
 }
 

@@ -88,10 +88,12 @@ internal static class Extensions
         return builder;
     }
 
-    /// <summary>The edge pipeline, in order: correlation id, security headers, errors, routing, CORS, who is calling, may they, how often.</summary>
+    /// <summary>The edge pipeline, in order: correlation id, request log, security headers, errors, routing, CORS, who is calling, may they, how often.</summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseMiddleware<CorrelationIdMiddleware>();
+        // One line per request when an operator turns it up (AddServiceDefaults), inside the correlation id's scope.
+        app.UseHttpLogging();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -59,7 +59,8 @@ public static class DataExtensions
         builder.Services.AddHostedService<MigrationHostedService>();
 
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
+            // A database that hangs rather than refuses must not hang the probe: after 5 s it counts as down.
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ServiceDefaultsExtensions.ReadyTag], timeout: TimeSpan.FromSeconds(5));
         return builder;
     }
 
@@ -96,7 +97,9 @@ internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealth
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL unreachable", ex);
+            // The same code the requests answer meanwhile (503 database_unavailable), so an operator sees one cause.
+            return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL unreachable", ex,
+                new Dictionary<string, object> { ["code"] = DatabaseUnavailable.Code });
         }
     }
 }

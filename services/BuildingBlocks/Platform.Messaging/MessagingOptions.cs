@@ -34,6 +34,14 @@ public sealed class RetryOptions
     [Range(0, 20)]
     public int Limit { get; set; } = 5;
 
+    /// <summary>
+    /// Retries while the database is away (<see cref="Platform.ServiceDefaults.DatabaseUnavailable"/>), on the same backoff capped
+    /// at <see cref="MaxInterval"/>: 40 tries are about 20 minutes with the defaults, below RabbitMQ's 30-minute
+    /// delivery acknowledgement timeout, so the message stays unacknowledged in the consumer's hands meanwhile.
+    /// </summary>
+    [Range(0, 1000)]
+    public int UnavailableLimit { get; set; } = 40;
+
     public TimeSpan MinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -98,7 +98,8 @@ internal static class ProblemDetailsRegistration
 
 /// <summary>
 /// Turns exceptions into problem details without leaking internals: a feature's <see cref="ProblemException"/> is its
-/// problem, bad requests keep their reason, the rest are 500.
+/// problem, bad requests keep their reason, a database that is away is 503 <c>database_unavailable</c> with Retry-After,
+/// the rest are 500.
 /// </summary>
 internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDetails, ILogger<PlatformExceptionHandler> logger) : IExceptionHandler
 {
@@ -117,6 +118,22 @@ internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDet
             var (code, title) = ApiProblems.Describe(bad.StatusCode);
             problem = new ProblemDetails { Status = bad.StatusCode, Title = title, Detail = bad.Message, Type = ApiProblems.TypeFor(code) };
             problem.Extensions["code"] = code;
+        }
+        else if (DatabaseUnavailable.Matches(exception))
+        {
+            // The database is away (down, restarting, out of connections): the request may succeed later, so 503 with
+            // Retry-After, and a warning without a stack trace, since every request fails alike until it is back.
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = DatabaseUnavailable.Title,
+                Detail = "The database is unavailable; retry later.",
+                Type = ApiProblems.TypeFor(DatabaseUnavailable.Code),
+            };
+            problem.Extensions["code"] = DatabaseUnavailable.Code;
         }
         else
         {

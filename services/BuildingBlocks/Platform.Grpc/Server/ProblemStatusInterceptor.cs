@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Platform.ServiceDefaults;
 
 namespace Platform.Grpc.Server;
@@ -8,9 +9,10 @@ namespace Platform.Grpc.Server;
 /// <summary>
 /// Answers a feature's <see cref="ProblemException"/> with the gRPC status that means the same as its HTTP status
 /// (400 INVALID_ARGUMENT naming the field, 403 PERMISSION_DENIED, 404 NOT_FOUND, 409 FAILED_PRECONDITION...), the Chinese
-/// message as <c>grpc-message</c>, and the stable problem code in the <c>problem-code</c> trailer.
+/// message as <c>grpc-message</c>, and the stable problem code in the <c>problem-code</c> trailer; and a database that is
+/// away (<see cref="DatabaseUnavailable"/>) with UNAVAILABLE and <c>database_unavailable</c>, where it would otherwise be UNKNOWN.
 /// </summary>
-public sealed class ProblemStatusInterceptor : Interceptor
+public sealed class ProblemStatusInterceptor(ILogger<ProblemStatusInterceptor>? logger = null) : Interceptor
 {
     public const string ProblemCodeTrailer = "problem-code";
 
@@ -23,6 +25,11 @@ public sealed class ProblemStatusInterceptor : Interceptor
         catch (ProblemException problem)
         {
             throw ToRpcException(problem);
+        }
+        catch (Exception ex) when (DatabaseUnavailable.Matches(ex))
+        {
+            logger?.LogWarning("Database unavailable on {Method}: {Reason}", context.Method, ex.Message);
+            throw DatabaseUnavailableException(ex);
         }
     }
 
@@ -37,7 +44,19 @@ public sealed class ProblemStatusInterceptor : Interceptor
         {
             throw ToRpcException(problem);
         }
+        catch (Exception ex) when (DatabaseUnavailable.Matches(ex))
+        {
+            logger?.LogWarning("Database unavailable on {Method}: {Reason}", context.Method, ex.Message);
+            throw DatabaseUnavailableException(ex);
+        }
     }
+
+    /// <summary>
+    /// UNAVAILABLE, which gRPC defines as transient: a client's retry policy retries it on the methods the .proto marks
+    /// idempotent, as the platform's clients do. The exception's text stays in the log.
+    /// </summary>
+    public static RpcException DatabaseUnavailableException(Exception cause) =>
+        new(new Status(StatusCode.Unavailable, DatabaseUnavailable.Title, cause), new Metadata { { ProblemCodeTrailer, DatabaseUnavailable.Code } });
 
     public static RpcException ToRpcException(ProblemException problem) =>
         new(new Status(StatusFor(problem.Status), problem.Message), new Metadata { { ProblemCodeTrailer, problem.Code } });

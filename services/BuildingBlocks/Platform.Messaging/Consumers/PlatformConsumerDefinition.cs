@@ -1,12 +1,14 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults;
 
 namespace Platform.Messaging.Consumers;
 
 /// <summary>
 /// Retry with exponential backoff for one consumer (Messaging:Retry, overridable per consumer), then MassTransit moves
-/// the message to the queue's "_error" queue. A failed message is never acknowledged as handled.
+/// the message to the queue's "_error" queue; a database that is away is retried much longer (UnavailableLimit). A failed
+/// message is never acknowledged as handled.
 /// </summary>
 public class PlatformConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
@@ -18,7 +20,21 @@ public class PlatformConsumerDefinition<TConsumer> : ConsumerDefinition<TConsume
     {
         var retry = context.GetRequiredService<IOptions<RetryOptions>>().Value;
         ConfigureRetry(retry);
-        consumerConfigurator.UseMessageRetry(r => r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta));
+        // Outer: a database that is away (down, restarting, out of connections) is retried for minutes: the message is
+        // sound and its effect commits once the database is back. Parking it after the few quick tries below would
+        // leave every message of a PostgreSQL restart in the error queue, waiting for an operator's replay.
+        consumerConfigurator.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(DatabaseUnavailable.Matches);
+            r.Exponential(retry.UnavailableLimit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta);
+        });
+
+        // Inner: anything else (a bug, bad data) gets a few quick tries, then the error queue.
+        consumerConfigurator.UseMessageRetry(r =>
+        {
+            r.Ignore<Exception>(DatabaseUnavailable.Matches);
+            r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta);
+        });
     }
 
     /// <summary>Override to give one consumer its own retry policy.</summary>

@@ -1,0 +1,381 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Platform.FaultTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Platform.FaultTests;
+
+/// <summary>How big a run is: the environment of tests/fault/fault.sh, or the short defaults `./platform test` uses.</summary>
+public sealed record FaultOptions(int Events, int Rounds, double Rate, int Villages, int Workers, TimeSpan DrainTimeout, bool Durable)
+{
+    public static FaultOptions FromEnvironment() => new(
+        Events: Int("PLATFORM_FAULT_EVENTS", 300),
+        Rounds: Int("PLATFORM_FAULT_ROUNDS", 1),
+        Rate: Int("PLATFORM_FAULT_RATE", 25),
+        Villages: 40,
+        Workers: 4,
+        DrainTimeout: TimeSpan.FromSeconds(Int("PLATFORM_FAULT_DRAIN_TIMEOUT", 120)),
+        // Only to show what the old development settings lose: PLATFORM_FAULT_DURABILITY=off (tests/fault/fault.sh --no-durability).
+        Durable: Environment.GetEnvironmentVariable("PLATFORM_FAULT_DURABILITY") != "off");
+
+    private static int Int(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+}
+
+/// <summary>What a run counted, per event id.</summary>
+public sealed record FaultReport(
+    FaultOptions Options,
+    int Events,
+    int Effects,
+    int Lost,
+    int Duplicated,
+    int Phantom,
+    int AcknowledgedWritesLost,
+    int Unavailable503,
+    int OtherServerErrors,
+    int TransportErrors,
+    IReadOnlyList<string> Unexpected,
+    TimeSpan? Drain,
+    TimeSpan Elapsed,
+    IReadOnlyList<string> Faults)
+{
+    public override string ToString()
+    {
+        var text = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"fault test: durability {(Options.Durable ? "on" : "OFF")}, {Options.Rounds} round(s) of rabbitmq kill -9, postgresql immediate stop, consumer kill -9, {Options.Rate}/s target")
+            .AppendLine(CultureInfo.InvariantCulture, $"  events (dispatch outbox, VillageCategoryChanged): {Events}; effects in pairing: {Effects}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  lost: {Lost}; duplicated: {Duplicated}; effects without an event: {Phantom}; acknowledged writes lost: {AcknowledgedWritesLost}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  drain after the last event: {(Drain is { } d ? $"{d.TotalSeconds:0.0} s" : "NOT DRAINED")}; whole run {Elapsed.TotalSeconds:0} s")
+            .AppendLine(CultureInfo.InvariantCulture, $"  client view: {Unavailable503} x 503 (retried), {OtherServerErrors} other 5xx, {TransportErrors} transport errors (retried), {Unexpected.Count} unexpected answers");
+        foreach (var fault in Faults)
+        {
+            text.AppendLine("  " + fault);
+        }
+
+        foreach (var answer in Unexpected.Take(5))
+        {
+            text.AppendLine("  unexpected: " + answer);
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// A stream of village category changes through dispatch (REST; the change and its VillageCategoryChanged event commit
+/// together, the outbox relay publishes it) to pairing (IdempotentConsumer: inbox row and effect commit together),
+/// both real processes on a private PostgreSQL and RabbitMQ, while the broker is killed with SIGKILL, PostgreSQL
+/// crashes (immediate stop) and the consumer is killed with SIGKILL, each brought back while the stream goes on.
+/// Then it waits for the effects to drain and counts, per event id, effects lost, duplicated and without an event.
+/// </summary>
+public sealed class EventStreamUnderFaults(FaultOptions options, string root, ITestOutputHelper output)
+{
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly List<string> faults = [];
+    private readonly List<string> unexpected = [];
+    private int accepted;
+    private int unavailable;
+    private int otherServerErrors;
+    private int transportErrors;
+
+    private string Now => $"{clock.Elapsed.TotalSeconds,6:0.0} s";
+
+    private void Log(string message)
+    {
+        var line = $"[{Now}] {message}";
+        lock (faults)
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    public async Task<FaultReport> RunAsync()
+    {
+        // A server per service, as a province runs them (database per service): one can crash while the other serves.
+        var dispatchDbStart = PrivatePostgres.StartAsync(root, "postgres-dispatch", options.Durable, "dispatch");
+        var pairingDbStart = PrivatePostgres.StartAsync(root, "postgres-pairing", options.Durable, "pairing");
+        var rabbitStart = PrivateRabbitMq.StartAsync(root);
+        await using var dispatchDb = await dispatchDbStart;
+        await using var pairingDb = await pairingDbStart;
+        await using var rabbit = await rabbitStart;
+        var databases = new Databases(dispatchDb, pairingDb);
+        Log($"postgresql for dispatch on {dispatchDb.Port} and for pairing on {pairingDb.Port} (durability {(options.Durable ? "on" : "off")}), rabbitmq {rabbit.NodeName} on {rabbit.Port}");
+
+        var dispatchSettings = FaultPlatform.Settings(dispatchDb.ServiceConnectionString("dispatch"), rabbit.Port, 0, 0);
+        var pairingSettings = FaultPlatform.Settings(pairingDb.ServiceConnectionString("pairing"), rabbit.Port, 0, 0);
+        await using var dispatch = new ServiceProcess("dispatch", Repo.ServiceDll("Dispatch.Api"), dispatchSettings, root);
+        await using var pairing = new ServiceProcess("pairing", Repo.ServiceDll("Pairing.Api"), pairingSettings, root);
+        // The consumer's quick retries for a bug are kept shorter than the database's outage (about 1 s here against
+        // 2 s and more), as they are against any real outage longer than the defaults' 15 s: what the consumer must
+        // then do is retry on, not park the message in the error queue.
+        pairingSettings["Messaging__Retry__Limit"] = "2";
+        pairingSettings["Messaging__Retry__MinInterval"] = "00:00:00.100";
+        pairingSettings["Messaging__Retry__MaxInterval"] = "00:00:01";
+        pairingSettings["Messaging__Retry__IntervalDelta"] = "00:00:00.200";
+        foreach (var settings in new[] { dispatchSettings, pairingSettings })
+        {
+            settings["Services__Dispatch__Grpc"] = dispatch.GrpcUri.ToString().TrimEnd('/');
+            settings["Services__Pairing__Grpc"] = pairing.GrpcUri.ToString().TrimEnd('/');
+        }
+
+        dispatch.Start();
+        pairing.Start();
+        await Task.WhenAll(dispatch.WaitHealthyAsync(TimeSpan.FromSeconds(120)), pairing.WaitHealthyAsync(TimeSpan.FromSeconds(120)));
+        Log("dispatch and pairing are healthy");
+
+        using var http = FaultPlatform.Client(dispatch.RestUri);
+        using (var import = await http.PostAsync("/api/dispatch/regions/import", FaultPlatform.Regions(options.Villages)))
+        {
+            import.StatusCode.ShouldBe(HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
+        }
+
+        var acknowledged = new int[options.Villages];
+        var injector = InjectFaultsAsync(databases, rabbit, pairing);
+        var workers = Enumerable.Range(0, options.Workers).Select(w => DriveAsync(http, w, acknowledged, injector)).ToList();
+        await Task.WhenAll(workers);
+        await injector;
+        var lastEvent = clock.Elapsed;
+        Log($"stream over: {accepted} changes acknowledged");
+
+        // Drain: every event dispatch committed has its effect in pairing.
+        TimeSpan? drain = null;
+        Counts counts;
+        var deadline = clock.Elapsed + options.DrainTimeout;
+        while (true)
+        {
+            counts = await CountAsync(databases);
+            if (counts.Lost == 0)
+            {
+                drain = clock.Elapsed - lastEvent;
+                break;
+            }
+
+            if (clock.Elapsed > deadline)
+            {
+                Log($"not drained after {options.DrainTimeout.TotalSeconds} s: {counts.Lost} effects missing, {counts.Pending} events unpublished");
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Log(drain is null ? "gave up waiting" : $"drained {drain.Value.TotalSeconds:0.0} s after the last event");
+        await Task.WhenAll(catchUps);
+        var acknowledgedLost = await AcknowledgedWritesLostAsync(databases, acknowledged);
+        return new FaultReport(options, counts.Events, counts.Effects, counts.Lost, counts.Duplicated, counts.Phantom, acknowledgedLost,
+            unavailable, otherServerErrors, transportErrors, unexpected, drain, clock.Elapsed, faults);
+    }
+
+    /// <summary>
+    /// One client of dispatch: flips its villages between poor and non_poor, as fast as its share of the rate allows,
+    /// retrying a 503 or a broken connection with the same request (as a client with a retry policy does). A retried
+    /// change that had committed answers "changed: false" and is not counted twice.
+    /// </summary>
+    private async Task DriveAsync(HttpClient http, int worker, int[] acknowledged, Task injector)
+    {
+        var mine = Enumerable.Range(0, options.Villages).Where(i => i % options.Workers == worker).ToArray();
+        var poor = mine.ToDictionary(i => i, _ => true);
+        var pause = TimeSpan.FromSeconds(options.Workers / options.Rate);
+        var next = 0;
+        while (Volatile.Read(ref accepted) < options.Events || !injector.IsCompleted)
+        {
+            var village = mine[next++ % mine.Length];
+            var target = poor[village] ? "non_poor" : "poor";
+            while (true)
+            {
+                await Task.Delay(pause, CancellationToken.None);
+                try
+                {
+                    using var response = await http.PutAsJsonAsync($"/api/dispatch/villages/{FaultPlatform.Village(village)}/category",
+                        new { category = target, reason = "故障测试" }, CancellationToken.None);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                        poor[village] = target == "poor";
+                        if (body.GetProperty("changed").GetBoolean())
+                        {
+                            Interlocked.Increment(ref acknowledged[village]);
+                            Interlocked.Increment(ref accepted);
+                        }
+
+                        break;
+                    }
+
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        Interlocked.Increment(ref unavailable);
+                        continue;
+                    }
+
+                    if ((int)response.StatusCode >= 500)
+                    {
+                        Interlocked.Increment(ref otherServerErrors);
+                    }
+
+                    var answer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    lock (unexpected)
+                    {
+                        unexpected.Add(answer);
+                    }
+
+                    break; // counted as a failure of the test; this change is not retried
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref transportErrors);
+                    await Task.Delay(250, CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    /// <summary>Round after round: kill -9 the broker, crash PostgreSQL, kill -9 the consumer; each when its share of the stream has gone by.</summary>
+    private async Task InjectFaultsAsync(Databases databases, PrivateRabbitMq rabbit, ServiceProcess pairing)
+    {
+        // PostgreSQL first, while the consumer commits at the stream's pace (what lost effects in the issue), then the
+        // consumer, then the broker, whose outage leaves a backlog in dispatch's outbox for the end of the round.
+        var kinds = new (string Name, Func<Task> Inject)[]
+        {
+            // The consumer's database first, while messages keep arriving (they must wait in retries, not be parked),
+            // then the producer's too (its writes answer 503 and are retried by the client).
+            ("postgresql immediate stop (pairing's, then dispatch's)", async () =>
+            {
+                await databases.Pairing.CrashAsync();
+                await Task.Delay(1500);
+                await databases.Dispatch.CrashAsync();
+                await Task.Delay(1500);
+                await databases.Dispatch.StartAsync();
+                await databases.Pairing.StartAsync();
+            }),
+            ("consumer (pairing) kill -9", async () =>
+            {
+                await pairing.KillAsync();
+                await Task.Delay(1000);
+                pairing.Start();
+                await pairing.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+            }),
+            ("rabbitmq kill -9", async () =>
+            {
+                await rabbit.KillAsync();
+                await Task.Delay(1000);
+                await rabbit.StartAsync();
+            }),
+        };
+        var total = kinds.Length * options.Rounds;
+        for (var k = 0; k < total; k++)
+        {
+            var threshold = options.Events * (k + 1) / (total + 1);
+            while (Volatile.Read(ref accepted) < threshold)
+            {
+                await Task.Delay(50);
+            }
+
+            var (name, inject) = kinds[k % kinds.Length];
+            var at = clock.Elapsed;
+            var acceptedThen = Volatile.Read(ref accepted);
+            await inject();
+            var back = clock.Elapsed - at;
+            catchUps.Add(CatchUpAsync(databases, $"{name} at {at.TotalSeconds:0.0} s (after {acceptedThen} changes), back after {back.TotalSeconds:0.0} s", at));
+        }
+    }
+
+    private readonly List<Task> catchUps = [];
+
+    /// <summary>
+    /// Time to drain after one fault: from the fault until every event dispatch had committed when the fault was
+    /// over has its effect in pairing.
+    /// </summary>
+    private async Task CatchUpAsync(Databases databases, string fault, TimeSpan at)
+    {
+        HashSet<Guid> committed;
+        try
+        {
+            await using var dispatch = new NpgsqlConnection(databases.Dispatch.ConnectionString("dispatch"));
+            committed = (await dispatch.QueryAsync<Guid>("SELECT id FROM outbox_messages WHERE message_type LIKE '%.VillageCategoryChanged'")).ToHashSet();
+        }
+        catch (NpgsqlException)
+        {
+            committed = [];
+        }
+
+        var deadline = clock.Elapsed + options.DrainTimeout;
+        var record = fault + "; its backlog not drained";
+        while (clock.Elapsed < deadline)
+        {
+            try
+            {
+                await using var pairing = new NpgsqlConnection(databases.Pairing.ConnectionString("pairing"));
+                var done = (await pairing.QueryAsync<Guid>("SELECT DISTINCT message_id FROM village_category_history")).ToHashSet();
+                if (committed.IsSubsetOf(done))
+                {
+                    record = $"{fault}; every event committed by then had its effect {(clock.Elapsed - at).TotalSeconds:0.0} s after the fault began";
+                    break;
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // PostgreSQL is away again (the next fault)
+            }
+
+            await Task.Delay(250);
+        }
+
+        lock (faults)
+        {
+            faults.Add(record);
+        }
+
+        Log(record);
+    }
+
+    private sealed record Databases(PrivatePostgres Dispatch, PrivatePostgres Pairing);
+
+    private sealed record Counts(int Events, int Effects, int Lost, int Duplicated, int Phantom, int Pending);
+
+    /// <summary>Per event id: dispatch's outbox rows against pairing's effects (history rows carry the message id).</summary>
+    private static async Task<Counts> CountAsync(Databases databases)
+    {
+        try
+        {
+            await using var dispatch = new NpgsqlConnection(databases.Dispatch.ConnectionString("dispatch"));
+            await using var pairing = new NpgsqlConnection(databases.Pairing.ConnectionString("pairing"));
+            var events = (await dispatch.QueryAsync<(Guid Id, bool Published)>(
+                "SELECT id, published_at IS NOT NULL FROM outbox_messages WHERE message_type LIKE '%.VillageCategoryChanged'")).ToList();
+            var effects = (await pairing.QueryAsync<(Guid Id, long Count)>(
+                "SELECT message_id, count(*) FROM village_category_history GROUP BY message_id")).ToDictionary(e => e.Id, e => e.Count);
+            var ids = events.Select(e => e.Id).ToHashSet();
+            return new Counts(
+                events.Count,
+                (int)effects.Values.Sum(),
+                events.Count(e => !effects.ContainsKey(e.Id)),
+                (int)effects.Values.Where(c => c > 1).Sum(c => c - 1),
+                effects.Keys.Count(id => !ids.Contains(id)),
+                events.Count(e => !e.Published));
+        }
+        catch (NpgsqlException)
+        {
+            return new Counts(0, 0, int.MaxValue, 0, 0, 0); // the server is still coming back
+        }
+    }
+
+    /// <summary>Changes dispatch answered 200 (changed) for that are not in its history: a commit acknowledged and then lost.</summary>
+    private static async Task<int> AcknowledgedWritesLostAsync(Databases databases, int[] acknowledged)
+    {
+        await using var dispatch = new NpgsqlConnection(databases.Dispatch.ConnectionString("dispatch"));
+        var rows = (await dispatch.QueryAsync<(string Code, long Count)>(
+            "SELECT village_code, count(*) FROM village_category_changes WHERE import_id IS NULL GROUP BY village_code")).ToDictionary(r => r.Code, r => r.Count);
+        var lost = 0;
+        for (var i = 0; i < acknowledged.Length; i++)
+        {
+            lost += (int)Math.Max(0, acknowledged[i] - rows.GetValueOrDefault(FaultPlatform.Village(i)));
+        }
+
+        return lost;
+    }
+}

@@ -1,0 +1,39 @@
+using Platform.FaultTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Platform.FaultTests;
+
+/// <summary>
+/// The fault test, short (a few hundred events, one fault of each kind) under `./platform test`, long through
+/// tests/fault/fault.sh (PLATFORM_FAULT_EVENTS, PLATFORM_FAULT_ROUNDS, PLATFORM_FAULT_RATE).
+/// </summary>
+[Collection(FaultCollection.Name)]
+[Trait("Category", "Fault")]
+public sealed class FaultTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string root = Repo.WorkDirectory("fault");
+
+    [Fact]
+    public async Task Events_through_a_broker_kill_a_database_crash_and_a_consumer_kill_are_neither_lost_nor_duplicated()
+    {
+        var options = FaultOptions.FromEnvironment();
+        var report = await new EventStreamUnderFaults(options, root, output).RunAsync();
+        output.WriteLine(report.ToString());
+        if (Environment.GetEnvironmentVariable("PLATFORM_FAULT_REPORT") is { Length: > 0 } file)
+        {
+            await File.WriteAllTextAsync(file, report.ToString());
+        }
+
+        report.Faults.Count.ShouldBe(3 * options.Rounds, report.ToString());
+        report.Events.ShouldBeGreaterThanOrEqualTo(options.Events, report.ToString());
+        report.Lost.ShouldBe(0, report.ToString());
+        report.Duplicated.ShouldBe(0, report.ToString());
+        report.Phantom.ShouldBe(0, report.ToString());
+        report.AcknowledgedWritesLost.ShouldBe(0, report.ToString());
+        report.OtherServerErrors.ShouldBe(0, report.ToString());
+        report.Unexpected.ShouldBeEmpty(report.ToString());
+        report.Drain.ShouldNotBeNull(report.ToString());
+    }
+
+    public void Dispose() => FaultCollection.CleanUp(root);
+}

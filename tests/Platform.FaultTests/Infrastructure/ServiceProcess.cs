@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Platform.FaultTests.Infrastructure;
+
+/// <summary>
+/// One of the platform's services as a real process (`dotnet Dispatch.Api.dll`, as ./platform up runs it), so that a
+/// test can kill it with SIGKILL and start it again. Its output goes to NAME.log in the run's folder.
+/// </summary>
+public sealed class ServiceProcess(string name, string dll, IReadOnlyDictionary<string, string> settings, string logDirectory) : IAsyncDisposable
+{
+    private Process? process;
+    private StreamWriter? log;
+
+    public string Name { get; } = name;
+
+    public int RestPort { get; } = Ports.Free();
+
+    public int GrpcPort { get; } = Ports.Free();
+
+    public Uri RestUri => new($"http://127.0.0.1:{RestPort}");
+
+    public Uri GrpcUri => new($"http://127.0.0.1:{GrpcPort}");
+
+    public string LogFile => Path.Combine(logDirectory, Name + ".log");
+
+    public void Start()
+    {
+        File.Exists(dll).ShouldBeTrue($"{dll} is built (dotnet build Platform.sln)");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["Kestrel__Endpoints__Rest__Url"] = RestUri.ToString().TrimEnd('/');
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = GrpcUri.ToString().TrimEnd('/');
+        start.Environment["Kestrel__Endpoints__Grpc__Protocols"] = "Http2";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        log ??= new StreamWriter(LogFile, append: true) { AutoFlush = true };
+        var writer = log;
+        writer.WriteLine($"===== {DateTime.UtcNow:O}: starting {Name} =====");
+        process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Name}");
+        process.OutputDataReceived += (_, e) => Write(writer, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(writer, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private static void Write(StreamWriter writer, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (writer)
+        {
+            writer.WriteLine(line);
+        }
+    }
+
+    /// <summary>kill -9: no graceful stop, no acknowledgement of messages in hand, no commit of open transactions.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false } running)
+        {
+            running.Kill();
+            await running.WaitForExitAsync();
+        }
+
+        lock (log!)
+        {
+            log.WriteLine($"===== {DateTime.UtcNow:O}: killed {Name} (SIGKILL) =====");
+        }
+    }
+
+    /// <summary>
+    /// Waits until /health/ready says Healthy (database reachable, the bus connected with its endpoints), or only 200
+    /// when <paramref name="degradedWillDo"/> (a test without a broker).
+    /// </summary>
+    public async Task WaitHealthyAsync(TimeSpan timeout, bool degradedWillDo = false)
+    {
+        using var http = new HttpClient { BaseAddress = RestUri, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process is { HasExited: true } exited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {exited.ExitCode}; see {LogFile}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                last = await response.Content.ReadAsStringAsync();
+                if (response.IsSuccessStatusCode && (degradedWillDo || JsonDocument.Parse(last).RootElement.GetProperty("status").GetString() == "Healthy"))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Name} not healthy within {timeout.TotalSeconds} s (last: {last}); see {LogFile}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is not null)
+        {
+            await KillAsync();
+            process.Dispose();
+        }
+
+        if (log is not null)
+        {
+            await log.DisposeAsync();
+        }
+    }
+}
