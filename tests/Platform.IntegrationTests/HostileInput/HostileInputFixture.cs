@@ -77,12 +77,22 @@ public sealed class HostileInputFixture : IAsyncLifetime
         pairingHost.StartServer();
         owned.Add(pairingHost);
 
-        var notificationHost = new ServiceHost<NotificationProgram>(await SettingsAsync("notification"));
-        var fundsHost = new ServiceHost<FundsProgram>(await SettingsAsync("funds"));
-        var assessmentHost = new ServiceHost<AssessmentProgram>(await SettingsAsync("assessment"));
-        owned.Add(notificationHost);
-        owned.Add(fundsHost);
-        owned.Add(assessmentHost);
+        // On real sockets too: body limits are Kestrel's, which the in-memory test server does not have.
+        async Task<(ServiceHost<T> Host, string Url)> OnKestrelAsync<T>(string name)
+            where T : class
+        {
+            var settings = await SettingsAsync(name);
+            settings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+            var host = new ServiceHost<T>(settings);
+            host.UseKestrel();
+            host.StartServer();
+            owned.Add(host);
+            return (host, settings["Kestrel:Endpoints:Rest:Url"]!);
+        }
+
+        var (notificationHost, notificationUrl) = await OnKestrelAsync<NotificationProgram>("notification");
+        var (fundsHost, fundsUrl) = await OnKestrelAsync<FundsProgram>("funds");
+        var (assessmentHost, assessmentUrl) = await OnKestrelAsync<AssessmentProgram>("assessment");
         await pairingHost.WaitUntilReadyAsync();
         await notificationHost.WaitUntilReadyAsync();
         await fundsHost.WaitUntilReadyAsync();
@@ -98,9 +108,9 @@ public sealed class HostileInputFixture : IAsyncLifetime
 
         Services.Add(new Service("dispatch", Rest(dispatchSettings["Kestrel:Endpoints:Rest:Url"]!), databases["dispatch"]));
         Services.Add(new Service("pairing", Rest(pairingSettings["Kestrel:Endpoints:Rest:Url"]!), databases["pairing"]));
-        Services.Add(new Service("notification", notificationHost.CreateClient(token), databases["notification"]));
-        Services.Add(new Service("funds", fundsHost.CreateClient(token), databases["funds"]));
-        Services.Add(new Service("assessment", assessmentHost.CreateClient(token), databases["assessment"]));
+        Services.Add(new Service("notification", Rest(notificationUrl), databases["notification"]));
+        Services.Add(new Service("funds", Rest(fundsUrl), databases["funds"]));
+        Services.Add(new Service("assessment", Rest(assessmentUrl), databases["assessment"]));
         await SeedAsync();
     }
 

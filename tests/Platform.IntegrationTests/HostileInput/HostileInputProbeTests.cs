@@ -32,7 +32,7 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
 
     private sealed record Case(string Operation, string Name, HttpContent Content, bool MustRefuse, string Query = "");
 
-    private sealed record Outcome(string Operation, string Case, int Status, string Body, bool Wrote);
+    private sealed record Outcome(string Operation, string Case, int Status, string Body, bool Wrote, bool MustRefuse);
 
     [Fact]
     public async Task No_hostile_request_answers_5xx_or_writes_anything()
@@ -82,7 +82,7 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
         }
 
         var fiveHundreds = outcomes.Where(o => o.Status >= 500).ToList();
-        var accepted = outcomes.Where(o => o.Status < 400).ToList();
+        var accepted = outcomes.Where(o => o.Status < 400 && o.MustRefuse).ToList();
         var leaks = outcomes.Where(o => o.Wrote).ToList();
         output.WriteLine($"operations probed: {operations}, cases sent: {outcomes.Count}, 5xx: {fiveHundreds.Count}, hostile accepted: {accepted.Count}, refused but wrote: {leaks.Count}");
         foreach (var o in fiveHundreds.Concat(accepted).Concat(leaks).Take(200))
@@ -103,6 +103,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
     {
         var before = await CountRowsAsync(service.Database);
         using var request = new HttpRequestMessage(method, url + @case.Query) { Content = @case.Content };
+        // As curl does for large bodies, so that a body refused for its size is answered before it is sent.
+        request.Headers.ExpectContinue = (@case.Content.Headers.ContentLength ?? 0) > 1024 * 1024;
         int status;
         string body;
         try
@@ -125,7 +127,7 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             await Task.Delay(300);
         }
 
-        return new Outcome(@case.Operation, @case.Name, status, body, wrote);
+        return new Outcome(@case.Operation, @case.Name, status, body, wrote, @case.MustRefuse);
     }
 
     /// <summary>
@@ -232,7 +234,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
         var validText = Fresh(valid).ToJsonString();
         cases.Add(new Case(name, "body: a JSON array", Json("[]"), true));
         cases.Add(new Case(name, "body: a JSON string", Json("\"\\u0000\""), true));
-        cases.Add(new Case(name, "body: null", Json("null"), true));
+        // null is "no body": refused only where the body is required (an optional one, e.g. a commit's, may be left out).
+        cases.Add(new Case(name, "body: null", Json("null"), operation["requestBody"]?["required"]?.GetValue<bool>() ?? false));
         cases.Add(new Case(name, "body: truncated", Json(validText[..(validText.Length / 2)]), true));
         cases.Add(new Case(name, "body: NaN literal", Json("{\"x\": NaN}"), true));
         var firstString = Fields(document, schema, "").FirstOrDefault(f => IsString(f.Schema));
@@ -393,7 +396,7 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
 
                     break;
                 case "array":
-                    var items = Resolve(document, resolved["items"]!);
+                    var items = resolved["items"] is { } itemSchema ? Resolve(document, itemSchema) : JsonNode.Parse("{\"type\":\"string\"}")!;
                     if (MainType(items) == "object")
                     {
                         foreach (var inner in Fields(document, items, path + "[]."))

@@ -49,6 +49,11 @@ public static class ContactRecords
         {
             errors.Add(new FieldError("longitude", "invalid_coordinate", "入户走访须带中国境内的经纬度"));
         }
+        else if ((body.Longitude is not null || body.Latitude is not null) && (body.Longitude is not (>= 73 and <= 136) || body.Latitude is not (>= 3 and <= 54)))
+        {
+            // A call needs no position, but one it carries is stored and must be a real one in China.
+            errors.Add(new FieldError("longitude", "invalid_coordinate", "经纬度应成对填写且在中国境内（经度73-136，纬度3-54）"));
+        }
 
         var measures = body.Measures?.Trim() ?? string.Empty;
         if (measures.Length is 0 or > 4000)
