@@ -38,11 +38,15 @@ public sealed class HostileInputFixture : IAsyncLifetime
     public Dictionary<string, Guid> Cadres { get; } = [];
     public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Dispatch's gRPC address (HTTP/2 on a real socket).</summary>
+    public Uri DispatchGrpc { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var virtualHost = await TestVirtualHost.CreateAsync("hostile");
         owned.Add(virtualHost);
         var dispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        DispatchGrpc = new Uri(dispatchGrpc);
         var pairingGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
 
         async Task<Dictionary<string, string?>> SettingsAsync(string name)

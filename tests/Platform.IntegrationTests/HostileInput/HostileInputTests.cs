@@ -187,4 +187,16 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
         request.Headers.ExpectContinue = true;
         return client.SendAsync(request);
     }
+    [Fact]
+    public async Task A_control_character_in_a_grpc_string_field_is_INVALID_ARGUMENT_naming_the_field()
+    {
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(fixture.DispatchGrpc);
+        var registry = new Platform.Contracts.Grpc.Dispatch.V1.VillageRegistry.VillageRegistryClient(channel);
+        var caller = new global::Grpc.Core.Metadata { { "Authorization", "Bearer " + TestSettings.Token(Platform.Security.Roles.Province, "51") } };
+        var refused = await Should.ThrowAsync<global::Grpc.Core.RpcException>(async () =>
+            await registry.GetVillageAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetVillageRequest { Code = "5117021042\u00001" }, caller));
+        refused.StatusCode.ShouldBe(global::Grpc.Core.StatusCode.InvalidArgument);
+        refused.Status.Detail.ShouldStartWith("code: ");
+        refused.Trailers.GetValue("problem-code").ShouldBe("invalid_input");
+    }
 }
