@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Security;
 using Platform.Security.PersonalData;
@@ -18,11 +19,15 @@ public sealed class AssignmentsFixture : IAsyncLifetime
     public ServiceHost<DispatchProgram> Dispatch { get; private set; } = null!;
     public Dictionary<string, Guid> Cadres { get; } = [];
 
+    /// <summary>Dispatch's clock: a check-in's day is the server's, so attendance tests set it to the moment they check in.</summary>
+    public Notification.TestClock Clock { get; } = new();
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync("assign");
         VirtualHost = await TestVirtualHost.CreateAsync("assign");
-        Dispatch = new ServiceHost<DispatchProgram>(TestSettings.For(Database, VirtualHost, relayEnabled: false));
+        Dispatch = new ServiceHost<DispatchProgram>(TestSettings.For(Database, VirtualHost, relayEnabled: false),
+            services => services.AddSingleton<TimeProvider>(Clock));
         using var province = Dispatch.CreateClient(TestSettings.Token(Roles.Province, "51"));
         (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
         (await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv(

@@ -16,8 +16,12 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
     private HttpClient Client(string role = Roles.County, string scope = "511702", string? subject = null) =>
         fixture.Dispatch.CreateClient(TestSettings.Token(role, scope, subject));
 
-    private static Task<HttpResponseMessage> CheckIn(HttpClient client, Guid id, Guid cadre, string at, double longitude = Longitude, double latitude = Latitude, string? log = null) =>
-        client.PostAsJsonAsync("/api/dispatch/check-ins", new { id, cadreId = cadre, at, longitude, latitude, dailyLog = log });
+    /// <summary>A check-in sent as it is made: the server's clock is set to the phone's time (the server decides the day).</summary>
+    private Task<HttpResponseMessage> CheckIn(HttpClient client, Guid id, Guid cadre, string at, double longitude = Longitude, double latitude = Latitude, string? log = null)
+    {
+        fixture.Clock.SetChinaTime(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture).ToOffset(TimeSpan.FromHours(8)).DateTime);
+        return client.PostAsJsonAsync("/api/dispatch/check-ins", new { id, cadreId = cadre, at, longitude, latitude, dailyLog = log });
+    }
 
     private Task<long> CountAsync(string sql, object? args = null) => fixture.Database.ScalarAsync<long>(sql, args);
 
@@ -131,10 +135,10 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
     {
         using var county = Client();
         using var recorded = await county.PostAsJsonAsync("/api/dispatch/inspections",
-            new { villageCode = "511702104203", inspectedOn = "2026-11-05", present = false, findings = "第一书记不在岗，电话联系称在县城开会" });
+            new { villageCode = "511702104203", cadreId = fixture.Cadres["丙"], inspectedOn = "2026-11-05", present = false, findings = "第一书记不在岗，电话联系称在县城开会" });
         recorded.StatusCode.ShouldBe(HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
         using var other = Client(Roles.County, "511703");
-        (await other.PostAsJsonAsync("/api/dispatch/inspections", new { villageCode = "511702104203", inspectedOn = "2026-11-05", present = true, findings = "在岗" }))
+        (await other.PostAsJsonAsync("/api/dispatch/inspections", new { villageCode = "511702104203", cadreId = fixture.Cadres["丙"], inspectedOn = "2026-11-05", present = true, findings = "在岗" }))
             .StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
@@ -161,5 +165,105 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         var records = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/villages/511702104203/records?from=2026-11-01&to=2026-11-30");
         records.EnumerateArray().Select(r => (r.GetProperty("kind").GetString(), r.GetProperty("source").GetString(), r.GetProperty("periodStart").GetString()))
             .ShouldBe([("weekly_summary", "record", "2026-11-02"), ("daily_log", "record", "2026-11-04"), ("daily_log", "check_in", "2026-11-05")]);
+    }
+    [Fact]
+    public async Task The_server_decides_the_day_a_check_in_queued_offline_is_late_and_not_an_on_post_day_and_last_week_is_refused()
+    {
+        var cadre = fixture.Cadres["丁"]; // used by no other test of this class
+        await AssignAsync("511702104203", "team_member", cadre, "2026-01-01");
+        using var me = Client(Roles.Cadre, "511702", cadre.ToString());
+        Task<HttpResponseMessage> Post(Guid id, string at) =>
+            me.PostAsJsonAsync("/api/dispatch/check-ins", new { id, cadreId = cadre, at, longitude = 107.521234, latitude = 31.232345 });
+        Task<long> Rows() => CountAsync("SELECT count(*) FROM check_ins WHERE cadre_id = @cadre", new { cadre });
+
+        fixture.Clock.SetChinaTime(new DateTime(2026, 11, 20, 9, 0, 0));
+        // The phone says last week: refused, whatever its clock says; nothing stored.
+        using var lastWeek = await Post(Guid.NewGuid(), "2026-11-13T08:30:00+08:00");
+        lastWeek.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await lastWeek.Content.ReadAsStringAsync());
+        var problem = await lastWeek.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("code").GetString().ShouldBe("invalid_check_in");
+        problem.GetProperty("errors")[0].GetProperty("field").GetString().ShouldBe("at");
+        problem.GetProperty("errors")[0].GetProperty("code").GetString().ShouldBe("too_old");
+        (await Rows()).ShouldBe(0);
+
+        // Queued offline yesterday evening and delivered now: accepted, late, on the server's day, the phone's time beside it.
+        var queuedId = Guid.NewGuid();
+        using var queued = await Post(queuedId, "2026-11-19T18:00:00+08:00");
+        queued.StatusCode.ShouldBe(HttpStatusCode.Created, await queued.Content.ReadAsStringAsync());
+        var late = await queued.Content.ReadFromJsonAsync<JsonElement>();
+        late.GetProperty("day").GetString().ShouldBe("2026-11-20");
+        late.GetProperty("late").GetBoolean().ShouldBeTrue();
+        late.GetProperty("clientAt").GetDateTimeOffset().ShouldBe(new DateTimeOffset(2026, 11, 19, 10, 0, 0, TimeSpan.Zero));
+        (late.GetProperty("checkedAt").GetDateTimeOffset() - new DateTimeOffset(2026, 11, 20, 1, 0, 0, TimeSpan.Zero)).Duration().ShouldBeLessThan(TimeSpan.FromMinutes(1));
+
+        // Made and delivered at once (the phone's clock within the tolerance): not late.
+        fixture.Clock.SetChinaTime(new DateTime(2026, 11, 21, 8, 3, 0));
+        using var prompt = await Post(Guid.NewGuid(), "2026-11-21T08:00:00+08:00");
+        var onTime = await prompt.Content.ReadFromJsonAsync<JsonElement>();
+        onTime.GetProperty("late").GetBoolean().ShouldBeFalse();
+        onTime.GetProperty("day").GetString().ShouldBe("2026-11-21");
+
+        // A retry of the queued one, even after its window, answers the first record (idempotent by the client's id).
+        fixture.Clock.SetChinaTime(new DateTime(2026, 11, 25, 9, 0, 0));
+        using var retry = await Post(queuedId, "2026-11-19T18:00:00+08:00");
+        retry.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("day").GetString().ShouldBe("2026-11-20");
+        (await Rows()).ShouldBe(2);
+
+        // The month counts the prompt check-in as an on-post day and the late one apart.
+        using var county = Client();
+        var report = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/attendance/monthly?month=2026-11&limit=1000");
+        var row = report.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("cadreId").GetGuid() == cadre);
+        row.GetProperty("onPostDays").GetInt32().ShouldBe(1);
+        row.GetProperty("lateCheckIns").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Monthly_attendance_is_paged_by_cursor_keeps_its_totals_and_both_doors_agree()
+    {
+        foreach (var (name, village) in new[] { ("庚", "511702104201") })
+        {
+            await AssignAsync(village, "team_member", fixture.Cadres[name], "2026-01-01");
+        }
+
+        using var county = Client();
+        var whole = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/attendance/monthly?month=2026-11&limit=1000");
+        var total = whole.GetProperty("cadres").GetInt32();
+        total.ShouldBeGreaterThanOrEqualTo(2);
+        var restPages = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/attendance/monthly?month=2026-11&limit=1" + (after is null ? string.Empty : "&after=" + after));
+            page.GetProperty("cadres").GetInt32().ShouldBe(total);
+            page.GetProperty("below").GetInt32().ShouldBe(whole.GetProperty("below").GetInt32());
+            page.GetProperty("items").GetArrayLength().ShouldBe(1);
+            restPages.Add(page.GetProperty("items")[0].GetProperty("cadreId").GetString() + "@" + page.GetProperty("items")[0].GetProperty("villageCode").GetString());
+            after = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetString();
+        }
+        while (after is not null);
+        restPages.ShouldBe(whole.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("cadreId").GetString() + "@" + i.GetProperty("villageCode").GetString()).ToList());
+        // Those below the minimum come first.
+        var below = whole.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("belowMinimum").GetBoolean()).ToList();
+        below.ShouldBe(below.OrderByDescending(b => b).ToList());
+
+        var personnel = new Platform.Contracts.Grpc.Dispatch.V1.Personnel.PersonnelClient(
+            InProcessGrpc.Invoker(fixture.Dispatch.Server, TestSettings.Token(Roles.County, "511702")));
+        var grpcPages = new List<string>();
+        var cursor = string.Empty;
+        do
+        {
+            var page = await personnel.GetMonthlyAttendanceAsync(new Platform.Contracts.Grpc.Dispatch.V1.GetMonthlyAttendanceRequest { Month = "2026-11", Limit = 1, After = cursor });
+            page.CadresTotal.ShouldBe(total);
+            grpcPages.AddRange(page.Cadres.Select(c => c.CadreId + "@" + c.VillageCode));
+            cursor = page.Next;
+        }
+        while (cursor.Length > 0);
+        grpcPages.ShouldBe(restPages);
+
+        using var badCursor = await county.GetAsync("/api/dispatch/attendance/monthly?month=2026-11&after=nonsense");
+        badCursor.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var farMonth = await county.GetAsync("/api/dispatch/attendance/monthly?month=9999-12");
+        farMonth.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 }

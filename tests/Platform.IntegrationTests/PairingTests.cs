@@ -309,4 +309,48 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
           AND p.role = 'responsible' AND p.starts_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
           AND (p.ends_on IS NULL OR p.ends_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date))
         """);
+    [Fact]
+    public async Task Compliance_pages_its_overdue_households_by_cursor_keeps_its_totals_and_both_doors_agree()
+    {
+        using var province = Client(Roles.Province, "51");
+        const string month = "2026-10";
+        var whole = await province.GetFromJsonAsync<JsonElement>($"/api/pairing/compliance?month={month}&limit=1000");
+        var overdueTotal = whole.GetProperty("overdueHouseholds").GetInt32();
+        overdueTotal.ShouldBe(whole.GetProperty("overdue").GetArrayLength());
+        overdueTotal.ShouldBeGreaterThanOrEqualTo(2);
+        var restIds = new List<string>();
+        string? after = null;
+        do
+        {
+            var page = await province.GetFromJsonAsync<JsonElement>($"/api/pairing/compliance?month={month}&limit=1" + (after is null ? string.Empty : "&after=" + after));
+            page.GetProperty("households").GetInt32().ShouldBe(whole.GetProperty("households").GetInt32());
+            page.GetProperty("overdueHouseholds").GetInt32().ShouldBe(overdueTotal);
+            restIds.AddRange(page.GetProperty("overdue").EnumerateArray().Select(o => o.GetProperty("householdId").GetString()!));
+            after = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetString();
+        }
+        while (after is not null);
+        restIds.ShouldBe(whole.GetProperty("overdue").EnumerateArray().Select(o => o.GetProperty("householdId").GetString()!).ToList());
+        whole.GetProperty("byCounty").EnumerateArray().Sum(g => g.GetProperty("overdue").GetInt32()).ShouldBe(overdueTotal);
+
+        using var channel = GrpcChannel.ForAddress(fixture.PairingGrpc);
+        var client = new PairingV1.Pairing.PairingClient(channel);
+        var caller = new Metadata { { "Authorization", "Bearer " + TestSettings.Token(Roles.Province, "51") } };
+        var grpcIds = new List<string>();
+        var cursor = string.Empty;
+        do
+        {
+            var page = await client.GetComplianceAsync(new PairingV1.GetComplianceRequest { Month = month, Limit = 1, After = cursor }, caller);
+            page.Overdue.ShouldBe(overdueTotal);
+            page.Households.ShouldBe(whole.GetProperty("households").GetInt32());
+            grpcIds.AddRange(page.OverdueHouseholds.Select(o => o.HouseholdId));
+            cursor = page.Next;
+        }
+        while (cursor.Length > 0);
+        grpcIds.ShouldBe(restIds);
+
+        using var badCursor = await province.GetAsync($"/api/pairing/compliance?month={month}&after=x.y");
+        badCursor.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var farMonth = await province.GetAsync("/api/pairing/compliance?month=9999-12");
+        farMonth.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
 }

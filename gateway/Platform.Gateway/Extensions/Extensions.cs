@@ -119,6 +119,14 @@ internal static class Extensions
                 await next();
                 if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
                 {
+                    if (RouteBodySizeMiddleware.IsBodyTooLarge(error.Exception))
+                    {
+                        // The caller's chunked body outgrew the route's limit: the caller's fault, not the backend's.
+                        await RouteBodySizeMiddleware.TooLargeAsync(context,
+                            context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize);
+                        return;
+                    }
+
                     var service = context.GetReverseProxyFeature().Route.Config.ClusterId;
                     if (GrpcStatusResponse.IsGrpc(context.Request))
                     {

@@ -57,22 +57,60 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 
 /// <summary>
 /// Request size limit per route: the route's metadata "MaxRequestBodySize" (bytes) when present, else Kestrel's
-/// limit (Kestrel:Limits:MaxRequestBodySize). Large imports get their own route with a higher limit.
+/// limit (Kestrel:Limits:MaxRequestBodySize, 4 MiB). Large imports get their own route with a higher limit. A declared
+/// Content-Length above the limit is refused here at once with 413 payload_too_large (RESOURCE_EXHAUSTED for gRPC),
+/// before a byte is forwarded; a chunked body that grows past it is cut off by Kestrel while YARP forwards it, which
+/// <see cref="IsBodyTooLarge"/> recognises so that the proxy answers 413 too (not 503, as for a backend that is down).
 /// </summary>
 internal sealed class RouteBodySizeMiddleware(RequestDelegate next)
 {
     public const string MetadataKey = "MaxRequestBodySize";
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
+        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>();
         if (route?.Config.Metadata?.TryGetValue(MetadataKey, out var value) == true
             && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var limit)
-            && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            && feature is { IsReadOnly: false })
         {
             feature.MaxRequestBodySize = limit;
         }
 
-        return next(context);
+        if (feature?.MaxRequestBodySize is { } effective && context.Request.ContentLength > effective)
+        {
+            await TooLargeAsync(context, effective);
+            return;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>True when forwarding failed because Kestrel refused the caller's body as too large.</summary>
+    public static bool IsBodyTooLarge(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static async Task TooLargeAsync(HttpContext context, long? limit)
+    {
+        // The rest of the body is not read: the connection is closed after the answer.
+        context.Response.Headers.Connection = "close";
+        if (Platform.Grpc.Server.GrpcStatusResponse.IsGrpc(context.Request))
+        {
+            await Platform.Grpc.Server.GrpcStatusResponse.WriteTrailersOnlyAsync(context.Response, global::Grpc.Core.StatusCode.ResourceExhausted, "请求内容过大");
+            return;
+        }
+
+        await Platform.ServiceDefaults.ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "请求内容过大",
+            limit is null ? "The body is larger than this route takes." : $"This route takes at most {limit} bytes.").ExecuteAsync(context);
     }
 }

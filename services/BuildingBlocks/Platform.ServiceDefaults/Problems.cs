@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -111,6 +112,18 @@ internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDet
             return true;
         }
 
+        if (exception is BadHttpRequestException { InnerException: JsonException json })
+        {
+            // A body that is not the JSON the endpoint takes, or a value that breaks the input rules: name the field.
+            var field = FieldOf(json.Path);
+            var answer = json is InputRuleException rule
+                ? InputRules.Invalid([new FieldError(field, rule.Code, $"{field}: {rule.Message}")]).Problem
+                : ApiProblems.Invalid("bad_request", "请求无效", [new FieldError(field, "invalid_json", $"{field}: 格式或类型不符")],
+                    "The body is not the JSON this endpoint takes (malformed, or a value of the wrong type).");
+            await answer.ExecuteAsync(httpContext);
+            return true;
+        }
+
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {
@@ -149,4 +162,8 @@ internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDet
             Exception = exception,
         });
     }
+
+    /// <summary>"$.items[0].name" → "items[0].name"; the whole body is "(body)".</summary>
+    private static string FieldOf(string? path) =>
+        path is null or "$" ? "(body)" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 }

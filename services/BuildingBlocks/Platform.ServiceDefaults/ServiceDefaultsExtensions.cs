@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,11 @@ public static class ServiceDefaultsExtensions
         });
         builder.AddPlatformTelemetry(serviceName);
         builder.Services.AddPlatformProblemDetails();
+        builder.Services.AddPlatformInputRules();
+        // The host binds only Kestrel's endpoints from configuration, not its limits: without this the configured
+        // Kestrel:Limits:MaxRequestBodySize (4 MiB) was ignored and Kestrel's built-in 30 MB was the one in effect.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+            builder.Configuration.GetSection("Kestrel:Limits").Bind(o.Limits));
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(new ServiceIdentity(serviceName));
         return builder;
@@ -122,6 +128,10 @@ public static class ApplicationBuilderExtensions
             app.UseAuthorization();
         }
 
+        // After authentication, so a caller without a token learns nothing about its input: body limits, then the text
+        // rules on query and route values (JSON bodies are checked as they are read).
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseMiddleware<ParameterTextMiddleware>();
         return app;
     }
 }

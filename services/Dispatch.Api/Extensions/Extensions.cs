@@ -22,6 +22,8 @@ internal static class Extensions
         // Pairing answers the sixth "one" of the coverage, asked as the caller.
         builder.Services.AddPlatformGrpcClient<Pairing.PairingClient>("Services:Pairing:Grpc");
         builder.Services.AddOpenApi();
+        builder.Services.AddOptions<Features.Attendance.AttendanceOptions>().Bind(builder.Configuration.GetSection(Features.Attendance.AttendanceOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 }

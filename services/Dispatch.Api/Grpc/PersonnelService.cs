@@ -66,8 +66,10 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource) : Personnel.Pe
 
     public override async Task<MonthlyAttendanceMessage> GetMonthlyAttendance(GetMonthlyAttendanceRequest request, ServerCallContext context)
     {
-        var report = await Features.Attendance.MonthlyAttendance.ComputeAsync(dataSource, context.GetRegionScope(), request.Month, request.Prefix, context.CancellationToken);
-        var message = new MonthlyAttendanceMessage { Month = report.Month, Below = report.Below };
+        var report = await Features.Attendance.MonthlyAttendance.ComputeAsync(dataSource, context.GetRegionScope(), request.Month, request.Prefix,
+            request.After.Length == 0 ? null : request.After, request.Limit == 0 ? Features.Attendance.MonthlyAttendance.DefaultLimit : request.Limit,
+            context.CancellationToken);
+        var message = new MonthlyAttendanceMessage { Month = report.Month, Below = report.Below, CadresTotal = report.Cadres, Next = report.Next ?? string.Empty };
         message.Cadres.AddRange(report.Items.Select(i => new Platform.Contracts.Grpc.Dispatch.V1.CadreMonth
         {
             CadreId = i.CadreId.ToString(),
@@ -79,6 +81,7 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource) : Personnel.Pe
             ApprovedLeaveDays = i.ApprovedLeaveDays,
             MinimumDays = i.MinimumDays,
             BelowMinimum = i.BelowMinimum,
+            LateCheckIns = i.LateCheckIns,
         }));
         return message;
     }

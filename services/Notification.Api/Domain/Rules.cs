@@ -99,16 +99,28 @@ public static partial class TemplateText
     public static string Render(string text, IReadOnlyDictionary<string, string> variables) =>
         Placeholder().Replace(text, m => variables.TryGetValue(m.Groups[1].Value, out var value) ? value : string.Empty);
 
+    /// <summary>A title is one line in a phone's list (and the start of a text message).</summary>
+    public const int MaxTitleLength = 100;
+
+    /// <summary>A body is read on a phone; longer texts belong in the records they point to.</summary>
+    public const int MaxBodyLength = 2000;
+
     /// <summary>Problems of a template for <paramref name="rule"/>: (code, field, message), empty when it is valid.</summary>
     public static IReadOnlyList<(string Code, string Field, string Message)> Validate(Rule rule, string? title, string? body)
     {
         var errors = new List<(string, string, string)>();
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (field, text) in new[] { ("title", title), ("body", body) })
+        foreach (var (field, text, max) in new[] { ("title", title, MaxTitleLength), ("body", body, MaxBodyLength) })
         {
             if (string.IsNullOrWhiteSpace(text))
             {
                 errors.Add(("required", field, $"须填写 {field}"));
+                continue;
+            }
+
+            if (text.Length > max)
+            {
+                errors.Add(("too_long", field, $"{field} 不能超过{max}个字符"));
                 continue;
             }
 

@@ -42,11 +42,19 @@ public sealed class PairingService(NpgsqlDataSource dataSource) : PairingContrac
     public override async Task<ComplianceSummary> GetCompliance(GetComplianceRequest request, ServerCallContext context)
     {
         var report = await Features.Contacts.ContactRecords.ComplianceAsync(dataSource, context.GetRegionScope(), request.Month, request.Prefix,
+            request.After.Length == 0 ? null : request.After, request.Limit == 0 ? Features.Contacts.ContactRecords.DefaultLimit : request.Limit,
             context.CancellationToken);
-        return new ComplianceSummary
+        var summary = new ComplianceSummary
         {
-            Month = report.Month, Households = report.Households, Contacted = report.Contacted, Visited = report.Visited, Overdue = report.Overdue.Count,
+            Month = report.Month, Households = report.Households, Contacted = report.Contacted, Visited = report.Visited, Overdue = report.OverdueHouseholds,
+            Next = report.Next ?? string.Empty,
         };
+        summary.OverdueHouseholds.AddRange(report.Overdue.Select(o => new Platform.Contracts.Grpc.Pairing.V1.OverdueHousehold
+        {
+            HouseholdId = o.HouseholdId.ToString(), HeadName = o.HeadName, VillageCode = o.VillageCode, HelperCadreId = o.HelperCadreId?.ToString() ?? string.Empty,
+            HelperName = o.HelperName ?? string.Empty, UnitCode = o.UnitCode ?? string.Empty, MissingContact = o.MissingContact, MissingVisit = o.MissingVisit,
+        }));
+        return summary;
     }
 
     public override async Task ListVillageHelperCoverage(ListVillageHelperCoverageRequest request, IServerStreamWriter<VillageHelperCoverage> responseStream,

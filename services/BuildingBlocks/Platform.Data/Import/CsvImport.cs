@@ -13,11 +13,19 @@ public readonly record struct CsvRow(long Line, string[] Fields);
 /// <summary>
 /// The shared discipline of every CSV import (regions, units, cadres, households): UTF-8 with or without BOM,
 /// RFC 4180, Chinese headers in any order, streamed row by row, every error with its line, at most
-/// <see cref="MaxReportedErrors"/> errors reported while all are counted.
+/// <see cref="MaxReportedErrors"/> errors reported while all are counted. Every field of every row keeps the platform's
+/// input rules (<see cref="InputRules"/>): no control characters, no bytes that are not UTF-8 (a GBK file, say: they
+/// decode to U+FFFD), at most <see cref="MaxFieldLength"/> characters; a row that breaks them is an error at its line
+/// and column and is not handed to the import.
 /// </summary>
 public sealed class CsvImportReader
 {
     public const int MaxReportedErrors = 1000;
+
+    /// <summary>The longest field of any imported file (names, addresses and lists of skills are far shorter).</summary>
+    public const int MaxFieldLength = 1000;
+
+    private string[] headerNames = [];
 
     private readonly List<FieldError> errors = [];
     private Dictionary<string, int> columns = new(StringComparer.Ordinal);
@@ -84,12 +92,34 @@ public sealed class CsvImportReader
                 continue;
             }
 
+            if (!FieldsKeepTheRules(record, parser.RawRow))
+            {
+                continue;
+            }
+
             yield return new CsvRow(parser.RawRow, record);
         }
     }
 
+    private bool FieldsKeepTheRules(string[] record, long line)
+    {
+        var kept = true;
+        for (var i = 0; i < record.Length; i++)
+        {
+            if (InputRules.CheckText(record[i], MaxFieldLength) is { } broken)
+            {
+                var column = i < headerNames.Length ? headerNames[i] : $"(第{i + 1}列)";
+                AddError(new FieldError(column, broken.Code, $"第{line}行第{i + 1}列“{column}”{broken.Message}", line));
+                kept = false;
+            }
+        }
+
+        return kept;
+    }
+
     private bool MapHeader(IReadOnlyList<string> header, IReadOnlyCollection<string> expected)
     {
+        headerNames = header.Select(h => h.Trim().TrimStart('\uFEFF')).ToArray();
         var before = ErrorCount;
         columns = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < header.Count; i++)

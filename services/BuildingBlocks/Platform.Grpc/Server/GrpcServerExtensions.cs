@@ -26,7 +26,15 @@ public static class GrpcServerExtensions
     /// </summary>
     public static IHostApplicationBuilder AddPlatformGrpcServer(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddGrpc(options => options.Interceptors.Add<ProblemStatusInterceptor>());
+        builder.Services.AddGrpc(options =>
+        {
+            // Outermost first: the problem interceptor turns the input rules' problem into INVALID_ARGUMENT.
+            options.Interceptors.Add<ProblemStatusInterceptor>();
+            options.Interceptors.Add<InputRulesInterceptor>();
+            // gzip and deflate (Grpc.AspNetCore's defaults), but a corrupt compressed message is INTERNAL, not UNKNOWN.
+            options.CompressionProviders.Add(new StrictCompressionProvider(new global::Grpc.Net.Compression.GzipCompressionProvider(System.IO.Compression.CompressionLevel.Fastest)));
+            options.CompressionProviders.Add(new StrictCompressionProvider(new global::Grpc.Net.Compression.DeflateCompressionProvider(System.IO.Compression.CompressionLevel.Fastest)));
+        });
         builder.Services.Configure<GrpcServiceOptions>(builder.Configuration.GetSection("Grpc"));
 
         // "" and every service this process serves are SERVING exactly when /health/ready answers 200 (healthy or

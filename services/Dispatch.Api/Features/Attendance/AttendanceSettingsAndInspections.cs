@@ -66,6 +66,12 @@ public static class AttendanceSettingsAndInspections
             errors.Add(new FieldError("villageCode", "invalid_division_code", "villageCode 应为村级12位区划代码"));
         }
 
+        // An inspection checks whether one resident cadre is at post: without the cadre, "present" means nothing.
+        if (body.CadreId is null || body.CadreId == Guid.Empty)
+        {
+            errors.Add(new FieldError("cadreId", "required", "须填写被检查的干部 cadreId"));
+        }
+
         if (body.InspectedOn is null || body.Present is null)
         {
             errors.Add(new FieldError(body.InspectedOn is null ? "inspectedOn" : "present", "required", "须填写检查日期和是否在岗"));

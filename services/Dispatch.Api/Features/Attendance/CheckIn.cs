@@ -1,6 +1,7 @@
 using Dapper;
 using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
@@ -9,21 +10,32 @@ namespace Dispatch.Api.Features.Attendance;
 
 public sealed record CheckInRequest(Guid? Id, Guid? CadreId, DateTimeOffset? At, double? Longitude, double? Latitude, string? DailyLog);
 
-public sealed record CheckInDto(Guid Id, Guid CadreId, string VillageCode, DateOnly Day, DateTimeOffset CheckedAt, int DistanceMeters, bool OnPost, string? DailyLog);
+/// <summary>
+/// A recorded check-in: <see cref="CheckedAt"/> and <see cref="Day"/> are the server's, <see cref="ClientAt"/> the phone's;
+/// <see cref="Late"/> when the phone queued it offline and it arrived after <see cref="AttendanceOptions.LateAfter"/>.
+/// </summary>
+public sealed record CheckInDto(Guid Id, Guid CadreId, string VillageCode, DateOnly Day, DateTimeOffset CheckedAt, int DistanceMeters, bool OnPost, string? DailyLog,
+    DateTimeOffset ClientAt, bool Late);
 
 /// <summary>
 /// A daily on-site check-in (现场签到) with GPS. On post when within the county's radius of the assigned village
 /// (default 3 km), off post otherwise, with the distance. The client generates the id, so a retry returns the first
 /// record instead of counting twice. The check-in may carry the day's log (日纪实) so nobody types it twice.
 /// A cadre checks in for themself (role cadre, subject = cadre id); officials may record for cadres in their scope.
+/// The server's clock decides the day and the instant: the phone's time (<c>at</c>) is kept beside them, may be at most
+/// <see cref="AttendanceOptions.OfflineWindow"/> old (a check-in queued offline) and makes the check-in late when it is
+/// older than <see cref="AttendanceOptions.LateAfter"/>; a late check-in does not count as an on-post day (docs/operations.md).
 /// </summary>
 public static class CheckIn
 {
     public const int MaxDailyLogLength = 4000;
 
     public static async Task<Results<Created<CheckInDto>, Ok<CheckInDto>, ProblemHttpResult>> HandleAsync(
-        CheckInRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        CheckInRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AttendanceOptions> options,
+        CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
+        var window = options.Value;
         var errors = new List<FieldError>();
         if (request.Id is null || request.Id == Guid.Empty)
         {
@@ -35,9 +47,9 @@ public static class CheckIn
             errors.Add(new FieldError("cadreId", "required", "须填写 cadreId"));
         }
 
-        if (request.At is null || request.At > DateTimeOffset.UtcNow.AddMinutes(5))
+        if (request.At is null)
         {
-            errors.Add(new FieldError("at", request.At is null ? "required" : "in_future", "签到时间必填且不能晚于当前时间"));
+            errors.Add(new FieldError("at", "required", "签到时间必填且不能晚于当前时间"));
         }
 
         if (request.Longitude is not (>= 73 and <= 136) || request.Latitude is not (>= 3 and <= 54))
@@ -61,7 +73,9 @@ public static class CheckIn
             return ApiProblems.Create(StatusCodes.Status403Forbidden, "not_your_check_in", "只能为本人签到");
         }
 
-        var day = AttendanceRules.LocalDay(request.At!.Value);
+        // The server decides the day and the instant; the phone's time is only kept (and tells whether it came late).
+        var day = AttendanceRules.LocalDay(now);
+        var late = now - request.At!.Value > window.LateAfter;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var existing = await connection.QuerySingleOrDefaultAsync<CheckInRecord>(new CommandDefinition(
             $"{CheckInRecord.Select} WHERE id = @id", new { id = request.Id }, cancellationToken: cancellationToken));
@@ -72,6 +86,14 @@ public static class CheckIn
             return existing.CadreId == request.CadreId
                 ? TypedResults.Ok(existing.ToDto())
                 : ApiProblems.Conflict("check_in_id_reused", "该签到 id 已用于其他干部");
+        }
+
+        // After the retry check: a check-in accepted once is answered again, whenever the retry comes.
+        if (request.At > now.AddMinutes(5) || request.At < now - window.OfflineWindow)
+        {
+            return ApiProblems.Invalid("invalid_check_in", "签到请求无效", [request.At > now
+                ? new FieldError("at", "in_future", "签到时间必填且不能晚于当前时间")
+                : new FieldError("at", "too_old", $"离线签到须在{window.OfflineWindow.TotalHours:0.#}小时内上传，不能补签更早的日子")]);
         }
 
         var post = await connection.QuerySingleOrDefaultAsync<Post>(new CommandDefinition(
@@ -101,18 +123,20 @@ public static class CheckIn
 
         var distance = (int)Math.Round(AttendanceRules.DistanceMeters(request.Longitude!.Value, request.Latitude!.Value, post.Longitude, post.Latitude));
         // PostgreSQL keeps timestamptz in UTC; Npgsql refuses other offsets.
-        var record = new CheckInDto(request.Id!.Value, request.CadreId!.Value, post.VillageCode, day, request.At.Value.ToUniversalTime(), distance, distance <= post.RadiusMeters,
-            string.IsNullOrWhiteSpace(request.DailyLog) ? null : request.DailyLog.Trim());
+        var record = new CheckInDto(request.Id!.Value, request.CadreId!.Value, post.VillageCode, day, now.ToUniversalTime(), distance, distance <= post.RadiusMeters,
+            string.IsNullOrWhiteSpace(request.DailyLog) ? null : request.DailyLog.Trim(), request.At.Value.ToUniversalTime(), late);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO check_ins (id, cadre_id, assignment_id, village_code, checked_at, day, longitude, latitude, distance_meters, on_post, daily_log, recorded_by)
-            VALUES (@Id, @CadreId, @assignmentId, @VillageCode, @CheckedAt, @Day, @longitude, @latitude, @DistanceMeters, @OnPost, @DailyLog, @actor)
+            INSERT INTO check_ins (id, cadre_id, assignment_id, village_code, checked_at, day, longitude, latitude, distance_meters, on_post, daily_log, recorded_by,
+                                   client_at, late)
+            VALUES (@Id, @CadreId, @assignmentId, @VillageCode, @CheckedAt, @Day, @longitude, @latitude, @DistanceMeters, @OnPost, @DailyLog, @actor, @ClientAt, @Late)
             ON CONFLICT (id) DO NOTHING
             """,
             new
             {
                 record.Id, record.CadreId, assignmentId = post.AssignmentId, record.VillageCode, record.CheckedAt, record.Day,
                 longitude = request.Longitude, latitude = request.Latitude, record.DistanceMeters, record.OnPost, record.DailyLog, actor = user.GetActor(),
+                record.ClientAt, record.Late,
             }, cancellationToken: cancellationToken));
         return inserted == 1 ? TypedResults.Created($"/api/dispatch/check-ins/{record.Id}", record) : TypedResults.Ok(record);
     }
@@ -121,7 +145,7 @@ public static class CheckIn
 
     internal sealed class CheckInRecord
     {
-        public const string Select = "SELECT id, cadre_id, village_code, day, checked_at, distance_meters, on_post, daily_log FROM check_ins";
+        public const string Select = "SELECT id, cadre_id, village_code, day, checked_at, distance_meters, on_post, daily_log, client_at, late FROM check_ins";
 
         public Guid Id { get; init; }
         public Guid CadreId { get; init; }
@@ -131,8 +155,10 @@ public static class CheckIn
         public int DistanceMeters { get; init; }
         public bool OnPost { get; init; }
         public string? DailyLog { get; init; }
+        public DateTime ClientAt { get; init; }
+        public bool Late { get; init; }
 
         public CheckInDto ToDto() => new(Id, CadreId, VillageCode, DateOnly.FromDateTime(Day), new DateTimeOffset(DateTime.SpecifyKind(CheckedAt, DateTimeKind.Utc)),
-            DistanceMeters, OnPost, DailyLog);
+            DistanceMeters, OnPost, DailyLog, new DateTimeOffset(DateTime.SpecifyKind(ClientAt, DateTimeKind.Utc)), Late);
     }
 }

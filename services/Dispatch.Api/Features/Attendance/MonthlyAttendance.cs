@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,43 +9,104 @@ using Platform.ServiceDefaults;
 namespace Dispatch.Api.Features.Attendance;
 
 public sealed record CadreMonth(Guid CadreId, string CadreName, string VillageCode, string Force, int OnPostDays, int OffPostCheckIns, int ApprovedLeaveDays,
-    int MinimumDays, bool BelowMinimum);
+    int MinimumDays, bool BelowMinimum, int LateCheckIns);
 
-public sealed record MonthlyAttendanceReport(string Scope, string Month, int Cadres, int Below, IReadOnlyList<CadreMonth> Items);
+/// <summary>
+/// The month's report: <see cref="Cadres"/> and <see cref="Below"/> count the whole scope, <see cref="Items"/> is one page
+/// and <see cref="Next"/> the cursor of the following one (null on the last).
+/// </summary>
+public sealed record MonthlyAttendanceReport(string Scope, string Month, int Cadres, int Below, IReadOnlyList<CadreMonth> Items, string? Next);
 
 /// <summary>
 /// On-post days (在村天数) of every resident cadre in a scope for a month against the minimum (default 20, per county),
-/// approved leave counting as presence, with those below listed first. Counties with check-in switched off are left out.
+/// approved leave counting as presence, those below listed first. Counties with check-in switched off are left out. A
+/// late check-in (queued offline, see <see cref="CheckIn"/>) is counted apart and not as an on-post day.
+/// A province has tens of thousands of resident cadres: PostgreSQL computes the rows and the totals, and a request reads
+/// one page of at most <see cref="MaxLimit"/> rows, keyset-paged on (below first, village, assignment), so its memory
+/// does not grow with the province.
 /// </summary>
 public static class MonthlyAttendance
 {
-    /// <summary>REST: <c>GET /api/dispatch/attendance/monthly?month=yyyy-MM&amp;prefix=</c>; gRPC: Personnel/GetMonthlyAttendance.</summary>
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    /// <summary>REST: <c>GET /api/dispatch/attendance/monthly?month=yyyy-MM&amp;prefix=&amp;after=&amp;limit=</c>; gRPC: Personnel/GetMonthlyAttendance.</summary>
     public static async Task<Ok<MonthlyAttendanceReport>> HandleAsync(
-        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null) =>
-        TypedResults.Ok(await ComputeAsync(dataSource, scope, month, prefix, cancellationToken));
+        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null, string? after = null,
+        int limit = DefaultLimit) =>
+        TypedResults.Ok(await ComputeAsync(dataSource, scope, month, prefix, after, limit, cancellationToken));
 
     /// <summary>
-    /// The report for <paramref name="month"/> (yyyy-MM) under <paramref name="prefix"/> narrowed to the caller's scope:
-    /// 400 invalid_query for a bad month or prefix, 403 region_out_of_scope for a foreign prefix.
+    /// One page of the report for <paramref name="month"/> (yyyy-MM) under <paramref name="prefix"/> narrowed to the caller's
+    /// scope: 400 invalid_query for a bad month, prefix, cursor or limit, 403 region_out_of_scope for a foreign prefix.
     /// </summary>
     internal static async Task<MonthlyAttendanceReport> ComputeAsync(
-        NpgsqlDataSource dataSource, RegionScope callerScope, string? month, string? prefix, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, RegionScope callerScope, string? month, string? prefix, string? after, int limit, CancellationToken cancellationToken)
     {
-        if (!DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var monthStart))
+        var errors = new List<FieldError>();
+        if (!DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var monthStart)
+            || monthStart < DateWindow.Earliest || monthStart.Year > 9000)
         {
-            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]).ToException();
+            errors.Add(new FieldError("month", "invalid_month", "month 应为 yyyy-MM"));
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add(new FieldError("limit", "out_of_range", $"limit 必须在 1 到 {MaxLimit} 之间"));
+        }
+
+        var cursor = Cursor.Parse(after);
+        if (after is not null && cursor is null)
+        {
+            errors.Add(new FieldError("after", "invalid_cursor", "after 必须是上一页返回的 next"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", errors).ToException();
         }
 
         var scope = callerScope.NarrowOrDeny(prefix);
         var monthEnd = monthStart.AddMonths(1).AddDays(-1);
+        var args = new
+        {
+            monthStart, monthEnd, scope.From, scope.To, minimum = AttendanceRules.DefaultMinimumDays,
+            afterRank = cursor?.Rank ?? -1, afterVillage = cursor?.Village ?? string.Empty, afterId = cursor?.AssignmentId ?? Guid.Empty, take = limit + 1,
+        };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
-            """
-            SELECT a.cadre_id, c.name AS cadre_name, a.village_code, a.force,
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            {Rows}
+            SELECT count(*)::int AS cadres, count(*) FILTER (WHERE rank = 0)::int AS below FROM rows;
+            {Rows}
+            SELECT * FROM rows
+            WHERE (rank, village_code, assignment_id) > (@afterRank, @afterVillage, @afterId)
+            ORDER BY rank, village_code, assignment_id
+            LIMIT @take;
+            """, args, cancellationToken: cancellationToken));
+        var totals = await results.ReadSingleAsync<(int Cadres, int Below)>();
+        var page = (await results.ReadAsync<Row>()).ToList();
+        var items = page.Take(limit).Select(r => new CadreMonth(r.CadreId, r.CadreName, r.VillageCode, r.Force, r.OnPostDays, r.OffPostCheckIns, r.ApprovedLeaveDays,
+            r.MinimumDays, r.Rank == 0, r.LateCheckIns)).ToList();
+        var next = page.Count > limit ? new Cursor(page[limit - 1].Rank, page[limit - 1].VillageCode, page[limit - 1].AssignmentId).ToString() : null;
+        return new MonthlyAttendanceReport(scope.ToString(), monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals.Cadres, totals.Below, items, next);
+    }
+
+    /// <summary>
+    /// One row per resident post held in the month: on-post days (distinct days with an on-post check-in that was not late),
+    /// off-post check-ins, late ones, approved leave days inside the month, and rank 0 when below the minimum (on-post days
+    /// plus leave, <see cref="AttendanceRules.BelowMinimum"/>), else 1.
+    /// </summary>
+    private const string Rows =
+        """
+        WITH posts AS (
+            SELECT a.id AS assignment_id, a.cadre_id, c.name AS cadre_name, a.village_code, a.force,
                    coalesce(s.minimum_days, @minimum) AS minimum_days,
-                   (SELECT count(DISTINCT ci.day) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.on_post AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS on_post_days,
-                   (SELECT count(*) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND NOT ci.on_post AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS off_post_check_ins
+                   (SELECT count(DISTINCT ci.day) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.on_post AND NOT ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS on_post_days,
+                   (SELECT count(*) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND NOT ci.on_post AND NOT ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS off_post_check_ins,
+                   (SELECT count(*) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS late_check_ins,
+                   (SELECT coalesce(sum(least(l.ends_on, @monthEnd::date) - greatest(l.starts_on, @monthStart::date) + 1), 0) FROM leave_requests l
+                    WHERE l.cadre_id = a.cadre_id AND l.status = 'approved' AND l.starts_on <= @monthEnd AND l.ends_on >= @monthStart)::int AS approved_leave_days
             FROM assignments a
             JOIN cadres c ON c.id = a.cadre_id
             LEFT JOIN attendance_settings s ON s.county_code = substr(a.village_code, 1, 6) || '000000'
@@ -52,29 +114,26 @@ public static class MonthlyAttendance
               AND a.starts_on <= @monthEnd AND (a.ends_on IS NULL OR a.ends_on >= @monthStart)
               AND a.village_code >= @From AND a.village_code < @To
               AND coalesce(s.check_in_enabled, true)
-            ORDER BY a.village_code, c.name
-            """, new { monthStart, monthEnd, scope.From, scope.To, minimum = AttendanceRules.DefaultMinimumDays }, cancellationToken: cancellationToken))).ToList();
+        ), rows AS (
+            SELECT *, CASE WHEN on_post_days + approved_leave_days < minimum_days THEN 0 ELSE 1 END AS rank FROM posts
+        )
+        """;
 
-        var leave = (await connection.QueryAsync<(Guid CadreId, DateTime StartsOn, DateTime EndsOn)>(new CommandDefinition(
-            "SELECT cadre_id, starts_on, ends_on FROM leave_requests WHERE status = 'approved' AND cadre_id = ANY(@cadres) AND starts_on <= @monthEnd AND ends_on >= @monthStart",
-            new { cadres = rows.Select(r => r.CadreId).Distinct().ToArray(), monthStart, monthEnd }, cancellationToken: cancellationToken)))
-            .GroupBy(l => l.CadreId)
-            .ToDictionary(g => g.Key, g => g.Sum(l => AttendanceRules.DaysInMonth(DateOnly.FromDateTime(l.StartsOn), DateOnly.FromDateTime(l.EndsOn), monthStart)));
+    /// <summary>Where a page ended: rank (0 below the minimum, 1 not), village code, assignment id, as "rank.village.id".</summary>
+    private sealed record Cursor(int Rank, string Village, Guid AssignmentId)
+    {
+        public override string ToString() => $"{Rank}.{Village}.{AssignmentId:N}";
 
-        var items = rows.Select(r =>
-            {
-                var leaveDays = leave.GetValueOrDefault(r.CadreId);
-                return new CadreMonth(r.CadreId, r.CadreName, r.VillageCode, r.Force, r.OnPostDays, r.OffPostCheckIns, leaveDays, r.MinimumDays,
-                    AttendanceRules.BelowMinimum(r.OnPostDays, leaveDays, r.MinimumDays));
-            })
-            .OrderByDescending(i => i.BelowMinimum).ThenBy(i => i.OnPostDays + i.ApprovedLeaveDays).ThenBy(i => i.VillageCode, StringComparer.Ordinal)
-            .ToList();
-        return new MonthlyAttendanceReport(scope.ToString(), monthStart.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
-            items.Count, items.Count(i => i.BelowMinimum), items);
+        public static Cursor? Parse(string? text) =>
+            text?.Split('.') is [var rank, var village, var id]
+            && rank is "0" or "1" && DivisionCode.IsWellFormed(village) && Guid.TryParseExact(id, "N", out var assignment)
+                ? new Cursor(rank == "0" ? 0 : 1, village, assignment)
+                : null;
     }
 
     private sealed class Row
     {
+        public Guid AssignmentId { get; init; }
         public Guid CadreId { get; init; }
         public string CadreName { get; init; } = string.Empty;
         public string VillageCode { get; init; } = string.Empty;
@@ -82,5 +141,8 @@ public static class MonthlyAttendance
         public int MinimumDays { get; init; }
         public int OnPostDays { get; init; }
         public int OffPostCheckIns { get; init; }
+        public int LateCheckIns { get; init; }
+        public int ApprovedLeaveDays { get; init; }
+        public int Rank { get; init; }
     }
 }

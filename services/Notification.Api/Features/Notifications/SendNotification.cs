@@ -75,14 +75,14 @@ public static class SendNotification
             errors.Add(new FieldError("recipient", "invalid_recipient", "recipient 须为 cadre:<uuid>、unit:<单位编码> 或 org:<区划代码前缀>"));
         }
 
-        if (string.IsNullOrWhiteSpace(command.Title))
+        if (string.IsNullOrWhiteSpace(command.Title) || command.Title.Length > TemplateText.MaxTitleLength)
         {
-            errors.Add(new FieldError("title", "required", "title 必填"));
+            errors.Add(new FieldError("title", "required", $"title 必填，最多{TemplateText.MaxTitleLength}个字符"));
         }
 
-        if (string.IsNullOrWhiteSpace(command.Body))
+        if (string.IsNullOrWhiteSpace(command.Body) || command.Body.Length > TemplateText.MaxBodyLength)
         {
-            errors.Add(new FieldError("body", "required", "body 必填"));
+            errors.Add(new FieldError("body", "required", $"body 必填，最多{TemplateText.MaxBodyLength}个字符"));
         }
 
         if (channels.FirstOrDefault(c => !Channels.Contains(c)) is { } unknown)

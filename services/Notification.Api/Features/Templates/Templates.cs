@@ -60,8 +60,8 @@ public static class Templates
         if (errors.Count > 0)
         {
             // The first error's code is the problem's code: unknown_template_variable, missing_template_variable,
-            // invalid_template_syntax or required.
-            var code = errors[0].Code == "required" ? "invalid_template" : errors[0].Code;
+            // invalid_template_syntax, or invalid_template for a missing or too long title or body.
+            var code = errors[0].Code is "required" or "too_long" ? "invalid_template" : errors[0].Code;
             return ApiProblems.Invalid(code, "模板无效", errors.Select(e => new FieldError(e.Field, e.Code, e.Message)).ToList());
         }
 

@@ -19,8 +19,15 @@ public sealed record OverdueHousehold(Guid HouseholdId, string HeadName, string 
 
 public sealed record ComplianceGroup(string Key, int Households, int Overdue);
 
+/// <summary>
+/// A month's compliance: the counts are the whole scope's (<see cref="OverdueHouseholds"/> among them); <see cref="Overdue"/>
+/// is one page of overdue households (<see cref="Next"/> → <c>after</c> for the following one, null on the last); the
+/// groups are the <see cref="ContactRecords.MaxGroups"/> most overdue helpers, units and counties, out of
+/// <see cref="Helpers"/> helpers and <see cref="Units"/> units.
+/// </summary>
 public sealed record ComplianceReport(string Month, string Scope, int Households, int Contacted, int Visited, IReadOnlyList<ComplianceGroup> ByHelper,
-    IReadOnlyList<ComplianceGroup> ByUnit, IReadOnlyList<ComplianceGroup> ByCounty, IReadOnlyList<OverdueHousehold> Overdue);
+    IReadOnlyList<ComplianceGroup> ByUnit, IReadOnlyList<ComplianceGroup> ByCounty, IReadOnlyList<OverdueHousehold> Overdue, int OverdueHouseholds, string? Next,
+    int Helpers, int Units);
 
 public sealed record NoticeResult(string Month, int Published, int AlreadyPublished);
 
@@ -48,6 +55,11 @@ public static class ContactRecords
         else if (body.Kind == "visit" && (body.Longitude is not (>= 73 and <= 136) || body.Latitude is not (>= 3 and <= 54)))
         {
             errors.Add(new FieldError("longitude", "invalid_coordinate", "入户走访须带中国境内的经纬度"));
+        }
+        else if ((body.Longitude is not null || body.Latitude is not null) && (body.Longitude is not (>= 73 and <= 136) || body.Latitude is not (>= 3 and <= 54)))
+        {
+            // A call needs no position, but one it carries is stored and must be a real one in China.
+            errors.Add(new FieldError("longitude", "invalid_coordinate", "经纬度应成对填写且在中国境内（经度73-136，纬度3-54）"));
         }
 
         var measures = body.Measures?.Trim() ?? string.Empty;
@@ -91,34 +103,110 @@ public static class ContactRecords
         return TypedResults.Created($"/api/pairing/households/{id}/contacts/{dto.Id}", dto);
     }
 
-    /// <summary>REST: <c>GET /api/pairing/compliance?month=&amp;prefix=</c>.</summary>
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    /// <summary>The most groups (helpers, units, counties) one report lists, the most overdue first.</summary>
+    public const int MaxGroups = 1000;
+
+    /// <summary>REST: <c>GET /api/pairing/compliance?month=&amp;prefix=&amp;after=&amp;limit=</c>.</summary>
     public static async Task<Ok<ComplianceReport>> GetComplianceAsync(
-        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null) =>
-        TypedResults.Ok(await ComplianceAsync(dataSource, scope, month, prefix, cancellationToken));
+        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null, string? after = null,
+        int limit = DefaultLimit) =>
+        TypedResults.Ok(await ComplianceAsync(dataSource, scope, month, prefix, after, limit, cancellationToken));
 
     /// <summary>
     /// Compliance of the households under <paramref name="prefix"/> (narrowed to the caller's scope) for a month (yyyy-MM):
-    /// 400 invalid_query naming <c>month</c> or <c>prefix</c>, 403 region_out_of_scope for a prefix outside the scope
-    /// (INVALID_ARGUMENT and PERMISSION_DENIED on gRPC).
+    /// 400 invalid_query naming <c>month</c>, <c>after</c>, <c>limit</c> or <c>prefix</c>, 403 region_out_of_scope for a
+    /// prefix outside the scope (INVALID_ARGUMENT and PERMISSION_DENIED on gRPC). A province has about 2 million
+    /// households: PostgreSQL counts and groups them, and a request reads one page of overdue households (keyset on
+    /// village and household) and at most <see cref="MaxGroups"/> rows per grouping, so its memory does not grow with the province.
     /// </summary>
-    internal static async Task<ComplianceReport> ComplianceAsync(NpgsqlDataSource dataSource, RegionScope scope, string? month, string? prefix,
-        CancellationToken cancellationToken)
+    internal static async Task<ComplianceReport> ComplianceAsync(NpgsqlDataSource dataSource, RegionScope scope, string? month, string? prefix, string? after,
+        int limit, CancellationToken cancellationToken)
     {
-        if (ParseMonth(month) is not { } start)
+        var errors = new List<FieldError>();
+        var start = ParseMonth(month);
+        if (start is null)
         {
-            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]).ToException();
+            errors.Add(new FieldError("month", "invalid_month", "month 应为 yyyy-MM"));
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add(new FieldError("limit", "out_of_range", $"limit 必须在 1 到 {MaxLimit} 之间"));
+        }
+
+        var cursor = after?.Split('.') is [var village, var id] && village.Length == RegionScope.CodeLength && village.All(char.IsAsciiDigit)
+            && Guid.TryParseExact(id, "N", out var household) ? (Village: village, Household: household) : ((string Village, Guid Household)?)null;
+        if (after is not null && cursor is null)
+        {
+            errors.Add(new FieldError("after", "invalid_cursor", "after 必须是上一页返回的 next"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", errors).ToException();
         }
 
         var region = scope.NarrowOrDeny(prefix);
+        var monthStart = start!.Value;
+        var args = new
+        {
+            region.From, region.To, start = monthStart, end = monthStart.AddMonths(1).AddDays(-1), visitStart = monthStart.AddMonths(-1),
+            afterVillage = cursor?.Village ?? string.Empty, afterId = cursor?.Household ?? Guid.Empty, take = limit + 1, groups = MaxGroups,
+        };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await QueryAsync(connection, null, region, start, cancellationToken)).ToList();
-        var overdue = rows.Where(r => r.MissingContact || r.MissingVisit).ToList();
-        List<ComplianceGroup> Group(Func<OverdueHousehold, string> key) => rows.GroupBy(key)
-            .Select(g => new ComplianceGroup(g.Key, g.Count(), g.Count(r => r.MissingContact || r.MissingVisit)))
-            .OrderByDescending(g => g.Overdue).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
-        return new ComplianceReport(Format(start), region.ToString(), rows.Count, rows.Count(r => !r.MissingContact), rows.Count(r => !r.MissingVisit),
-            Group(r => r.HelperCadreId?.ToString() ?? "(none)"), Group(r => r.UnitCode ?? "(none)"), Group(r => r.VillageCode[..6] + "000000"), overdue);
+        // One read-only transaction: the status table lives until its end, and every count and page sees the same data.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            CREATE TEMP TABLE compliance_status ON COMMIT DROP AS {StatusSql};
+            SELECT count(*)::int AS households, count(*) FILTER (WHERE NOT missing_contact)::int AS contacted,
+                   count(*) FILTER (WHERE NOT missing_visit)::int AS visited, count(*) FILTER (WHERE missing_contact OR missing_visit)::int AS overdue,
+                   count(DISTINCT helper_cadre_id)::int + (CASE WHEN bool_or(helper_cadre_id IS NULL) THEN 1 ELSE 0 END) AS helpers,
+                   count(DISTINCT unit_code)::int + (CASE WHEN bool_or(unit_code IS NULL) THEN 1 ELSE 0 END) AS units
+            FROM compliance_status;
+            {GroupSql("coalesce(helper_cadre_id::text, '(none)')")}
+            {GroupSql("coalesce(unit_code, '(none)')")}
+            {GroupSql("substr(village_code, 1, 6) || '000000'")}
+            SELECT household_id, head_name, village_code, helper_cadre_id, helper_name, unit_code, missing_contact, missing_visit
+            FROM compliance_status
+            WHERE (missing_contact OR missing_visit) AND (village_code, household_id) > (@afterVillage, @afterId)
+            ORDER BY village_code, household_id
+            LIMIT @take;
+            """, args, transaction, cancellationToken: cancellationToken));
+        var totals = await results.ReadSingleAsync<(int Households, int Contacted, int Visited, int Overdue, int Helpers, int Units)>();
+        var byHelper = (await results.ReadAsync<ComplianceGroup>()).ToList();
+        var byUnit = (await results.ReadAsync<ComplianceGroup>()).ToList();
+        var byCounty = (await results.ReadAsync<ComplianceGroup>()).ToList();
+        var page = (await results.ReadAsync<OverdueHousehold>()).ToList();
+        var next = page.Count > limit ? $"{page[limit - 1].VillageCode}.{page[limit - 1].HouseholdId:N}" : null;
+        return new ComplianceReport(Format(monthStart), region.ToString(), totals.Households, totals.Contacted, totals.Visited, byHelper, byUnit, byCounty,
+            page.Take(limit).ToList(), totals.Overdue, next, totals.Helpers, totals.Units);
     }
+
+    /// <summary>
+    /// Every household of the scope with its responsible helper at the month's end and whether it misses the month's contact
+    /// or the two months' visit (the same rule as <see cref="QueryAsync"/>), kept for the request's transaction in a temporary table.
+    /// </summary>
+    private const string StatusSql =
+        """
+        SELECT h.id AS household_id, h.head_name, h.village_code, p.cadre_id AS helper_cadre_id, p.cadre_name AS helper_name, p.unit_code,
+               NOT EXISTS (SELECT 1 FROM contact_records c WHERE c.household_id = h.id AND c.contacted_on BETWEEN @start AND @end) AS missing_contact,
+               NOT EXISTS (SELECT 1 FROM contact_records c WHERE c.household_id = h.id AND c.kind = 'visit' AND c.contacted_on BETWEEN @visitStart AND @end) AS missing_visit
+        FROM households h
+        LEFT JOIN LATERAL (SELECT cadre_id, cadre_name, unit_code FROM pairings
+                           WHERE household_id = h.id AND role = 'responsible' AND starts_on <= @end AND (ends_on IS NULL OR ends_on >= @end)
+                           LIMIT 1) p ON true
+        WHERE h.village_code >= @From AND h.village_code < @To
+        """;
+
+    private static string GroupSql(string key) =>
+        $"""
+        SELECT {key} COLLATE "C" AS key, count(*)::int AS households, count(*) FILTER (WHERE missing_contact OR missing_visit)::int AS overdue
+        FROM compliance_status GROUP BY 1 ORDER BY overdue DESC, key LIMIT @groups;
+        """;
 
     /// <summary>Publishes HouseholdContactOverdue for every overdue household of a month not yet notified; safe to repeat.</summary>
     public static async Task<Results<Ok<NoticeResult>, ProblemHttpResult>> PublishOverdueAsync(
@@ -182,8 +270,10 @@ public static class ContactRecords
             """, new { scope.From, scope.To, start, end = start.AddMonths(1).AddDays(-1), visitStart = start.AddMonths(-1) }, transaction,
             cancellationToken: cancellationToken));
 
+    /// <summary>A yyyy-MM month from 2000 on (the date window's start; a far year would overflow the month arithmetic).</summary>
     private static DateOnly? ParseMonth(string? month) =>
-        DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) ? start : null;
+        DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+        && start >= DateWindow.Earliest && start.Year <= 9000 ? start : null;
 
     private static string Format(DateOnly start) => start.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }
