@@ -246,8 +246,10 @@ public sealed class CrossCountyWriteTests(CrossCountyFixture fixture) : IClassFi
         posted.StatusCode.ShouldBe(HttpStatusCode.Created, await posted.Content.ReadAsStringAsync());
         using var own = await county.PostAsJsonAsync("/api/dispatch/inspections", Inspection(CrossCountyFixture.NearVillage, fixture.Cadres["近戊"]));
         own.StatusCode.ShouldBe(HttpStatusCode.Created, await own.Content.ReadAsStringAsync());
+        // An inspection without the inspected cadre says nothing about presence: refused as input, before any lookup.
         using var none = await county.PostAsJsonAsync("/api/dispatch/inspections", Inspection(CrossCountyFixture.NearVillage, null));
-        none.StatusCode.ShouldBe(HttpStatusCode.Created, await none.Content.ReadAsStringAsync());
+        none.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await none.Content.ReadAsStringAsync());
+        (await AnswerOf(none)).ShouldContain("invalid_inspection");
         (await DispatchCount("SELECT count(*) FROM inspections WHERE cadre_id = ANY (@ids)", new { ids = new[] { fixture.Cadres["远乙"] } })).ShouldBe(0);
     }
 
