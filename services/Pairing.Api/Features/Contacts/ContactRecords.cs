@@ -257,17 +257,7 @@ public static class ContactRecords
     private static Task<IEnumerable<OverdueHousehold>> QueryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RegionScope scope, DateOnly start,
         CancellationToken cancellationToken) =>
         connection.QueryAsync<OverdueHousehold>(new CommandDefinition(
-            """
-            SELECT h.id AS household_id, h.head_name, h.village_code, p.cadre_id AS helper_cadre_id, p.cadre_name AS helper_name, p.unit_code,
-                   NOT EXISTS (SELECT 1 FROM contact_records c WHERE c.household_id = h.id AND c.contacted_on BETWEEN @start AND @end) AS missing_contact,
-                   NOT EXISTS (SELECT 1 FROM contact_records c WHERE c.household_id = h.id AND c.kind = 'visit' AND c.contacted_on BETWEEN @visitStart AND @end) AS missing_visit
-            FROM households h
-            LEFT JOIN LATERAL (SELECT cadre_id, cadre_name, unit_code FROM pairings
-                               WHERE household_id = h.id AND role = 'responsible' AND starts_on <= @end AND (ends_on IS NULL OR ends_on >= @end)
-                               LIMIT 1) p ON true
-            WHERE h.village_code >= @From AND h.village_code < @To
-            ORDER BY h.village_code, h.id
-            """, new { scope.From, scope.To, start, end = start.AddMonths(1).AddDays(-1), visitStart = start.AddMonths(-1) }, transaction,
+            StatusSql + " ORDER BY h.village_code, h.id", new { scope.From, scope.To, start, end = start.AddMonths(1).AddDays(-1), visitStart = start.AddMonths(-1) }, transaction,
             cancellationToken: cancellationToken));
 
     /// <summary>A yyyy-MM month from 2000 on (the date window's start; a far year would overflow the month arithmetic).</summary>
