@@ -73,8 +73,16 @@ async Task<bool> ViaGateway(int caller)
     };
     // Requests go round the callers, so no caller exceeds the limit however few workers send them.
     request.Headers.Authorization = new("Bearer", callers[(int)((uint)Interlocked.Increment(ref nextCaller) % callers.Length)]);
-    using var response = await http.SendAsync(request);
-    return (int)response.StatusCode is 201;
+    try
+    {
+        using var response = await http.SendAsync(request);
+        return (int)response.StatusCode is 201;
+    }
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+    {
+        // A refused or reset connection, or a timeout, under overload is a failed check-in, not the end of the run.
+        return false;
+    }
 }
 
 async Task<bool> RawInsert(int caller)
