@@ -8,5 +8,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/env.sh
 dotnet build tests/benchmarks/Platform.LoadTests/Platform.LoadTests.csproj -c Release -v q -nologo >/dev/null
 exec dotnet tests/benchmarks/Platform.LoadTests/bin/Release/net10.0/Platform.LoadTests.dll \
-  --key-file "$PLATFORM_KEY_FILE" \
+  --gateway "http://127.0.0.1:$PLATFORM_GATEWAY_PORT" --key-file "$PLATFORM_KEY_FILE" \
   --pg "Host=$PLATFORM_PG_HOST;Port=$PLATFORM_PG_PORT;Database=dispatch;Username=$PLATFORM_PG_USER;Password=$PLATFORM_PG_PASSWORD;Maximum Pool Size=64" "$@"

@@ -73,6 +73,9 @@ public static class SecurityExtensions
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
     {
         jwt.MapInboundClaims = false;
+        // Nothing reads the token back from the authentication properties (calls made as the caller copy the request's
+        // Authorization header), so it is not stored there on every request.
+        jwt.SaveToken = false;
         jwt.RequireHttpsMetadata = auth.Authority?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ?? false;
         if (!string.IsNullOrEmpty(auth.Authority))
         {

@@ -44,8 +44,9 @@ if (posts.Count == 0)
 
 Console.WriteLine($"{posts.Count} resident cadres; {Environment.ProcessorCount} cores shared by this load generator, the gateway, dispatch and PostgreSQL");
 // Officials record check-ins for cadres in their scope; each caller gets its own subject so the per-caller rate limit
-// applies as in production (one cadre, one phone) rather than throttling the whole test as a single caller.
-var callers = Enumerable.Range(0, 64).Select(i => Token(Roles.County, $"load-test-{i}")).ToArray();
+// applies as in production (one cadre, one phone) rather than throttling the whole test as a single caller. 1,024 of
+// them at the gateway's 50/s each allow 51,200/s: the limiter never decides the figure (64 capped it at 3,200/s).
+var callers = Enumerable.Range(0, 1024).Select(i => Token(Roles.County, $"load-test-{i}")).ToArray();
 
 await using var dataSource = NpgsqlDataSource.Create(options.Pg);
 await using (var setup = dataSource.CreateCommand(
@@ -62,6 +63,7 @@ await using (var setup = dataSource.CreateCommand(
 var random = new Random(20261123);
 (Guid Cadre, double Longitude, double Latitude) Pick() => posts[random.Next(posts.Count)];
 
+var nextCaller = 0;
 async Task<bool> ViaGateway(int caller)
 {
     var (cadre, longitude, latitude) = Pick();
@@ -69,9 +71,18 @@ async Task<bool> ViaGateway(int caller)
     {
         Content = JsonContent.Create(new { id = Guid.NewGuid(), cadreId = cadre, at = DateTimeOffset.UtcNow, longitude, latitude, dailyLog = "走访农户，了解生产情况" }),
     };
-    request.Headers.Authorization = new("Bearer", callers[caller % callers.Length]);
-    using var response = await http.SendAsync(request);
-    return (int)response.StatusCode is 201;
+    // Requests go round the callers, so no caller exceeds the limit however few workers send them.
+    request.Headers.Authorization = new("Bearer", callers[(int)((uint)Interlocked.Increment(ref nextCaller) % callers.Length)]);
+    try
+    {
+        using var response = await http.SendAsync(request);
+        return (int)response.StatusCode is 201;
+    }
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+    {
+        // A refused or reset connection, or a timeout, under overload is a failed check-in, not the end of the run.
+        return false;
+    }
 }
 
 async Task<bool> RawInsert(int caller)
@@ -112,6 +123,9 @@ double Rate(string name) => results.Where(r => r.Name == name).Max(r => r.Result
 double P99(string name) => results.Where(r => r.Name == name).Min(r => r.Result.P99);
 Console.WriteLine($"ratio gateway / raw (sustained): {Rate("gateway, closed loop") / Rate("raw insert, closed loop"):F3}");
 Console.WriteLine($"p99 at {options.Rate}/s: gateway {P99($"gateway at {options.Rate}/s"):F1} ms vs raw {P99($"raw insert at {options.Rate}/s"):F1} ms");
+// Issue 14's goals, beside the figures: at least 3,000/s and 0.5x raw sustained; p99 under 50 ms at 1,000/s.
+Console.WriteLine($"goals: sustained {Rate("gateway, closed loop"):F0}/s (>= 3000), ratio {Rate("gateway, closed loop") / Rate("raw insert, closed loop"):F2} (>= 0.5), " +
+    $"p99 at {options.Rate}/s {P99($"gateway at {options.Rate}/s"):F1} ms (< 50); load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
 // The coverage query of the whole scope (a province: about 11,500 poor villages), three times.
 var timings = new List<double>();

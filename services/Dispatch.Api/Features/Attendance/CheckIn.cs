@@ -77,8 +77,26 @@ public static class CheckIn
         var day = AttendanceRules.LocalDay(now);
         var late = now - request.At!.Value > window.LateAfter;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var existing = await connection.QuerySingleOrDefaultAsync<CheckInRecord>(new CommandDefinition(
-            $"{CheckInRecord.Select} WHERE id = @id", new { id = request.Id }, cancellationToken: cancellationToken));
+        // The id's record and the cadre's post of the day in one round trip (Npgsql sends both statements as one batch):
+        // the post is needed by every new check-in, and reading it for a retry too costs less than a second round trip.
+        CheckInRecord? existing;
+        Post? post;
+        await using (var lookups = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            {CheckInRecord.Select} WHERE id = @id;
+            SELECT a.id AS assignment_id, a.village_code, r.longitude, r.latitude,
+                   coalesce(s.check_in_enabled, true) AS check_in_enabled, coalesce(s.radius_meters, @radius) AS radius_meters
+            FROM assignments a
+            JOIN regions r ON r.code = a.village_code
+            LEFT JOIN attendance_settings s ON s.county_code = substr(a.village_code, 1, 6) || '000000'
+            WHERE a.cadre_id = @cadre AND a.force IN ('first_secretary', 'team_leader', 'team_member')
+              AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
+            """, new { id = request.Id, cadre = request.CadreId, day, radius = AttendanceRules.DefaultRadiusMeters }, cancellationToken: cancellationToken)))
+        {
+            existing = await lookups.ReadSingleOrDefaultAsync<CheckInRecord>();
+            post = await lookups.ReadSingleOrDefaultAsync<Post>();
+        }
+
         // A retry finds its own record; a check-in outside the caller's scope is not theirs to see, so the request goes on
         // as if the id were new (and ends below: another county's cadre has no post here, an id taken elsewhere is reused).
         if (existing is not null && scope.Covers(existing.VillageCode))
@@ -96,16 +114,6 @@ public static class CheckIn
                 : new FieldError("at", "too_old", $"离线签到须在{window.OfflineWindow.TotalHours:0.#}小时内上传，不能补签更早的日子")]);
         }
 
-        var post = await connection.QuerySingleOrDefaultAsync<Post>(new CommandDefinition(
-            """
-            SELECT a.id AS assignment_id, a.village_code, r.longitude, r.latitude,
-                   coalesce(s.check_in_enabled, true) AS check_in_enabled, coalesce(s.radius_meters, @radius) AS radius_meters
-            FROM assignments a
-            JOIN regions r ON r.code = a.village_code
-            LEFT JOIN attendance_settings s ON s.county_code = substr(a.village_code, 1, 6) || '000000'
-            WHERE a.cadre_id = @cadre AND a.force IN ('first_secretary', 'team_leader', 'team_member')
-              AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
-            """, new { cadre = request.CadreId, day, radius = AttendanceRules.DefaultRadiusMeters }, cancellationToken: cancellationToken));
         if (post is null || !scope.Covers(post.VillageCode))
         {
             return ApiProblems.Conflict("no_resident_post", "该干部当天没有驻村岗位，无需签到", "Only cadres holding a resident post on that day check in.");
