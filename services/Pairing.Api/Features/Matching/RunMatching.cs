@@ -279,9 +279,11 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
             await importer.CompleteAsync(cancellationToken);
         }
 
-        // Last, so the run's row is locked only for this step (a parallel county waits here, not for our COPY).
+        // Last, so the run's row is locked only for this step (a parallel county waits here, not for our COPY). FOR NO KEY
+        // UPDATE, not FOR UPDATE: the COPY's foreign key already holds KEY SHARE on the run's row, in every county's
+        // transaction, and FOR UPDATE conflicts with the other county's KEY SHARE: two counties deadlocked (40P01).
         var status = await connection.QuerySingleAsync<string>(new CommandDefinition(
-            "SELECT status FROM matching_runs WHERE id = @id FOR UPDATE", new { id = run.Id }, transaction, cancellationToken: cancellationToken));
+            "SELECT status FROM matching_runs WHERE id = @id FOR NO KEY UPDATE", new { id = run.Id }, transaction, cancellationToken: cancellationToken));
         if (status != "running")
         {
             return false;
