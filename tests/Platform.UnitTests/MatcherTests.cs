@@ -93,6 +93,27 @@ public sealed class MatcherTests
     }
 
     [Fact]
+    public void Counties_solved_at_once_give_the_proposals_and_the_cost_of_counties_solved_one_after_another()
+    {
+        var input = InstanceGenerator.Create(counties: 6, householdsPerCounty: 400, helpersPerCounty: 110, capacity: 5, existingLoadShare: 0.1, seed: 7);
+
+        var sequential = Matcher.Solve(input, Weights, parallelism: 1);
+        var parallel = Matcher.Solve(input, Weights, parallelism: 4);
+
+        parallel.HelperOf.ShouldBe(sequential.HelperOf);
+        parallel.TotalCost.ShouldBe(sequential.TotalCost);
+    }
+
+    [Fact]
+    public void The_matcher_answers_as_the_one_before_issue_14_did()
+    {
+        // The indexed heap replaced a lazy-deletion queue; ties may settle in another order, but the optimum is the same.
+        var input = InstanceGenerator.Create(counties: 3, householdsPerCounty: 700, helpersPerCounty: 190, capacity: 5, existingLoadShare: 0.1, seed: 13);
+
+        Matcher.Solve(input, Weights, parallelism: 2).TotalCost.ShouldBe(BaselineMatcher.Solve(input, Weights).TotalCost);
+    }
+
+    [Fact]
     public void The_cap_holds_and_households_beyond_every_helper_s_room_are_left_without_a_proposal()
     {
         var households = Enumerable.Range(0, 7).Select(i => Household(i)).ToList();

@@ -3,8 +3,11 @@ using System.Globalization;
 using Pairing.Api.Domain.Matching;
 using Platform.MatchingBenchmark;
 
-// Usage: Platform.MatchingBenchmark quality [--counties 10] [--households 1000] [--helpers 280]
-//        Platform.MatchingBenchmark scale   [--counties 180] [--households 11112] [--helpers 2778]
+// Usage: Platform.MatchingBenchmark quality [--counties 10] [--households 1000] [--helpers 280] [--parallelism CORES]
+//        Platform.MatchingBenchmark scale   [--counties 180] [--households 11112] [--helpers 2778] [--parallelism CORES]
+// Beside the current matcher (--parallelism counties at once, default the machine's cores) run the matcher as it was before
+// issue 14 (BaselineMatcher: one county after another) and the current one on one thread; all three must give the same
+// answer, as the algorithm is exact over the same candidates.
 // Prints one Markdown report; tests/benchmarks/matching.sh runs both and keeps the reports in .local/bench/.
 var mode = args.FirstOrDefault() ?? "quality";
 int Option(string name, int fallback)
@@ -17,6 +20,7 @@ var scale = mode == "scale";
 var counties = Option("--counties", scale ? 180 : 10);
 var householdsPerCounty = Option("--households", scale ? 11_112 : 1_000);
 var helpersPerCounty = Option("--helpers", scale ? 2_778 : 280);
+var parallelism = Option("--parallelism", Environment.ProcessorCount);
 var weights = new MatchingWeights();
 
 var generated = Stopwatch.StartNew();
@@ -42,10 +46,19 @@ var rows = new List<(string Name, MatchingResult Result, TimeSpan Time)>();
     return (result, watch.Elapsed);
 }
 
-var (matched, matcherTime) = Time(() => Matcher.Solve(input, weights));
+var (baseline, baselineTime) = Time(() => BaselineMatcher.Solve(input, weights));
+rows.Add(("matcher before issue 14 (baseline)", baseline, baselineTime));
+var (sequential, sequentialTime) = Time(() => Matcher.Solve(input, weights, parallelism: 1));
+rows.Add(("matcher, one county at a time", sequential, sequentialTime));
+var (matched, matcherTime) = Time(() => Matcher.Solve(input, weights, parallelism: parallelism));
 process.Refresh();
 var matcherPeak = process.PeakWorkingSet64;
-rows.Add(("matcher", matched, matcherTime));
+rows.Add(($"matcher, {parallelism} counties at once", matched, matcherTime));
+if (!matched.HelperOf.AsSpan().SequenceEqual(sequential.HelperOf) || matched.TotalCost != baseline.TotalCost)
+{
+    Console.WriteLine($"WARNING: answers differ: baseline cost {baseline.TotalCost}, one thread {sequential.TotalCost}, parallel {matched.TotalCost}");
+}
+
 var (greedy, greedyTime) = Time(() => GreedyBaseline.Solve(input, weights));
 rows.Add(("greedy baseline", greedy, greedyTime));
 MatchingResult? exact = null;
@@ -67,9 +80,13 @@ Console.WriteLine();
 if (exact is not null)
 {
     Console.WriteLine($"- Matcher cost gap against the exact optimum: {100.0 * (matched.TotalCost - exact.TotalCost) / exact.TotalCost:F3} %" +
-        $" (greedy: {100.0 * (greedy.TotalCost - exact.TotalCost) / exact.TotalCost:F2} %); matcher time / reference time: {matcherTime / rows[2].Time:F3}");
+        $" (greedy: {100.0 * (greedy.TotalCost - exact.TotalCost) / exact.TotalCost:F2} %); matcher time / reference time: {matcherTime / rows[^1].Time:F3}");
 }
 
+Console.WriteLine($"- Baseline / current ({parallelism} counties at once): {baselineTime / matcherTime:F2}x faster; one thread {baselineTime / sequentialTime:F2}x; " +
+    $"{parallelism} counties at once / one at a time: {matcherTime / sequentialTime:F2} of the time (load average {LoadAverage()})");
 Console.WriteLine($"- Matcher time / greedy time: {matcherTime / greedyTime:F2}; matcher cost / greedy cost: {(double)matched.TotalCost / greedy.TotalCost:F3}");
 Console.WriteLine($"- Peak working set: {inputWorkingSet / 1048576.0:F0} MiB with the input loaded, {matcherPeak / 1048576.0:F0} MiB after the matcher " +
-    $"(the matcher's own graph is one county at a time).");
+    $"(the matcher holds one county's graph per thread).");
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

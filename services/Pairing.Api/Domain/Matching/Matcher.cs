@@ -96,12 +96,15 @@ public sealed class MatchingResult
 /// candidate helpers. Candidates are the helpers of the household's county, cut to the
 /// <see cref="MatchingWeights.CandidatesPerHousehold"/> cheapest from the village's, the township's and the cause-skilled
 /// helpers — the only approximation (measured against the exact reference in tests/benchmarks). Counties are
-/// independent, so they are solved one after another and a province's memory is one county's graph. Deterministic:
+/// independent: solved one after another, a province's memory is one county's graph; with <c>parallelism</c> p, p graphs. Deterministic:
 /// the same input gives the same proposals.
 /// </summary>
 public static class Matcher
 {
-    public static MatchingResult Solve(MatchingInput input, MatchingWeights weights, Action<int>? householdsDone = null, CancellationToken cancellationToken = default)
+    /// <param name="parallelism">Counties solved at once (each on its own thread with its own graph); 1 solves them one after
+    /// another. The answer does not depend on it: counties share nothing.</param>
+    public static MatchingResult Solve(MatchingInput input, MatchingWeights weights, Action<int>? householdsDone = null, int parallelism = 1,
+        CancellationToken cancellationToken = default)
     {
         var helperOf = new int[input.Households.Count];
         Array.Fill(helperOf, -1);
@@ -127,17 +130,17 @@ public static class Matcher
         }
 
         var done = 0;
-        foreach (var (county, households) in householdsByCounty)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (helpersByCounty.TryGetValue(county, out var helpers))
+        // Each county writes only its own households' entries of helperOf, so counties can run on separate threads.
+        Parallel.ForEach(householdsByCounty, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken },
+            county =>
             {
-                new CountySolver(input, weights, households, helpers).Solve(helperOf);
-            }
+                if (helpersByCounty.TryGetValue(county.Key, out var helpers))
+                {
+                    new CountySolver(input, weights, county.Value, helpers).Solve(helperOf);
+                }
 
-            done += households.Count;
-            householdsDone?.Invoke(done);
-        }
+                householdsDone?.Invoke(Interlocked.Add(ref done, county.Value.Count));
+            });
 
         return MatchingResult.Evaluate(input, weights, helperOf);
     }
@@ -164,6 +167,7 @@ public static class Matcher
         private readonly long[] _distance;
         private readonly int[] _parent;
         private readonly bool[] _settled;
+        private readonly NodeHeap _heap;
 
         public CountySolver(MatchingInput input, MatchingWeights weights, List<int> households, List<int> helpers)
         {
@@ -184,6 +188,7 @@ public static class Matcher
             _parent = new int[_n + _m + 1];
             _settled = new bool[_n + _m + 1];
             Array.Fill(_distance, long.MaxValue);
+            _heap = new NodeHeap(_distance);
             for (var j = 0; j < _m; j++)
             {
                 _load[j] = input.Helpers[helpers[j]].Load;
@@ -193,11 +198,10 @@ public static class Matcher
         public void Solve(int[] helperOf)
         {
             BuildCandidates();
-            var heap = new PriorityQueue<int, long>();
             var touched = new List<int>();
             for (var u = 0; u < _n; u++)
             {
-                Augment(u, heap, touched);
+                Augment(u, _heap, touched);
             }
 
             for (var u = 0; u < _n; u++)
@@ -207,7 +211,7 @@ public static class Matcher
         }
 
         /// <summary>Cheapest augmenting path from the new household <paramref name="root"/> to the sink, then flip it.</summary>
-        private void Augment(int root, PriorityQueue<int, long> heap, List<int> touched)
+        private void Augment(int root, NodeHeap heap, List<int> touched)
         {
             // The new household has no incoming residual arcs, so any potential making its own arcs non-negative is valid.
             var rootPotential = _potential[_sink] - _weights.Unmatched;
@@ -221,19 +225,24 @@ public static class Matcher
             heap.Clear();
             Visit(root, 0, -1, heap, touched);
             long sinkDistance = -1;
-            while (heap.TryDequeue(out var v, out var d))
+            while (heap.TryPop(out var v))
             {
-                if (_settled[v] || d != _distance[v])
+                if (_settled[v])
                 {
                     continue;
                 }
 
-                _settled[v] = true;
-                if (v == _sink)
+                var d = _distance[v];
+                if (v == _sink || d >= _distance[_sink])
                 {
-                    sinkDistance = d;
+                    // Nothing left in the queue is nearer than the sink's tentative distance, so that is its distance: stop
+                    // here rather than settle every node tied with it (after a few augmentations most reduced costs are 0,
+                    // and the ties were most of the search).
+                    sinkDistance = _distance[_sink];
                     break;
                 }
+
+                _settled[v] = true;
 
                 if (v < _n)
                 {
@@ -325,9 +334,10 @@ public static class Matcher
             touched.Clear();
         }
 
-        private void Visit(int v, long d, int parent, PriorityQueue<int, long> heap, List<int> touched)
+        private void Visit(int v, long d, int parent, NodeHeap heap, List<int> touched)
         {
-            if (d >= _distance[v])
+            // A node no nearer than the sink's tentative distance cannot be on the cheapest path: not queued at all.
+            if (d >= _distance[v] || d >= _distance[_sink])
             {
                 return;
             }
@@ -339,7 +349,7 @@ public static class Matcher
 
             _distance[v] = d;
             _parent[v] = parent;
-            heap.Enqueue(v, d);
+            heap.InsertOrDecrease(v);
         }
 
         private int ArcOf(int household, int helper)
@@ -485,6 +495,125 @@ public static class Matcher
             }
 
             list.Add(helper);
+        }
+    }
+
+    /// <summary>
+    /// Dijkstra's queue: a 4-ary heap of node numbers keyed by their current distance, with each node's place kept so a
+    /// shorter distance moves the node up instead of adding a second entry (the lazy-deletion queue it replaces held every
+    /// stale entry and popped it again; most of a county's time went there).
+    /// </summary>
+    private sealed class NodeHeap(long[] key)
+    {
+        private int[] _items = new int[64];
+        private int[] _place = new int[key.Length];
+        private int _count;
+
+        /// <summary>Empties the heap (a search stopped at the sink leaves nodes in it).</summary>
+        public void Clear()
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                _place[_items[i]] = 0;
+            }
+
+            _count = 0;
+        }
+
+        public bool TryPop(out int node)
+        {
+            if (_count == 0)
+            {
+                node = -1;
+                return false;
+            }
+
+            node = _items[0];
+            _place[node] = 0;
+            var last = _items[--_count];
+            if (_count > 0)
+            {
+                Down(last, 0);
+            }
+
+            return true;
+        }
+
+        /// <summary>Adds the node, or moves it up after its key fell. A node's place is 1 + its index (0: not in the heap).</summary>
+        public void InsertOrDecrease(int node)
+        {
+            var at = _place[node] - 1;
+            if (at < 0)
+            {
+                if (_count == _items.Length)
+                {
+                    Array.Resize(ref _items, _count * 2);
+                }
+
+                at = _count++;
+            }
+
+            Up(node, at);
+        }
+
+        private void Up(int node, int at)
+        {
+            var k = key[node];
+            while (at > 0)
+            {
+                var parent = (at - 1) >> 2;
+                var p = _items[parent];
+                if (key[p] <= k)
+                {
+                    break;
+                }
+
+                _items[at] = p;
+                _place[p] = at + 1;
+                at = parent;
+            }
+
+            _items[at] = node;
+            _place[node] = at + 1;
+        }
+
+        private void Down(int node, int at)
+        {
+            var k = key[node];
+            while (true)
+            {
+                var first = (at << 2) + 1;
+                if (first >= _count)
+                {
+                    break;
+                }
+
+                var best = first;
+                var bestKey = key[_items[first]];
+                var end = Math.Min(first + 4, _count);
+                for (var c = first + 1; c < end; c++)
+                {
+                    var ck = key[_items[c]];
+                    if (ck < bestKey)
+                    {
+                        best = c;
+                        bestKey = ck;
+                    }
+                }
+
+                if (bestKey >= k)
+                {
+                    break;
+                }
+
+                var child = _items[best];
+                _items[at] = child;
+                _place[child] = at + 1;
+                at = best;
+            }
+
+            _items[at] = node;
+            _place[node] = at + 1;
         }
     }
 }

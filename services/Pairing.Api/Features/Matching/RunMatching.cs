@@ -20,6 +20,12 @@ public sealed class MatchingOptions
 
     /// <summary>A running run whose worker has not reported for this long is taken over by another replica and resumed.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Counties of one run solved at once, each with its own connection and thread (0: one per processor core).
+    /// Counties share nothing, so the answer is the same for any value.</summary>
+    public int Parallelism { get; set; }
+
+    internal int EffectiveParallelism => Parallelism > 0 ? Parallelism : Math.Max(1, Environment.ProcessorCount);
 }
 
 /// <summary>A run as stored (matching_runs).</summary>
@@ -50,7 +56,10 @@ public sealed class MatchingRun
 /// date) and the available helpers whose home county it is, runs the <see cref="Matcher"/>, and stores every proposal
 /// with its cost terms and a Chinese explanation, together with the county's resume mark and the run's progress, in one
 /// transaction. A county already marked is skipped, so a run interrupted anywhere resumes where it stopped and solving
-/// a county twice cannot happen. Stops quietly when the run was superseded by a newer one.
+/// a county twice cannot happen. Stops quietly when the run was superseded by a newer one. Counties are solved
+/// <see cref="MatchingOptions.Parallelism"/> at a time (their proposals and marks are separate rows, so the run's answer
+/// does not depend on the order); proposals are written with binary COPY, and the run's row is locked only for the
+/// short step that checks the run still holds and adds the county's progress.
 /// </summary>
 public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<MatchingOptions> options, Microsoft.Extensions.Options.IOptions<Pairings.PairingOptions> pairing,
     ILogger<RunMatching> logger)
@@ -59,11 +68,13 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
     {
         MatchingRun run;
         List<string> counties;
+        Dictionary<string, Guid[]> upperLevelHelpers;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             run = await connection.QuerySingleAsync<MatchingRun>(new CommandDefinition("SELECT * FROM matching_runs WHERE id = @runId", new { runId },
                 cancellationToken: cancellationToken));
             var scope = RegionScope.Parse(run.RegionPrefix);
+            var requester = RegionScope.Parse(run.RequesterScope);
             counties = (await connection.QueryAsync<string>(new CommandDefinition(
                 $"""
                 SELECT DISTINCT left(h.village_code, 6) FROM households h
@@ -77,15 +88,44 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
                     $"UPDATE matching_runs SET households_total = (SELECT count(*) FROM households h WHERE h.village_code >= @From AND h.village_code < @To AND {NeedsHelper}) WHERE id = @runId",
                     new { scope.From, scope.To, runId, startsOn = DateOnly.FromDateTime(run.StartsOn) }, cancellationToken: cancellationToken));
             }
+
+            // Helpers of city and province units belong to the county of the first village their unit helps. Found once for
+            // the run (one pass over unit_villages), not once per county: per county it was a subquery for every such
+            // helper of the province, 180 times over.
+            upperLevelHelpers = (await connection.QueryAsync<(string County, Guid CadreId)>(new CommandDefinition(
+                """
+                WITH home AS (
+                    SELECT unit_code, left(min(village_code), 6) AS county FROM unit_villages
+                    WHERE ends_on IS NULL OR ends_on >= @startsOn GROUP BY unit_code)
+                SELECT home.county, h.cadre_id FROM helpers h JOIN home ON home.unit_code = h.unit_code
+                WHERE h.available AND substring(h.region_code, 5, 2) = '00' AND h.region_code >= @From AND h.region_code < @To
+                """, new { requester.From, requester.To, startsOn = DateOnly.FromDateTime(run.StartsOn) }, cancellationToken: cancellationToken)))
+                .GroupBy(r => r.County, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(r => r.CadreId).ToArray(), StringComparer.Ordinal);
         }
 
-        foreach (var county in counties)
+        // A superseded run stops every county in flight (their transactions roll back; nothing half-written stays).
+        using var superseded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stopped = false;
+        try
         {
-            if (!await SolveCountyAsync(run, county, cancellationToken))
-            {
-                logger.LogInformation("Matching run {RunId} was superseded; stopped before county {County}", runId, county);
-                return;
-            }
+            await Parallel.ForEachAsync(counties, new ParallelOptions { MaxDegreeOfParallelism = options.Value.EffectiveParallelism, CancellationToken = superseded.Token },
+                async (county, token) =>
+                {
+                    if (!await SolveCountyAsync(run, county, upperLevelHelpers.GetValueOrDefault(county) ?? [], token))
+                    {
+                        logger.LogInformation("Matching run {RunId} was superseded; stopped at county {County}", runId, county);
+                        stopped = true;
+                        await superseded.CancelAsync();
+                    }
+                });
+        }
+        catch (OperationCanceledException) when (stopped && !cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        if (stopped)
+        {
+            return;
         }
 
         await using var finish = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -103,8 +143,9 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
         NOT EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.role = 'responsible' AND (p.ends_on IS NULL OR p.ends_on >= @startsOn))
         """;
 
-    private async Task<bool> SolveCountyAsync(MatchingRun run, string county, CancellationToken cancellationToken)
+    private async Task<bool> SolveCountyAsync(MatchingRun run, string county, Guid[] upperLevelHelpers, CancellationToken cancellationToken)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var weights = options.Value.Weights;
         var capacity = pairing.Value.MaxHouseholdsPerHelper;
         var region = RegionScope.Parse(run.RegionPrefix);
@@ -114,7 +155,7 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
         var args = new
         {
             region.From, region.To, countyFrom = countyScope.From, countyTo = countyScope.To, scopeFrom = requester.From, scopeTo = requester.To,
-            startsOn = DateOnly.FromDateTime(run.StartsOn),
+            startsOn = DateOnly.FromDateTime(run.StartsOn), upperLevelHelpers,
         };
         var households = (await connection.QueryAsync<HouseholdRow>(new CommandDefinition(
             $"""
@@ -138,11 +179,8 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
                 SELECT h.* FROM helpers h
                 WHERE h.available AND h.region_code >= @countyFrom AND h.region_code < @countyTo AND h.region_code >= @scopeFrom AND h.region_code < @scopeTo
                 UNION ALL
-                -- City and province units: the county of the first village their unit helps.
-                SELECT h.* FROM helpers h
-                WHERE h.available AND substring(h.region_code, 5, 2) = '00' AND h.region_code >= @scopeFrom AND h.region_code < @scopeTo
-                  AND (SELECT left(min(uv.village_code), 6) FROM unit_villages uv
-                       WHERE uv.unit_code = h.unit_code AND (uv.ends_on IS NULL OR uv.ends_on >= @startsOn)) = left(@countyFrom, 6))
+                -- City and province units' helpers whose home is this county (found once for the run).
+                SELECT h.* FROM helpers h WHERE h.cadre_id = ANY(@upperLevelHelpers) AND h.available)
             SELECT h.cadre_id, h.name, h.unit_code, h.skills, h.rural_experience,
                    (SELECT count(*)::int FROM pairings p WHERE p.cadre_id = h.cadre_id AND p.role = 'responsible' AND (p.ends_on IS NULL OR p.ends_on >= @startsOn)) AS load
             FROM pool h
@@ -162,15 +200,9 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
             VillagesByUnit = villagesByUnit,
             Capacity = capacity,
         };
+        var loaded = watch.Elapsed;
         var result = Matcher.Solve(input, weights, cancellationToken: cancellationToken);
-
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var status = await connection.QuerySingleAsync<string>(new CommandDefinition(
-            "SELECT status FROM matching_runs WHERE id = @id FOR UPDATE", new { id = run.Id }, transaction, cancellationToken: cancellationToken));
-        if (status != "running")
-        {
-            return false;
-        }
+        var solved = watch.Elapsed;
 
         var n = households.Count;
         var cadreIds = new Guid?[n];
@@ -201,20 +233,62 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
                 helpers[j].Load + ++taken[j]) : "县内没有尚有余量的帮扶责任人，需人工安排或增加帮扶力量";
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Binary COPY: one stream instead of a statement with twelve arrays of a county's size.
+        await using (var importer = await connection.BeginBinaryImportAsync(
             """
-            INSERT INTO matching_proposals (run_id, household_id, village_code, cadre_id, cadre_name, unit_code,
-                cause_cost, depth_cost, nearness_cost, continuity_cost, load_cost, total_cost, explanation, outcome)
-            SELECT @runId, p.household_id, p.village_code, p.cadre_id, p.cadre_name, p.unit_code, p.cause, p.depth, p.near, p.continuity, p.load, p.total,
-                   p.explanation, CASE WHEN p.cadre_id IS NULL THEN 'no_helper' END
-            FROM unnest(@householdIds, @villages, @cadreIds, @names, @unitCodes, @cause, @depth, @near, @continuity, @load, @total, @explanations)
-                AS p (household_id, village_code, cadre_id, cadre_name, unit_code, cause, depth, near, continuity, load, total, explanation)
-            """,
-            new
+            COPY matching_proposals (run_id, household_id, village_code, cadre_id, cadre_name, unit_code,
+                cause_cost, depth_cost, nearness_cost, continuity_cost, load_cost, total_cost, explanation, outcome) FROM STDIN (FORMAT BINARY)
+            """, cancellationToken))
+        {
+            for (var h = 0; h < n; h++)
             {
-                runId = run.Id, householdIds = households.Select(h => h.Id).ToArray(), villages = households.Select(h => h.VillageCode).ToArray(),
-                cadreIds, names, unitCodes, cause = terms[0], depth = terms[1], near = terms[2], continuity = terms[3], load = terms[4], total = terms[5], explanations,
-            }, transaction, cancellationToken: cancellationToken));
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(run.Id, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken);
+                await importer.WriteAsync(households[h].Id, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken);
+                await importer.WriteAsync(households[h].VillageCode, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                if (cadreIds[h] is { } cadreId)
+                {
+                    await importer.WriteAsync(cadreId, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken);
+                    await importer.WriteAsync(names[h]!, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                    await importer.WriteAsync(unitCodes[h]!, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                    await importer.WriteNullAsync(cancellationToken);
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+
+                for (var t = 0; t < terms.Length; t++)
+                {
+                    await importer.WriteAsync(terms[t][h], NpgsqlTypes.NpgsqlDbType.Integer, cancellationToken);
+                }
+
+                await importer.WriteAsync(explanations[h], NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                if (cadreIds[h] is null)
+                {
+                    await importer.WriteAsync("no_helper", NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        // Last, so the run's row is locked only for this step (a parallel county waits here, not for our COPY). FOR NO KEY
+        // UPDATE, not FOR UPDATE: the COPY's foreign key already holds KEY SHARE on the run's row, in every county's
+        // transaction, and FOR UPDATE conflicts with the other county's KEY SHARE: two counties deadlocked (40P01).
+        var status = await connection.QuerySingleAsync<string>(new CommandDefinition(
+            "SELECT status FROM matching_runs WHERE id = @id FOR NO KEY UPDATE", new { id = run.Id }, transaction, cancellationToken: cancellationToken));
+        if (status != "running")
+        {
+            return false;
+        }
+
         var unmatched = result.Unmatched;
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -224,8 +298,10 @@ public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extension
             """, new { runId = run.Id, county, n, proposals = n - unmatched, unmatched, cost = result.TotalCost, lease = options.Value.Lease },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Matching run {RunId}: county {County}, {Households} households, {Unmatched} without a helper, cost {Cost}",
-            run.Id, county, n, unmatched, result.TotalCost);
+        logger.LogInformation(
+            "Matching run {RunId}: county {County}, {Households} households, {Helpers} helpers, {Unmatched} without a helper, cost {Cost}; load {LoadMs} ms, solve {SolveMs} ms, write {WriteMs} ms",
+            run.Id, county, n, helpers.Count, unmatched, result.TotalCost, (long)loaded.TotalMilliseconds, (long)(solved - loaded).TotalMilliseconds,
+            (long)(watch.Elapsed - solved).TotalMilliseconds);
         return true;
     }
 
