@@ -127,7 +127,9 @@ start_app() {
 # Environment of one app process (called in the subshell that starts it).
 app_environment() {
   local app=$1 svc
-  export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
+  # Production: a county may run exactly this on one machine (no developer exception page, Production defaults);
+  # nothing in the platform reads the environment's name. PLATFORM_ENVIRONMENT overrides it, e.g. for debugging.
+  export ASPNETCORE_ENVIRONMENT="${PLATFORM_ENVIRONMENT:-Production}" DOTNET_ENVIRONMENT="${PLATFORM_ENVIRONMENT:-Production}"
   Kestrel__Endpoints__Rest__Url="http://127.0.0.1:$(app_rest_port "$app")"
   Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$(app_grpc_port "$app")"
   export Kestrel__Endpoints__Rest__Url Kestrel__Endpoints__Grpc__Url
