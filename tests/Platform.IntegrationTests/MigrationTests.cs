@@ -20,6 +20,7 @@ public sealed class MigrationTests
         await using var database = await TestDatabase.CreateAsync("migrate");
         await using var dataSource = database.CreateDataSource();
         var dispatch = MigrationSource.FromAssembly("service", typeof(dispatch::Dispatch.Api.Domain.DivisionCode).Assembly);
+        var platform = MigrationSource.FromAssembly("platform", typeof(MigrationRunner).Assembly);
 
         // Eight replicas starting together: the advisory lock makes them take turns; none fails, each script runs once.
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Runner(dataSource, dispatch).MigrateAsync(CancellationToken.None))));
@@ -28,8 +29,9 @@ public sealed class MigrationTests
         await using var connection = await dataSource.OpenConnectionAsync();
         var applied = (await connection.QueryAsync<(string Stream, int Version)>("SELECT stream, version FROM schema_migrations ORDER BY stream, version")).ToList();
         // Each script exactly once: the platform's, then every one of the service's.
-        applied.ShouldBe([("platform", 1), .. dispatch.Scripts.Select(s => ("service", s.Version))]);
-        applied.Count.ShouldBe(1 + dispatch.Scripts.Count);
+        applied.ShouldBe([.. platform.Scripts.Select(s => ("platform", s.Version)), .. dispatch.Scripts.Select(s => ("service", s.Version))]);
+        platform.Scripts.Count.ShouldBe(2);
+        applied.Count.ShouldBe(platform.Scripts.Count + dispatch.Scripts.Count);
         (await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('regions') IS NOT NULL AND to_regclass('outbox_messages') IS NOT NULL")).ShouldBeTrue();
     }
 

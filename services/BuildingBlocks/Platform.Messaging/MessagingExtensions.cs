@@ -22,6 +22,9 @@ public static class MessagingExtensions
         builder.Services.AddOptions<RabbitMqOptions>().Bind(builder.Configuration.GetSection(RabbitMqOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RetryOptions>().Bind(builder.Configuration.GetSection(RetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ConsumerOptions>().Bind(builder.Configuration.GetSection(ConsumerOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.PrefetchCount >= o.ConcurrentMessageLimit, "Messaging:Consumers:PrefetchCount must be at least Messaging:Consumers:ConcurrentMessageLimit.")
+            .ValidateOnStart();
 
         var serviceName = builder.Services.Single(d => d.ServiceType == typeof(ServiceIdentity)).ImplementationInstance is ServiceIdentity id
             ? id.Name

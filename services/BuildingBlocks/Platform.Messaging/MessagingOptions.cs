@@ -57,11 +57,31 @@ public sealed class OutboxOptions
     /// <summary>Off only in tests that need to stop the relay between a write and its publish.</summary>
     public bool RelayEnabled { get; set; } = true;
 
-    /// <summary>How often pending rows are looked for when no NOTIFY arrived (rows that wait for a retry, other replicas).</summary>
+    /// <summary>
+    /// How often pending rows are looked for when this process wrote none lately (rows that wait for a retry, rows of
+    /// other replicas or processes). A write in this process wakes the relay at once (Platform.Data.Outbox.OutboxSignal).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After a write in this process, how often the relay looks again until the writing transaction's commit shows the
+    /// rows (the signal comes before the commit), for <see cref="ActiveWindow"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan ActivePollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>How long after this process's last write the relay keeps looking every <see cref="ActivePollInterval"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ActiveWindow { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Rows claimed and published (concurrently, each confirmed by the broker) per batch.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>Relay loops per process, each claiming its own batch, so publishing and the database's round trips overlap.</summary>
+    [Range(1, 16)]
+    public int Concurrency { get; set; } = 2;
 
     /// <summary>Longest wait between two attempts at one row; attempts go on until the broker takes it.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
@@ -70,4 +90,22 @@ public sealed class OutboxOptions
 
     /// <summary>Published rows are kept this long for audit and replay, then deleted.</summary>
     public TimeSpan PublishedRetention { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>
+/// How many messages each consumer's queue hands this replica at once (section <c>Messaging:Consumers</c>). Every
+/// message is its own short transaction (inbox row + effect); with several in flight PostgreSQL commits them together
+/// (one WAL flush for many), which is where a consumer's throughput comes from.
+/// </summary>
+public sealed class ConsumerOptions
+{
+    public const string Section = "Messaging:Consumers";
+
+    /// <summary>Messages handled at once per queue and replica (each holds a pooled connection while it commits).</summary>
+    [Range(1, 256)]
+    public int ConcurrentMessageLimit { get; set; } = 32;
+
+    /// <summary>Unacknowledged messages the broker sends ahead per queue and replica; at least the concurrency.</summary>
+    [Range(1, 1024)]
+    public int PrefetchCount { get; set; } = 64;
 }

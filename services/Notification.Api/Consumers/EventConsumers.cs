@@ -57,18 +57,11 @@ public abstract class SubscribersOnlyConsumer<TEvent>(NpgsqlDataSource dataSourc
 }
 
 /// <summary>
-/// Several messages of a queue at once (16 in flight, 32 prefetched): each is one short transaction, and a burst
-/// (thousands of overdue notices at a month's end) would otherwise queue behind the default of twice the core count.
+/// The notification consumers' retry and concurrency: the platform's (Messaging:Retry, Messaging:Consumers; a burst of
+/// thousands of overdue notices at a month's end is many short transactions at once).
 /// </summary>
 public abstract class NotificationConsumerDefinition<TConsumer> : PlatformConsumerDefinition<TConsumer>
-    where TConsumer : class, IConsumer
-{
-    protected NotificationConsumerDefinition()
-    {
-        ConcurrentMessageLimit = 16;
-        Endpoint(e => e.PrefetchCount = 32);
-    }
-}
+    where TConsumer : class, IConsumer;
 
 /// <summary>Recall (召回): the cadre, the cadre's unit head and the county organisation department are told (urgent).</summary>
 public sealed class CadreRecalledConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<CadreRecalledConsumer> logger)

@@ -21,13 +21,21 @@ public sealed partial class DeliveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Delivery;
+        // Two loops: a slow webhook receiver holds up its own channel's batch, never the inbox.
+        await Task.WhenAll(
+            LoopAsync(token => DeliverInAppAsync(settings.BatchSize, token), settings, stoppingToken),
+            LoopAsync(token => DeliverExternalAsync(settings, token), settings, stoppingToken));
+    }
+
+    private async Task LoopAsync(Func<CancellationToken, Task<int>> pass, DeliveryOptions settings, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             var busy = false;
             try
             {
-                busy |= await DeliverInAppAsync(settings.BatchSize, stoppingToken) == settings.BatchSize;
-                busy |= await DeliverExternalAsync(settings, stoppingToken) == settings.BatchSize;
+                busy = await pass(stoppingToken) == settings.BatchSize;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -97,9 +105,11 @@ public sealed partial class DeliveryWorker(
             return 0;
         }
 
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
-            async (delivery, token) =>
+        var outcomes = new (ClaimedDelivery Delivery, SendOutcome Outcome)[claimed.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
+            async (index, token) =>
             {
+                var delivery = claimed[index];
                 SendOutcome outcome;
                 if (!channels.TryGetValue(delivery.Channel, out var adapter))
                 {
@@ -117,33 +127,52 @@ public sealed partial class DeliveryWorker(
                     }
                 }
 
-                await FinishAsync(delivery, outcome, settings, token);
+                outcomes[index] = (delivery, outcome);
             });
+        await FinishAsync(outcomes, settings, cancellationToken);
         return claimed.Count;
     }
 
-    private async Task FinishAsync(ClaimedDelivery delivery, SendOutcome outcome, DeliveryOptions settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a claimed batch's outcomes in one statement (it was one round trip per delivery). Each row is finished only
+    /// if this claim still owns it (state sending, same attempt number); a crash before this line sends the batch again
+    /// after its lease, with the same delivery ids.
+    /// </summary>
+    private async Task FinishAsync(IReadOnlyList<(ClaimedDelivery Delivery, SendOutcome Outcome)> outcomes, DeliveryOptions settings, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (outcome.Sent)
+        var ids = new Guid[outcomes.Count];
+        var attempts = new int[outcomes.Count];
+        var states = new string[outcomes.Count];
+        var nextAttempts = new DateTimeOffset[outcomes.Count];
+        var errors = new string?[outcomes.Count];
+        for (var i = 0; i < outcomes.Count; i++)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE deliveries SET state = 'sent', sent_at = @now, lease_until = NULL, last_error = NULL
-                WHERE id = @Id AND state = 'sending' AND attempts = @Attempts
-                """, new { now, delivery.Id, delivery.Attempts }, cancellationToken: cancellationToken));
-            return;
+            var (delivery, outcome) = outcomes[i];
+            ids[i] = delivery.Id;
+            attempts[i] = delivery.Attempts;
+            if (outcome.Sent)
+            {
+                (states[i], nextAttempts[i], errors[i]) = ("sent", now, null);
+                continue;
+            }
+
+            var next = now + Backoff(delivery.Attempts, settings);
+            var givenUp = next > new DateTimeOffset(delivery.GiveUpAt, TimeSpan.Zero);
+            (states[i], nextAttempts[i], errors[i]) = (givenUp ? "failed" : "pending", next, outcome.Error);
+            LogSendFailed(delivery.Channel, delivery.Id, delivery.Attempts, outcome.Error, givenUp);
         }
 
-        var next = now + Backoff(delivery.Attempts, settings);
-        var givenUp = next > new DateTimeOffset(delivery.GiveUpAt, TimeSpan.Zero);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE deliveries SET state = @state, next_attempt_at = @next, lease_until = NULL, last_error = @Error
-            WHERE id = @Id AND state = 'sending' AND attempts = @Attempts
-            """, new { state = givenUp ? "failed" : "pending", next, outcome.Error, delivery.Id, delivery.Attempts }, cancellationToken: cancellationToken));
-        LogSendFailed(delivery.Channel, delivery.Id, delivery.Attempts, outcome.Error, givenUp);
+            UPDATE deliveries d
+            SET state = o.state, lease_until = NULL, last_error = o.error,
+                sent_at = CASE WHEN o.state = 'sent' THEN @now ELSE d.sent_at END,
+                next_attempt_at = CASE WHEN o.state = 'sent' THEN d.next_attempt_at ELSE o.next_attempt_at END
+            FROM unnest(@ids, @attempts, @states, @nextAttempts, @errors) AS o (id, attempts, state, next_attempt_at, error)
+            WHERE d.id = o.id AND d.state = 'sending' AND d.attempts = o.attempts
+            """, new { now, ids, attempts, states, nextAttempts, errors }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Base × 2^(attempt-1), capped, with ±50% jitter so failing receivers are not hit in lockstep.</summary>

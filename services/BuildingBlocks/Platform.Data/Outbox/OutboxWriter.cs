@@ -7,13 +7,11 @@ namespace Platform.Data.Outbox;
 
 /// <summary>
 /// Writes an integration event into <c>outbox_messages</c> inside the caller's transaction, so the event exists
-/// exactly when the change does. The relay (Platform.Messaging) publishes it with the row id as MessageId.
+/// exactly when the change does. The relay (Platform.Messaging) publishes it with the row id as MessageId; the writer
+/// wakes this process's relays through <see cref="OutboxSignal"/> (not pg_notify, see there).
 /// </summary>
 public sealed class OutboxWriter
 {
-    /// <summary>Channel the relay LISTENs on; PostgreSQL delivers the NOTIFY only when the writing transaction commits.</summary>
-    public const string NotifyChannel = "platform_outbox";
-
     public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
     private static readonly System.Reflection.Assembly ContractsAssembly = typeof(Contracts.IntegrationEvents.ContractsAssembly).Assembly;
@@ -28,12 +26,12 @@ public sealed class OutboxWriter
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO outbox_messages (id, message_type, payload, trace_parent)
-            VALUES (@id, @type, CAST(@payload AS jsonb), @traceParent);
-            SELECT pg_notify('platform_outbox', '');
+            VALUES (@id, @type, CAST(@payload AS jsonb), @traceParent)
             """,
             new { id, type, payload = JsonSerializer.Serialize(message, SerializerOptions), traceParent = Activity.Current?.Id },
             transaction,
             cancellationToken: cancellationToken));
+        OutboxSignal.Written();
         return id;
     }
 
@@ -57,13 +55,14 @@ public sealed class OutboxWriter
             await transaction.Connection!.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO outbox_messages (id, message_type, payload, trace_parent)
-                SELECT id, @type, CAST(payload AS jsonb), @traceParent FROM unnest(@ids, @payloads) AS m (id, payload);
-                SELECT pg_notify('platform_outbox', '');
+                SELECT id, @type, CAST(payload AS jsonb), @traceParent FROM unnest(@ids, @payloads) AS m (id, payload)
                 """,
                 new { ids, payloads, type, traceParent = Activity.Current?.Id },
                 transaction,
                 cancellationToken: cancellationToken));
         }
+
+        OutboxSignal.Written();
     }
 
     /// <summary>The stored type name of an event; only contracts of Platform.Contracts may be written.</summary>

@@ -19,6 +19,15 @@ public class PlatformConsumerDefinition<TConsumer> : ConsumerDefinition<TConsume
         IRegistrationContext context)
     {
         var retry = context.GetRequiredService<IOptions<RetryOptions>>().Value;
+        var consumers = context.GetRequiredService<IOptions<ConsumerOptions>>().Value;
+        // MassTransit's default is twice the core count for both: four on a 2-core node, one fsync-bound transaction
+        // after another. Several at once let PostgreSQL commit them together.
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = consumers.PrefetchCount;
+        }
+
+        endpointConfigurator.ConcurrentMessageLimit = consumers.ConcurrentMessageLimit;
         ConfigureRetry(retry);
         // Outer: a database that is away (down, restarting, out of connections) is retried for minutes: the message is
         // sound and its effect commits once the database is back. Parking it after the few quick tries below would

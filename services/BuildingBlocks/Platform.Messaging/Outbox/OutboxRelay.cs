@@ -37,7 +37,7 @@ public sealed partial class OutboxRelay(
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private readonly OutboxOptions options = options.Value;
-    private DateTime nextHousekeeping = DateTime.MinValue;
+    private long nextHousekeeping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,26 +47,37 @@ public sealed partial class OutboxRelay(
             return;
         }
 
+        // Several loops claim disjoint batches (SKIP LOCKED): one publishes while another claims or marks, so the broker's
+        // confirms and PostgreSQL's round trips overlap instead of adding up.
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => RelayLoopAsync(stoppingToken)));
+    }
+
+    private async Task RelayLoopAsync(CancellationToken stoppingToken)
+    {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
-                await listener.ExecuteAsync(new CommandDefinition($"LISTEN {OutboxWriter.NotifyChannel}", cancellationToken: stoppingToken));
+                // Taken before looking, so that a write during the batch wakes the wait below at once.
+                var nextWrite = OutboxSignal.NextWrite();
+                var (published, failed) = await RelayBatchAsync(stoppingToken);
                 failures = 0;
-                while (!stoppingToken.IsCancellationRequested)
+                await HousekeepingAsync(stoppingToken);
+                if (published == options.BatchSize && failed == 0)
                 {
-                    var (published, failed) = await RelayBatchAsync(stoppingToken);
-                    await HousekeepingAsync(stoppingToken);
-                    if (published == options.BatchSize && failed == 0)
-                    {
-                        continue; // more rows are waiting
-                    }
-
-                    // Woken by a committed write's NOTIFY, or by the poll interval for retries and other replicas' rows.
-                    await listener.WaitAsync(options.PollInterval, stoppingToken);
+                    continue; // more rows are waiting
                 }
+
+                if (OutboxSignal.SinceLastWrite() < options.ActiveWindow)
+                {
+                    // A transaction of this process wrote rows moments ago: its commit is about to make them visible.
+                    await Task.Delay(options.ActivePollInterval, stoppingToken);
+                    continue;
+                }
+
+                // Woken by this process's next write, or by the poll interval for retries, other replicas and other writers.
+                await nextWrite.WaitAsync(options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -92,7 +103,7 @@ public sealed partial class OutboxRelay(
             SELECT id, message_type, payload::text AS payload, trace_parent, attempts
             FROM outbox_messages
             WHERE published_at IS NULL AND next_attempt_at <= now()
-            ORDER BY created_at, id
+            ORDER BY created_at, id -- ix_outbox_messages_pending
             LIMIT @batch
             FOR UPDATE SKIP LOCKED
             """,
@@ -163,12 +174,14 @@ public sealed partial class OutboxRelay(
 
     private async Task HousekeepingAsync(CancellationToken cancellationToken)
     {
-        if (DateTime.UtcNow < nextHousekeeping)
+        // One loop of several does it; the others go on relaying.
+        var now = DateTime.UtcNow.Ticks;
+        var due = Interlocked.Read(ref nextHousekeeping);
+        if (now < due || Interlocked.CompareExchange(ref nextHousekeeping, now + TimeSpan.FromSeconds(5).Ticks, due) != due)
         {
             return;
         }
 
-        nextHousekeeping = DateTime.UtcNow.AddSeconds(5);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var snapshot = await connection.QuerySingleAsync<(long Pending, double? OldestAge)>(new CommandDefinition(
             """

@@ -241,11 +241,10 @@ public static class ImportRegions
                                           'category', category, 'reason', @reason, 'changedBy', @actor, 'changedAt', now()),
                        @traceParent
                 FROM region_import_category_changes ORDER BY code;
-
-                SELECT pg_notify('platform_outbox', '');
                 """,
                 new { reason, actor, importId, messageType = typeof(VillageCategoryChanged).FullName, traceParent = Activity.Current?.Id },
                 transaction, cancellationToken: ct));
+            OutboxSignal.Written();
         }
 
         return new ApplyResult(counts.Created, counts.Updated, categoryChanges);
