@@ -97,12 +97,12 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
             SELECT village_code, force, cadre_id, unit_code FROM assignments
             WHERE village_code >= @From AND village_code < @To AND starts_on <= @last AND (ends_on IS NULL OR ends_on >= @first)
             """, args, cancellationToken: cancellationToken))).Select(r => new AssignmentFact(r.VillageCode, r.Force, r.CadreId, r.UnitCode)).ToList();
-        var gaps = (await connection.QueryAsync<(Guid Id, string VillageCode, string Force, string? UnitCode, DateTime OpenedOn, DateTime? ClosedOn)>(new CommandDefinition(
+        var gaps = (await connection.QueryAsync<(Guid Id, string VillageCode, string Force, string? UnitCode, DateOnly OpenedOn, DateOnly? ClosedOn)>(new CommandDefinition(
             """
             SELECT id, village_code, force, unit_code, opened_on, closed_on FROM coverage_gaps
             WHERE village_code >= @From AND village_code < @To AND opened_on <= @last AND (closed_on IS NULL OR closed_on >= @first)
             """, args, cancellationToken: cancellationToken)))
-            .Select(r => new GapFact(r.Id, r.VillageCode, r.Force, r.UnitCode, DateOnly.FromDateTime(r.OpenedOn), r.ClosedOn is { } c ? DateOnly.FromDateTime(c) : null)).ToList();
+            .Select(r => new GapFact(r.Id, r.VillageCode, r.Force, r.UnitCode, r.OpenedOn, r.ClosedOn)).ToList();
         var contacts = (await connection.QueryAsync<(Guid Id, Guid HouseholdId, string VillageCode, string? UnitCode, bool MissingContact, bool MissingVisit)>(new CommandDefinition(
             """
             SELECT id, household_id, village_code, unit_code, missing_contact, missing_visit FROM contact_overdue
@@ -111,13 +111,13 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
             .Select(r => new ContactOverdueFact(r.Id, r.HouseholdId, r.VillageCode, r.UnitCode, r.MissingContact, r.MissingVisit)).ToList();
         // Overdue as of the month's end (or today for a running month): a task completed after its due date stays overdue,
         // one due after the month's end is the next month's business, so a repeat gives the same answer.
-        var tasks = (await connection.QueryAsync<(Guid Id, string Title, string OwnerKind, string OwnerId, DateTime DueOn, bool Completed)>(new CommandDefinition(
+        var tasks = (await connection.QueryAsync<(Guid Id, string Title, string OwnerKind, string OwnerId, DateOnly DueOn, bool Completed)>(new CommandDefinition(
             """
             SELECT id, title, owner_kind, owner_id, due_on, completed_on IS NOT NULL AS completed FROM tasks
             WHERE month = @month AND starts_with(county_code, left(@Prefix, 6)) AND (length(@Prefix) <= 6 OR starts_with(owner_id, @Prefix))
               AND due_on < @cutoff AND (completed_on IS NULL OR completed_on > due_on)
             """, args, cancellationToken: cancellationToken)))
-            .Select(r => new OverdueTaskFact(r.Id, r.Title, r.OwnerKind, r.OwnerId, DateOnly.FromDateTime(r.DueOn), r.Completed)).ToList();
+            .Select(r => new OverdueTaskFact(r.Id, r.Title, r.OwnerKind, r.OwnerId, r.DueOn, r.Completed)).ToList();
 
         // The model of each county: the version the month keeps once scored final, else the one in force now.
         var counties = assignments.Select(a => a.VillageCode[..6]).Concat(attendance.Select(a => a.VillageCode[..6])).Distinct(StringComparer.Ordinal).ToList();

@@ -159,8 +159,8 @@ public static class TaskLists
     }
 }
 
-internal sealed record TaskRow(Guid Id, Guid ListId, string CountyCode, string Month, string Title, string OwnerKind, string OwnerId, DateTime DueOn,
-    string EvidenceExpected, DateTime? CompletedOn, string? Evidence, bool Overdue, string? Explanation, string? ExplainedBy)
+internal sealed record TaskRow(Guid Id, Guid ListId, string CountyCode, string Month, string Title, string OwnerKind, string OwnerId, DateOnly DueOn,
+    string EvidenceExpected, DateOnly? CompletedOn, string? Evidence, bool Overdue, string? Explanation, string? ExplainedBy)
 {
     /// <summary>Overdue: past its due date (@today) and not completed by it; a late completion stays overdue.</summary>
     public const string Columns =
@@ -169,6 +169,6 @@ internal sealed record TaskRow(Guid Id, Guid ListId, string CountyCode, string M
         (t.due_on < @today AND (t.completed_on IS NULL OR t.completed_on > t.due_on)) AS overdue, t.explanation, t.explained_by
         """;
 
-    public TaskView ToView() => new(Id, ListId, CountyCode, Month, Title, OwnerKind, OwnerId, DateOnly.FromDateTime(DueOn), EvidenceExpected,
-        CompletedOn is { } c ? DateOnly.FromDateTime(c) : null, Evidence, Overdue, Explanation, ExplainedBy);
+    public TaskView ToView() => new(Id, ListId, CountyCode, Month, Title, OwnerKind, OwnerId, DueOn, EvidenceExpected,
+        CompletedOn, Evidence, Overdue, Explanation, ExplainedBy);
 }
