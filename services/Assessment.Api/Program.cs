@@ -1,4 +1,6 @@
+using Assessment.Api.Apis;
 using Assessment.Api.Extensions;
+using Assessment.Api.Grpc;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -12,6 +14,8 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
+app.MapAssessmentApi();
+app.MapGrpcService<AssessmentService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/assessment");
 

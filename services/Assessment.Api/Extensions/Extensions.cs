@@ -1,4 +1,12 @@
+using Assessment.Api.Consumers;
+using Assessment.Api.Features.Facts;
+using Assessment.Api.Features.Scoring;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Grpc.Dispatch.V1;
+using MassTransit;
 using Platform.Data;
+using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -12,7 +20,26 @@ internal static class Extensions
         builder.AddPlatformAuthentication();
         builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
-        builder.AddPlatformMessaging();
+        builder.AddPlatformMessaging(bus =>
+        {
+            bus.AddConsumer<AssignmentStartedConsumer, AssignmentStartedConsumerDefinition>();
+            bus.AddConsumer<AssignmentEndedConsumer, AssignmentEndedConsumerDefinition>();
+            bus.AddConsumer<HouseholdContactOverdueConsumer, HouseholdContactOverdueConsumerDefinition>();
+        });
+        builder.Services.AddOptions<ScoringOptions>().Bind(builder.Configuration.GetSection(ScoringOptions.Section));
+        builder.Services.AddOptions<AssessmentOptions>().Bind(builder.Configuration.GetSection(AssessmentOptions.Section))
+            .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
+                "Set Assessment:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServiceToken>();
+        builder.Services.AddSingleton<IServiceAccountCredentials>(sp => sp.GetRequiredService<ServiceToken>());
+        // The month's attendance comes from dispatch over gRPC, as the service: runs are scored outside requests.
+        builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
+        builder.Services.AddTransient<CollectAttendance>();
+        builder.Services.AddSingleton<RunScoring>();
+        builder.Services.AddSingleton<ScoringWorkerSignal>();
+        builder.Services.AddHostedService<ScoringWorker>();
         builder.Services.AddOpenApi();
         return builder;
     }

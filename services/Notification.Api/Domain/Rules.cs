@@ -26,6 +26,8 @@ public static class Rules
     public const string CheckInMissing = "check_in_missing";
     public const string WeeklyDigest = "weekly_digest";
     public const string ContactReminder = "contact_reminder";
+    public const string RedFlagAwarded = "red_flag_awarded";
+    public const string YellowCardIssued = "yellow_card_issued";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -54,6 +56,10 @@ public static class Rules
             [Req("count", "未联系户数"), Req("month", "月份"), Opt("helperName", "帮扶责任人姓名"), Opt("households", "农户（户主姓名）")]),
         new(WeeklyDigest, "每周摘要", "Weekly digest to the county organisation department", false, ["in_app", "email"],
             [Req("region", "区划"), Req("from", "开始日期"), Req("to", "结束日期"), Req("summary", "摘要")]),
+        new(RedFlagAwarded, "流动红旗通报", "The first of a monthly ranking received the rotating red flag (assessment)", false, ["in_app"],
+            [Req("month", "月份"), Req("subjectName", "考核对象"), Req("ranking", "排名类别"), Opt("total", "总分"), Opt("groupCode", "排名区划")]),
+        new(YellowCardIssued, "黄牌警示通报", "A yellow card by a model rule or by hand (assessment)", false, ["in_app"],
+            [Req("month", "月份"), Req("subjectName", "考核对象"), Req("reason", "原因"), Opt("subjectKind", "考核对象类别")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
     public static string ForceName(string force) => force switch
@@ -65,6 +71,17 @@ public static class Rules
         "team_member" => "驻村工作队队员",
         "agricultural_technician" => "农技员",
         _ => force,
+    };
+
+    /// <summary>The Chinese name of an assessment ranking (subject kind).</summary>
+    public static string RankingName(string kind) => kind switch
+    {
+        "county" => "县（市、区）",
+        "township" => "乡镇",
+        "assisting_unit" => "帮扶单位",
+        "first_secretary" => "第一书记",
+        "work_team" => "驻村工作队",
+        _ => kind,
     };
 
     public static string CategoryName(string? category) => category switch

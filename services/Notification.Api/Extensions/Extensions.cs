@@ -39,6 +39,8 @@ internal static class Extensions
             bus.AddConsumer<HouseholdContactOverdueConsumer, HouseholdContactOverdueConsumerDefinition>();
             bus.AddConsumer<HouseholdPairedConsumer, HouseholdPairedConsumerDefinition>();
             bus.AddConsumer<PairingEndedConsumer, PairingEndedConsumerDefinition>();
+            bus.AddConsumer<RedFlagAwardedConsumer, RedFlagAwardedConsumerDefinition>();
+            bus.AddConsumer<YellowCardIssuedConsumer, YellowCardIssuedConsumerDefinition>();
         });
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))

@@ -191,6 +191,14 @@ public sealed class HostileInputFixture : IAsyncLifetime
         var subscription = await PostAsync(notification, "/api/notification/subscriptions",
             new { url = "http://127.0.0.1:1/hook", eventTypes = new[] { "VillageCategoryChanged" }, regionPrefix = "5117" });
         Values["subscription"] = subscription.GetProperty("id").GetString()!;
+
+        // An open task of the assessment service's, for its completion and explanation.
+        var taskList = await PostAsync(Get("assessment").Client, "/api/assessment/task-lists", new
+        {
+            countyCode = "511702", month = Values["today"][..7], kind = "coordination",
+            tasks = new[] { new { title = "探针任务", ownerKind = "county", ownerId = "511702", dueOn = Values["today"], evidenceExpected = "佐证" } },
+        });
+        Values["task"] = taskList.GetProperty("tasks")[0].GetProperty("id").GetString()!;
     }
 
     public async Task DisposeAsync()

@@ -188,6 +188,7 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (var o, "id") when o.Contains("/matching-runs/", StringComparison.Ordinal) => v["run"],
             (var o, "id") when o.Contains("/subscriptions/", StringComparison.Ordinal) => v["subscription"],
             (var o, "id") when o.Contains("/inbox/", StringComparison.Ordinal) => Guid.NewGuid().ToString(),
+            (var o, "id") when o.Contains("/tasks/", StringComparison.Ordinal) => v["task"],
             _ => null,
         };
     }

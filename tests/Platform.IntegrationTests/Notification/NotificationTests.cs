@@ -535,4 +535,27 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         paths.ShouldContain("/api/notification/subscriptions/{id}/deliveries/{deliveryId}/replay");
         paths.ShouldContain("/api/notification/templates/{rule}");
     }
+
+    [Fact]
+    public async Task Assessment_s_red_flag_and_yellow_card_become_bulletins_once()
+    {
+        var flag = Guid.NewGuid();
+        var awarded = new Platform.Contracts.IntegrationEvents.Assessment.V1.RedFlagAwarded(Guid.NewGuid(), "2026-10", "township", "511702", "511702104", "511702104",
+            "511702104000", 96.5m, DateTimeOffset.UtcNow);
+        await fixture.PublishAsync(awarded, flag);
+        await fixture.PublishAsync(awarded, flag); // a redelivery
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = flag.ToString() }) == 1,
+            "the red flag bulletin reached the county's organisation department");
+        await Task.Delay(500);
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id", new { id = flag.ToString() })).ShouldBe(["org:511702"]);
+        (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id", new { id = flag.ToString() }))
+            .ShouldBe("2026-10月度考核，511702104在乡镇排名中位列第一（96.50分），获得流动红旗。");
+
+        var card = Guid.NewGuid();
+        await fixture.PublishAsync(new Platform.Contracts.IntegrationEvents.Assessment.V1.YellowCardIssued(Guid.NewGuid(), "2026-10", "work_team", Village702,
+            $"{Village702}驻村工作队", Village702, "first_secretary_gap", "第一书记空缺已45天，超过30天", "assessment", DateTimeOffset.UtcNow), card);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = card.ToString() }) == 1,
+            "the yellow card bulletin reached the county's organisation department");
+        (await fixture.ScalarAsync<string>("SELECT title FROM notifications WHERE source_id = @id", new { id = card.ToString() })).ShouldBe("黄牌警示通报（2026-10）");
+    }
 }

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Assessment.Api.Domain;
+
+/// <summary>A fact behind an indicator, with its id in assessment's copy (attendance, gap, overdue contact, task).</summary>
+public sealed record FactRef(Guid Id, string Kind, string Label, decimal Value);
+
+/// <summary>One indicator of one subject: the value, the target, the points, and the facts behind them.</summary>
+public sealed record IndicatorScore(string Key, string Name, string Source, string Kind, decimal Weight, decimal Target, decimal Floor, decimal? Value,
+    decimal? Points, bool Available, string Note, IReadOnlyList<FactRef> Facts);
+
+public sealed record SubjectScore(string Kind, string Id, string Name, string RegionCode, string GroupCode, string CountyCode, Guid ModelVersionId, decimal Total,
+    bool Provisional, IReadOnlyList<IndicatorScore> Indicators)
+{
+    /// <summary>The fingerprint of the result: a new version is written only when it changes.</summary>
+    public string Hash()
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { Total, Provisional, ModelVersionId, Indicators }, ModelDefinition.Json);
+        return Convert.ToHexString(SHA256.HashData(json));
+    }
+}
+
+public sealed record YellowCardCandidate(string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string Rule, string Reason);
+
+public sealed record ScoringResult(IReadOnlyList<SubjectScore> Scores, IReadOnlyList<YellowCardCandidate> YellowCards, IReadOnlySet<string> RedFlagRankings);
+
+/// <summary>
+/// Scores one month from its inputs alone (the same inputs give the same result, byte for byte): every subject
+/// the facts name, each indicator its model applies to that subject's kind, the total as the points of the available
+/// indicators over their weights, times 100. An indicator without its source (funds' execution rate until funds
+/// publishes it) is "unavailable", shown as such and left out of the total, never a silent zero.
+/// </summary>
+public static class ScoringEngine
+{
+    private static readonly HashSet<string> ResidentForces = new(StringComparer.Ordinal) { "first_secretary", "team_leader", "team_member" };
+
+    public static ScoringResult Score(ScoringInputs inputs, Action<int, int>? progress = null)
+    {
+        var subjects = Subjects(inputs);
+        var cadreUnit = inputs.Assignments.Where(a => a.CadreId is not null).GroupBy(a => a.CadreId!.Value)
+            .ToDictionary(g => g.Key, g => g.Select(a => a.UnitCode).Min(StringComparer.Ordinal)!);
+        var unitVillages = inputs.Assignments.Where(a => a.Force == "assisting_unit").GroupBy(a => a.UnitCode)
+            .ToDictionary(g => g.Key, g => g.Select(a => a.VillageCode).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+        var attendanceByArea = Index(inputs.Attendance, f => f.VillageCode);
+        var attendanceByUnit = inputs.Attendance.Where(f => cadreUnit.ContainsKey(f.CadreId)).ToLookup(f => cadreUnit[f.CadreId], StringComparer.Ordinal);
+        var attendanceByCadre = inputs.Attendance.ToLookup(f => f.CadreId.ToString());
+        var gapsOpen = inputs.Gaps.Where(g => g.OpenedOn <= inputs.Month.Last && (g.ClosedOn is null || g.ClosedOn >= inputs.Month.First)).ToList();
+        var gapsByArea = Index(gapsOpen, g => g.VillageCode);
+        var contactByArea = Index(inputs.ContactOverdue, c => c.VillageCode);
+        var contactByUnit = inputs.ContactOverdue.Where(c => c.UnitCode is not null).ToLookup(c => c.UnitCode!, StringComparer.Ordinal);
+        var tasksByOwner = inputs.OverdueTasks.ToLookup(t => (t.OwnerKind, t.OwnerId));
+        var names = inputs.Attendance.GroupBy(f => f.CadreId.ToString()).ToDictionary(g => g.Key, g => g.First().CadreName, StringComparer.Ordinal);
+
+        var scores = new List<SubjectScore>(subjects.Count);
+        var cards = new List<YellowCardCandidate>();
+        var flagRankings = new HashSet<string>(StringComparer.Ordinal);
+        var done = 0;
+        foreach (var subject in subjects)
+        {
+            if (!inputs.ModelsByCounty.TryGetValue(subject.County, out var model))
+            {
+                continue;
+            }
+
+            foreach (var ranking in model.Definition.RedFlag?.Rankings ?? [])
+            {
+                flagRankings.Add(ranking);
+            }
+
+            IReadOnlyList<AttendanceFact> attendance = subject.Kind switch
+            {
+                SubjectKinds.AssistingUnit => [.. attendanceByUnit[subject.Id]],
+                SubjectKinds.FirstSecretary => [.. attendanceByCadre[subject.Id]],
+                _ => attendanceByArea.GetValueOrDefault(subject.Area) ?? [],
+            };
+            IReadOnlyList<GapFact> gaps = subject.Kind switch
+            {
+                SubjectKinds.AssistingUnit => unitVillages.TryGetValue(subject.Id, out var villages)
+                    ? villages.SelectMany(v => gapsByArea.GetValueOrDefault(v) ?? []).Distinct().ToList()
+                    : [],
+                SubjectKinds.FirstSecretary => [],
+                _ => gapsByArea.GetValueOrDefault(subject.Area) ?? [],
+            };
+            IReadOnlyList<ContactOverdueFact> contacts = subject.Kind switch
+            {
+                SubjectKinds.AssistingUnit => [.. contactByUnit[subject.Id]],
+                SubjectKinds.FirstSecretary or SubjectKinds.WorkTeam => [],
+                _ => contactByArea.GetValueOrDefault(subject.Area) ?? [],
+            };
+            var tasks = tasksByOwner[(subject.Kind, subject.Id)].ToList();
+
+            var indicators = new List<IndicatorScore>();
+            foreach (var indicator in model.Definition.Indicators)
+            {
+                if (!indicator.Weights.TryGetValue(subject.Kind, out var weight))
+                {
+                    continue;
+                }
+
+                indicators.Add(indicator.Source switch
+                {
+                    IndicatorSources.Attendance => AttendanceIndicator(indicator, weight, attendance),
+                    IndicatorSources.OffPostCheckIns => Measured(indicator, weight, attendance.Sum(f => f.OffPostCheckIns),
+                        $"异地打卡{attendance.Sum(f => f.OffPostCheckIns)}次",
+                        attendance.Where(f => f.OffPostCheckIns > 0).Select(f => new FactRef(f.Id, "attendance", $"{f.CadreName}异地打卡{f.OffPostCheckIns}次", f.OffPostCheckIns))),
+                    IndicatorSources.CoverageGaps => Measured(indicator, weight, gaps.Count, $"本月存在力量空缺{gaps.Count}处",
+                        gaps.Select(g => new FactRef(g.Id, "coverage_gap",
+                            $"{g.VillageCode} {ForceName(g.Force)}空缺，自{g.OpenedOn:yyyy-MM-dd}起{(g.ClosedOn is { } c ? $"至{c:yyyy-MM-dd}" : "未补位")}", GapDays(g, inputs.AsOf)))),
+                    IndicatorSources.ContactOverdue => Measured(indicator, weight, contacts.Count, $"联系走访逾期{contacts.Count}户",
+                        contacts.Select(c => new FactRef(c.Id, "contact_overdue", $"农户{c.HouseholdId}（{c.VillageCode}）{(c.MissingContact ? "未按月联系" : string.Empty)}{(c.MissingVisit ? "未按期走访" : string.Empty)}", 1))),
+                    IndicatorSources.Tasks => Measured(indicator, weight, tasks.Count, $"逾期任务{tasks.Count}项",
+                        tasks.Select(t => new FactRef(t.Id, "task", $"{t.Title}（截止{t.DueOn:yyyy-MM-dd}，{(t.Completed ? "逾期完成" : "未完成")}）", 1))),
+                    IndicatorSources.FundsExecution => Unavailable(indicator, weight, "暂无数据：经费服务尚未发布资金执行率"),
+                    _ => Unavailable(indicator, weight, "暂无数据：未知来源"),
+                });
+            }
+
+            var available = indicators.Where(i => i.Available).ToList();
+            var weights = available.Sum(i => i.Weight);
+            var total = weights == 0 ? 0m : Math.Round(available.Sum(i => i.Points!.Value) / weights * 100m, 2, MidpointRounding.AwayFromZero);
+            var name = subject.Kind == SubjectKinds.FirstSecretary && names.TryGetValue(subject.Id, out var cadreName) ? cadreName : subject.Name;
+            scores.Add(new SubjectScore(subject.Kind, subject.Id, name, subject.Region, subject.Group, subject.County, model.Id, total, inputs.Provisional, indicators));
+            cards.AddRange(YellowCards(model.Definition, subject, name, attendance, gaps, inputs.AsOf));
+            progress?.Invoke(++done, subjects.Count);
+        }
+
+        return new ScoringResult(scores, cards, flagRankings);
+    }
+
+    private static IndicatorScore AttendanceIndicator(IndicatorDefinition indicator, decimal weight, IReadOnlyList<AttendanceFact> facts)
+    {
+        var required = facts.Sum(f => f.MinimumDays);
+        if (required == 0)
+        {
+            return Unavailable(indicator, weight, "暂无数据：本月无驻村干部在岗记录");
+        }
+
+        // Approved leave counts towards the minimum; days beyond it do not make up for another cadre's missing days.
+        var met = facts.Sum(f => Math.Min(f.OnPostDays + f.ApprovedLeaveDays, f.MinimumDays));
+        var value = Math.Round((decimal)met / required, 4, MidpointRounding.AwayFromZero);
+        var below = facts.Count(f => f.OnPostDays + f.ApprovedLeaveDays < f.MinimumDays);
+        return new IndicatorScore(indicator.Key, indicator.Name, indicator.Source, indicator.Kind, weight, indicator.Target, indicator.Floor, value,
+            FormulaKinds.Points(indicator.Kind, weight, indicator.Target, indicator.Floor, value), true,
+            $"{facts.Count}名驻村干部在岗（含批准请假）{met}天，应在岗{required}天，{below}人未达最低天数",
+            facts.OrderBy(f => f.Id).Select(f => new FactRef(f.Id, "attendance",
+                $"{f.CadreName}：在岗{f.OnPostDays}天、请假{f.ApprovedLeaveDays}天，最低{f.MinimumDays}天", f.OnPostDays)).ToList());
+    }
+
+    private static IndicatorScore Measured(IndicatorDefinition indicator, decimal weight, decimal value, string note, IEnumerable<FactRef> facts) =>
+        new(indicator.Key, indicator.Name, indicator.Source, indicator.Kind, weight, indicator.Target, indicator.Floor, value,
+            FormulaKinds.Points(indicator.Kind, weight, indicator.Target, indicator.Floor, value), true, note, facts.OrderBy(f => f.Id).ToList());
+
+    private static IndicatorScore Unavailable(IndicatorDefinition indicator, decimal weight, string note) =>
+        new(indicator.Key, indicator.Name, indicator.Source, indicator.Kind, weight, indicator.Target, indicator.Floor, null, null, false, note, []);
+
+    private static IEnumerable<YellowCardCandidate> YellowCards(ModelDefinition model, Subject subject, string name, IReadOnlyList<AttendanceFact> attendance,
+        IReadOnlyList<GapFact> gaps, DateOnly asOf)
+    {
+        foreach (var rule in model.YellowCards ?? [])
+        {
+            if (rule.Rule == "on_post_far_below_minimum" && subject.Kind == SubjectKinds.FirstSecretary && rule.Ratio is { } ratio)
+            {
+                foreach (var f in attendance.Where(f => f.MinimumDays > 0 && f.OnPostDays + f.ApprovedLeaveDays < ratio * f.MinimumDays))
+                {
+                    yield return new YellowCardCandidate(subject.Kind, subject.Id, name, subject.Region, rule.Rule,
+                        $"{name}本月在岗{f.OnPostDays}天，远低于最低{f.MinimumDays}天（不足{(ratio * 100).ToString("0", CultureInfo.InvariantCulture)}%）");
+                }
+            }
+            else if (rule.Rule == "first_secretary_gap" && subject.Kind == SubjectKinds.WorkTeam && rule.Days is { } days)
+            {
+                var open = gaps.Where(g => g.Force == "first_secretary" && (g.ClosedOn is null || g.ClosedOn > asOf) && asOf.DayNumber - g.OpenedOn.DayNumber > days)
+                    .OrderBy(g => g.OpenedOn).FirstOrDefault();
+                if (open is not null)
+                {
+                    yield return new YellowCardCandidate(subject.Kind, subject.Id, name, subject.Region, rule.Rule,
+                        $"{subject.Id}第一书记自{open.OpenedOn:yyyy-MM-dd}空缺已{asOf.DayNumber - open.OpenedOn.DayNumber}天，超过{days}天");
+                }
+            }
+        }
+    }
+
+    private static decimal GapDays(GapFact gap, DateOnly asOf) => Math.Max(0, ((gap.ClosedOn is { } c && c < asOf ? c : asOf).DayNumber - gap.OpenedOn.DayNumber));
+
+    /// <summary>Facts indexed by village, township (9 digits) and county (6 digits), for the regional subjects.</summary>
+    private static Dictionary<string, List<T>> Index<T>(IEnumerable<T> facts, Func<T, string> village)
+    {
+        var index = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+        foreach (var fact in facts)
+        {
+            var code = village(fact);
+            foreach (var key in new[] { code, code[..Math.Min(9, code.Length)], code[..Math.Min(6, code.Length)] }.Distinct())
+            {
+                if (!index.TryGetValue(key, out var list))
+                {
+                    index[key] = list = [];
+                }
+
+                list.Add(fact);
+            }
+        }
+
+        return index;
+    }
+
+    private sealed record Subject(string Kind, string Id, string Name, string Region, string Group, string County, string Area);
+
+    /// <summary>The subjects of the month: the regions, units, first secretaries and work teams the forces and facts name.</summary>
+    private static List<Subject> Subjects(ScoringInputs inputs)
+    {
+        var subjects = new Dictionary<(string, string), Subject>();
+        void Add(Subject s) => subjects.TryAdd((s.Kind, s.Id), s);
+
+        var villages = inputs.Assignments.Select(a => a.VillageCode).Concat(inputs.Attendance.Select(f => f.VillageCode)).Where(v => v.Length == 12).Distinct();
+        foreach (var village in villages)
+        {
+            var county = village[..6];
+            var township = village[..9];
+            Add(new Subject(SubjectKinds.County, county, county, SubjectKinds.Pad(county), county[..4], county, county));
+            Add(new Subject(SubjectKinds.Township, township, township, SubjectKinds.Pad(township), county, county, township));
+        }
+
+        foreach (var a in inputs.Assignments.Where(a => ResidentForces.Contains(a.Force)).Concat(inputs.Attendance.Select(f => new AssignmentFact(f.VillageCode, f.Force, f.CadreId, string.Empty))))
+        {
+            var county = a.VillageCode[..6];
+            Add(new Subject(SubjectKinds.WorkTeam, a.VillageCode, $"{a.VillageCode}驻村工作队", a.VillageCode, county, county, a.VillageCode));
+            if (a.Force == "first_secretary" && a.CadreId is { } cadre)
+            {
+                Add(new Subject(SubjectKinds.FirstSecretary, cadre.ToString(), $"第一书记（{a.VillageCode}）", a.VillageCode, county, county, a.VillageCode));
+            }
+        }
+
+        foreach (var unit in inputs.Assignments.Where(a => a.Force == "assisting_unit").GroupBy(a => a.UnitCode, StringComparer.Ordinal))
+        {
+            var county = unit.Select(a => a.VillageCode[..6]).Min(StringComparer.Ordinal)!;
+            Add(new Subject(SubjectKinds.AssistingUnit, unit.Key, unit.Key, SubjectKinds.Pad(county), county, county, unit.Key));
+        }
+
+        return subjects.Values.OrderBy(s => s.Kind, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public static string ForceName(string force) => force switch
+    {
+        "contact_leader" => "联系县领导",
+        "assisting_unit" => "帮扶单位",
+        "first_secretary" => "第一书记",
+        "team_leader" => "驻村工作队队长",
+        "team_member" => "驻村工作队队员",
+        "agricultural_technician" => "农技员",
+        _ => force,
+    };
+}
