@@ -32,8 +32,7 @@ internal static class Extensions
                 "Set Assessment:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ServiceToken>();
-        builder.Services.AddSingleton<IServiceAccountCredentials>(sp => sp.GetRequiredService<ServiceToken>());
+        builder.Services.AddServiceAccountToken("assessment-service", sp => sp.GetRequiredService<IOptions<AssessmentOptions>>().Value.ServiceToken);
         // The month's attendance comes from dispatch over gRPC, as the service: runs are scored outside requests.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectAttendance>();

@@ -50,14 +50,13 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new QuietHours(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
-        builder.Services.AddSingleton<ServiceToken>();
-        builder.Services.AddSingleton<IServiceAccountCredentials>(sp => sp.GetRequiredService<ServiceToken>());
+        builder.Services.AddServiceAccountToken("notification-service", sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.ServiceToken);
         builder.Services.AddSingleton<NotificationWriter>();
         builder.Services.AddSingleton<SubscriptionFanOut>();
         builder.Services.AddTransient<RecipientResolver>();
         builder.Services.AddTransient<NotificationPipeline>();
 
-        // Recipients come from dispatch and pairing over gRPC, as the service (ServiceToken): consumers and jobs ask outside requests.
+        // Recipients come from dispatch and pairing over gRPC, as the service (ServiceAccountToken): consumers and jobs ask outside requests.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddPlatformGrpcClient<Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
 

@@ -59,48 +59,12 @@ public static class Address
     }
 }
 
-/// <summary>
-/// The service's own token for calls made outside a request (consumers and jobs): the clients registered with
-/// <see cref="GrpcCallAs.ServiceAccount"/> present it. Its times are the real clock's, not the injected TimeProvider's:
-/// the receiving service checks them against its own clock.
-/// </summary>
-public sealed class ServiceToken(IOptions<NotificationOptions> options, IOptions<AuthOptions> auth) : IServiceAccountCredentials
-{
-    private readonly Lock gate = new();
-    private string? minted;
-    private DateTimeOffset mintedAt;
-
-    public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Token());
-
-    private string Token()
-    {
-        if (!string.IsNullOrEmpty(options.Value.ServiceToken))
-        {
-            return options.Value.ServiceToken;
-        }
-
-        lock (gate)
-        {
-            var now = TimeProvider.System.GetUtcNow();
-            if (minted is null || now - mintedAt > TimeSpan.FromHours(1) || now < mintedAt)
-            {
-                // The whole country, as the province's service account: an empty region means it only with the grant.
-                minted = DevelopmentTokens.Create(auth.Value, "notification-service", [Roles.Province], string.Empty, TimeSpan.FromHours(2), now.UtcDateTime,
-                    [Grants.Nationwide]);
-                mintedAt = now;
-            }
-
-            return minted;
-        }
-    }
-}
-
 public sealed record CadreInfo(Guid Id, string Name, string UnitCode, string RegionCode);
 
 /// <summary>Who is who, asked over gRPC from dispatch (cadres, units, village forces) and pairing (helpers), as the service.</summary>
 public sealed class RecipientResolver(Personnel.PersonnelClient personnel, Pairing.PairingClient pairing)
 {
-    // The clients call as the service (ServiceToken, registered in Extensions) with the platform's default deadline
+    // The clients call as the service (its ServiceAccountToken, registered in Extensions) with the platform's default deadline
     // (Grpc:Client:DefaultDeadline); the two province-wide lists get a minute of their own.
     public async Task<CadreInfo?> GetCadreAsync(Guid id, CancellationToken cancellationToken)
     {
