@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts.Grpc.Dispatch.V1;
 using MassTransit;
 using Platform.Data;
+using Platform.Data.BackgroundRuns;
 using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
@@ -36,9 +37,11 @@ internal static class Extensions
         // The month's attendance comes from dispatch over gRPC, as the service: runs are scored outside requests.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectAttendance>();
-        builder.Services.AddSingleton<RunScoring>();
-        builder.Services.AddSingleton<ScoringWorkerSignal>();
-        builder.Services.AddHostedService<ScoringWorker>();
+        builder.Services.AddBackgroundRuns<RunScoring>(provider =>
+        {
+            var scoring = provider.GetRequiredService<IOptions<ScoringOptions>>().Value;
+            return new BackgroundRunSettings("scoring_runs", scoring.Lease, scoring.PollInterval, scoring.WorkerEnabled);
+        });
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Pairing.Api.IntegrationEvents;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pairing.Api.Features.Contacts;
@@ -6,6 +7,7 @@ using Pairing.Api.Features.Matching;
 using Pairing.Api.Features.Pairings;
 using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Data;
+using Platform.Data.BackgroundRuns;
 using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
@@ -32,9 +34,11 @@ internal static class Extensions
         });
         builder.Services.AddOptions<PairingOptions>().Bind(builder.Configuration.GetSection(PairingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
-        builder.Services.AddSingleton<RunMatching>();
-        builder.Services.AddSingleton<MatchingWorkerSignal>();
-        builder.Services.AddHostedService<MatchingWorker>();
+        builder.Services.AddBackgroundRuns<RunMatching>(provider =>
+        {
+            var matching = provider.GetRequiredService<IOptions<MatchingOptions>>().Value;
+            return new BackgroundRunSettings("matching_runs", matching.Lease, matching.PollInterval);
+        });
         // Scheduled work on Quartz (Platform.Scheduling, section Pairing:Jobs): last month's overdue notices, once a month.
         builder.AddPlatformScheduling("Pairing:Jobs");
         builder.Services.AddScheduledJob<OverdueNoticeJob>(OverdueNoticeJob.Name, OverdueNoticeJob.DefaultSchedule);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Platform.Contracts.IntegrationEvents.Assessment.V1;
+using Platform.Data.BackgroundRuns;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
@@ -23,6 +24,9 @@ public sealed class ScoringOptions
     /// <summary>How long a replica owns a run before another may take it over.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often the worker looks for runs queued on other replicas (it is woken at once for its own).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public bool WorkerEnabled { get; set; } = true;
 }
 
@@ -34,7 +38,7 @@ public sealed class ScoringOptions
 /// nothing and may be repeated; a repeat with the same facts writes no new version.
 /// </summary>
 public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox, IServiceProvider services, IOptions<ScoringOptions> options, TimeProvider clock,
-    ILogger<RunScoring> logger)
+    ILogger<RunScoring> logger) : IBackgroundRun
 {
     public async Task RunAsync(Guid runId, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Assessment.Api.Domain;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Data.BackgroundRuns;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -21,10 +22,10 @@ public sealed record ScoringRunView(Guid Id, string Month, string Prefix, string
 public static class ScoringRuns
 {
     public static async Task<Accepted<ScoringRunView>> StartAsync(StartScoringRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
-        ScoringWorkerSignal signal, TimeProvider clock, CancellationToken cancellationToken)
+        BackgroundRunQueue<RunScoring> queue, TimeProvider clock, CancellationToken cancellationToken)
     {
         var view = await StartCoreAsync(dataSource, scope, user.GetActor(), request, clock, cancellationToken);
-        signal.Wake();
+        queue.Wake();
         return TypedResults.Accepted($"/api/assessment/scoring-runs/{view.Id}", view);
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Pairing.Api.Features.Pairings;
 using Platform.Contracts.IntegrationEvents.Pairing.V1;
+using Platform.Data.BackgroundRuns;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
@@ -18,11 +19,11 @@ public sealed record CommitMatchingBody(IReadOnlyList<Guid>? RejectHouseholds);
 
 public sealed record MatchingRunDto(Guid Id, string RegionPrefix, DateOnly StartsOn, string Status, int HouseholdsTotal, int HouseholdsDone, double Progress,
     int Proposals, int Unmatched, long TotalCost, string RequestedBy, DateTime RequestedAt, DateTime? FinishedAt, string? CommittedBy, DateTime? CommittedAt,
-    int? Paired, int? Skipped, string? Error)
+    int? Paired, int? Skipped, string? ProblemCode, string? Error)
 {
     public static MatchingRunDto From(MatchingRun r) => new(r.Id, r.RegionPrefix, DateOnly.FromDateTime(r.StartsOn), r.Status, r.HouseholdsTotal, r.HouseholdsDone,
         r.HouseholdsTotal == 0 ? (r.Status is "queued" or "running" ? 0 : 1) : Math.Round((double)r.HouseholdsDone / r.HouseholdsTotal, 4),
-        r.Proposals, r.Unmatched, r.TotalCost, r.RequestedBy, r.RequestedAt, r.FinishedAt, r.CommittedBy, r.CommittedAt, r.Paired, r.Skipped, r.Error);
+        r.Proposals, r.Unmatched, r.TotalCost, r.RequestedBy, r.RequestedAt, r.FinishedAt, r.CommittedBy, r.CommittedAt, r.Paired, r.Skipped, r.ProblemCode, r.Error);
 }
 
 public sealed record ProposalDto(Guid HouseholdId, string VillageCode, Guid? CadreId, string? CadreName, string? UnitCode, int CauseCost, int DepthCost,
@@ -40,7 +41,7 @@ public sealed record ProposalPage(IReadOnlyList<ProposalDto> Items, string? Next
 public static class MatchingRuns
 {
     public static async Task<Results<Created<MatchingRunDto>, Accepted<MatchingRunDto>, ProblemHttpResult>> StartAsync(
-        StartMatchingBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, RunMatching runMatching, MatchingWorkerSignal signal,
+        StartMatchingBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, RunMatching runMatching, BackgroundRunQueue<RunMatching> queue,
         IOptions<MatchingOptions> options, CancellationToken cancellationToken)
     {
         if (!RegionScope.TryParse(body.Prefix ?? string.Empty, out var requested) || requested.Prefix.Length is not (2 or 4 or 6 or 9 or 12) || body.StartsOn is null)
@@ -82,7 +83,7 @@ public static class MatchingRuns
 
         if (!inline)
         {
-            signal.Wake();
+            queue.Wake();
             return TypedResults.Accepted($"/api/pairing/matching-runs/{id}", MatchingRunDto.From(await LoadAsync(dataSource, id, cancellationToken)));
         }
 

@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using Pairing.Api.Domain;
 using Pairing.Api.Domain.Matching;
+using Platform.Data.BackgroundRuns;
 using Platform.Security;
 
 namespace Pairing.Api.Features.Matching;
@@ -48,6 +49,7 @@ public sealed class MatchingRun
     public DateTime? CommittedAt { get; init; }
     public int? Paired { get; init; }
     public int? Skipped { get; init; }
+    public string? ProblemCode { get; init; }
     public string? Error { get; init; }
 }
 
@@ -62,7 +64,7 @@ public sealed class MatchingRun
 /// short step that checks the run still holds and adds the county's progress.
 /// </summary>
 public sealed class RunMatching(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<MatchingOptions> options, Microsoft.Extensions.Options.IOptions<Pairings.PairingOptions> pairing,
-    ILogger<RunMatching> logger)
+    ILogger<RunMatching> logger) : IBackgroundRun
 {
     public async Task RunAsync(Guid runId, CancellationToken cancellationToken)
     {
