@@ -51,6 +51,7 @@ internal static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new QuietHours(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
         builder.Services.AddServiceAccountToken("notification-service", sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.ServiceToken);
+        builder.Services.AddSingleton<TemplateCache>();
         builder.Services.AddSingleton<NotificationWriter>();
         builder.Services.AddSingleton<SubscriptionFanOut>();
         builder.Services.AddTransient<RecipientResolver>();

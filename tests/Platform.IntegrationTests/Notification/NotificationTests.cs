@@ -366,6 +366,17 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         texts[1].ShouldBe((after.ToString(), 2, "金山村现为贫困村"));
         var versions = await province.GetFromJsonAsync<JsonElement>("/api/notification/templates/village_category_changed");
         versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()).ShouldBe([2, 1]);
+
+        // A version saved by another replica (straight into the table, behind this process's template cache) renders the next one.
+        (await fixture.ScalarAsync<int>(
+            "INSERT INTO templates (rule, version, title, body, created_by) VALUES ('village_category_changed', 3, '类别', '{villageName}：{category}', 'other-replica') RETURNING version"))
+            .ShouldBe(3);
+        var third = Guid.NewGuid();
+        await fixture.PublishAsync(new VillageCategoryChanged(Village703, "金山村", "poor", "exited", "再次脱贫", "province", DateTimeOffset.UtcNow), third);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = third.ToString() }) == 1,
+            "rendered with version 3");
+        (await fixture.QueryAsync<(int Version, string Body)>("SELECT template_version, body FROM notifications WHERE source_id = @id", new { id = third.ToString() }))
+            .ShouldAllBe(t => t.Version == 3 && t.Body == "金山村：已退出村");
     }
 
     [Fact]

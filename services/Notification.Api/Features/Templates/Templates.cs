@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Notification.Api.Domain;
+using Notification.Api.Features.Notifications;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -49,7 +50,7 @@ public static class Templates
     }
 
     public static async Task<Results<Created<TemplateDto>, ProblemHttpResult>> SaveAsync(string rule, SaveTemplateRequest request, HttpContext http,
-        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, TemplateCache templates, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!Domain.Rules.All.TryGetValue(rule, out var definition))
         {
@@ -77,6 +78,7 @@ public static class Templates
             RETURNING {Columns}
             """, new { rule, request.Title, request.Body, actor = http.GetActor(), now = clock.GetUtcNow() }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+        templates.Forget(rule);
         return TypedResults.Created($"/api/notification/templates/{rule}", saved);
     }
 }
