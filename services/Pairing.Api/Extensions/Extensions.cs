@@ -32,6 +32,8 @@ internal static class Extensions
         });
         builder.Services.AddOptions<PairingOptions>().Bind(builder.Configuration.GetSection(PairingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
+        // The server's clock decides when a status changed (tests move it).
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RunMatching>();
         builder.Services.AddSingleton<MatchingWorkerSignal>();
         builder.Services.AddHostedService<MatchingWorker>();
