@@ -22,8 +22,8 @@ public sealed record MonthFacts(
             month = month.Text, first = month.First, last = month.Last, region.From, region.To,
             // A week ending in the month may start in the one before; status changes count by their China day.
             weekStart = month.First.AddDays(-6),
-            from = new DateTimeOffset(month.First.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime,
-            to = new DateTimeOffset(month.Last.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime,
+            changedFrom = new DateTimeOffset(month.First.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime,
+            changedTo = new DateTimeOffset(month.Last.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime,
         };
         var inspections = (await connection.QueryAsync<(Guid Id, string VillageCode, Guid CadreId, string CadreName, string? Force, string UnitCode, DateOnly InspectedOn,
             bool Present)>(new CommandDefinition(
@@ -43,7 +43,7 @@ public sealed record MonthFacts(
             new CommandDefinition(
             """
             SELECT id, household_id, village_code, previous_status, status, unit_code, changed_at FROM household_status_facts
-            WHERE changed_at >= @from AND changed_at < @to AND village_code >= @From AND village_code < @To
+            WHERE changed_at >= @changedFrom AND changed_at < @changedTo AND village_code >= @From AND village_code < @To
             """, args, cancellationToken: cancellationToken)))
             .Select(r => new StatusChangeFact(r.Id, r.HouseholdId, r.VillageCode, r.PreviousStatus, r.Status, r.UnitCode,
                 ChinaTime.DayOf(new DateTimeOffset(DateTime.SpecifyKind(r.ChangedAt, DateTimeKind.Utc))))).ToList();
