@@ -22,15 +22,7 @@ public sealed class AssessmentFactsTests(AssessmentFactsFixture fixture) : IClas
 
     private static async Task<JsonElement> ScoreAsync(HttpClient client, string month)
     {
-        using var started = await client.PostAsJsonAsync("/api/assessment/scoring-runs", new { month, prefix = "511702" });
-        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        JsonElement run = default;
-        await Eventually.HoldsAsync(async () =>
-        {
-            run = await client.GetFromJsonAsync<JsonElement>($"/api/assessment/scoring-runs/{id}");
-            return run.GetProperty("status").GetString() is "succeeded" or "failed";
-        }, $"scoring run {id} finished", TimeSpan.FromSeconds(60));
+        var run = await AssessmentStack.ScoreAsync(client, month, "511702");
         run.GetProperty("status").GetString().ShouldBe("succeeded", run.ToString());
         return run;
     }

@@ -106,6 +106,21 @@ public abstract class AssessmentStack(string name) : IAsyncLifetime
         }
     }
 
+    /// <summary>Queues a scoring run and waits until it has succeeded or failed; returns the run.</summary>
+    public static async Task<JsonElement> ScoreAsync(HttpClient client, string month, string prefix, string? reason = null)
+    {
+        using var started = await client.PostAsJsonAsync("/api/assessment/scoring-runs", new { month, prefix, reason });
+        started.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        JsonElement run = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            run = await client.GetFromJsonAsync<JsonElement>($"/api/assessment/scoring-runs/{id}");
+            return run.GetProperty("status").GetString() is "succeeded" or "failed";
+        }, $"scoring run {id} finished", TimeSpan.FromSeconds(60));
+        return run;
+    }
+
     protected static async Task<Guid> AssignAsync(HttpClient client, object body)
     {
         using var response = await client.PostAsJsonAsync("/api/dispatch/assignments", body);

@@ -17,19 +17,8 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
 
     private Task<long> CountAsync(string sql, object? args = null) => fixture.AssessmentDb.ScalarAsync<long>(sql, args);
 
-    private static async Task<JsonElement> ScoreAsync(HttpClient client, string month, string prefix = "5117", string? reason = null)
-    {
-        using var started = await client.PostAsJsonAsync("/api/assessment/scoring-runs", new { month, prefix, reason });
-        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        JsonElement run = default;
-        await Eventually.HoldsAsync(async () =>
-        {
-            run = await client.GetFromJsonAsync<JsonElement>($"/api/assessment/scoring-runs/{id}");
-            return run.GetProperty("status").GetString() is "succeeded" or "failed";
-        }, $"scoring run {id} finished", TimeSpan.FromSeconds(60));
-        return run;
-    }
+    private static Task<JsonElement> ScoreAsync(HttpClient client, string month, string prefix = "5117", string? reason = null) =>
+        AssessmentStack.ScoreAsync(client, month, prefix, reason);
 
     [Fact]
     public async Task A_county_whose_cadre_misses_check_ins_ranks_below_and_the_explanation_names_attendance_and_its_facts()
