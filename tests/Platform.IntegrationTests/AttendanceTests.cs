@@ -53,6 +53,9 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         using var retry = await CheckIn(me, id, cadre, "2026-11-02T08:31:00+08:00", Longitude + 0.01, Latitude);
         retry.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await CountAsync("SELECT count(*) FROM check_ins WHERE cadre_id = @cadre", new { cadre })).ShouldBe(1);
+        // The daily log written with it is one process record for assessment, however often the check-in is retried.
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%ProcessRecordWritten' AND payload->>'recordId' = @id",
+            new { id = id.ToString() })).ShouldBe(1);
 
         using var far = await CheckIn(me, Guid.NewGuid(), cadre, "2026-11-03T08:40:00+08:00", Longitude + 0.1, Latitude);
         var farRecord = await far.Content.ReadFromJsonAsync<JsonElement>();
@@ -137,9 +140,21 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         using var recorded = await county.PostAsJsonAsync("/api/dispatch/inspections",
             new { villageCode = "511702104203", cadreId = fixture.Cadres["丙"], inspectedOn = "2026-11-05", present = false, findings = "第一书记不在岗，电话联系称在县城开会" });
         recorded.StatusCode.ShouldBe(HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
+        var id = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         using var other = Client(Roles.County, "511703");
         (await other.PostAsJsonAsync("/api/dispatch/inspections", new { villageCode = "511702104203", cadreId = fixture.Cadres["丙"], inspectedOn = "2026-11-05", present = true, findings = "在岗" }))
             .StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // The inspection and its InspectionRecorded event (for assessment) are written together, with one instant (to the microsecond PostgreSQL keeps); the
+        // refused one wrote neither.
+        (await CountAsync("SELECT count(*) FROM inspections WHERE village_code = '511702104203'")).ShouldBe(1);
+        (await CountAsync(
+            """
+            SELECT count(*) FROM outbox_messages o JOIN inspections i ON i.id = (o.payload->>'inspectionId')::uuid
+            WHERE o.message_type LIKE '%InspectionRecorded' AND i.id = @id AND o.payload->>'present' = 'false' AND o.payload->>'cadreName' = '丙'
+              AND o.payload->>'unitCode' = 'U-AGRI' AND abs(extract(epoch FROM (o.payload->>'recordedAt')::timestamptz - i.recorded_at)) <= 0.000001
+            """, new { id })).ShouldBe(1);
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%InspectionRecorded' AND payload->>'villageCode' = '511702104203'")).ShouldBe(1);
     }
 
     [Fact]
@@ -165,6 +180,17 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         var records = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/villages/511702104203/records?from=2026-11-01&to=2026-11-30");
         records.EnumerateArray().Select(r => (r.GetProperty("kind").GetString(), r.GetProperty("source").GetString(), r.GetProperty("periodStart").GetString()))
             .ShouldBe([("weekly_summary", "record", "2026-11-02"), ("daily_log", "record", "2026-11-04"), ("daily_log", "check_in", "2026-11-05")]);
+
+        // Each record written, the check-in's daily log too, has its ProcessRecordWritten event (for assessment's on-time
+        // rule) with the server's instant of writing; the refused ones have none.
+        (await CountAsync(
+            """
+            SELECT count(*) FROM outbox_messages o
+            LEFT JOIN process_records r ON r.id = (o.payload->>'recordId')::uuid LEFT JOIN check_ins c ON c.id = (o.payload->>'recordId')::uuid
+            WHERE o.message_type LIKE '%ProcessRecordWritten' AND o.payload->>'villageCode' = '511702104203'
+              AND abs(extract(epoch FROM (o.payload->>'writtenAt')::timestamptz - coalesce(r.created_at, c.checked_at))) <= 0.000001
+            """)).ShouldBe(3);
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%ProcessRecordWritten' AND payload->>'villageCode' = '511702104203'")).ShouldBe(3);
     }
     [Fact]
     public async Task The_server_decides_the_day_a_check_in_queued_offline_is_late_and_not_an_on_post_day_and_last_week_is_refused()

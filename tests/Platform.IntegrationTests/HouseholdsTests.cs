@@ -131,5 +131,21 @@ public sealed class HouseholdsTests(HouseholdsFixture fixture) : IClassFixture<H
         var history = (await connection.QueryAsync<(string? Previous, string Status, string Reason)>(
             "SELECT previous_status, status, reason FROM household_status_changes WHERE household_id = @id ORDER BY id", new { id })).ToList();
         history.ShouldBe([("in_poverty", "exited", "2026年脱贫验收")]);
+
+        // An import that changes the status writes its row too; every row has its HouseholdStatusChanged event (for
+        // assessment), written with it: same id, same instant (to the microsecond). The refused changes wrote neither.
+        using var reimport = await ImportAsync($"{Header}\n周七,{Id(31)},3,511702104201,缺资金,一般贫困,中,返贫\n");
+        reimport.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var events = (await connection.QueryAsync<(string? Previous, string Status, string Reason)>(
+            """
+            SELECT o.payload->>'previousStatus', o.payload->>'status', o.payload->>'reason' FROM outbox_messages o
+            JOIN household_status_changes c ON c.id = (o.payload->>'changeId')::bigint AND abs(extract(epoch FROM c.changed_at - (o.payload->>'changedAt')::timestamptz)) <= 0.000001
+            WHERE o.message_type LIKE '%HouseholdStatusChanged' AND c.household_id = @id AND o.payload->>'householdId' = @household
+              AND o.payload->>'villageCode' = '511702104201'
+            ORDER BY c.id
+            """, new { id, household = id.ToString() })).ToList();
+        events.ShouldBe([("in_poverty", "exited", "2026年脱贫验收"), ("exited", "returned", "档案导入")]);
+        (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%HouseholdStatusChanged' AND payload->>'householdId' = @household",
+            new { household = id.ToString() })).ShouldBe(2);
     }
 }

@@ -53,6 +53,16 @@ public static class ScoringEngine
         var contactByArea = Index(inputs.ContactOverdue, c => c.VillageCode);
         var contactByUnit = inputs.ContactOverdue.Where(c => c.UnitCode is not null).ToLookup(c => c.UnitCode!, StringComparer.Ordinal);
         var tasksByOwner = inputs.OverdueTasks.ToLookup(t => (t.OwnerKind, t.OwnerId));
+        var inspectionsInMonth = (inputs.Inspections ?? []).Where(i => i.InspectedOn >= inputs.Month.First && i.InspectedOn <= inputs.AsOf).ToList();
+        var inspectionsByArea = Index(inspectionsInMonth, i => i.VillageCode);
+        var inspectionsByUnit = inspectionsInMonth.ToLookup(i => i.UnitCode, StringComparer.Ordinal);
+        var inspectionsByCadre = inspectionsInMonth.ToLookup(i => i.CadreId.ToString());
+        var changesInMonth = (inputs.StatusChanges ?? []).Where(c => c.ChangedOn >= inputs.Month.First && c.ChangedOn <= inputs.AsOf).ToList();
+        var changesByArea = Index(changesInMonth, c => c.VillageCode);
+        var changesByUnit = changesInMonth.Where(c => c.UnitCode is not null).ToLookup(c => c.UnitCode!, StringComparer.Ordinal);
+        var helperGapsByArea = Index((inputs.HelperGaps ?? []).Where(g => g.Gaps > 0), g => g.VillageCode);
+        var records = new ProcessRecordsIndicator(inputs);
+        var recordVillagesByArea = Index(records.VillagesWithResidentForces, v => v);
         var names = inputs.Attendance.GroupBy(f => f.CadreId.ToString()).ToDictionary(g => g.Key, g => g.First().CadreName, StringComparer.Ordinal);
 
         var scores = new List<SubjectScore>(subjects.Count);
@@ -92,6 +102,26 @@ public static class ScoringEngine
                 _ => contactByArea.GetValueOrDefault(subject.Area) ?? [],
             };
             var tasks = tasksByOwner[(subject.Kind, subject.Id)].ToList();
+            IReadOnlyList<string> servedVillages = subject.Kind switch
+            {
+                SubjectKinds.AssistingUnit => unitVillages.TryGetValue(subject.Id, out var served) ? [.. served.Order(StringComparer.Ordinal)] : [],
+                SubjectKinds.FirstSecretary => [],
+                _ => [subject.Area],
+            };
+            IReadOnlyList<InspectionFact> inspections = subject.Kind switch
+            {
+                SubjectKinds.AssistingUnit => [.. inspectionsByUnit[subject.Id]],
+                SubjectKinds.FirstSecretary => [.. inspectionsByCadre[subject.Id]],
+                _ => inspectionsByArea.GetValueOrDefault(subject.Area) ?? [],
+            };
+            IReadOnlyList<StatusChangeFact> changes = subject.Kind switch
+            {
+                SubjectKinds.AssistingUnit => [.. changesByUnit[subject.Id]],
+                SubjectKinds.FirstSecretary => [],
+                _ => changesByArea.GetValueOrDefault(subject.Area) ?? [],
+            };
+            var helperGaps = servedVillages.SelectMany(v => helperGapsByArea.GetValueOrDefault(v) ?? []).Distinct().ToList();
+            var recordVillages = subject.Kind == SubjectKinds.AssistingUnit ? servedVillages : servedVillages.SelectMany(v => recordVillagesByArea.GetValueOrDefault(v) ?? []).ToList();
 
             var indicators = new List<IndicatorScore>();
             foreach (var indicator in model.Definition.Indicators)
@@ -114,6 +144,13 @@ public static class ScoringEngine
                         contacts.Select(c => new FactRef(c.Id, "contact_overdue", $"农户{c.HouseholdId}（{c.VillageCode}）{(c.MissingContact ? "未按月联系" : string.Empty)}{(c.MissingVisit ? "未按期走访" : string.Empty)}", 1))),
                     IndicatorSources.Tasks => Measured(indicator, weight, tasks.Count, $"逾期任务{tasks.Count}项",
                         tasks.Select(t => new FactRef(t.Id, "task", $"{t.Title}（截止{t.DueOn:yyyy-MM-dd}，{(t.Completed ? "逾期完成" : "未完成")}）", 1))),
+                    IndicatorSources.Inspections => Measured(indicator, weight, inspections.Count(i => !i.Present),
+                        $"不打招呼抽查{inspections.Count}次，{inspections.Count(i => !i.Present)}次不在岗",
+                        inspections.Where(i => !i.Present).Select(i => new FactRef(i.Id, "inspection", $"{i.InspectedOn:yyyy-MM-dd} 抽查{i.VillageCode}，{i.CadreName}不在岗", 1))),
+                    IndicatorSources.ProcessRecords => records.Score(indicator, weight, attendance, recordVillages),
+                    IndicatorSources.ReturnedToPoverty => ReturnedIndicator(indicator, weight, changes),
+                    IndicatorSources.HelperGaps => Measured(indicator, weight, helperGaps.Sum(g => g.Gaps), $"{helperGaps.Sum(g => g.Gaps)}户无帮扶责任人",
+                        helperGaps.Select(g => new FactRef(g.Id, "helper_gap", $"{g.VillageCode}：{g.Households}户中{g.Gaps}户无帮扶责任人", g.Gaps))),
                     IndicatorSources.FundsExecution => Unavailable(indicator, weight, "暂无数据：经费服务尚未发布资金执行率"),
                     _ => Unavailable(indicator, weight, "暂无数据：未知来源"),
                 });
@@ -148,6 +185,16 @@ public static class ScoringEngine
             $"{facts.Count}名驻村干部在岗（含批准请假）{met}天，应在岗{required}天，{below}人未达最低天数",
             facts.OrderBy(f => f.Id).Select(f => new FactRef(f.Id, "attendance",
                 $"{f.CadreName}：在岗{f.OnPostDays}天、请假{f.ApprovedLeaveDays}天，最低{f.MinimumDays}天", f.OnPostDays)).ToList());
+    }
+
+    /// <summary>Households returned to poverty (返贫) in the month, each cited; exits are told beside them.</summary>
+    private static IndicatorScore ReturnedIndicator(IndicatorDefinition indicator, decimal weight, IReadOnlyList<StatusChangeFact> changes)
+    {
+        var returned = changes.Where(c => c.Status == "returned").ToList();
+        var households = returned.Select(c => c.HouseholdId).Distinct().Count();
+        var exited = changes.Where(c => c.Status == "exited").Select(c => c.HouseholdId).Distinct().Count();
+        return Measured(indicator, weight, households, $"本月返贫{households}户（脱贫{exited}户）",
+            returned.Select(c => new FactRef(c.Id, "household_status", $"农户{c.HouseholdId}（{c.VillageCode}）{c.ChangedOn:yyyy-MM-dd}返贫", 1)));
     }
 
     private static IndicatorScore Measured(IndicatorDefinition indicator, decimal weight, decimal value, string note, IEnumerable<FactRef> facts) =>

@@ -3,13 +3,29 @@ namespace Assessment.Api.Domain;
 public sealed record AttendanceFact(Guid Id, Guid CadreId, string CadreName, string VillageCode, string Force, int OnPostDays, int MinimumDays, int OffPostCheckIns,
     int ApprovedLeaveDays);
 
-public sealed record AssignmentFact(string VillageCode, string Force, Guid? CadreId, string UnitCode);
+/// <summary>A force serving a village; the dates (null when unknown, as for a cadre named only by attendance) say which weeks it served.</summary>
+public sealed record AssignmentFact(string VillageCode, string Force, Guid? CadreId, string UnitCode, DateOnly? StartsOn = null, DateOnly? EndsOn = null);
 
 public sealed record GapFact(Guid Id, string VillageCode, string Force, string? UnitCode, DateOnly OpenedOn, DateOnly? ClosedOn);
 
 public sealed record ContactOverdueFact(Guid Id, Guid HouseholdId, string VillageCode, string? UnitCode, bool MissingContact, bool MissingVisit);
 
 public sealed record OverdueTaskFact(Guid Id, string Title, string OwnerKind, string OwnerId, DateOnly DueOn, bool Completed);
+
+/// <summary>An unannounced inspection (dispatch): the cadre found at post or not.</summary>
+public sealed record InspectionFact(Guid Id, string VillageCode, Guid CadreId, string CadreName, string? Force, string UnitCode, DateOnly InspectedOn, bool Present);
+
+/// <summary>A process record (dispatch) with the server's time of writing.</summary>
+public sealed record ProcessRecordFact(Guid Id, string VillageCode, string Kind, Guid CadreId, DateOnly PeriodStart, DateTimeOffset WrittenAt);
+
+/// <summary>A household's status change (pairing), on its China day, with the responsible helper's unit then.</summary>
+public sealed record StatusChangeFact(Guid Id, Guid HouseholdId, string VillageCode, string? PreviousStatus, string Status, string? UnitCode, DateOnly ChangedOn);
+
+/// <summary>A village's households and those with a responsible helper (pairing), as collected for the month.</summary>
+public sealed record HelperGapFact(Guid Id, string VillageCode, int Households, int WithHelper)
+{
+    public int Gaps => Math.Max(0, Households - WithHelper);
+}
 
 public sealed record ModelChoice(Guid Id, ModelDefinition Definition);
 
@@ -23,4 +39,12 @@ public sealed record ScoringInputs(
     IReadOnlyList<GapFact> Gaps,
     IReadOnlyList<ContactOverdueFact> ContactOverdue,
     IReadOnlyList<OverdueTaskFact> OverdueTasks,
-    IReadOnlyDictionary<string, ModelChoice> ModelsByCounty);
+    IReadOnlyDictionary<string, ModelChoice> ModelsByCounty,
+    IReadOnlyList<InspectionFact>? Inspections = null,
+    IReadOnlyList<ProcessRecordFact>? ProcessRecords = null,
+    IReadOnlyList<StatusChangeFact>? StatusChanges = null,
+    IReadOnlyList<HelperGapFact>? HelperGaps = null)
+{
+    /// <summary>The day after the last day the month counts: the day after the month, or today for a month still running.</summary>
+    public DateOnly Cutoff => Provisional ? AsOf : Month.Last.AddDays(1);
+}

@@ -39,13 +39,17 @@ public static class IndicatorSources
     public const string Attendance = "dispatch.attendance";
     public const string OffPostCheckIns = "dispatch.off_post_check_ins";
     public const string CoverageGaps = "dispatch.coverage_gaps";
+    public const string Inspections = "dispatch.inspections";
+    public const string ProcessRecords = "dispatch.process_records";
+    public const string ReturnedToPoverty = "pairing.returned_to_poverty";
+    public const string HelperGaps = "pairing.helper_gaps";
     public const string ContactOverdue = "pairing.contact_overdue";
     public const string FundsExecution = "funds.execution_rate";
     public const string Tasks = "assessment.tasks";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Attendance, OffPostCheckIns, CoverageGaps, ContactOverdue, FundsExecution, Tasks,
+        Attendance, OffPostCheckIns, CoverageGaps, ContactOverdue, FundsExecution, Tasks, Inspections, ProcessRecords, ReturnedToPoverty, HelperGaps,
     };
 }
 

@@ -26,6 +26,9 @@ internal static class Extensions
             bus.AddConsumer<AssignmentStartedConsumer, AssignmentStartedConsumerDefinition>();
             bus.AddConsumer<AssignmentEndedConsumer, AssignmentEndedConsumerDefinition>();
             bus.AddConsumer<HouseholdContactOverdueConsumer, HouseholdContactOverdueConsumerDefinition>();
+            bus.AddConsumer<InspectionRecordedConsumer, InspectionRecordedConsumerDefinition>();
+            bus.AddConsumer<ProcessRecordWrittenConsumer, ProcessRecordWrittenConsumerDefinition>();
+            bus.AddConsumer<HouseholdStatusChangedConsumer, HouseholdStatusChangedConsumerDefinition>();
         });
         builder.Services.AddOptions<ScoringOptions>().Bind(builder.Configuration.GetSection(ScoringOptions.Section));
         builder.Services.AddOptions<AssessmentOptions>().Bind(builder.Configuration.GetSection(AssessmentOptions.Section))
@@ -37,6 +40,9 @@ internal static class Extensions
         // The month's attendance comes from dispatch over gRPC, as the service: runs are scored outside requests.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectAttendance>();
+        // Households without a helper are pairing's state, asked for as the service as well.
+        builder.Services.AddPlatformGrpcClient<Platform.Contracts.Grpc.Pairing.V1.Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
+        builder.Services.AddTransient<CollectHelperGaps>();
         builder.Services.AddBackgroundRuns<RunScoring>(provider =>
         {
             var scoring = provider.GetRequiredService<IOptions<ScoringOptions>>().Value;

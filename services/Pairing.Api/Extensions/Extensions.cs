@@ -34,6 +34,8 @@ internal static class Extensions
         });
         builder.Services.AddOptions<PairingOptions>().Bind(builder.Configuration.GetSection(PairingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
+        // The server's clock decides when a status changed (tests move it).
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddBackgroundRuns<RunMatching>(provider =>
         {
             var matching = provider.GetRequiredService<IOptions<MatchingOptions>>().Value;

@@ -17,19 +17,8 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
 
     private Task<long> CountAsync(string sql, object? args = null) => fixture.AssessmentDb.ScalarAsync<long>(sql, args);
 
-    private static async Task<JsonElement> ScoreAsync(HttpClient client, string month, string prefix = "5117", string? reason = null)
-    {
-        using var started = await client.PostAsJsonAsync("/api/assessment/scoring-runs", new { month, prefix, reason });
-        started.StatusCode.ShouldBe(HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        JsonElement run = default;
-        await Eventually.HoldsAsync(async () =>
-        {
-            run = await client.GetFromJsonAsync<JsonElement>($"/api/assessment/scoring-runs/{id}");
-            return run.GetProperty("status").GetString() is "succeeded" or "failed";
-        }, $"scoring run {id} finished", TimeSpan.FromSeconds(60));
-        return run;
-    }
+    private static Task<JsonElement> ScoreAsync(HttpClient client, string month, string prefix = "5117", string? reason = null) =>
+        AssessmentStack.ScoreAsync(client, month, prefix, reason);
 
     [Fact]
     public async Task A_county_whose_cadre_misses_check_ins_ranks_below_and_the_explanation_names_attendance_and_its_facts()
@@ -116,7 +105,7 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
 
         // The city moves weight from tasks to attendance (within the province's limits) for 2026.
         var model = await (await city.GetAsync("/api/assessment/models?year=2026")).Content.ReadFromJsonAsync<JsonElement>();
-        var definition = JsonNodeOf(model.EnumerateArray().Single(m => m.GetProperty("regionCode").GetString() == "").GetProperty("definition"));
+        var definition = LatestProvinceDefault(model);
         foreach (var indicator in definition["indicators"]!.AsArray())
         {
             var weights = indicator!["weights"]!.AsObject();
@@ -161,7 +150,7 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
     {
         using var province = Client(Roles.Province, "51");
         var model = await province.GetFromJsonAsync<JsonElement>("/api/assessment/models?year=2027");
-        var definition = JsonNodeOf(model.EnumerateArray().Single(m => m.GetProperty("regionCode").GetString() == "").GetProperty("definition"));
+        var definition = LatestProvinceDefault(model);
         var attendance = definition["indicators"]!.AsArray().Single(i => i!["key"]!.GetValue<string>() == "attendance")!;
         switch (fault)
         {
@@ -183,7 +172,7 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
     {
         using var county = Client(Roles.County, "511702");
         var model = await county.GetFromJsonAsync<JsonElement>("/api/assessment/models?year=2027");
-        var definition = JsonNodeOf(model.EnumerateArray().Single(m => m.GetProperty("regionCode").GetString() == "").GetProperty("definition"));
+        var definition = LatestProvinceDefault(model);
         var indicators = definition["indicators"]!.AsArray();
         indicators.Single(i => i!["key"]!.GetValue<string>() == "attendance")!["weights"]!["county"] = 70; // limit 60
         indicators.Single(i => i!["key"]!.GetValue<string>() == "tasks")!["weights"]!["county"] = 10;
@@ -191,6 +180,10 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
         indicators.Single(i => i!["key"]!.GetValue<string>() == "contact_compliance")!["weights"]!["county"] = 10;
         indicators.Single(i => i!["key"]!.GetValue<string>() == "funds_execution")!["weights"]!["county"] = 0;
         indicators.Single(i => i!["key"]!.GetValue<string>() == "off_post_check_ins")!["weights"]!["county"] = 0; // limit 5 to 30
+        foreach (var added in new[] { "inspections", "returned_to_poverty", "helper_gaps" })
+        {
+            indicators.Single(i => i!["key"]!.GetValue<string>() == added)!["weights"]!["county"] = 0; // within their limits (0 to 20): the sum stays 100
+        }
         var before = await CountAsync("SELECT count(*) FROM model_versions");
         using var response = await county.PostAsJsonAsync("/api/assessment/models", new { year = 2027, regionCode = "511702", definition, reason = "超限" });
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -307,6 +300,10 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
         card.StatusCode.ShouldBe(HttpStatusCode.Created);
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%YellowCardIssued' AND payload->>'reason' = '脱贫攻坚重大问题'")).ShouldBe(1);
     }
+
+    /// <summary>The definition of the province default's latest version among the listed models (every version is listed).</summary>
+    private static System.Text.Json.Nodes.JsonNode LatestProvinceDefault(JsonElement models) =>
+        JsonNodeOf(models.EnumerateArray().Where(m => m.GetProperty("regionCode").GetString() == "").MaxBy(m => m.GetProperty("version").GetInt32()).GetProperty("definition"));
 
     private static System.Text.Json.Nodes.JsonNode JsonNodeOf(JsonElement element) => System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!;
 }

@@ -42,7 +42,7 @@ try
     Console.WriteLine($"Load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
     Console.WriteLine();
 
-    var options = Options.Create(new ScoringOptions { CollectAttendance = false });
+    var options = Options.Create(new ScoringOptions { CollectAttendance = false, CollectHelperGaps = false });
     var scoring = new RunScoring(dataSource, new OutboxWriter(), new ServiceCollection().BuildServiceProvider(), options, TimeProvider.System,
         NullLogger<RunScoring>.Instance);
 

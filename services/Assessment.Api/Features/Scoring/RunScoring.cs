@@ -21,6 +21,9 @@ public sealed class ScoringOptions
     /// <summary>Ask dispatch for the month's attendance before scoring (off only where the facts are loaded otherwise: the benchmark).</summary>
     public bool CollectAttendance { get; set; } = true;
 
+    /// <summary>Ask pairing for the villages' households without a responsible helper before scoring (off only where the facts are loaded otherwise: the benchmark).</summary>
+    public bool CollectHelperGaps { get; set; } = true;
+
     /// <summary>How long a replica owns a run before another may take it over.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -31,7 +34,8 @@ public sealed class ScoringOptions
 }
 
 /// <summary>
-/// Scores one month for a region prefix: collects the month's attendance from dispatch, loads the facts, computes every
+/// Scores one month for a region prefix: collects the month's attendance from dispatch and the villages' households
+/// without a helper from pairing, loads the facts, computes every
 /// subject (<see cref="ScoringEngine"/>), and writes in one transaction the changed results as new versions, the
 /// rankings of the groups it touched, and, for a month that has ended, the red flags, the yellow cards of the model's
 /// rules (each once, with its event in the outbox) and the model version the month keeps. A run that fails writes
@@ -52,6 +56,12 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
             await ProgressAsync(runId, "collecting", 0, 0, cancellationToken);
             await services.GetRequiredService<CollectAttendance>().CollectAsync(month.Text, run.Prefix,
                 (done, total) => ProgressAsync(runId, "collecting", done, total, cancellationToken), cancellationToken);
+        }
+
+        if (options.Value.CollectHelperGaps)
+        {
+            await ProgressAsync(runId, "collecting", 0, 0, cancellationToken);
+            await services.GetRequiredService<CollectHelperGaps>().CollectAsync(month.Text, run.Prefix, cancellationToken);
         }
 
         await ProgressAsync(runId, "loading", 0, 0, cancellationToken);
@@ -96,11 +106,13 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
             """, args, cancellationToken: cancellationToken)))
             .Select(r => new AttendanceFact(r.Id, r.CadreId, r.CadreName, r.VillageCode, r.Force, r.OnPostDays, r.MinimumDays, r.OffPostCheckIns, r.ApprovedLeaveDays))
             .ToList();
-        var assignments = (await connection.QueryAsync<(string VillageCode, string Force, Guid? CadreId, string UnitCode)>(new CommandDefinition(
+        var assignments = (await connection.QueryAsync<(string VillageCode, string Force, Guid? CadreId, string UnitCode, DateOnly StartsOn, DateOnly? EndsOn)>(new CommandDefinition(
             """
-            SELECT village_code, force, cadre_id, unit_code FROM assignments
+            SELECT village_code, force, cadre_id, unit_code, starts_on, ends_on FROM assignments
             WHERE village_code >= @From AND village_code < @To AND starts_on <= @last AND (ends_on IS NULL OR ends_on >= @first)
-            """, args, cancellationToken: cancellationToken))).Select(r => new AssignmentFact(r.VillageCode, r.Force, r.CadreId, r.UnitCode)).ToList();
+            """, args, cancellationToken: cancellationToken)))
+            .Select(r => new AssignmentFact(r.VillageCode, r.Force, r.CadreId, r.UnitCode, r.StartsOn, r.EndsOn))
+            .ToList();
         var gaps = (await connection.QueryAsync<(Guid Id, string VillageCode, string Force, string? UnitCode, DateOnly OpenedOn, DateOnly? ClosedOn)>(new CommandDefinition(
             """
             SELECT id, village_code, force, unit_code, opened_on, closed_on FROM coverage_gaps
@@ -122,6 +134,8 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
               AND due_on < @cutoff AND (completed_on IS NULL OR completed_on > due_on)
             """, args, cancellationToken: cancellationToken)))
             .Select(r => new OverdueTaskFact(r.Id, r.Title, r.OwnerKind, r.OwnerId, r.DueOn, r.Completed)).ToList();
+
+        var facts = await MonthFacts.LoadAsync(connection, month, region, cancellationToken);
 
         // The model of each county: the version the month keeps once scored final, else the one in force now.
         var counties = assignments.Select(a => a.VillageCode[..6]).Concat(attendance.Select(a => a.VillageCode[..6])).Distinct(StringComparer.Ordinal).ToList();
@@ -152,7 +166,8 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
             }
         }
 
-        return new ScoringInputs(month, month.AsOf(today), provisional, attendance, assignments, gaps, contacts, tasks, models);
+        return new ScoringInputs(month, month.AsOf(today), provisional, attendance, assignments, gaps, contacts, tasks, models, facts.Inspections, facts.ProcessRecords,
+            facts.StatusChanges, facts.HelperGaps);
     }
 
     private async Task<int> WriteAsync(RunRow run, AssessmentMonth month, bool provisional, ScoringResult result, CancellationToken cancellationToken)

@@ -2,6 +2,8 @@ using Dapper;
 using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Contracts.IntegrationEvents.Dispatch.V1;
+using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -57,7 +59,7 @@ public static class AttendanceSettingsAndInspections
     }
 
     public static async Task<Results<Created<InspectionDto>, ProblemHttpResult>> RecordInspectionAsync(
-        InspectionBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        InspectionBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         var village = body.VillageCode?.Trim() ?? string.Empty;
@@ -103,21 +105,34 @@ public static class AttendanceSettingsAndInspections
 
         // The inspected cadre is one the caller may name: of a unit in the scope, or serving in the inspected village on
         // that day (a city unit's cadre posted into a county village). Anyone else is missing, as an unknown id is.
-        if (body.CadreId is { } cadre && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                """
-                SELECT EXISTS (SELECT 1 FROM cadres WHERE id = @cadre AND region_code >= @From AND region_code < @To)
-                    OR EXISTS (SELECT 1 FROM assignments WHERE cadre_id = @cadre AND village_code = @village
-                               AND starts_on <= @day AND (ends_on IS NULL OR ends_on >= @day))
-                """, new { cadre, village, day = dto.InspectedOn, scope.From, scope.To }, cancellationToken: cancellationToken)))
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var cadre = await connection.QuerySingleOrDefaultAsync<(string Name, string UnitCode, string? Force)?>(new CommandDefinition(
+            """
+            SELECT c.name, u.code AS unit_code,
+                   (SELECT a.force FROM assignments a WHERE a.cadre_id = c.id AND a.village_code = @village
+                      AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day) ORDER BY a.starts_on DESC LIMIT 1) AS force
+            FROM cadres c JOIN assisting_units u ON u.id = c.unit_id
+            WHERE c.id = @cadre
+              AND ((c.region_code >= @From AND c.region_code < @To)
+                   OR EXISTS (SELECT 1 FROM assignments WHERE cadre_id = @cadre AND village_code = @village
+                              AND starts_on <= @day AND (ends_on IS NULL OR ends_on >= @day)))
+            """, new { cadre = body.CadreId, village, day = dto.InspectedOn, scope.From, scope.To }, transaction, cancellationToken: cancellationToken));
+        if (cadre is not { } inspected)
         {
             throw Cadres.QueryCadres.CadreNotFound();
         }
 
+        var recordedAt = DateTimeOffset.UtcNow; // one instant for the row and the event
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO inspections (id, village_code, cadre_id, inspected_on, present, findings, recorded_by)
-            VALUES (@Id, @VillageCode, @CadreId, @InspectedOn, @Present, @Findings, @RecordedBy)
-            """, dto, cancellationToken: cancellationToken));
+            INSERT INTO inspections (id, village_code, cadre_id, inspected_on, present, findings, recorded_by, recorded_at)
+            VALUES (@Id, @VillageCode, @CadreId, @InspectedOn, @Present, @Findings, @RecordedBy, @recordedAt)
+            """, new { dto.Id, dto.VillageCode, dto.CadreId, dto.InspectedOn, dto.Present, dto.Findings, dto.RecordedBy, recordedAt }, transaction,
+            cancellationToken: cancellationToken));
+        // Assessment counts a cadre found absent; the event exists exactly when the inspection does.
+        await outbox.EnqueueAsync(transaction, new InspectionRecorded(dto.Id, village, body.CadreId!.Value, inspected.Name, inspected.Force, inspected.UnitCode, dto.InspectedOn,
+            dto.Present, dto.RecordedBy, recordedAt), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/dispatch/inspections/{dto.Id}", dto);
     }
 }

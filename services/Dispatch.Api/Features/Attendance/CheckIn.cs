@@ -3,6 +3,8 @@ using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Contracts.IntegrationEvents.Dispatch.V1;
+using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -32,7 +34,7 @@ public static class CheckIn
 
     public static async Task<Results<Created<CheckInDto>, Ok<CheckInDto>, ProblemHttpResult>> HandleAsync(
         CheckInRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AttendanceOptions> options,
-        CancellationToken cancellationToken)
+        OutboxWriter outbox, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var window = options.Value;
@@ -133,6 +135,7 @@ public static class CheckIn
         // PostgreSQL keeps timestamptz in UTC; Npgsql refuses other offsets.
         var record = new CheckInDto(request.Id!.Value, request.CadreId!.Value, post.VillageCode, day, now.ToUniversalTime(), distance, distance <= post.RadiusMeters,
             string.IsNullOrWhiteSpace(request.DailyLog) ? null : request.DailyLog.Trim(), request.At.Value.ToUniversalTime(), late);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO check_ins (id, cadre_id, assignment_id, village_code, checked_at, day, longitude, latitude, distance_meters, on_post, daily_log, recorded_by,
@@ -145,7 +148,15 @@ public static class CheckIn
                 record.Id, record.CadreId, assignmentId = post.AssignmentId, record.VillageCode, record.CheckedAt, record.Day,
                 longitude = request.Longitude, latitude = request.Latitude, record.DistanceMeters, record.OnPost, record.DailyLog, actor = user.GetActor(),
                 record.ClientAt, record.Late,
-            }, cancellationToken: cancellationToken));
+            }, transaction, cancellationToken: cancellationToken));
+        if (inserted == 1 && record.DailyLog is not null)
+        {
+            // A daily log written with the check-in is a process record (assessment counts it on time by the server's clock).
+            await outbox.EnqueueAsync(transaction, new ProcessRecordWritten(record.Id, record.VillageCode, "daily_log", record.CadreId, record.Day, "check_in",
+                record.CheckedAt), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         return inserted == 1 ? TypedResults.Created($"/api/dispatch/check-ins/{record.Id}", record) : TypedResults.Ok(record);
     }
 

@@ -2,6 +2,8 @@ using Dapper;
 using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Contracts.IntegrationEvents.Dispatch.V1;
+using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -28,7 +30,8 @@ public static class ProcessRecords
     };
 
     public static async Task<Results<Created<ProcessRecordDto>, ProblemHttpResult>> CreateAsync(
-        string code, RecordBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        string code, RecordBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         if (body.Kind is null || !Writers.ContainsKey(body.Kind))
@@ -82,20 +85,26 @@ public static class ProcessRecords
         }
 
         var dto = new ProcessRecordDto(Guid.CreateVersion7(), code, body.Kind!, body.CadreId!.Value, cadreName, body.PeriodStart!.Value, content, "record");
+        // The server's clock decides when a record was written, and so whether it was on time (assessment): one instant for
+        // the row and its event.
+        var writtenAt = clock.GetUtcNow();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO process_records (id, village_code, kind, cadre_id, period_start, content, created_by)
-                VALUES (@Id, @VillageCode, @Kind, @CadreId, @PeriodStart, @Content, @actor)
-                """, new { dto.Id, dto.VillageCode, dto.Kind, dto.CadreId, dto.PeriodStart, dto.Content, actor = user.GetActor() },
-                cancellationToken: cancellationToken));
+                INSERT INTO process_records (id, village_code, kind, cadre_id, period_start, content, created_by, created_at)
+                VALUES (@Id, @VillageCode, @Kind, @CadreId, @PeriodStart, @Content, @actor, @writtenAt)
+                """, new { dto.Id, dto.VillageCode, dto.Kind, dto.CadreId, dto.PeriodStart, dto.Content, actor = user.GetActor(), writtenAt },
+                transaction, cancellationToken: cancellationToken));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return ApiProblems.Conflict("record_exists", "该周期的记录已提交");
         }
 
+        await outbox.EnqueueAsync(transaction, new ProcessRecordWritten(dto.Id, code, dto.Kind, dto.CadreId, dto.PeriodStart, dto.Source, writtenAt), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/dispatch/villages/{code}/records/{dto.Id}", dto);
     }
 

@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Pairing.Api.Domain;
 using Platform.Data.Import;
+using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
@@ -20,7 +21,8 @@ public sealed record HouseholdImportResult(int Rows, int Created, int Updated, i
 public static class ImportHouseholds
 {
     public static async Task<Results<Ok<HouseholdImportResult>, ProblemHttpResult>> HandleAsync(
-        HttpContext http, RegionScope scope, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken)
+        HttpContext http, RegionScope scope, NpgsqlDataSource dataSource, PersonalDataProtector protector, OutboxWriter outbox, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         CsvUpload.RequireCsv(http.Request);
         var today = ChinaTime.Today();
@@ -125,11 +127,10 @@ public static class ImportHouseholds
             )
             SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM upserted;
             """, transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO household_status_changes (household_id, previous_status, status, reason, changed_by)
-            SELECT id, previous_status, status, '档案导入', @actor FROM household_import_status
-            """, new { actor }, transaction, cancellationToken: cancellationToken));
+        var changes = (await connection.QueryAsync<(Guid Id, string PreviousStatus, string Status)>(new CommandDefinition(
+            "SELECT id, previous_status, status FROM household_import_status ORDER BY id", transaction: transaction, cancellationToken: cancellationToken)))
+            .Select(c => new StatusChange(c.Id, c.PreviousStatus, c.Status)).ToList();
+        await HouseholdStatusHistory.RecordAsync(transaction, outbox, changes, "档案导入", actor, clock.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(new HouseholdImportResult(csv.Rows, counts.Created, counts.Updated, csv.Rows - counts.Created - counts.Updated));
 

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Pairing.Api.Domain;
+using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
@@ -61,7 +62,7 @@ public static class QueryHouseholds
     }
 
     public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> ChangeStatusAsync(Guid id, StatusChangeBody body, RegionScope scope, ClaimsPrincipal user,
-        NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, PersonalDataProtector protector, OutboxWriter outbox, TimeProvider clock, CancellationToken cancellationToken)
     {
         var status = HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, body.Status);
         var reason = body.Reason?.Trim() ?? string.Empty;
@@ -81,11 +82,10 @@ public static class QueryHouseholds
 
         if (row.Status != status.Code)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE households SET status = @status, updated_at = now() WHERE id = @id;
-                INSERT INTO household_status_changes (household_id, previous_status, status, reason, changed_by) VALUES (@id, @previous, @status, @reason, @actor);
-                """, new { id, status = status.Code, previous = row.Status, reason, actor = user.GetActor() }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE households SET status = @status, updated_at = now() WHERE id = @id",
+                new { id, status = status.Code }, transaction, cancellationToken: cancellationToken));
+            await HouseholdStatusHistory.RecordAsync(transaction, outbox, [new StatusChange(id, row.Status, status.Code)], reason, user.GetActor(), clock.GetUtcNow(),
+                cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -1,0 +1,58 @@
+using Assessment.Api.Domain;
+using Dapper;
+using Npgsql;
+using Platform.Security;
+
+namespace Assessment.Api.Features.Facts;
+
+/// <summary>
+/// The month's facts kept from dispatch's and pairing's events (inspections, process records, household status changes)
+/// and collected from pairing (households without a helper), under a region, for a scoring run.
+/// </summary>
+public sealed record MonthFacts(
+    IReadOnlyList<InspectionFact> Inspections,
+    IReadOnlyList<ProcessRecordFact> ProcessRecords,
+    IReadOnlyList<StatusChangeFact> StatusChanges,
+    IReadOnlyList<HelperGapFact> HelperGaps)
+{
+    public static async Task<MonthFacts> LoadAsync(NpgsqlConnection connection, AssessmentMonth month, RegionScope region, CancellationToken cancellationToken)
+    {
+        var args = new
+        {
+            month = month.Text, first = month.First, last = month.Last, region.From, region.To,
+            // A week ending in the month may start in the one before; status changes count by their China day.
+            weekStart = month.First.AddDays(-6),
+            changedFrom = new DateTimeOffset(month.First.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime,
+            changedTo = new DateTimeOffset(month.Last.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime,
+        };
+        var inspections = (await connection.QueryAsync<(Guid Id, string VillageCode, Guid CadreId, string CadreName, string? Force, string UnitCode, DateOnly InspectedOn,
+            bool Present)>(new CommandDefinition(
+            """
+            SELECT id, village_code, cadre_id, cadre_name, force, unit_code, inspected_on, present FROM inspection_facts
+            WHERE inspected_on BETWEEN @first AND @last AND village_code >= @From AND village_code < @To
+            """, args, cancellationToken: cancellationToken)))
+            .Select(r => new InspectionFact(r.Id, r.VillageCode, r.CadreId, r.CadreName, r.Force, r.UnitCode, r.InspectedOn, r.Present)).ToList();
+        var records = (await connection.QueryAsync<(Guid Id, string VillageCode, string Kind, Guid CadreId, DateOnly PeriodStart, DateTime WrittenAt)>(new CommandDefinition(
+            """
+            SELECT id, village_code, kind, cadre_id, period_start, written_at FROM process_record_facts
+            WHERE period_start BETWEEN @weekStart AND @last AND village_code >= @From AND village_code < @To
+            """, args, cancellationToken: cancellationToken)))
+            .Select(r => new ProcessRecordFact(r.Id, r.VillageCode, r.Kind, r.CadreId, r.PeriodStart, new DateTimeOffset(DateTime.SpecifyKind(r.WrittenAt, DateTimeKind.Utc))))
+            .ToList();
+        var changes = (await connection.QueryAsync<(Guid Id, Guid HouseholdId, string VillageCode, string? PreviousStatus, string Status, string? UnitCode, DateTime ChangedAt)>(
+            new CommandDefinition(
+            """
+            SELECT id, household_id, village_code, previous_status, status, unit_code, changed_at FROM household_status_facts
+            WHERE changed_at >= @changedFrom AND changed_at < @changedTo AND village_code >= @From AND village_code < @To
+            """, args, cancellationToken: cancellationToken)))
+            .Select(r => new StatusChangeFact(r.Id, r.HouseholdId, r.VillageCode, r.PreviousStatus, r.Status, r.UnitCode,
+                ChinaTime.DayOf(new DateTimeOffset(DateTime.SpecifyKind(r.ChangedAt, DateTimeKind.Utc))))).ToList();
+        var helperGaps = (await connection.QueryAsync<(Guid Id, string VillageCode, int Households, int WithHelper)>(new CommandDefinition(
+            """
+            SELECT id, village_code, households, with_helper FROM helper_gap_facts
+            WHERE month = @month AND village_code >= @From AND village_code < @To
+            """, args, cancellationToken: cancellationToken)))
+            .Select(r => new HelperGapFact(r.Id, r.VillageCode, r.Households, r.WithHelper)).ToList();
+        return new MonthFacts(inspections, records, changes, helperGaps);
+    }
+}
