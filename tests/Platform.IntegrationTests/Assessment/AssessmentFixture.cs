@@ -74,10 +74,10 @@ public sealed class AssessmentFixture : IAsyncLifetime
             Cadres[cadre.GetProperty("name").GetString()!] = cadre.GetProperty("id").GetGuid();
         }
 
-        Assignments["甲"] = await AssignAsync(province, new { villageCode = VillageA, force = "first_secretary", cadreId = Cadres["甲"], startsOn = "2026-07-01" });
-        Assignments["乙"] = await AssignAsync(province, new { villageCode = VillageB, force = "first_secretary", cadreId = Cadres["乙"], startsOn = "2026-07-01" });
-        await AssignAsync(province, new { villageCode = VillageA, force = "assisting_unit", unitCode = "U-A", startsOn = "2026-07-01" });
-        await AssignAsync(province, new { villageCode = VillageB, force = "assisting_unit", unitCode = "U-B", startsOn = "2026-07-01" });
+        Assignments["甲"] = await AssignAsync(province, new { villageCode = VillageA, force = "first_secretary", cadreId = Cadres["甲"], startsOn = "2026-01-01" });
+        Assignments["乙"] = await AssignAsync(province, new { villageCode = VillageB, force = "first_secretary", cadreId = Cadres["乙"], startsOn = "2026-01-01" });
+        await AssignAsync(province, new { villageCode = VillageA, force = "assisting_unit", unitCode = "U-A", startsOn = "2026-01-01" });
+        await AssignAsync(province, new { villageCode = VillageB, force = "assisting_unit", unitCode = "U-B", startsOn = "2026-01-01" });
 
         // The forces travel as AssignmentStarted events through dispatch's outbox, RabbitMQ and assessment's inbox.
         await Eventually.HoldsAsync(async () => await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM assignments") == 4,
