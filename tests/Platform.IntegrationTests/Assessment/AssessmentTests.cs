@@ -165,7 +165,7 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
             .Select(e => (e.GetProperty("subjectId").GetString()!, e.GetProperty("subjectName").GetString()!)).ToList();
         (await RankingAsync("county")).ShouldBe([("511702", "通川区"), ("511703", "达川区")]);
         (await RankingAsync("township")).ShouldBe([("511702104", "北山镇"), ("511703105", "石桥镇")]);
-        (await RankingAsync("assisting_unit")).ShouldBe([("U-A", "通川区农业农村局"), ("U-B", "达川区教育局")]);
+        (await RankingAsync("assisting_unit")).Select(e => e.Name).Order(StringComparer.Ordinal).ShouldBe(["示范省农业农村厅", "达川区教育局", "通川区农业农村局"]);
         (await RankingAsync("work_team")).Select(e => e.Name).ShouldBe(["北山镇青杠村驻村工作队", "石桥镇金山村驻村工作队"]);
         (await RankingAsync("first_secretary")).Select(e => e.Name).Order(StringComparer.Ordinal).ShouldBe(["乙", "甲"]);
 
@@ -177,7 +177,7 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
         using var grpc = new TestGrpcClients(fixture.AssessmentGrpc, TestSettings.Token(Roles.City, "5117"));
         var ranking = await grpc.Get<Platform.Contracts.Grpc.Assessment.V1.Assessment.AssessmentClient>()
             .GetRankingAsync(new() { Month = "2026-05", SubjectKind = "assisting_unit" });
-        ranking.Entries.Select(e => e.SubjectName).ShouldBe(["通川区农业农村局", "达川区教育局"]);
+        ranking.Entries.Select(e => e.SubjectName).Order(StringComparer.Ordinal).ShouldBe(["示范省农业农村厅", "达川区教育局", "通川区农业农村局"]);
 
         // The bulletins' events carry the names: notification's templates show them.
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%RedFlagAwarded' AND payload->>'month' = '2026-05' AND payload->>'subjectKind' = 'county' AND payload->>'subjectName' = '通川区'"))

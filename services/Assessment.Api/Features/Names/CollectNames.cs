@@ -7,8 +7,8 @@ using Platform.ServiceDefaults;
 namespace Assessment.Api.Features.Names;
 
 /// <summary>
-/// Copies the names of the regions and assisting units under a prefix from dispatch's registry (streamed, as the service
-/// account) before a month is scored, so that rankings, explanations, exports and bulletins name 通川区 and
+/// Copies the names of the regions under a prefix and of the assisting units of its province from dispatch's registry
+/// (streamed, as the service account) before a month is scored, so that rankings, explanations, exports and bulletins name 通川区 and
 /// 通川区农业农村局 rather than their codes. Upserts batch by batch; a name that did not change is not written again.
 /// </summary>
 public sealed class CollectNames(VillageRegistry.VillageRegistryClient registry, Personnel.PersonnelClient personnel, NpgsqlDataSource dataSource)
@@ -27,7 +27,8 @@ public sealed class CollectNames(VillageRegistry.VillageRegistryClient registry,
                 }
             }
 
-            using var units = personnel.ListUnits(new ListUnitsRequest { Prefix = prefix }, cancellationToken: cancellationToken);
+            // A unit serving the region may sit above it (a province's or city's department): its units are the province's.
+            using var units = personnel.ListUnits(new ListUnitsRequest { Prefix = prefix[..Math.Min(2, prefix.Length)] }, cancellationToken: cancellationToken);
             await foreach (var batch in units.ResponseStream.ReadAllAsync(cancellationToken).Chunk(Batch).WithCancellation(cancellationToken))
             {
                 await UpsertUnitsAsync(batch, cancellationToken);
