@@ -281,6 +281,7 @@ seed() {
   ensure_cli
   say "seeding a demo $scale through $url"
   dotnet "$PLATFORM_CLI_DLL" seed --scale "$scale" --url "$url" --pairing-url "http://127.0.0.1:$PLATFORM_PAIRING_PORT" \
+    --assessment-url "http://127.0.0.1:$PLATFORM_ASSESSMENT_PORT" \
     --key-file "$PLATFORM_KEY_FILE" 9>&- ||
     die "seed --scale $scale failed"
   if [[ $scale == county ]]; then date -u '+%Y-%m-%dT%H:%M:%SZ' >"$PLATFORM_SEEDED_MARKER"; fi

@@ -40,9 +40,9 @@ public static class AssessmentApi
             .WithSummary("One subject's score explained indicator by indicator (value, target, points, facts with ids), with every version kept.");
 
         var flags = api.MapGroup("").WithTags("Flags");
-        flags.MapGet("/red-flags", Flags.RedFlagsAsync).WithSummary("A month's red flags (流动红旗) under a prefix.");
-        flags.MapGet("/yellow-cards", Flags.YellowCardsAsync).WithSummary("A month's yellow cards (黄牌警示) under a prefix.");
-        flags.MapPost("/yellow-cards", Flags.IssueAsync).RequireAuthorization(Policies.ManageForces)
+        flags.MapGet("/red-flags", RedFlags.ListAsync).WithSummary("A month's red flags (流动红旗) under a prefix.");
+        flags.MapGet("/yellow-cards", YellowCards.ListAsync).WithSummary("A month's yellow cards (黄牌警示) under a prefix.");
+        flags.MapPost("/yellow-cards", YellowCards.IssueAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Give a yellow card by hand, with a reason, to a subject scored that month; published as YellowCardIssued.");
         return app;
     }

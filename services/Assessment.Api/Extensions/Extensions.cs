@@ -1,5 +1,6 @@
 using Assessment.Api.Consumers;
 using Assessment.Api.Features.Facts;
+using Assessment.Api.Features.Names;
 using Assessment.Api.Features.Scoring;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,9 @@ internal static class Extensions
         builder.Services.AddServiceAccountToken("assessment-service", sp => sp.GetRequiredService<IOptions<AssessmentOptions>>().Value.ServiceToken);
         // The month's attendance comes from dispatch over gRPC, as the service: runs are scored outside requests.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
+        builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectAttendance>();
+        builder.Services.AddTransient<CollectNames>();
         // Households without a helper are pairing's state, asked for as the service as well.
         builder.Services.AddPlatformGrpcClient<Platform.Contracts.Grpc.Pairing.V1.Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectHelperGaps>();

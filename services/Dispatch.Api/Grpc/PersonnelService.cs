@@ -7,6 +7,7 @@ using Npgsql;
 using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Grpc.Server;
 using Platform.Security;
+using Platform.ServiceDefaults;
 using AssignmentMessage = Platform.Contracts.Grpc.Dispatch.V1.Assignment;
 using MissingCheckInsMessage = Platform.Contracts.Grpc.Dispatch.V1.MissingCheckIns;
 using MonthlyAttendanceMessage = Platform.Contracts.Grpc.Dispatch.V1.MonthlyAttendance;
@@ -21,6 +22,9 @@ namespace Dispatch.Api.Grpc;
 [RegionScoped]
 public sealed class PersonnelService(NpgsqlDataSource dataSource) : Personnel.PersonnelBase
 {
+    /// <summary>Units fetched per database round trip while streaming.</summary>
+    private const int StreamBatch = 1000;
+
     public override async Task<Cadre> GetCadre(GetCadreRequest request, ServerCallContext context)
     {
         var cadre = await QueryCadres.GetInScopeAsync(dataSource, context.GetRegionScope(), GrpcFields.Guid(request.CadreId, "cadre_id"), context.CancellationToken);
@@ -43,7 +47,37 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource) : Personnel.Pe
     public override async Task<Unit> GetUnit(GetUnitRequest request, ServerCallContext context)
     {
         var unit = await QueryUnits.GetInScopeAsync(dataSource, context.GetRegionScope(), request.Code, context.CancellationToken);
-        return new Unit { Code = unit.Code, Name = unit.Name, Level = unit.Level, RegionCode = unit.RegionCode, StaffCount = unit.StaffCount, Cadres = unit.Cadres };
+        return ToMessage(unit);
+    }
+
+    private static Unit ToMessage(UnitDto unit) =>
+        new() { Code = unit.Code, Name = unit.Name, Level = unit.Level, RegionCode = unit.RegionCode, StaffCount = unit.StaffCount, Cadres = unit.Cadres };
+
+    public override async Task ListUnits(ListUnitsRequest request, IServerStreamWriter<Unit> responseStream, ServerCallContext context)
+    {
+        if (request.Limit < 0)
+        {
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("limit", "out_of_range", "limit 不能为负数")]).ToException();
+        }
+
+        var remaining = request.Limit == 0 ? int.MaxValue : request.Limit;
+        string? after = request.AfterCode.Length > 0 ? request.AfterCode : null;
+        while (remaining > 0)
+        {
+            var page = await QueryUnits.ListCoreAsync(dataSource, context.GetRegionScope(), request.Prefix, after, Math.Min(StreamBatch, remaining), context.CancellationToken);
+            foreach (var unit in page.Items)
+            {
+                await responseStream.WriteAsync(ToMessage(unit), context.CancellationToken);
+            }
+
+            if (page.Next is null)
+            {
+                return;
+            }
+
+            remaining -= page.Items.Count;
+            after = page.Next;
+        }
     }
 
     public override async Task<VillageForcesMessage> GetVillageForces(GetVillageForcesRequest request, ServerCallContext context)

@@ -50,6 +50,35 @@ public sealed class VillageRegistryService(NpgsqlDataSource dataSource) : Villag
         }
     }
 
+    public override async Task ListRegions(ListRegionsRequest request, IServerStreamWriter<Region> responseStream, ServerCallContext context)
+    {
+        if (request.Limit < 0)
+        {
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("limit", "out_of_range", "limit 不能为负数")]).ToException();
+        }
+
+        var query = Features.Regions.ListRegions.Validate(context.GetRegionScope(), request.Prefix, request.AfterCode.Length > 0 ? request.AfterCode : null, "after_code");
+        var remaining = request.Limit == 0 ? int.MaxValue : request.Limit;
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        while (remaining > 0)
+        {
+            var batch = await query.NextBatchAsync(connection, Math.Min(StreamBatch, remaining), context.CancellationToken);
+            foreach (var region in batch)
+            {
+                await responseStream.WriteAsync(new Region { Code = region.Code, Name = region.Name, Level = region.Level, ParentCode = region.ParentCode ?? string.Empty },
+                    context.CancellationToken);
+            }
+
+            if (batch.Count < StreamBatch)
+            {
+                return;
+            }
+
+            remaining -= batch.Count;
+            query = query with { After = batch[^1].Code };
+        }
+    }
+
     private static string? CategoryCode(Platform.Contracts.Grpc.Dispatch.V1.VillageCategory category) => category switch
     {
         Platform.Contracts.Grpc.Dispatch.V1.VillageCategory.Unspecified => null,

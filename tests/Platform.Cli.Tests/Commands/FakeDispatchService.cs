@@ -42,6 +42,21 @@ internal sealed class FakeDispatchService : HttpMessageHandler
 
     public List<RecordedRequest> Requests { get; } = [];
 
+    /// <summary>Scoring runs before assessment ranks the assigned units (its events from dispatch still under way).</summary>
+    public int AssessmentUnitsLagRuns { get; init; }
+
+    /// <summary>Every scoring run fails with this problem code.</summary>
+    public string? AssessmentFailRuns { get; init; }
+
+    /// <summary>Assessment's API, behind the same handler (the seeder's assessment address may be any).</summary>
+    public FakeAssessment Assessment => assessment ??= new FakeAssessment(
+        () => assignments.Where(a => a.Force == "assisting_unit").Select(a => a.Holder).Distinct(StringComparer.Ordinal).Count())
+    {
+        UnitsLagRuns = AssessmentUnitsLagRuns, FailRuns = AssessmentFailRuns,
+    };
+
+    private FakeAssessment? assessment;
+
     /// <summary>Household imports answered 422 unknown_village first, as pairing does before dispatch's events reach it.</summary>
     public int UnknownVillageAnswers { get; set; }
 
@@ -134,6 +149,11 @@ internal sealed class FakeDispatchService : HttpMessageHandler
         var path = request.RequestUri!.AbsolutePath;
         lock (gate)
         {
+            if (path.Contains("/api/assessment/", StringComparison.Ordinal))
+            {
+                return Assessment.Handle(request.Method.Method, path, request.RequestUri.Query, body) ?? Problem(HttpStatusCode.NotFound, "not_found");
+            }
+
             return (request.Method.Method, path) switch
             {
                 ("POST", _) when path.EndsWith("/api/dispatch/regions/import", StringComparison.Ordinal) =>

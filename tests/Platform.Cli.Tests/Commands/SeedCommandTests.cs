@@ -62,7 +62,8 @@ public sealed class SeedCommandTests : IDisposable
 
         dispatch.Requests[0].Uri.GetLeftPart(UriPartial.Path).ShouldBe("https://gateway.example/platform/api/dispatch/regions/import");
         dispatch.Requests.ShouldAllBe(r => r.Uri.AbsolutePath.StartsWith("/platform/api/dispatch/", StringComparison.Ordinal)
-            || r.Uri.AbsolutePath.StartsWith("/platform/api/pairing/", StringComparison.Ordinal));
+            || r.Uri.AbsolutePath.StartsWith("/platform/api/pairing/", StringComparison.Ordinal)
+            || r.Uri.AbsolutePath.StartsWith("/platform/api/assessment/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -380,7 +381,9 @@ public sealed class SeedCommandTests : IDisposable
         var firstPairing = service.Requests.FindIndex(r => r.Path.Contains("/api/pairing/", StringComparison.Ordinal));
         var secondRun = service.Requests.FindLastIndex(r => r.Path.EndsWith("/regions/import", StringComparison.Ordinal));
         service.Requests.Take(firstPairing).ShouldContain(r => r.Path.EndsWith("/check-ins", StringComparison.Ordinal));
-        service.Requests.Skip(firstPairing).Take(secondRun - firstPairing).ShouldAllBe(r => r.Path.Contains("/api/pairing/"));
+        var firstAssessment = service.Requests.FindIndex(r => r.Path.Contains("/api/assessment/", StringComparison.Ordinal));
+        service.Requests.Skip(firstPairing).Take(firstAssessment - firstPairing).ShouldAllBe(r => r.Path.Contains("/api/pairing/"));
+        service.Requests.Skip(firstAssessment).Take(secondRun - firstAssessment).ShouldAllBe(r => r.Path.Contains("/api/assessment/"));
         service.HouseholdCount.ShouldBe(plan.Households.Count);
         service.HelperCount.ShouldBe(plan.Pairings.Count);
         // Every helper cadre is in the pool the matcher draws from; registering is repeated on the re-seed (an upsert).
@@ -405,6 +408,57 @@ public sealed class SeedCommandTests : IDisposable
         run.ExitCode.ShouldBe(0, run.Error);
         service.To(HttpMethod.Post, "/households/import").ShouldHaveSingleItem().Uri.GetLeftPart(UriPartial.Path)
             .ShouldBe("http://127.0.0.1:6200/base/api/pairing/households/import");
+    }
+
+    [Fact]
+    public async Task Seeds_the_demo_county_s_task_lists_and_the_scored_month_before_and_adds_nothing_on_a_re_seed()
+    {
+        var service = new FakeDispatchService { AssessmentUnitsLagRuns = 2 };
+
+        var run = await SeedAsync(service, "--url", "http://127.0.0.1:5100");
+        var again = await SeedAsync(service, "--url", "http://127.0.0.1:5100");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        again.ExitCode.ShouldBe(0, again.Error);
+        var assessment = service.Assessment;
+        service.Requests.Where(r => r.Path.Contains("/api/assessment/", StringComparison.Ordinal)).ShouldAllBe(r => r.Uri.Authority == "127.0.0.1:5400");
+        // The "1+6": seven lists of the month with a task each; three done with evidence, the first secretary's overdue and explained.
+        assessment.ListCount.ShouldBe(7);
+        assessment.TaskCount.ShouldBe(7);
+        assessment.Completed.ShouldBe(3);
+        assessment.Explained.ShouldBe(1);
+        service.To(HttpMethod.Post, "/api/assessment/task-lists").Count.ShouldBe(7);
+        var lists = service.To(HttpMethod.Post, "/api/assessment/task-lists").Select(r => r.Json).ToList();
+        lists.ShouldAllBe(l => l.GetProperty("month").GetString() == "2026-11" && l.GetProperty("countyCode").GetString()!.Length == 6);
+        lists.Select(l => l.GetProperty("kind").GetString()).ShouldBe(
+            ["coordination", "contact_leader", "assisting_unit", "first_secretary", "work_team", "agricultural_technician", "helper"], ignoreOrder: true);
+        // The running month scored (provisional) until the units arrived, then the month before, once, for the county's city.
+        var county = lists[0].GetProperty("countyCode").GetString()!;
+        assessment.Runs.Select(r => (r.Month, r.Prefix, r.Provisional)).ShouldBe(
+            [("2026-11", county[..4], true), ("2026-11", county[..4], true), ("2026-11", county[..4], true), ("2026-10", county[..4], false)]);
+        run.Output.ShouldContain($"task lists of {county} for 2026-11: 7 lists (1+6), 7 tasks (7 issued, 0 already there), 3 completed, 1 explained");
+        run.Output.ShouldContain("summary: assessment of 2026-10 under " + county[..4] + ": 1 counties ranked, first 示范县 (90.50), 1 red flags");
+
+        // Again: nothing issued, completed, explained or scored.
+        service.To(HttpMethod.Post, "/api/assessment/task-lists").Count.ShouldBe(7);
+        service.To(HttpMethod.Post, "/completion").Count.ShouldBe(3);
+        service.To(HttpMethod.Post, "/explanation").Count.ShouldBe(1);
+        assessment.Runs.Count.ShouldBe(4);
+        again.Output.ShouldContain("7 tasks (0 issued, 7 already there), 0 completed, 0 explained");
+        again.Output.ShouldContain("already scored (1 counties ranked), not scored again");
+    }
+
+    [Fact]
+    public async Task Stops_when_a_scoring_run_fails()
+    {
+        var service = new FakeDispatchService { AssessmentFailRuns = "facts_unavailable" };
+
+        var run = await SeedAsync(service, "--url", "http://127.0.0.1:5100", "--assessment-url", "http://127.0.0.1:6400/base");
+
+        run.ExitCode.ShouldBe(1);
+        run.Error.ShouldContain("failed: facts_unavailable dispatch answered Unavailable");
+        service.To(HttpMethod.Post, "/api/assessment/scoring-runs").ShouldHaveSingleItem().Uri.GetLeftPart(UriPartial.Path)
+            .ShouldBe("http://127.0.0.1:6400/base/api/assessment/scoring-runs");
     }
 
     private Task<CliRun> SeedAsync(HttpMessageHandler dispatch, params string[] args) =>

@@ -6,7 +6,7 @@ namespace Platform.IntegrationTests.Assessment;
 
 /// <summary>
 /// The stack (<see cref="AssessmentStack"/>) with two counties of one city, each with a first secretary and an assisting
-/// unit: 甲 in 通川区 (511702) is on post, 乙 in 达川区 (511703) misses check-ins.
+/// unit (乙's village also the province's department): 甲 in 通川区 (511702) is on post, 乙 in 达川区 (511703) misses check-ins.
 /// </summary>
 public sealed class AssessmentFixture() : AssessmentStack("assess")
 {
@@ -17,17 +17,23 @@ public sealed class AssessmentFixture() : AssessmentStack("assess")
     {
         using var province = DispatchClient(Roles.Province, "51");
         (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
-        await ImportPeopleAsync(province, "U-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\n", [("甲", "U-A"), ("乙", "U-B")],
-            "1985050");
+        await ImportPeopleAsync(province,
+            "U-A,通川区农业农村局,县,511702000000,王局长,45
+U-B,达川区教育局,县,511703000000,李局长,30
+U-P,示范省农业农村厅,省,510000000000,张厅长,80
+",
+            [("甲", "U-A"), ("乙", "U-B")], "1985050");
 
-        Assignments["甲"] = await AssignAsync(province, new { villageCode = VillageA, force = "first_secretary", cadreId = Cadres["甲"], startsOn = "2026-07-01" });
-        Assignments["乙"] = await AssignAsync(province, new { villageCode = VillageB, force = "first_secretary", cadreId = Cadres["乙"], startsOn = "2026-07-01" });
-        await AssignAsync(province, new { villageCode = VillageA, force = "assisting_unit", unitCode = "U-A", startsOn = "2026-07-01" });
-        await AssignAsync(province, new { villageCode = VillageB, force = "assisting_unit", unitCode = "U-B", startsOn = "2026-07-01" });
+        Assignments["甲"] = await AssignAsync(province, new { villageCode = VillageA, force = "first_secretary", cadreId = Cadres["甲"], startsOn = "2026-01-01" });
+        Assignments["乙"] = await AssignAsync(province, new { villageCode = VillageB, force = "first_secretary", cadreId = Cadres["乙"], startsOn = "2026-01-01" });
+        await AssignAsync(province, new { villageCode = VillageA, force = "assisting_unit", unitCode = "U-A", startsOn = "2026-01-01" });
+        await AssignAsync(province, new { villageCode = VillageB, force = "assisting_unit", unitCode = "U-B", startsOn = "2026-01-01" });
+        // A province's department serving a county's village: its name is the province's, not the county's.
+        await AssignAsync(province, new { villageCode = VillageB, force = "assisting_unit", unitCode = "U-P", startsOn = "2026-01-01" });
 
         // The forces travel as AssignmentStarted events through dispatch's outbox, RabbitMQ and assessment's inbox.
-        await Eventually.HoldsAsync(async () => await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM assignments") == 4,
-            "assessment learned the 4 assignments from dispatch's events");
+        await Eventually.HoldsAsync(async () => await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM assignments") == 5,
+            "assessment learned the 5 assignments from dispatch's events");
     }
 
     /// <summary>

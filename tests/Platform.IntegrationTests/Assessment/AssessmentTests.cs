@@ -142,6 +142,93 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
         provisional.GetProperty("modelVersionId").GetGuid().ShouldBe(newModel);
     }
 
+    [Fact]
+    public async Task Rankings_exports_and_bulletins_name_counties_townships_units_and_work_teams_from_dispatch_s_registry()
+    {
+        await fixture.CheckInsAsync(2026, 5, daysA: 22, daysB: 5, offPostB: 0);
+        using var city = Client();
+        (await ScoreAsync(city, "2026-05")).GetProperty("status").GetString().ShouldBe("succeeded");
+
+        async Task<List<(string Id, string Name)>> RankingAsync(string kind) =>
+            (await city.GetFromJsonAsync<JsonElement>($"/api/assessment/rankings/2026-05/{kind}")).GetProperty("entries").EnumerateArray()
+            .Select(e => (e.GetProperty("subjectId").GetString()!, e.GetProperty("subjectName").GetString()!)).ToList();
+        (await RankingAsync("county")).ShouldBe([("511702", "通川区"), ("511703", "达川区")]);
+        (await RankingAsync("township")).ShouldBe([("511702104", "北山镇"), ("511703105", "石桥镇")]);
+        (await RankingAsync("assisting_unit")).Select(e => e.Name).Order(StringComparer.Ordinal).ShouldBe(["示范省农业农村厅", "达川区教育局", "通川区农业农村局"]);
+        (await RankingAsync("work_team")).Select(e => e.Name).ShouldBe(["北山镇青杠村驻村工作队", "石桥镇金山村驻村工作队"]);
+        (await RankingAsync("first_secretary")).Select(e => e.Name).Order(StringComparer.Ordinal).ShouldBe(["乙", "甲"]);
+
+        var score = await city.GetFromJsonAsync<JsonElement>("/api/assessment/scores/2026-05/township/511703105");
+        score.GetProperty("subjectName").GetString().ShouldBe("石桥镇");
+        var csv = await city.GetStringAsync("/api/assessment/rankings/2026-05/county/csv");
+        csv.Split('\n')[1].ShouldContain(",511702,通川区,");
+
+        using var grpc = new TestGrpcClients(fixture.AssessmentGrpc, TestSettings.Token(Roles.City, "5117"));
+        var ranking = await grpc.Get<Platform.Contracts.Grpc.Assessment.V1.Assessment.AssessmentClient>()
+            .GetRankingAsync(new() { Month = "2026-05", SubjectKind = "assisting_unit" });
+        ranking.Entries.Select(e => e.SubjectName).Order(StringComparer.Ordinal).ShouldBe(["示范省农业农村厅", "达川区教育局", "通川区农业农村局"]);
+
+        // The bulletins' events carry the names: notification's templates show them.
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%RedFlagAwarded' AND payload->>'month' = '2026-05' AND payload->>'subjectKind' = 'county' AND payload->>'subjectName' = '通川区'"))
+            .ShouldBe(1);
+        (await CountAsync("SELECT count(*) FROM red_flags WHERE month = '2026-05' AND subject_kind = 'assisting_unit' AND subject_name = '通川区农业农村局'")).ShouldBe(1);
+
+        // A region renamed in dispatch shows under its new name when the month is scored again, without a new version.
+        using var province = fixture.DispatchClient(Roles.Province, "51");
+        (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.Header + "\n511703105000,石桥镇（新）,乡,511703000000,,,,,,,,\n")))
+            .EnsureSuccessStatusCode();
+        (await ScoreAsync(city, "2026-05")).GetProperty("newVersions").GetInt32().ShouldBe(0);
+        (await RankingAsync("township")).ShouldBe([("511702104", "北山镇"), ("511703105", "石桥镇（新）")]);
+        (await city.GetFromJsonAsync<JsonElement>("/api/assessment/scores/2026-05/township/511703105")).GetProperty("version").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_city_s_run_ranks_its_counties_and_flags_the_first_once_and_a_county_s_own_run_leaves_that_ranking_alone()
+    {
+        await fixture.CheckInsAsync(2026, 4, daysA: 22, daysB: 5, offPostB: 0);
+        const string CountyRanking = "SELECT string_agg(subject_id || ':' || rank || ':' || total || ':' || score_id, ',' ORDER BY subject_id) FROM rankings WHERE month = '2026-04' AND subject_kind = 'county'";
+        const string CountyFlags = "SELECT count(*) FROM red_flags WHERE month = '2026-04' AND subject_kind = 'county'";
+        const string CountyFlagEvents = "SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%RedFlagAwarded' AND payload->>'month' = '2026-04' AND payload->>'subjectKind' = 'county'";
+
+        // 达川区 scores its own month first: its townships, units, first secretaries and work teams, not the city's ranking.
+        using var far = Client(Roles.County, "511703");
+        var own = await ScoreAsync(far, "2026-04", prefix: "511703");
+        own.GetProperty("status").GetString().ShouldBe("succeeded", own.ToString());
+        (await CountAsync("SELECT count(*) FROM scores WHERE month = '2026-04' AND subject_kind = 'county'")).ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM rankings WHERE month = '2026-04' AND subject_kind = 'county'")).ShouldBe(0);
+        (await CountAsync(CountyFlags)).ShouldBe(0);
+        (await CountAsync("SELECT count(*) FROM red_flags WHERE month = '2026-04' AND subject_kind = 'township' AND group_code = '511703'")).ShouldBe(1);
+
+        // The city scores the month: its counties ranked, the first flagged, once.
+        using var city = Client();
+        (await ScoreAsync(city, "2026-04")).GetProperty("status").GetString().ShouldBe("succeeded");
+        var ranking = (await city.GetFromJsonAsync<JsonElement>("/api/assessment/rankings/2026-04/county")).GetProperty("entries").EnumerateArray().ToList();
+        ranking.Select(e => (e.GetProperty("subjectId").GetString(), e.GetProperty("rank").GetInt32(), e.GetProperty("redFlag").GetBoolean()))
+            .ShouldBe([("511702", 1, true), ("511703", 2, false)]);
+        (await CountAsync(CountyFlags)).ShouldBe(1);
+        (await CountAsync(CountyFlagEvents)).ShouldBe(1);
+        var cityRanking = await fixture.AssessmentDb.ScalarAsync<string>(CountyRanking);
+
+        // 乙's missing days arrive late; 达川区 scores its own month again (a correction, with a reason): the city's ranking,
+        // the county's score and its flag stay as the city's run left them.
+        await fixture.CheckInsAsync(2026, 4, daysA: 0, daysB: 22, offPostB: 0);
+        var corrected = await ScoreAsync(far, "2026-04", prefix: "511703", reason: "补录乙的在岗记录");
+        corrected.GetProperty("status").GetString().ShouldBe("succeeded", corrected.ToString());
+        corrected.GetProperty("newVersions").GetInt32().ShouldBeGreaterThan(0);
+        (await fixture.AssessmentDb.ScalarAsync<string>(CountyRanking)).ShouldBe(cityRanking);
+        (await CountAsync("SELECT count(*) FROM scores WHERE month = '2026-04' AND subject_kind = 'county' AND version > 1")).ShouldBe(0);
+        (await CountAsync(CountyFlags)).ShouldBe(1);
+
+        // The city scores again (and then the province): the ranking follows the facts, the flag stays the first one's.
+        (await ScoreAsync(city, "2026-04", reason: "补录乙的在岗记录")).GetProperty("status").GetString().ShouldBe("succeeded");
+        using var province = Client(Roles.Province, "51");
+        (await ScoreAsync(province, "2026-04", prefix: "51")).GetProperty("status").GetString().ShouldBe("succeeded");
+        (await CountAsync("SELECT count(*) FROM scores WHERE month = '2026-04' AND subject_kind = 'county' AND subject_id = '511703' AND version = 2")).ShouldBe(1);
+        (await CountAsync(CountyFlags)).ShouldBe(1);
+        (await CountAsync("SELECT count(*) FROM red_flags WHERE month = '2026-04' AND subject_kind = 'county' AND group_code = '5117' AND subject_id = '511702'")).ShouldBe(1);
+        (await CountAsync(CountyFlagEvents)).ShouldBe(1);
+    }
+
     [Theory]
     [InlineData("weights", "model_weights_invalid")]
     [InlineData("source", "unknown_indicator_source")]

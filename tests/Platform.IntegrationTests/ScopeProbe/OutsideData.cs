@@ -19,13 +19,14 @@ public sealed record Fingerprint(IReadOnlyDictionary<string, (long Rows, string 
 }
 
 /// <summary>
-/// The records of a region (a division-code prefix; empty: everything) read straight from the three databases, and
+/// The records of a region (a division-code prefix; empty: everything) read straight from the four databases, and
 /// the records elsewhere that use them (an assignment of that region's cadre in another village, a pairing with its
 /// cadre): a write that lands outside a caller's scope changes one of these. Columns that only the services' own
 /// background work changes (delivery attempts and states, in-app delivery times) are left out; a replay still shows
 /// (a new give-up time).
 /// </summary>
-public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, TestDatabase notification, IReadOnlyList<Guid> nearCadres, IReadOnlyList<Guid> farCadres)
+public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, TestDatabase notification, TestDatabase assessment, IReadOnlyList<Guid> nearCadres,
+    IReadOnlyList<Guid> farCadres)
 {
     // Every query takes @p (the prefix) and @cadres (the cadre ids of the region, which pairing and notification do not know by region).
     private static readonly (string Name, string Sql)[] DispatchTables =
@@ -78,12 +79,29 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("notification.coverage_gaps", "SELECT x::text FROM coverage_gaps x WHERE starts_with(x.village_code, @p)"),
     ];
 
+    // Assessment's copies and results: a county's run collects and scores its own county only, and never re-ranks its city.
+    private static readonly (string Name, string Sql)[] AssessmentTables =
+    [
+        ("assessment.model_versions", "SELECT m.id::text || m.year || m.region_code || m.version FROM model_versions m WHERE m.region_code <> '' AND starts_with(m.region_code, @p)"),
+        ("assessment.task_lists", "SELECT x::text FROM task_lists x WHERE starts_with(x.county_code, @p)"),
+        ("assessment.tasks", "SELECT x::text FROM tasks x WHERE starts_with(x.county_code, @p)"),
+        ("assessment.scoring_runs", "SELECT x.id::text || x.month || x.prefix || coalesce(x.reason, '-') FROM scoring_runs x WHERE x.prefix <> '' AND starts_with(x.prefix, @p)"),
+        ("assessment.scores", "SELECT x.id::text || x.subject_kind || x.subject_id || x.subject_name || x.version || x.total FROM scores x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.rankings", "SELECT x::text FROM rankings x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.red_flags", "SELECT x::text FROM red_flags x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.yellow_cards", "SELECT x::text FROM yellow_cards x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.month_models", "SELECT x::text FROM month_models x WHERE starts_with(x.county_code, @p)"),
+        ("assessment.attendance_facts", "SELECT x.id::text || x.month || x.cadre_name || x.on_post_days || x.off_post_check_ins FROM attendance_facts x WHERE starts_with(x.village_code, @p)"),
+        ("assessment.region_names", "SELECT x.code || x.name FROM region_names x WHERE starts_with(x.code, @p)"),
+        ("assessment.unit_names", "SELECT x.code || x.name FROM unit_names x WHERE starts_with(x.region_code, @p)"),
+    ];
+
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>
     public async Task<Fingerprint> FingerprintAsync(string prefix)
     {
         var cadres = (prefix.Length == 0 ? nearCadres.Concat(farCadres) : prefix == "511703" ? farCadres : nearCadres).ToArray();
         var tables = new Dictionary<string, (long, string)>(StringComparer.Ordinal);
-        foreach (var (database, queries) in new[] { (dispatch, DispatchTables), (pairing, PairingTables), (notification, NotificationTables) })
+        foreach (var (database, queries) in new[] { (dispatch, DispatchTables), (pairing, PairingTables), (notification, NotificationTables), (assessment, AssessmentTables) })
         {
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();

@@ -50,12 +50,19 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public Guid Notification { get; set; }
     public Guid Subscription { get; set; }
     public Guid Delivery { get; set; }
+    public Guid Model { get; set; }
+    public Guid AssessmentTask { get; set; }
+    public Guid ScoringRun { get; set; }
+    public Guid YellowCard { get; set; }
+
+    /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
+    public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
 
     /// <summary>Every id of the county's records, for a parameter whose meaning the probe does not know.</summary>
     public IReadOnlyList<Guid> Ids =>
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
-        Notification, Subscription, Delivery,
+        Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

@@ -45,6 +45,10 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "subscriptions" => Ids(t.Subscription),
                 "imports" => Ids(t.RegionImport),
                 "cadres" => Ids(t.ResidentCadre, t.HelperCadre),
+                "models" => Ids(t.Model),
+                "tasks" => Ids(t.AssessmentTask),
+                "scoring-runs" => Ids(t.ScoringRun),
+                "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
         }
@@ -60,8 +64,23 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             };
         }
 
+        var assessment = operation.Contains("assessment", StringComparison.Ordinal);
         return key switch
         {
+            // Assessment's month is the one the fixture scored (final, with red flags and cards); counties by their 6 digits.
+            "month" when assessment => Strings("2026-10"),
+            "countycode" or "regioncode" or "county" when assessment => Strings(t.Prefix),
+            "subjectkind" => Strings(SubjectKinds),
+            "subjectid" => SubjectIds(),
+            "kind" when operation.Contains("/rankings/", StringComparison.Ordinal) || operation.Contains("/scores/", StringComparison.Ordinal) => Strings(SubjectKinds),
+            "kind" when operation.Contains("/task-lists", StringComparison.Ordinal) => Strings("coordination", "first_secretary", "assisting_unit"),
+            "year" => [JsonValue.Create(2027)],
+            "definition" => [t.ModelDefinition?.DeepClone()],
+            "tasks" => [new JsonArray(new JsonObject
+            {
+                ["title"] = Text, ["ownerKind"] = "county", ["ownerId"] = t.Prefix, ["dueOn"] = "2026-10-10", ["evidenceExpected"] = Text,
+            })],
+            "evidence" or "explanation" => Strings(Text),
             "villagecode" => Strings(t.Village),
             "countycode" => Strings(t.CountyCode),
             "prefix" => Strings(t.Prefix, t.Village),
@@ -114,6 +133,12 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             _ => Fallback(type, format, inQuery),
         };
     }
+
+    private static readonly string[] SubjectKinds = ["county", "township", "assisting_unit", "first_secretary", "work_team"];
+
+    /// <summary>The target's assessment subjects: its county, township, unit, first secretary (a cadre) and work team (a village).</summary>
+    private IReadOnlyList<JsonNode?> SubjectIds() =>
+        new[] { Target.Prefix, Target.Township[..9], Target.UnitCode, Target.ResidentCadre.ToString(), Target.Village }.Select(v => (JsonNode?)JsonValue.Create(v)).ToList();
 
     /// <summary>A name the probe does not know: every id or code of the target (a new endpoint is probed all the same).</summary>
     private IReadOnlyList<JsonNode?>? Fallback(string? type, string? format, bool inQuery) => (type, format) switch

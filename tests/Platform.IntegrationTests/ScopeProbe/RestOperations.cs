@@ -194,7 +194,10 @@ public static class RestOperations
 
             if (type == "object")
             {
-                throw new CannotBuildException(operation.Name, $"the nested object field '{name}'");
+                // A nested object only as ProbeValues gives it whole (a scoring model's definition).
+                yield return (name, values.For(name, "object", null, null, false, false, operation.Path)
+                    ?? throw new CannotBuildException(operation.Name, $"the nested object field '{name}'"));
+                continue;
             }
 
             yield return (name, values.For(name, type, format, null, false, false, operation.Path)

@@ -1,9 +1,11 @@
+extern alias assessment;
 extern alias dispatch;
 extern alias pairing;
 
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Platform.Contracts.Grpc.Notification.V1;
@@ -11,16 +13,18 @@ using Platform.IntegrationTests.Infrastructure;
 using Platform.IntegrationTests.Notification;
 using Platform.Security;
 using Platform.Security.PersonalData;
+using AssessmentProgram = assessment::Program;
 using DispatchProgram = dispatch::Program;
 using PairingProgram = pairing::Program;
 
 namespace Platform.IntegrationTests.ScopeProbe;
 
 /// <summary>
-/// Dispatch, pairing and notification on real sockets, talking over gRPC and RabbitMQ as deployed, with the same records
-/// in two counties (511702 "near", 511703 "far"): units, cadres with a post, a check-in, leave, an inspection and a
-/// process record, households with a helper and a contact, matching runs (the far county's and the city's), a direct
-/// notification, and a webhook subscription with a delivery given up. Everything is made through the APIs.
+/// Dispatch, pairing, notification and assessment on real sockets, talking over gRPC and RabbitMQ as deployed, with the
+/// same records in two counties (511702 "near", 511703 "far"): units, cadres with a post, a check-in, leave, an
+/// inspection and a process record, households with a helper and a contact, matching runs (the far county's and the
+/// city's), a direct notification, a webhook subscription with a delivery given up, and assessment's model override, task
+/// list, own scoring run, the city's scored month (rankings, red flags) and a yellow card. Everything is made through the APIs.
 /// </summary>
 public sealed class ScopeProbeFixture : IAsyncLifetime
 {
@@ -44,13 +48,15 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
     public TestDatabase DispatchDb { get; private set; } = null!;
     public TestDatabase PairingDb { get; private set; } = null!;
     public TestDatabase NotificationDb { get; private set; } = null!;
+    public TestDatabase AssessmentDb { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
     public ServiceHost<DispatchProgram> Dispatch { get; private set; } = null!;
     public ServiceHost<PairingProgram> Pairing { get; private set; } = null!;
     public NotificationHost Notification { get; private set; } = null!;
+    public ServiceHost<AssessmentProgram> Assessment { get; private set; } = null!;
     public TestClock Clock { get; } = new();
 
-    /// <summary>REST and gRPC addresses by service name (dispatch, pairing, notification).</summary>
+    /// <summary>REST and gRPC addresses by service name (dispatch, pairing, notification, assessment).</summary>
     public Dictionary<string, Uri> Rest { get; } = [];
     public Dictionary<string, Uri> Grpc { get; } = [];
 
@@ -63,8 +69,9 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
         DispatchDb = await TestDatabase.CreateAsync("probe_dispatch");
         PairingDb = await TestDatabase.CreateAsync("probe_pairing");
         NotificationDb = await TestDatabase.CreateAsync("probe_notify");
+        AssessmentDb = await TestDatabase.CreateAsync("probe_assess");
         VirtualHost = await TestVirtualHost.CreateAsync("scopeprobe");
-        foreach (var service in new[] { "dispatch", "pairing", "notification" })
+        foreach (var service in new[] { "dispatch", "pairing", "notification", "assessment" })
         {
             Rest[service] = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
             Grpc[service] = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
@@ -92,11 +99,15 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
         Notification = new NotificationHost(notificationSettings, Clock);
         Notification.UseKestrel();
         Notification.StartServer();
+        Assessment = new ServiceHost<AssessmentProgram>(Kestrel(TestSettings.For(AssessmentDb, VirtualHost), "assessment"));
+        Assessment.UseKestrel();
+        Assessment.StartServer();
         await Pairing.WaitUntilReadyAsync();
         await Notification.WaitUntilReadyAsync();
+        await Assessment.WaitUntilReadyAsync();
 
         await SeedAsync();
-        Outside = new OutsideData(DispatchDb, PairingDb, NotificationDb, [Near.ResidentCadre, Near.HelperCadre], [Far.ResidentCadre, Far.HelperCadre]);
+        Outside = new OutsideData(DispatchDb, PairingDb, NotificationDb, AssessmentDb, [Near.ResidentCadre, Near.HelperCadre], [Far.ResidentCadre, Far.HelperCadre]);
         await SettleAsync();
     }
 
@@ -234,6 +245,52 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
 
             return true;
         }, "a webhook delivery of each county given up", TimeSpan.FromSeconds(60));
+        await SeedAssessmentAsync();
+    }
+
+    /// <summary>
+    /// Assessment's records of each county, made as the county: a model override for 2027 (the scored year keeps the
+    /// default), the coordination office's task list of 2026-10 with an overdue task, the county's own run of 2026-10;
+    /// then the city's run (its counties ranked, red flags) and a yellow card by hand for each county.
+    /// </summary>
+    private async Task SeedAssessmentAsync()
+    {
+        await Eventually.HoldsAsync(async () => await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM assignments") == 4,
+            "assessment learned the 4 assignments from dispatch's events");
+        using var province = Client("assessment", Roles.Province, "51");
+        var models = await province.GetFromJsonAsync<JsonElement>("/api/assessment/models?year=2027");
+        var definition = JsonNode.Parse(models.EnumerateArray().Single(m => m.GetProperty("regionCode").GetString() == "").GetProperty("definition").GetRawText())!;
+
+        async Task<Guid> ScoreAsync(HttpClient client, string prefix)
+        {
+            var run = (await OkAsync(client.PostAsJsonAsync("/api/assessment/scoring-runs", new { month = "2026-10", prefix }), HttpStatusCode.Accepted)).GetProperty("id").GetGuid();
+            await Eventually.HoldsAsync(async () => (await client.GetFromJsonAsync<JsonElement>($"/api/assessment/scoring-runs/{run}")).GetProperty("status").GetString() == "succeeded",
+                $"the scoring run of {prefix} succeeded", TimeSpan.FromSeconds(60));
+            return run;
+        }
+
+        foreach (var county in new[] { Near, Far })
+        {
+            county.ModelDefinition = definition;
+            using var own = Client("assessment", Roles.County, county.Prefix);
+            county.Model = (await OkAsync(own.PostAsJsonAsync("/api/assessment/models", new { year = 2027, regionCode = county.Prefix, definition, reason = county.Name + "考核细则" })))
+                .GetProperty("id").GetGuid();
+            county.AssessmentTask = (await OkAsync(own.PostAsJsonAsync("/api/assessment/task-lists", new
+            {
+                countyCode = county.Prefix, month = "2026-10", kind = "coordination",
+                tasks = new[] { new { title = county.Name + "报送月度总结", ownerKind = "county", ownerId = county.Prefix, dueOn = "2026-10-10", evidenceExpected = "工作总结" } },
+            }))).GetProperty("tasks")[0].GetProperty("id").GetGuid();
+            county.ScoringRun = await ScoreAsync(own, county.Prefix);
+        }
+
+        using var city = Client("assessment", Roles.City, "5117");
+        await ScoreAsync(city, "5117");
+        foreach (var county in new[] { Near, Far })
+        {
+            using var own = Client("assessment", Roles.County, county.Prefix);
+            county.YellowCard = (await OkAsync(own.PostAsJsonAsync("/api/assessment/yellow-cards",
+                new { month = "2026-10", subjectKind = "county", subjectId = county.Prefix, reason = county.Name + "任务逾期" }))).GetProperty("id").GetGuid();
+        }
     }
 
     /// <summary>
@@ -248,7 +305,9 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
         {
             var pending = await DispatchDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")
                 + await PairingDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")
-                + await NotificationDb.ScalarAsync<long>("SELECT count(*) FROM deliveries WHERE state NOT IN ('sent', 'failed')");
+                + await NotificationDb.ScalarAsync<long>("SELECT count(*) FROM deliveries WHERE state NOT IN ('sent', 'failed')")
+                + await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")
+                + await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM scoring_runs WHERE status IN ('queued', 'running')");
             var now = await Outside.FingerprintAsync(string.Empty);
             if (pending == 0 && now.Sum == last)
             {
@@ -264,11 +323,13 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Assessment.DisposeAsync();
         await Notification.DisposeAsync();
         await Pairing.DisposeAsync();
         await Dispatch.DisposeAsync();
         await VirtualHost.DisposeAsync();
         await NotificationDb.DisposeAsync();
+        await AssessmentDb.DisposeAsync();
         await PairingDb.DisposeAsync();
         await DispatchDb.DisposeAsync();
     }

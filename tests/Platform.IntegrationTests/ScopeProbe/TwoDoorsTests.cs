@@ -6,7 +6,9 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Contracts.Grpc.Notification.V1;
+using Platform.Contracts.Grpc.Assessment.V1;
 using Platform.Contracts.Grpc.Pairing.V1;
+using AssessmentService = Platform.Contracts.Grpc.Assessment.V1.Assessment;
 
 namespace Platform.IntegrationTests.ScopeProbe;
 
@@ -24,6 +26,9 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
     {
         ["dispatch.v1.VillageRegistry/GetVillage"] = new("dispatch", c => new GetVillageRequest { Code = c.Village }, "dispatch", c => $"/api/dispatch/villages/{c.Village}"),
         ["dispatch.v1.VillageRegistry/ListVillages"] = new("dispatch", c => new ListVillagesRequest { Prefix = c.Prefix }, "dispatch", c => $"/api/dispatch/villages?prefix={c.Prefix}"),
+        // The registry's names under a prefix: the villages' prefix rule (narrowed to the scope, refused outside it).
+        ["dispatch.v1.VillageRegistry/ListRegions"] = new("dispatch", c => new ListRegionsRequest { Prefix = c.Prefix }, "dispatch", c => $"/api/dispatch/villages?prefix={c.Prefix}"),
+        ["dispatch.v1.Personnel/ListUnits"] = new("dispatch", c => new ListUnitsRequest { Prefix = c.Prefix }, "dispatch", c => $"/api/dispatch/units?prefix={c.Prefix}"),
         ["dispatch.v1.Personnel/GetCadre"] = new("dispatch", c => new GetCadreRequest { CadreId = c.ResidentCadre.ToString() }, "dispatch", c => $"/api/dispatch/cadres/{c.ResidentCadre}"),
         // The post of a cadre is found by the cadre's scope, as the cadre is.
         ["dispatch.v1.Personnel/GetCadrePost"] = new("dispatch", c => new GetCadrePostRequest { CadreId = c.ResidentCadre.ToString() }, "dispatch",
@@ -44,6 +49,10 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             c => $"/api/pairing/compliance?prefix={c.Prefix}&month=2026-11"),
         ["pairing.v1.Pairing/ListVillageHelperCoverage"] = new("pairing", c => new ListVillageHelperCoverageRequest { Prefix = c.Prefix }, "pairing",
             c => $"/api/pairing/gaps?prefix={c.Prefix}"),
+        ["assessment.v1.Assessment/GetRanking"] = new("assessment", c => new GetRankingRequest { Month = "2026-10", SubjectKind = "township", Prefix = c.Prefix },
+            "assessment", c => $"/api/assessment/rankings/2026-10/township?prefix={c.Prefix}"),
+        ["assessment.v1.Assessment/GetSubjectScore"] = new("assessment", c => new GetSubjectScoreRequest { Month = "2026-10", SubjectKind = "county", SubjectId = c.Prefix },
+            "assessment", c => $"/api/assessment/scores/2026-10/county/{c.Prefix}"),
         ["notification.v1.Notifications/GetDeliveryStatus"] = new("notification", c => new GetDeliveryStatusRequest { NotificationId = c.Notification.ToString() },
             "notification", c => $"/api/notification/notifications/{c.Notification}"),
     };
@@ -55,7 +64,8 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
         ["notification.v1.Notifications/SendNotification"] = "served over gRPC only (people are told by rules, not by a REST call); checked by the scope probe",
     };
 
-    private static readonly ServiceDescriptor[] Published = [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor];
+    private static readonly ServiceDescriptor[] Published =
+        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor];
 
     [Fact]
     public void Every_published_method_has_its_rest_twin_or_says_why_not()

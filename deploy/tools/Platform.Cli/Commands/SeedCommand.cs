@@ -9,7 +9,8 @@ namespace Platform.Cli.Commands;
 
 /// <summary>
 /// Seeds the demo province through dispatch's API with a province token it signs itself: the region file, then the
-/// assistance forces (<see cref="ForcesGenerator"/>): units, cadres, assignments and a month of check-ins.
+/// assistance forces (<see cref="ForcesGenerator"/>): units, cadres, assignments and a month of check-ins; then pairing's
+/// households and helpers, and assessment's task lists of the month and the scored month before (<see cref="AssessmentSeeder"/>).
 /// </summary>
 internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler, TimeSpan retryDelay) : ICommand
 {
@@ -33,6 +34,15 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     private static readonly OptionSpec PairingUrl = new("pairing-url", "BASE",
         "pairing's base address (default: BASE of --url with port 5100 replaced by 5200, e.g. http://127.0.0.1:5200)");
 
+    private static readonly OptionSpec AssessmentUrl = new("assessment-url", "BASE",
+        "assessment's base address (default: BASE of --url with port 5100 replaced by 5400, e.g. http://127.0.0.1:5400)");
+
+    /// <summary>How long the final scoring waits for assessment to learn the forces from dispatch's events.</summary>
+    public static readonly TimeSpan ForcesEventsTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A scoring run of a province takes a minute or two; allow for a slow machine.</summary>
+    public static readonly TimeSpan ScoringRunTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>How long the household import is retried while pairing has not yet learnt the villages from dispatch's events.</summary>
     public static readonly TimeSpan VillagePollTimeout = TimeSpan.FromSeconds(30);
 
@@ -44,15 +54,17 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     public CommandSpec Spec { get; } = new(
         "seed",
         $"Generates the demo province, POSTs it to BASE/{ImportPath} with a province token (scope 51), then loads its units, cadres, "
-        + "assignments of the six forces and a month of check-ins through the same API; then pairing's households, helpers and a month of contacts.",
-        [DemoDataOptions.Scale, Url, PairingUrl, SigningOptions.KeyFile, DemoDataOptions.Seed, AsOf, SigningOptions.Issuer, SigningOptions.Audience]);
+        + "assignments of the six forces and a month of check-ins through the same API; then pairing's households, helpers and a month of contacts; "
+        + "then assessment's \"1+6\" task lists of the month and the scored month before (rankings, red flags).",
+        [DemoDataOptions.Scale, Url, PairingUrl, AssessmentUrl, SigningOptions.KeyFile, DemoDataOptions.Seed, AsOf, SigningOptions.Issuer, SigningOptions.Audience]);
 
     public async Task<int> RunAsync(ParsedOptions options, CancellationToken cancellationToken)
     {
         var scale = DemoDataOptions.ParseScale(options);
         var seed = DemoDataOptions.ParseSeed(options);
         var baseUri = ParseBaseUri(options);
-        var pairingUri = ParsePairingUri(options, baseUri);
+        var pairingUri = ParseServiceUri(options, PairingUrl, baseUri, 5200);
+        var assessmentUri = ParseServiceUri(options, AssessmentUrl, baseUri, 5400);
         var asOf = ParseAsOf(options);
         var auth = SigningOptions.CreateAuthOptions(options);
         var token = DevelopmentTokens.Create(auth, Subject, [Roles.Province], ProvinceGenerator.ProvinceCode[..2], TokenLifetime);
@@ -61,6 +73,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
         using var client = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = Timeout };
         var dispatch = new DispatchClient(client, baseUri, token, error, retryDelay);
         var pairing = new DispatchClient(client, pairingUri, token, error, retryDelay);
+        var assessment = new DispatchClient(client, assessmentUri, token, error, retryDelay);
         var current = dispatch;
         try
         {
@@ -88,7 +101,14 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
                 $"planned {households.Households.Count:N0} households (of {households.PlannedHouseholds:N0} poor households), {households.Pairings.Count:N0} pairings with {households.Helpers:N0} helpers, {households.Contacts.Count:N0} contacts in {households.ContactMonth:yyyy-MM} for {pairing.Authority} ({stopwatch.Elapsed.TotalSeconds:F1} s)"),
                 cancellationToken);
             var pollDelay = retryDelay < VillagePollDelay ? retryDelay : VillagePollDelay;
-            return await new PairingSeeder(pairing, output, Concurrency, pollDelay, VillagePollTimeout).RunAsync(households, cadreIds, fileSuffix, error, cancellationToken)
+            if (!await new PairingSeeder(pairing, output, Concurrency, pollDelay, VillagePollTimeout).RunAsync(households, cadreIds, fileSuffix, error, cancellationToken))
+            {
+                return ExitCodes.Failure;
+            }
+
+            current = assessment;
+            return await new AssessmentSeeder(assessment, output, pollDelay, ForcesEventsTimeout, ScoringRunTimeout)
+                .RunAsync(plan, cadreIds, generator.ReferenceMonth, error, cancellationToken)
                 ? ExitCodes.Success
                 : ExitCodes.Failure;
         }
@@ -161,17 +181,17 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
             : throw options.Fail($"option '--{Url.Name}' must be an absolute http or https address, got '{text}'");
     }
 
-    /// <summary>The option, or the dispatch address with port 5100 replaced by 5200.</summary>
-    private static Uri ParsePairingUri(ParsedOptions options, Uri baseUri)
+    /// <summary>The option, or the dispatch address with port 5100 replaced by the service's (a gateway's address serves them all).</summary>
+    private static Uri ParseServiceUri(ParsedOptions options, OptionSpec option, Uri baseUri, int defaultPort)
     {
-        if (options.Get(PairingUrl.Name) is not { } text)
+        if (options.Get(option.Name) is not { } text)
         {
-            return baseUri.Port == 5100 ? new UriBuilder(baseUri) { Port = 5200 }.Uri : baseUri;
+            return baseUri.Port == 5100 ? new UriBuilder(baseUri) { Port = defaultPort }.Uri : baseUri;
         }
 
         return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
-            : throw options.Fail($"option '--{PairingUrl.Name}' must be an absolute http or https address, got '{text}'");
+            : throw options.Fail($"option '--{option.Name}' must be an absolute http or https address, got '{text}'");
     }
 
     /// <summary>Today in China unless given; never later, as dispatch refuses check-ins in the future.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Assessment.Api.Domain;
 using Assessment.Api.Features.Facts;
 using Assessment.Api.Features.Models;
+using Assessment.Api.Features.Names;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -18,7 +19,7 @@ public sealed class ScoringOptions
 {
     public const string Section = "Assessment:Scoring";
 
-    /// <summary>Ask dispatch for the month's attendance before scoring (off only where the facts are loaded otherwise: the benchmark).</summary>
+    /// <summary>Ask dispatch for the month's attendance and the names of regions and units before scoring (off only where the facts are loaded otherwise: the benchmark).</summary>
     public bool CollectAttendance { get; set; } = true;
 
     /// <summary>Ask pairing for the villages' households without a responsible helper before scoring (off only where the facts are loaded otherwise: the benchmark).</summary>
@@ -56,6 +57,7 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
             await ProgressAsync(runId, "collecting", 0, 0, cancellationToken);
             await services.GetRequiredService<CollectAttendance>().CollectAsync(month.Text, run.Prefix,
                 (done, total) => ProgressAsync(runId, "collecting", done, total, cancellationToken), cancellationToken);
+            await services.GetRequiredService<CollectNames>().CollectAsync(run.Prefix, cancellationToken);
         }
 
         if (options.Value.CollectHelperGaps)
@@ -76,6 +78,7 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
                 ProgressAsync(runId, "scoring", done, total, cancellationToken).GetAwaiter().GetResult();
             }
         });
+        result = await SubjectNames.NameAsync(dataSource, RunCoverage.Within(result, run.Prefix), cancellationToken);
         await ProgressAsync(runId, "writing", result.Scores.Count, result.Scores.Count, cancellationToken);
         var written = await WriteAsync(run, month, provisional, result, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -178,9 +181,9 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
         // One writer per month at a time: versions are numbered one after the other and rankings read what is committed.
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('assessment-scores:' || @month))", new { month = month.Text },
             transaction, cancellationToken: cancellationToken));
-        var latest = (await connection.QueryAsync<(string SubjectKind, string SubjectId, int Version, string ContentHash, bool Provisional)>(new CommandDefinition(
+        var latest = (await connection.QueryAsync<(string SubjectKind, string SubjectId, int Version, string ContentHash, bool Provisional, string SubjectName)>(new CommandDefinition(
             """
-            SELECT DISTINCT ON (subject_kind, subject_id) subject_kind, subject_id, version, content_hash, provisional FROM scores
+            SELECT DISTINCT ON (subject_kind, subject_id) subject_kind, subject_id, version, content_hash, provisional, subject_name FROM scores
             WHERE month = @month AND region_code >= @From AND region_code < @To
             ORDER BY subject_kind, subject_id, version DESC
             """, new { month = month.Text, region.From, region.To }, transaction, cancellationToken: cancellationToken)))
@@ -188,6 +191,7 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
 
         var rows = new List<(SubjectScore Score, int Version, string Hash)>();
         var corrections = new List<string>();
+        var renamed = new List<(SubjectScore Score, int Version)>();
         foreach (var score in result.Scores)
         {
             var hash = score.Hash();
@@ -195,6 +199,11 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
             {
                 if (previous.ContentHash == hash)
                 {
+                    if (previous.SubjectName != score.Name)
+                    {
+                        renamed.Add((score, previous.Version));
+                    }
+
                     continue;
                 }
 
@@ -249,6 +258,17 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
 
             await importer.CompleteAsync(cancellationToken);
         }
+
+        // A name is a label, not a result: a subject renamed in dispatch's registry keeps its version under the new name.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE scores s SET subject_name = r.name FROM unnest(@kinds, @ids, @versions, @names) AS r (kind, id, version, name)
+            WHERE s.month = @month AND s.subject_kind = r.kind AND s.subject_id = r.id AND s.version = r.version
+            """, new
+            {
+                month = month.Text, kinds = renamed.Select(r => r.Score.Kind).ToArray(), ids = renamed.Select(r => r.Score.Id).ToArray(),
+                versions = renamed.Select(r => r.Version).ToArray(), names = renamed.Select(r => r.Score.Name).ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
 
         // Rankings of every group the run touched, from the latest version of each subject (also those scored by other runs).
         var groups = result.Scores.Select(s => (s.Kind, s.GroupCode)).Distinct().ToList();

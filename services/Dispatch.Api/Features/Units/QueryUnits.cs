@@ -21,7 +21,12 @@ public static class QueryUnits
         """;
 
     public static async Task<Ok<Page<UnitDto>>> ListAsync(
-        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? after = null, int limit = 100)
+        RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? after = null, int limit = 100) =>
+        TypedResults.Ok(await ListCoreAsync(dataSource, scope, prefix, after, limit, cancellationToken));
+
+    /// <summary>One page of the units whose region lies under the prefix (narrowed to the scope; 403 for a foreign one), both doors.</summary>
+    internal static async Task<Page<UnitDto>> ListCoreAsync(NpgsqlDataSource dataSource, RegionScope scope, string? prefix, string? after, int limit,
+        CancellationToken cancellationToken)
     {
         if (limit is < 1 or > 1000)
         {
@@ -37,7 +42,7 @@ public static class QueryUnits
             ORDER BY u.code LIMIT @take
             """, new { effective.From, effective.To, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(limit).Select(r => r.ToDto()).ToList();
-        return TypedResults.Ok(new Page<UnitDto>(items, rows.Count > limit ? items[^1].Code : null));
+        return new Page<UnitDto>(items, rows.Count > limit ? items[^1].Code : null);
     }
 
     /// <summary>REST: <c>GET /api/dispatch/units/{code}</c>.</summary>

@@ -10,37 +10,18 @@ using Platform.ServiceDefaults;
 
 namespace Assessment.Api.Features.Flags;
 
-public sealed record RedFlagView(Guid Id, string Month, string SubjectKind, string GroupCode, string SubjectId, string SubjectName, string RegionCode, decimal Total,
-    DateTimeOffset AwardedAt);
-
 public sealed record YellowCardView(Guid Id, string Month, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string Rule, string Reason,
     string IssuedBy, DateTimeOffset IssuedAt);
 
 public sealed record IssueYellowCardRequest(string? Month, string? SubjectKind, string? SubjectId, string? Reason);
 
 /// <summary>
-/// Red flags (流动红旗, awarded by final scoring) and yellow cards (黄牌警示, by a model rule during scoring or by hand
-/// with a reason here); both are published as events through the outbox, for notification's bulletins.
+/// Yellow cards (黄牌警示): a month's cards under a prefix, given by a model rule during scoring or by hand with a
+/// reason here; a card by hand is published as YellowCardIssued through the outbox, for notification's bulletin.
 /// </summary>
-public static class Flags
+public static class YellowCards
 {
-    public static async Task<Ok<IReadOnlyList<RedFlagView>>> RedFlagsAsync(string month, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
-        string? prefix = null)
-    {
-        var parsed = AssessmentMonth.Parse(month);
-        var region = scope.NarrowOrDeny(prefix);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(Guid Id, string Month, string SubjectKind, string GroupCode, string SubjectId, string SubjectName, string RegionCode,
-            decimal Total, DateTime AwardedAt)>(new CommandDefinition(
-            """
-            SELECT id, month, subject_kind, group_code, subject_id, subject_name, region_code, total, awarded_at FROM red_flags
-            WHERE month = @month AND region_code >= @From AND region_code < @To ORDER BY subject_kind, group_code
-            """, new { month = parsed.Text, region.From, region.To }, cancellationToken: cancellationToken));
-        return TypedResults.Ok<IReadOnlyList<RedFlagView>>(rows.Select(r => new RedFlagView(r.Id, r.Month, r.SubjectKind, r.GroupCode, r.SubjectId, r.SubjectName,
-            r.RegionCode, r.Total, Utc(r.AwardedAt))).ToList());
-    }
-
-    public static async Task<Ok<IReadOnlyList<YellowCardView>>> YellowCardsAsync(string month, RegionScope scope, NpgsqlDataSource dataSource,
+    public static async Task<Ok<IReadOnlyList<YellowCardView>>> ListAsync(string month, RegionScope scope, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken, string? prefix = null)
     {
         var parsed = AssessmentMonth.Parse(month);
