@@ -18,10 +18,7 @@ public sealed class AssessmentFixture() : AssessmentStack("assess")
         using var province = DispatchClient(Roles.Province, "51");
         (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
         await ImportPeopleAsync(province,
-            "U-A,通川区农业农村局,县,511702000000,王局长,45
-U-B,达川区教育局,县,511703000000,李局长,30
-U-P,示范省农业农村厅,省,510000000000,张厅长,80
-",
+            "U-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\nU-P,示范省农业农村厅,省,510000000000,张厅长,80\n",
             [("甲", "U-A"), ("乙", "U-B")], "1985050");
 
         Assignments["甲"] = await AssignAsync(province, new { villageCode = VillageA, force = "first_secretary", cadreId = Cadres["甲"], startsOn = "2026-01-01" });
