@@ -259,7 +259,7 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
             "assessment learned the 4 assignments from dispatch's events");
         using var province = Client("assessment", Roles.Province, "51");
         var models = await province.GetFromJsonAsync<JsonElement>("/api/assessment/models?year=2027");
-        var definition = JsonNode.Parse(models.EnumerateArray().Single(m => m.GetProperty("regionCode").GetString() == "").GetProperty("definition").GetRawText())!;
+        var definition = JsonNode.Parse(models.EnumerateArray().Where(m => m.GetProperty("regionCode").GetString() == "").MaxBy(m => m.GetProperty("version").GetInt32()).GetProperty("definition").GetRawText())!;
 
         async Task<Guid> ScoreAsync(HttpClient client, string prefix)
         {
