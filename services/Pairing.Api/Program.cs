@@ -16,6 +16,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapHouseholdsApi();
 app.MapMatchingApi();
+app.MapImportsApi();
 app.MapGrpcService<PairingService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/pairing");

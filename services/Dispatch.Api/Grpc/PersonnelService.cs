@@ -25,9 +25,19 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource) : Personnel.Pe
     /// <summary>Units fetched per database round trip while streaming.</summary>
     private const int StreamBatch = 1000;
 
-    public override async Task<Cadre> GetCadre(GetCadreRequest request, ServerCallContext context)
+    public override async Task<Cadre> GetCadre(GetCadreRequest request, ServerCallContext context) =>
+        ToMessage(await QueryCadres.GetInScopeAsync(dataSource, context.GetRegionScope(), GrpcFields.Guid(request.CadreId, "cadre_id"), context.CancellationToken));
+
+    public override async Task<Cadres> GetCadres(GetCadresRequest request, ServerCallContext context)
     {
-        var cadre = await QueryCadres.GetInScopeAsync(dataSource, context.GetRegionScope(), GrpcFields.Guid(request.CadreId, "cadre_id"), context.CancellationToken);
+        var ids = request.CadreIds.Select(id => GrpcFields.Guid(id, "cadre_ids")).ToArray();
+        var message = new Cadres();
+        message.Cadres_.AddRange((await QueryCadres.GetManyInScopeAsync(dataSource, context.GetRegionScope(), ids, context.CancellationToken)).Select(ToMessage));
+        return message;
+    }
+
+    private static Cadre ToMessage(QueryCadres.CadreRecord cadre)
+    {
         var message = new Cadre
         {
             Id = cadre.Id.ToString(),

@@ -39,6 +39,7 @@ internal sealed class FakeDispatchService : HttpMessageHandler
     private readonly List<(Guid Id, string Village, string HeadName, string HeadCitizenId)> householdRows = [];
     private readonly Dictionary<Guid, Guid> helpers = [];
     private int contacts;
+    private readonly HashSet<string> contactKeys = new(StringComparer.Ordinal);
 
     public List<RecordedRequest> Requests { get; } = [];
 
@@ -165,6 +166,9 @@ internal sealed class FakeDispatchService : HttpMessageHandler
                 ("POST", _) when path.EndsWith("/api/dispatch/check-ins", StringComparison.Ordinal) => CheckIn(JsonDocument.Parse(body).RootElement),
                 ("POST", _) when path.EndsWith("/api/pairing/households/import", StringComparison.Ordinal) => ImportHouseholds(Encoding.UTF8.GetString(body)),
                 ("GET", _) when path.EndsWith("/api/pairing/households", StringComparison.Ordinal) => ListHouseholds(HttpUtility.ParseQueryString(request.RequestUri.Query)),
+                ("POST", _) when path.EndsWith("/api/pairing/helpers/import", StringComparison.Ordinal) => ImportHelpers(Encoding.UTF8.GetString(body)),
+                ("POST", _) when path.EndsWith("/api/pairing/pairings/import", StringComparison.Ordinal) => ImportPairings(Encoding.UTF8.GetString(body)),
+                ("POST", _) when path.EndsWith("/api/pairing/contacts/import", StringComparison.Ordinal) => ImportContacts(Encoding.UTF8.GetString(body)),
                 ("POST", _) when path.EndsWith("/api/pairing/helpers", StringComparison.Ordinal) => RegisterHelper(JsonDocument.Parse(body).RootElement),
                 ("POST", _) when path.EndsWith("/helpers", StringComparison.Ordinal) => Pair(path, JsonDocument.Parse(body).RootElement),
                 ("POST", _) when path.EndsWith("/contacts", StringComparison.Ordinal) => Contact(path, JsonDocument.Parse(body).RootElement),
@@ -375,6 +379,58 @@ internal sealed class FakeDispatchService : HttpMessageHandler
 
         pool.Add(cadreId);
         return Json(HttpStatusCode.OK, $$"""{"cadreId":"{{cadreId}}","available":true}""");
+    }
+
+    private static HttpResponseMessage Imported(int rows, int created, int events = 0) =>
+        Json(HttpStatusCode.OK, $$"""{"importId":"{{Guid.NewGuid()}}","rows":{{rows}},"created":{{created}},"updated":0,"unchanged":{{rows - created}},"events":{{events}},"changed":{{(created > 0 ? "true" : "false")}},"elapsedSeconds":0.01}""");
+
+    private static List<string[]> Rows(string csv, string header, out bool headerKept)
+    {
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        headerKept = lines[0] == header;
+        return lines.Skip(1).Select(l => l.Split(',')).ToList();
+    }
+
+    /// <summary>The helper pool import: every cadre known to dispatch, all or nothing.</summary>
+    private HttpResponseMessage ImportHelpers(string csv)
+    {
+        var rows = Rows(csv, "干部ID", out var headerKept);
+        var ids = rows.Select(f => Guid.Parse(f[0])).ToList();
+        if (!headerKept || ids.Any(id => cadres.Values.All(c => c.Id != id)))
+        {
+            return Problem(HttpStatusCode.UnprocessableEntity, "invalid_helper_file");
+        }
+
+        return Imported(ids.Count, ids.Count(pool.Add));
+    }
+
+    /// <summary>The pairing import: one responsible helper per household, a pairing already there unchanged.</summary>
+    private HttpResponseMessage ImportPairings(string csv)
+    {
+        var rows = Rows(csv, "户主身份证号,干部ID,角色,开始日期", out var headerKept);
+        if (!headerKept || rows.Any(f => !households.ContainsKey(f[0]) || f[2] != "帮扶责任人"
+                || (helpers.TryGetValue(households[f[0]], out var known) && known != Guid.Parse(f[1]))))
+        {
+            return Problem(HttpStatusCode.UnprocessableEntity, "invalid_pairing_file");
+        }
+
+        var created = rows.Count(f => helpers.TryAdd(households[f[0]], Guid.Parse(f[1])));
+        return Imported(rows.Count, created, created);
+    }
+
+    /// <summary>The contact import: by a helper of the household, once per client key.</summary>
+    private HttpResponseMessage ImportContacts(string csv)
+    {
+        var rows = Rows(csv, "编号,户主身份证号,干部ID,方式,联系日期,经度,纬度,帮扶措施", out var headerKept);
+        if (!headerKept || rows.Any(f => f[3] is not ("电话" or "走访") || (f[3] == "走访" && f[5].Length == 0)
+                || !households.TryGetValue(f[1], out var household) || !helpers.TryGetValue(household, out var helper) || helper != Guid.Parse(f[2])))
+        {
+            return Problem(HttpStatusCode.UnprocessableEntity, "invalid_contact_file");
+        }
+
+        var created = rows.Count(f => contactKeys.Add(f[0]));
+        contacts += created;
+        return Imported(rows.Count, created);
     }
 
     private HttpResponseMessage Pair(string path, JsonElement body)

@@ -386,15 +386,20 @@ public sealed class SeedCommandTests : IDisposable
         service.Requests.Skip(firstAssessment).Take(secondRun - firstAssessment).ShouldAllBe(r => r.Path.Contains("/api/assessment/"));
         service.HouseholdCount.ShouldBe(plan.Households.Count);
         service.HelperCount.ShouldBe(plan.Pairings.Count);
-        // Every helper cadre is in the pool the matcher draws from; registering is repeated on the re-seed (an upsert).
+        // Every helper cadre is in the pool the matcher draws from; each step is one import per county, repeated on the re-seed.
         var helperCadres = plan.Pairings.Select(p => p.CadreCitizenId).Distinct().Count();
         service.Pool.Count.ShouldBe(helperCadres);
-        service.To(HttpMethod.Post, "/api/pairing/helpers").Count.ShouldBe(2 * helperCadres);
-        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"helper pool: {helperCadres:N0} cadres registered"));
+        service.To(HttpMethod.Post, "/api/pairing/helpers").ShouldBeEmpty();
+        service.To(HttpMethod.Post, "/api/pairing/helpers/import").Count.ShouldBe(2);
+        service.To(HttpMethod.Post, "/api/pairing/pairings/import").Count.ShouldBe(2);
+        service.To(HttpMethod.Post, "/api/pairing/contacts/import").Count.ShouldBe(2);
+        service.Requests.ShouldNotContain(r => r.Path.EndsWith("/contacts", StringComparison.Ordinal) || r.Path.EndsWith("/helpers", StringComparison.Ordinal));
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"county 511702: helper pool {helperCadres:N0} ({helperCadres:N0} new), pairings {plan.Pairings.Count:N0} ({plan.Pairings.Count:N0} new, {plan.Pairings.Count:N0} events)"));
         contacts.ShouldBe(plan.Contacts.Count);
         service.ContactCount.ShouldBe(contacts);
         run.Output.ShouldContain("retry in");
         again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"helpers {plan.Pairings.Count:N0} (0 created, {plan.Pairings.Count:N0} already there)"));
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"pairings {plan.Pairings.Count:N0} (0 new, 0 events), contacts {plan.Contacts.Count:N0} (0 new)"));
         again.Output.ShouldContain("contacts 0 new");
     }
 

@@ -285,6 +285,11 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
                 Cadre("51170219810309009")),
             var p when p.EndsWith("/households/import", StringComparison.Ordinal) => ("户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态",
                 Household("51170219700309009")),
+            var p when p.EndsWith("/helpers/import", StringComparison.Ordinal) => ("干部ID", fixture.Values["cadre"]),
+            var p when p.EndsWith("/pairings/import", StringComparison.Ordinal) => ("户主身份证号,干部ID,角色,开始日期",
+                $"{Head("51170219700303002")},{fixture.Values["cadre"]},协助帮扶人,{fixture.Values["today"]}"),
+            var p when p.EndsWith("/contacts/import", StringComparison.Ordinal) => ("编号,户主身份证号,干部ID,方式,联系日期,经度,纬度,帮扶措施",
+                $"probe-1,{Head("51170219700301000")},{fixture.Values["cadre"]},电话,{fixture.Values["today"]},,,电话了解"),
             _ => throw new InvalidOperationException($"{name}: a CSV import the probe does not know; give it a valid row"),
         };
 
@@ -310,7 +315,9 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
         return cases;
     }
 
-    private static string NameIn(string row) => row.Contains("探针", StringComparison.Ordinal) ? "探针" : row.Contains("甲", StringComparison.Ordinal) ? "甲" : "王大";
+    /// <summary>The Chinese text of a valid row that the encoding cases break (a file of ids only: the first id's start).</summary>
+    private static string NameIn(string row) =>
+        new[] { "探针", "甲", "王大", "协助帮扶人", "电话了解" }.FirstOrDefault(name => row.Contains(name, StringComparison.Ordinal)) ?? row[..8];
 
     private static byte[] ReplaceFirst(byte[] source, byte[] find, byte[] with)
     {
@@ -319,6 +326,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
     }
 
     private static string Cadre(string first17) => $"{first17}{Platform.Security.PersonalData.CitizenId.CheckCharacter(first17)},甲乙,,U-A,科员,农业技术,是,,愿意";
+
+    private static string Head(string first17) => first17 + Platform.Security.PersonalData.CitizenId.CheckCharacter(first17);
 
     private static string Household(string first17) => $"王大,{first17}{Platform.Security.PersonalData.CitizenId.CheckCharacter(first17)},3,511702104201,因病,一般贫困,中,未脱贫";
 

@@ -182,6 +182,16 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 $"户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n探针户主,{t.HeadCitizenId},2,{h.Village},因学,一般贫困,高,已脱贫\n",
                 $"户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n探针户主,{newId},2,{t.Village},因学,一般贫困,高,未脱贫\n",
             ],
+            "/api/pairing/helpers/import" => [$"干部ID\n{t.HelperCadre}\n"],
+            "/api/pairing/pairings/import" =>
+            [
+                $"户主身份证号,干部ID,角色,开始日期\n{t.HeadCitizenId},{h.HelperCadre},协助帮扶人,2026-01-01\n",
+                $"户主身份证号,干部ID,角色,开始日期\n{h.HeadCitizenId},{t.HelperCadre},协助帮扶人,2026-01-01\n",
+            ],
+            "/api/pairing/contacts/import" =>
+            [
+                $"编号,户主身份证号,干部ID,方式,联系日期,经度,纬度,帮扶措施\nprobe-{Interlocked.Increment(ref serial)},{t.HeadCitizenId},{h.HelperCadre},电话,2026-11-01,,,探针\n",
+            ],
             _ => null,
         };
     }

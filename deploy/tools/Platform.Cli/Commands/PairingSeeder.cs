@@ -1,102 +1,96 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Platform.Cli.DemoData;
-using Platform.Security.PersonalData;
 
 namespace Platform.Cli.Commands;
 
 /// <summary>
 /// Loads a <see cref="HouseholdPlan"/> through pairing's API: the household file (retried while pairing has not yet learnt the
-/// villages from dispatch's events), the households' ids read back by the head's citizen ID, the helpers and, for the pairings
-/// created in this run only (contacts are not idempotent), a month of contacts. A 409 on a pairing means it is already there.
+/// villages from dispatch's events), then per county the helper pool, the pairings and a month of contacts as bulk imports
+/// (contacts keyed by the seed and their place in the plan, so a re-seed adds none).
 /// </summary>
-internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, int concurrency, TimeSpan pollDelay, TimeSpan pollTimeout)
+internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, TimeSpan pollDelay, TimeSpan pollTimeout)
 {
     public const string ImportPath = "api/pairing/households/import";
-    public const string ListPath = "api/pairing/households";
-    public const string PoolPath = "api/pairing/helpers";
-    public const int PageSize = 1000;
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Runs every step; returns false (after saying why on <paramref name="error"/>) when imported households are missing.</summary>
+    /// <summary>
+    /// Runs every step: the household file, then per county the helper pool, the pairings and the month's contacts, each
+    /// one bulk import (a county is far below the 100 MiB limit, a province is not). The imports are idempotent (a pairing
+    /// or contact already there is unchanged), so a re-run resumes where one stopped and adds nothing twice.
+    /// </summary>
     public async Task<bool> RunAsync(HouseholdPlan plan, IReadOnlyDictionary<string, Guid> cadreIds, string fileSuffix, TextWriter error, CancellationToken cancellationToken)
     {
         var import = await ImportAsync(plan, fileSuffix, cancellationToken);
-        var ids = await ReadHouseholdIdsAsync(plan, cancellationToken);
-        var missing = plan.Households.Count(h => !ids.ContainsKey(h.HeadCitizenId));
-        if (missing > 0)
+        var villages = plan.Households.ToDictionary(h => h.HeadCitizenId, h => h.VillageCode, StringComparer.Ordinal);
+        var contactKeys = plan.Contacts.Select((c, i) => (Contact: c, Key: string.Create(Invariant, $"{fileSuffix}-{i}"))).ToList();
+        var counties = plan.Pairings.GroupBy(p => villages[p.HouseholdCitizenId][..6], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var contactsByCounty = contactKeys.ToLookup(c => villages[c.Contact.HouseholdCitizenId][..6], StringComparer.Ordinal);
+        var total = new ImportTotals();
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var county in counties)
         {
-            await error.WriteLineAsync(string.Create(Invariant, $"error: {missing:N0} of {plan.Households.Count:N0} imported households are not listed by {pairing.Endpoint(ListPath)}"));
-            return false;
+            var countyWatch = Stopwatch.StartNew();
+            var helpers = await ImportFileAsync($"helpers/import?fileName={Uri.EscapeDataString($"demo-helpers-{county.Key}-{fileSuffix}.csv")}", "干部ID",
+                county.Select(p => cadreIds[p.CadreCitizenId]).Distinct().Select(id => id.ToString()), cancellationToken);
+            var pairings = await ImportFileAsync($"pairings/import?fileName={Uri.EscapeDataString($"demo-pairings-{county.Key}-{fileSuffix}.csv")}", "户主身份证号,干部ID,角色,开始日期",
+                county.Select(p => string.Create(Invariant, $"{p.HouseholdCitizenId},{cadreIds[p.CadreCitizenId]},帮扶责任人,{p.StartsOn:yyyy-MM-dd}")), cancellationToken);
+            var contacts = await ImportFileAsync($"contacts/import?fileName={Uri.EscapeDataString($"demo-contacts-{county.Key}-{fileSuffix}.csv")}",
+                "编号,户主身份证号,干部ID,方式,联系日期,经度,纬度,帮扶措施",
+                contactsByCounty[county.Key].Select(c => string.Create(Invariant,
+                    $"{c.Key},{c.Contact.HouseholdCitizenId},{cadreIds[c.Contact.CadreCitizenId]},{(c.Contact.Kind == "visit" ? "走访" : "电话")},{c.Contact.ContactedOn:yyyy-MM-dd},{c.Contact.Longitude},{c.Contact.Latitude},{Quote(c.Contact.Measures)}")),
+                cancellationToken);
+            total.Add(helpers, pairings, contacts);
+            await SayAsync(string.Create(Invariant,
+                $"county {county.Key}: helper pool {helpers.Rows:N0} ({helpers.Created:N0} new), pairings {pairings.Rows:N0} ({pairings.Created:N0} new, {pairings.Events:N0} events), contacts {contacts.Rows:N0} ({contacts.Created:N0} new) in {countyWatch.Elapsed.TotalSeconds:F1} s"),
+                cancellationToken);
         }
 
-        // The helper pool the matcher draws from: every helper cadre, registered again on a re-seed (an upsert).
-        var stopwatch = Stopwatch.StartNew();
-        var helperCadres = plan.Pairings.Select(p => cadreIds[p.CadreCitizenId]).Distinct().ToList();
-        await ForEachAsync(helperCadres, async (cadreId, token) =>
-        {
-            var endpoint = pairing.Endpoint(PoolPath);
-            var answer = await pairing.PostJsonAsync(endpoint, new RegisterHelperRequest(cadreId), token);
-            if (!answer.IsSuccess)
-            {
-                throw new UnexpectedAnswerException($"helper pool: POST {endpoint}", answer);
-            }
-        }, cancellationToken);
-        await SayAsync(string.Create(Invariant, $"helper pool: {helperCadres.Count:N0} cadres registered in {stopwatch.Elapsed.TotalSeconds:F1} s"), cancellationToken);
-
-        // Pairings.
-        var created = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var conflicts = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        stopwatch.Restart();
-        await ForEachAsync(plan.Pairings, async (p, token) =>
-        {
-            var endpoint = pairing.Endpoint($"{ListPath}/{ids[p.HouseholdCitizenId]}/helpers");
-            var answer = await pairing.PostJsonAsync(endpoint, new HelperRequest(cadreIds[p.CadreCitizenId], "responsible", p.StartsOn), token);
-            switch (answer.Status)
-            {
-                case HttpStatusCode.Created or HttpStatusCode.OK:
-                    created[p.HouseholdCitizenId] = true;
-                    break;
-                case HttpStatusCode.Conflict when answer.ProblemCode is "household_has_helper" or "already_paired" or "helper_load_full":
-                    conflicts.AddOrUpdate(answer.ProblemCode!, 1, (_, n) => n + 1);
-                    break;
-                default:
-                    throw new UnexpectedAnswerException($"helpers: POST {endpoint}", answer);
-            }
-        }, cancellationToken);
-        var detail = conflicts.IsEmpty ? string.Empty : $" ({string.Join(", ", conflicts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => string.Create(Invariant, $"{c.Value:N0} {c.Key}")))})";
         await SayAsync(string.Create(Invariant,
-            $"helpers: {created.Count:N0} created, {conflicts.Values.Sum():N0} already there{detail}; {plan.Helpers:N0} helpers, {plan.HouseholdsPerHelper:F2} households each, {plan.Unpaired:N0} households left without one in {stopwatch.Elapsed.TotalSeconds:F1} s"),
+            $"helper pool: {total.Helpers:N0} cadres registered; pairings: {total.Pairings:N0} created, {total.PairingsThere:N0} already there; contacts for {plan.ContactMonth:yyyy-MM}: {total.Contacts:N0} new ({plan.Contacts.Count(c => c.Kind == "visit"):N0} visits planned) of {plan.Contacts.Count:N0} planned, in {counties.Count:N0} counties, {stopwatch.Elapsed.TotalSeconds:F1} s"),
             cancellationToken);
-
-        // Contacts, only for the pairings made now: a re-seed adds none.
-        var contacts = plan.Contacts.Where(c => created.ContainsKey(c.HouseholdCitizenId)).ToList();
-        var sent = 0;
-        stopwatch.Restart();
-        await ForEachAsync(contacts, async (c, token) =>
-        {
-            var endpoint = pairing.Endpoint($"{ListPath}/{ids[c.HouseholdCitizenId]}/contacts");
-            var answer = await pairing.PostJsonAsync(endpoint,
-                new ContactRequest(cadreIds[c.CadreCitizenId], c.Kind, c.ContactedOn, c.Longitude, c.Latitude, c.Measures), token);
-            if (!answer.IsSuccess)
-            {
-                throw new UnexpectedAnswerException($"contacts: POST {endpoint}", answer);
-            }
-
-            Interlocked.Increment(ref sent);
-        }, cancellationToken);
         await SayAsync(string.Create(Invariant,
-            $"contacts for {plan.ContactMonth:yyyy-MM}: {sent:N0} new ({contacts.Count(c => c.Kind == "visit"):N0} visits) of {plan.Contacts.Count:N0} planned, skipped for pairings already there, in {stopwatch.Elapsed.TotalSeconds:F1} s"),
+            $"summary: households {plan.Households.Count:N0} of {plan.PlannedHouseholds:N0} poor households ({import.Created:N0} created, {import.Updated:N0} updated), helpers {plan.Pairings.Count:N0} ({total.Pairings:N0} created, {total.PairingsThere:N0} already there), without helper {plan.Unpaired:N0} ({Percent(plan.Unpaired, plan.Households.Count)}), contacts {total.Contacts:N0} new for {plan.ContactMonth:yyyy-MM}"),
             cancellationToken);
-
-        await SayAsync(string.Create(Invariant,
-            $"summary: households {plan.Households.Count:N0} of {plan.PlannedHouseholds:N0} poor households ({import.Created:N0} created, {import.Updated:N0} updated), helpers {plan.Pairings.Count:N0} ({created.Count:N0} created, {conflicts.Values.Sum():N0} already there), without helper {plan.Unpaired:N0} ({Percent(plan.Unpaired, plan.Households.Count)}), contacts {sent:N0} new for {plan.ContactMonth:yyyy-MM}"),
-            cancellationToken);
+        await error.FlushAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>One bulk import of pairing: the header and the rows as one UTF-8 file; anything but 200 stops the seed.</summary>
+    private async Task<BulkImportAnswer> ImportFileAsync(string path, string header, IEnumerable<string> rows, CancellationToken cancellationToken)
+    {
+        var text = new System.Text.StringBuilder(header).Append('\n');
+        foreach (var row in rows)
+        {
+            text.Append(row).Append('\n');
+        }
+
+        var endpoint = pairing.Endpoint("api/pairing/" + path);
+        var answer = await pairing.PostCsvAsync(endpoint, System.Text.Encoding.UTF8.GetBytes(text.ToString()), cancellationToken);
+        return answer.Status == HttpStatusCode.OK ? answer.Read<BulkImportAnswer>() : throw new UnexpectedAnswerException($"POST {endpoint}", answer);
+    }
+
+    private static string Quote(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    /// <summary>What the per-county imports added, for the summary.</summary>
+    private sealed class ImportTotals
+    {
+        public int Helpers { get; private set; }
+        public int Pairings { get; private set; }
+        public int PairingsThere { get; private set; }
+        public int Contacts { get; private set; }
+
+        public void Add(BulkImportAnswer helpers, BulkImportAnswer pairings, BulkImportAnswer contacts)
+        {
+            Helpers += helpers.Rows;
+            Pairings += pairings.Created;
+            PairingsThere += pairings.Unchanged;
+            Contacts += contacts.Created;
+        }
     }
 
     /// <summary>Imports the file, again every <c>pollDelay</c> while pairing does not yet know some villages (its events lag dispatch).</summary>
@@ -149,45 +143,6 @@ internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, i
         }
     }
 
-    private async Task<Dictionary<string, Guid>> ReadHouseholdIdsAsync(HouseholdPlan plan, CancellationToken cancellationToken)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
-        var requests = 0;
-        string? after = null;
-        do
-        {
-            var endpoint = pairing.Endpoint(string.Create(Invariant,
-                $"{ListPath}?limit={PageSize}{(after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after))}"));
-            var answer = await pairing.GetAsync(endpoint, cancellationToken);
-            requests++;
-            if (answer.Status != HttpStatusCode.OK)
-            {
-                throw new UnexpectedAnswerException($"households: GET {endpoint}", answer);
-            }
-
-            var page = answer.Read<HouseholdPage>();
-            foreach (var item in page.Items)
-            {
-                if (CitizenId.IsValid(item.HeadCitizenId))
-                {
-                    ids.TryAdd(CitizenId.Normalize(item.HeadCitizenId), item.Id);
-                }
-            }
-
-            after = page.Next;
-        }
-        while (after is not null);
-
-        await SayAsync(string.Create(Invariant,
-            $"households read back: {plan.Households.Count(h => ids.ContainsKey(h.HeadCitizenId)):N0} of {plan.Households.Count:N0} planned ({ids.Count:N0} listed) in {requests:N0} requests, {stopwatch.Elapsed.TotalSeconds:F1} s"),
-            cancellationToken);
-        return ids;
-    }
-
-    private Task ForEachAsync<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, body);
-
     private async Task SayAsync(string line, CancellationToken cancellationToken)
     {
         await output.WriteLineAsync(line);
@@ -197,19 +152,10 @@ internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, i
     private static string Percent(int part, int whole) => string.Create(Invariant, $"{(whole == 0 ? 0 : 100.0 * part / whole):F1}%");
 }
 
+/// <summary>Pairing's answer to a bulk import (helper pool, pairings, contacts).</summary>
+internal sealed record BulkImportAnswer(int Rows, int Created, int Updated, int Unchanged, int Events, bool Changed);
+
 /// <summary>Pairing's answer to the household import.</summary>
 internal sealed record HouseholdImportAnswer(int Rows, int Created, int Updated, int Unchanged);
 
-/// <summary>One page of <c>GET /api/pairing/households</c>: pass <see cref="Next"/> back as <c>after</c>.</summary>
-internal sealed record HouseholdPage(IReadOnlyList<HouseholdItem> Items, string? Next);
 
-internal sealed record HouseholdItem(Guid Id, string VillageCode, string HeadName, string HeadCitizenId);
-
-/// <summary>The body of <c>POST /api/pairing/households/{id}/helpers</c>.</summary>
-internal sealed record HelperRequest(Guid CadreId, string Role, DateOnly StartsOn);
-
-/// <summary>The body of <c>POST /api/pairing/helpers</c> (the helper pool).</summary>
-internal sealed record RegisterHelperRequest(Guid CadreId);
-
-/// <summary>The body of <c>POST /api/pairing/households/{id}/contacts</c>; a call goes without a location.</summary>
-internal sealed record ContactRequest(Guid CadreId, string Kind, DateOnly ContactedOn, double? Longitude, double? Latitude, string Measures);

@@ -101,7 +101,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
                 $"planned {households.Households.Count:N0} households (of {households.PlannedHouseholds:N0} poor households), {households.Pairings.Count:N0} pairings with {households.Helpers:N0} helpers, {households.Contacts.Count:N0} contacts in {households.ContactMonth:yyyy-MM} for {pairing.Authority} ({stopwatch.Elapsed.TotalSeconds:F1} s)"),
                 cancellationToken);
             var pollDelay = retryDelay < VillagePollDelay ? retryDelay : VillagePollDelay;
-            if (!await new PairingSeeder(pairing, output, Concurrency, pollDelay, VillagePollTimeout).RunAsync(households, cadreIds, fileSuffix, error, cancellationToken))
+            if (!await new PairingSeeder(pairing, output, pollDelay, VillagePollTimeout).RunAsync(households, cadreIds, fileSuffix, error, cancellationToken))
             {
                 return ExitCodes.Failure;
             }

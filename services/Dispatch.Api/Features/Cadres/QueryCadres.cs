@@ -67,6 +67,24 @@ public static class QueryCadres
             ?? throw CadreNotFound();
     }
 
+    /// <summary>The most cadres one <see cref="GetManyInScopeAsync"/> reads (dispatch.v1 GetCadres).</summary>
+    public const int MaxBatch = 1000;
+
+    /// <summary>The cadres among <paramref name="ids"/> of units in the caller's scope; the others are left out, as GetInScope's 404.</summary>
+    internal static async Task<IReadOnlyList<CadreRecord>> GetManyInScopeAsync(NpgsqlDataSource dataSource, RegionScope scope, Guid[] ids,
+        CancellationToken cancellationToken)
+    {
+        if (ids.Length > MaxBatch)
+        {
+            throw ApiProblems.Invalid("invalid_argument", "请求参数无效", [new FieldError("cadre_ids", "too_many", $"cadre_ids 每次至多 {MaxBatch} 个")]).ToException();
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<CadreRecord>(new CommandDefinition(
+            $"{CadreRecord.Select} WHERE c.id = ANY(@ids) AND c.region_code >= @From AND c.region_code < @To",
+            new { ids, scope.From, scope.To }, cancellationToken: cancellationToken))).ToList();
+    }
+
     internal static ProblemException CadreNotFound() => ApiProblems.NotFound("cadre_not_found", "未找到该干部").ToException();
 
     internal sealed class CadreRecord

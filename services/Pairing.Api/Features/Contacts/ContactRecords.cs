@@ -48,26 +48,8 @@ public static class ContactRecords
             errors.Add(new FieldError(body.CadreId is null ? "cadreId" : "contactedOn", "required", "须填写 cadreId 和 contactedOn"));
         }
 
-        if (body.Kind is not ("call" or "visit"))
-        {
-            errors.Add(new FieldError("kind", "unknown_kind", "kind 应为 call（电话联系）或 visit（入户走访）"));
-        }
-        else if (body.Kind == "visit" && (body.Longitude is not (>= 73 and <= 136) || body.Latitude is not (>= 3 and <= 54)))
-        {
-            errors.Add(new FieldError("longitude", "invalid_coordinate", "入户走访须带中国境内的经纬度"));
-        }
-        else if ((body.Longitude is not null || body.Latitude is not null) && (body.Longitude is not (>= 73 and <= 136) || body.Latitude is not (>= 3 and <= 54)))
-        {
-            // A call needs no position, but one it carries is stored and must be a real one in China.
-            errors.Add(new FieldError("longitude", "invalid_coordinate", "经纬度应成对填写且在中国境内（经度73-136，纬度3-54）"));
-        }
-
         var measures = body.Measures?.Trim() ?? string.Empty;
-        if (measures.Length is 0 or > 4000)
-        {
-            errors.Add(new FieldError("measures", "required", "须填写帮扶措施（不超过4000字）"));
-        }
-
+        errors.AddRange(Check(body.Kind, body.Longitude, body.Latitude, measures));
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid("invalid_contact", "联系记录无效", errors);
@@ -101,6 +83,32 @@ public static class ContactRecords
             """, new { dto.Id, dto.HouseholdId, dto.CadreId, dto.Kind, dto.ContactedOn, longitude = body.Longitude, latitude = body.Latitude, dto.Measures,
                 actor = user.GetActor() }, cancellationToken: cancellationToken));
         return TypedResults.Created($"/api/pairing/households/{id}/contacts/{dto.Id}", dto);
+    }
+
+    /// <summary>
+    /// The rules of one record's kind, position and measures, shared by the single POST and the import (which names its
+    /// own columns for the fields <c>kind</c>, <c>longitude</c> and <c>measures</c>).
+    /// </summary>
+    internal static IEnumerable<FieldError> Check(string? kind, double? longitude, double? latitude, string measures)
+    {
+        if (kind is not ("call" or "visit"))
+        {
+            yield return new FieldError("kind", "unknown_kind", "kind 应为 call（电话联系）或 visit（入户走访）");
+        }
+        else if (kind == "visit" && (longitude is not (>= 73 and <= 136) || latitude is not (>= 3 and <= 54)))
+        {
+            yield return new FieldError("longitude", "invalid_coordinate", "入户走访须带中国境内的经纬度");
+        }
+        else if ((longitude is not null || latitude is not null) && (longitude is not (>= 73 and <= 136) || latitude is not (>= 3 and <= 54)))
+        {
+            // A call needs no position, but one it carries is stored and must be a real one in China.
+            yield return new FieldError("longitude", "invalid_coordinate", "经纬度应成对填写且在中国境内（经度73-136，纬度3-54）");
+        }
+
+        if (measures.Length is 0 or > 4000)
+        {
+            yield return new FieldError("measures", "required", "须填写帮扶措施（不超过4000字）");
+        }
     }
 
     public const int DefaultLimit = 100;

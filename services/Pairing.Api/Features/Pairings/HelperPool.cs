@@ -80,17 +80,44 @@ public static class HelperPool
     /// <summary>Copies the cadre into the pool inside the caller's transaction (used by registration and by pairing).</summary>
     public static Task UpsertAsync(NpgsqlTransaction transaction, Cadre cadre, string actor, bool makeAvailable, CancellationToken cancellationToken) =>
         transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO helpers (cadre_id, name, unit_code, region_code, skills, rural_experience, registered_by)
-            VALUES (@id, @Name, @UnitCode, @RegionCode, @skills, @RuralExperience, @actor)
-            ON CONFLICT (cadre_id) DO UPDATE SET name = EXCLUDED.name, unit_code = EXCLUDED.unit_code, region_code = EXCLUDED.region_code,
-                skills = EXCLUDED.skills, rural_experience = EXCLUDED.rural_experience, updated_at = now(),
-                available = helpers.available OR @makeAvailable,
-                unavailable_reason = CASE WHEN helpers.available OR @makeAvailable THEN NULL ELSE helpers.unavailable_reason END
-            """,
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, UpsertSql, "VALUES (@id, @Name, @UnitCode, @RegionCode, @skills, @RuralExperience, @actor)"),
             new { id = Guid.Parse(cadre.Id), cadre.Name, cadre.UnitCode, cadre.RegionCode, skills = cadre.Skills.ToArray(), cadre.RuralExperience, actor, makeAvailable },
             transaction, cancellationToken: cancellationToken));
 
+    /// <summary>
+    /// Copies the cadres of the bulk import's <c>import_cadres</c> table (those of <paramref name="filter"/>, a condition
+    /// on its columns) into the pool in one statement: how many joined it and how many changed (the others were already
+    /// there as they are).
+    /// </summary>
+    public static Task<(int Created, int Updated)> UpsertImportedAsync(NpgsqlTransaction transaction, string filter, string actor, bool makeAvailable,
+        CancellationToken cancellationToken) =>
+        transaction.Connection!.QuerySingleAsync<(int, int)>(new CommandDefinition(
+            $"""
+            WITH upserted AS (
+                {string.Format(System.Globalization.CultureInfo.InvariantCulture, UpsertSql,
+                    $"SELECT id, name, unit_code, region_code, skills, rural_experience, @actor FROM import_cadres c WHERE {filter}")}
+            )
+            SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM upserted
+            """,
+            new { actor, makeAvailable }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// The pool's upsert of the rows of {0}: a copy refreshed only when it differs (so a re-import changes nothing), an
+    /// unavailable helper made available again only on registration.
+    /// </summary>
+    private const string UpsertSql =
+        """
+        INSERT INTO helpers AS h (cadre_id, name, unit_code, region_code, skills, rural_experience, registered_by)
+        {0}
+        ON CONFLICT (cadre_id) DO UPDATE SET name = EXCLUDED.name, unit_code = EXCLUDED.unit_code, region_code = EXCLUDED.region_code,
+            skills = EXCLUDED.skills, rural_experience = EXCLUDED.rural_experience, updated_at = now(),
+            available = h.available OR @makeAvailable,
+            unavailable_reason = CASE WHEN h.available OR @makeAvailable THEN NULL ELSE h.unavailable_reason END
+        WHERE (h.name, h.unit_code, h.region_code, h.skills, h.rural_experience) IS DISTINCT FROM
+              (EXCLUDED.name, EXCLUDED.unit_code, EXCLUDED.region_code, EXCLUDED.skills, EXCLUDED.rural_experience)
+           OR (NOT h.available AND @makeAvailable)
+        RETURNING (xmax = 0) AS inserted
+        """;
 
     private const string Select =
         """

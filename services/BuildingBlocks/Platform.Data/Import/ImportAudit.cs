@@ -6,13 +6,13 @@ using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
-namespace Dispatch.Api.Features.Imports;
+namespace Platform.Data.Import;
 
-/// <summary>The answer to an accepted import.</summary>
-public sealed record ImportResult(Guid ImportId, string Status, int Rows, int Created, int Updated, int Unchanged, double ElapsedSeconds);
-
-/// <summary>Keeps every unit and cadre import attempt, and answers a rejected one the same way everywhere.</summary>
-internal static class ImportAudit
+/// <summary>
+/// Keeps every import attempt in the service's <c>imports</c> table (kind, scope, who, counts, the reported errors), and
+/// answers a rejected one the same way everywhere.
+/// </summary>
+public static class ImportAudit
 {
     public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, string kind, string? fileName, RegionScope scope,
         string actor, string status, int rows, int created, int updated, int errorCount, IReadOnlyList<FieldError>? errors, DateTimeOffset started,
