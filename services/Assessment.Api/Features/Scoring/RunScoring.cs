@@ -260,15 +260,18 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
         }
 
         // A name is a label, not a result: a subject renamed in dispatch's registry keeps its version under the new name.
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE scores s SET subject_name = r.name FROM unnest(@kinds, @ids, @versions, @names) AS r (kind, id, version, name)
-            WHERE s.month = @month AND s.subject_kind = r.kind AND s.subject_id = r.id AND s.version = r.version
-            """, new
-            {
-                month = month.Text, kinds = renamed.Select(r => r.Score.Kind).ToArray(), ids = renamed.Select(r => r.Score.Id).ToArray(),
-                versions = renamed.Select(r => r.Version).ToArray(), names = renamed.Select(r => r.Score.Name).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
+        if (renamed.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE scores s SET subject_name = r.name FROM unnest(@kinds, @ids, @versions, @names) AS r (kind, id, version, name)
+                WHERE s.month = @month AND s.subject_kind = r.kind AND s.subject_id = r.id AND s.version = r.version
+                """, new
+                {
+                    month = month.Text, kinds = renamed.Select(r => r.Score.Kind).ToArray(), ids = renamed.Select(r => r.Score.Id).ToArray(),
+                    versions = renamed.Select(r => r.Version).ToArray(), names = renamed.Select(r => r.Score.Name).ToArray(),
+                }, transaction, cancellationToken: cancellationToken));
+        }
 
         // Rankings of every group the run touched, from the latest version of each subject (also those scored by other runs).
         var groups = result.Scores.Select(s => (s.Kind, s.GroupCode)).Distinct().ToList();
