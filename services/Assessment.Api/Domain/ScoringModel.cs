@@ -24,7 +24,9 @@ public sealed record RedFlagRule(IReadOnlyList<string> Rankings);
 /// <summary>A yellow-card rule: <c>first_secretary_gap</c> (days) or <c>on_post_far_below_minimum</c> (ratio of the minimum).</summary>
 public sealed record YellowCardRule(string Rule, int? Days = null, decimal? Ratio = null);
 
-public sealed record ModelDefinition(IReadOnlyList<IndicatorDefinition> Indicators, RedFlagRule? RedFlag, IReadOnlyList<YellowCardRule>? YellowCards)
+/// <param name="Accountability">The accountability rules' thresholds for the year (optional: defaults when absent).</param>
+public sealed record ModelDefinition(IReadOnlyList<IndicatorDefinition> Indicators, RedFlagRule? RedFlag, IReadOnlyList<YellowCardRule>? YellowCards,
+    AccountabilityThresholds? Accountability = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -47,9 +49,12 @@ public static class IndicatorSources
     public const string FundsExecution = "funds.execution_rate";
     public const string Tasks = "assessment.tasks";
 
+    /// <summary>Conduct violations (十条禁令 and conduct rules) in the accountability register, not withdrawn.</summary>
+    public const string Conduct = "assessment.conduct";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        Attendance, OffPostCheckIns, CoverageGaps, ContactOverdue, FundsExecution, Tasks, Inspections, ProcessRecords, ReturnedToPoverty, HelperGaps,
+        Attendance, OffPostCheckIns, CoverageGaps, ContactOverdue, FundsExecution, Tasks, Inspections, ProcessRecords, ReturnedToPoverty, HelperGaps, Conduct,
     };
 }
 
@@ -144,6 +149,13 @@ public static class ModelValidation
             {
                 structural.Add(new FieldError($"definition.redFlag.rankings[{i}]", "unknown_subject", $"未知的排名：{ranking}"));
             }
+        }
+
+        if (model.Accountability is { } thresholds && (thresholds.BulletinsForTalk < 1 || thresholds.SatisfactionForTalk is <= 0 or > 1
+                || thresholds.BottomShareForAdmonishment is <= 0 or >= 1 || thresholds.ExcellentQuota is <= 0 or > 1))
+        {
+            structural.Add(new FieldError("definition.accountability", "invalid_threshold",
+                "问责阈值须为：通报次数不少于1，满意度在0～1之间，末位比例在0～1之间，优秀比例为空或在0～1之间"));
         }
 
         Throw("invalid_model", "考核模型无效", structural);
