@@ -1,4 +1,6 @@
 using Assessment.Api.Consumers;
+using Assessment.Api.Features.Complaints;
+using Assessment.Api.Features.Satisfaction;
 using Assessment.Api.Features.Facts;
 using Assessment.Api.Features.Names;
 using Assessment.Api.Features.Scoring;
@@ -11,7 +13,9 @@ using Platform.Data.BackgroundRuns;
 using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Scheduling;
 using Platform.Security;
+using Platform.Security.PersonalData;
 
 namespace Assessment.Api.Extensions;
 
@@ -31,10 +35,14 @@ internal static class Extensions
             bus.AddConsumer<ProcessRecordWrittenConsumer, ProcessRecordWrittenConsumerDefinition>();
             bus.AddConsumer<HouseholdStatusChangedConsumer, HouseholdStatusChangedConsumerDefinition>();
         });
+        // Complainants' phones are personal data, encrypted at rest like dispatch's and pairing's.
+        builder.AddPersonalDataProtection();
         builder.Services.AddOptions<ScoringOptions>().Bind(builder.Configuration.GetSection(ScoringOptions.Section));
         builder.Services.AddOptions<AssessmentOptions>().Bind(builder.Configuration.GetSection(AssessmentOptions.Section))
             .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
                 "Set Assessment:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
+            .Validate(o => o.ComplaintReplyDays >= 1 && o.ComplaintReminderBefore > TimeSpan.Zero && o.SatisfactionMinimumResponses >= 1,
+                "Assessment:ComplaintReplyDays and Assessment:SatisfactionMinimumResponses must be at least 1, Assessment:ComplaintReminderBefore positive.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddServiceAccountToken("assessment-service", sp => sp.GetRequiredService<IOptions<AssessmentOptions>>().Value.ServiceToken);
@@ -46,6 +54,13 @@ internal static class Extensions
         // Households without a helper are pairing's state, asked for as the service as well.
         builder.Services.AddPlatformGrpcClient<Platform.Contracts.Grpc.Pairing.V1.Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectHelperGaps>();
+        // The subjects of complaints and surveys are dispatch's, found as the service; the caller's scope is applied to what is found.
+        builder.Services.AddTransient<ComplaintSubjects>();
+        builder.Services.AddTransient<SurveySubjects>();
+        // Scheduled work on Quartz (Platform.Scheduling, section Assessment:Jobs): complaint deadlines, the month's satisfaction.
+        builder.AddPlatformScheduling("Assessment:Jobs");
+        builder.Services.AddScheduledJob<ComplaintDeadlineJob>(ComplaintDeadlineJob.Name, ComplaintDeadlineJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<SatisfactionReviewJob>(SatisfactionReviewJob.Name, SatisfactionReviewJob.DefaultSchedule);
         builder.Services.AddBackgroundRuns<RunScoring>(provider =>
         {
             var scoring = provider.GetRequiredService<IOptions<ScoringOptions>>().Value;

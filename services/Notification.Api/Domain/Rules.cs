@@ -28,6 +28,8 @@ public static class Rules
     public const string ContactReminder = "contact_reminder";
     public const string RedFlagAwarded = "red_flag_awarded";
     public const string YellowCardIssued = "yellow_card_issued";
+    public const string ComplaintRegistered = "complaint_registered";
+    public const string ComplaintReplyDue = "complaint_reply_due";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -60,6 +62,10 @@ public static class Rules
             [Req("month", "月份"), Req("subjectName", "考核对象"), Req("ranking", "排名类别"), Opt("total", "总分"), Opt("groupCode", "排名区划")]),
         new(YellowCardIssued, "黄牌警示通报", "A yellow card by a model rule or by hand (assessment)", false, ["in_app"],
             [Req("month", "月份"), Req("subjectName", "考核对象"), Req("reason", "原因"), Opt("subjectKind", "考核对象类别")]),
+        new(ComplaintRegistered, "诉求登记通知", "A complaint was registered against a unit, a cadre or a work team (assessment)", false, ["in_app"],
+            [Req("subjectName", "诉求对象"), Req("replyBy", "答复期限"), Opt("subjectKind", "诉求对象类别"), Opt("receivedAt", "受理时间")]),
+        new(ComplaintReplyDue, "诉求答复期限临近", "An unanswered complaint's reply deadline is near (assessment)", false, ["in_app", "sms"],
+            [Req("subjectName", "诉求对象"), Req("replyBy", "答复期限"), Opt("subjectKind", "诉求对象类别"), Opt("receivedAt", "受理时间")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
     public static string ForceName(string force) => force switch

@@ -73,6 +73,8 @@ public static class TestSettings
         ["Outbox:PollInterval"] = "00:00:00.200",
         // No scheduler: tests run an occurrence of pairing's monthly overdue notices by hand (ScheduledJobRunner).
         ["Pairing:Jobs:Enabled"] = "false",
+        // Nor for assessment's (complaint deadlines, the month's satisfaction).
+        ["Assessment:Jobs:Enabled"] = "false",
         ["Messaging:Retry:Limit"] = "2",
         ["Messaging:Retry:MinInterval"] = "00:00:00.050",
         ["Messaging:Retry:MaxInterval"] = "00:00:00.200",
