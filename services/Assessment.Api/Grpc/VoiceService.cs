@@ -46,7 +46,7 @@ public sealed class VoiceService(NpgsqlDataSource dataSource, PersonalDataProtec
 
     public override async Task<ComplaintCountsMessage> GetComplaintCounts(GetComplaintCountsRequest request, ServerCallContext context)
     {
-        var view = await Features.Complaints.ComplaintCounts.GetCoreAsync(dataSource, clock, context.GetRegionScope(), request.Year, Empty(request.Prefix), context.CancellationToken);
+        var view = await Features.Complaints.ComplaintCounts.GetCoreAsync(dataSource, clock, context.GetRegionScope(), request.Year == 0 ? null : request.Year, Empty(request.Prefix), context.CancellationToken);
         var message = new ComplaintCountsMessage { Year = view.Year, Prefix = view.Prefix, Received = view.Received, Solved = view.Solved, Late = view.Late };
         message.Counties.AddRange(view.Counties.Select(c => new Platform.Contracts.Grpc.Assessment.V1.CountyComplaintCount
         {

@@ -199,6 +199,13 @@ public sealed class HostileInputFixture : IAsyncLifetime
             tasks = new[] { new { title = "探针任务", ownerKind = "county", ownerId = "511702", dueOn = Values["today"], evidenceExpected = "佐证" } },
         });
         Values["task"] = taskList.GetProperty("tasks")[0].GetProperty("id").GetString()!;
+
+        // An open complaint and an open survey of the villagers' voice, for replies, verdicts, responses and closing.
+        var complaint = await PostAsync(Get("assessment").Client, "/api/assessment/complaints",
+            new { subjectKind = "assisting_unit", subjectId = "U-A", channel = "hotline", content = "探针诉求", complainantName = "探针" });
+        Values["complaint"] = complaint.GetProperty("id").GetString()!;
+        var survey = await PostAsync(Get("assessment").Client, "/api/assessment/surveys", new { villageCode = "511702104201", subjectKind = "work_team" });
+        Values["survey"] = survey.GetProperty("id").GetString()!;
     }
 
     public async Task DisposeAsync()

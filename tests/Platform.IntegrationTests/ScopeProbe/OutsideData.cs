@@ -94,6 +94,14 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("assessment.attendance_facts", "SELECT x.id::text || x.month || x.cadre_name || x.on_post_days || x.off_post_check_ins FROM attendance_facts x WHERE starts_with(x.village_code, @p)"),
         ("assessment.region_names", "SELECT x.code || x.name FROM region_names x WHERE starts_with(x.code, @p)"),
         ("assessment.unit_names", "SELECT x.code || x.name FROM unit_names x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.complaints", "SELECT x::text FROM complaints x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.complaint_replies", "SELECT r::text FROM complaint_replies r JOIN complaints c ON c.id = r.complaint_id WHERE starts_with(c.region_code, @p)"),
+        ("assessment.satisfaction_surveys", "SELECT x::text FROM satisfaction_surveys x WHERE starts_with(x.village_code, @p) OR starts_with(x.subject_region_code, @p)"),
+        ("assessment.satisfaction_responses", """
+            SELECT r::text FROM satisfaction_responses r JOIN satisfaction_surveys s ON s.id = r.survey_id WHERE starts_with(s.village_code, @p)
+            """),
+        ("assessment.accountability_entries", "SELECT x.id::text || x.kind || x.source || coalesce(x.cause_key, '-') FROM accountability_entries x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.accountability_proposals", "SELECT x.id::text || x.rule || x.cause_key FROM accountability_proposals x WHERE starts_with(x.region_code, @p)"),
     ];
 
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>

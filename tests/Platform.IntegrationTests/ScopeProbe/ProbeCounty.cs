@@ -55,6 +55,10 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public Guid ScoringRun { get; set; }
     public Guid YellowCard { get; set; }
 
+    /// <summary>A complaint against the county's unit, replied; a survey of <see cref="Village"/>'s work team with a response.</summary>
+    public Guid Complaint { get; set; }
+    public Guid Survey { get; set; }
+
     /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
     public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
 
@@ -62,7 +66,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public IReadOnlyList<Guid> Ids =>
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
-        Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard,
+        Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, Complaint, Survey,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

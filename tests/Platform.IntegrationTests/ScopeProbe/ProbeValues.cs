@@ -48,6 +48,8 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "models" => Ids(t.Model),
                 "tasks" => Ids(t.AssessmentTask),
                 "scoring-runs" => Ids(t.ScoringRun),
+                "complaints" => Ids(t.Complaint),
+                "surveys" => Ids(t.Survey),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -65,8 +67,24 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
         }
 
         var assessment = operation.Contains("assessment", StringComparison.Ordinal);
+        // The villagers' voice: complaints and surveys name a unit, a cadre or a work team (village) of the target.
+        var voice = operation.Contains("/complaints", StringComparison.Ordinal) || operation.Contains("/surveys", StringComparison.Ordinal)
+            || operation.Contains("assessment.v1.Voice", StringComparison.Ordinal);
         return key switch
         {
+            "subjectkind" when voice => Strings("assisting_unit", "cadre", "work_team"),
+            "channel" when voice => Strings("hotline"),
+            "status" when voice => Strings("open"),
+            "after" when voice => Ids(t.Complaint),
+            "complaintid" => Ids(t.Complaint),
+            "surveyid" => Ids(t.Survey),
+            "replyby" => Strings(DateTimeOffset.UtcNow.AddDays(1).ToString("O")),
+            "complainantname" or "text" or "comment" => Strings(Text),
+            "complainantphone" => Strings("13800001111"),
+            "verdict" => Strings("satisfied", "unsatisfied"),
+            "rating" => Strings("satisfied", "unsatisfied"),
+            "collectedvia" => Strings("official"),
+            "clientid" => Strings("probe-" + Guid.NewGuid().ToString("N")),
             // Assessment's month is the one the fixture scored (final, with red flags and cards); counties by their 6 digits.
             "month" when assessment => Strings("2026-10"),
             "countycode" or "regioncode" or "county" when assessment => Strings(t.Prefix),

@@ -24,7 +24,8 @@ namespace Platform.IntegrationTests.ScopeProbe;
 /// same records in two counties (511702 "near", 511703 "far"): units, cadres with a post, a check-in, leave, an
 /// inspection and a process record, households with a helper and a contact, matching runs (the far county's and the
 /// city's), a direct notification, a webhook subscription with a delivery given up, and assessment's model override, task
-/// list, own scoring run, the city's scored month (rankings, red flags) and a yellow card. Everything is made through the APIs.
+/// list, own scoring run, the city's scored month (rankings, red flags), a yellow card, a replied complaint and a survey with a
+/// rating. Everything is made through the APIs.
 /// </summary>
 public sealed class ScopeProbeFixture : IAsyncLifetime
 {
@@ -290,6 +291,17 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
             using var own = Client("assessment", Roles.County, county.Prefix);
             county.YellowCard = (await OkAsync(own.PostAsJsonAsync("/api/assessment/yellow-cards",
                 new { month = "2026-10", subjectKind = "county", subjectId = county.Prefix, reason = county.Name + "任务逾期" }))).GetProperty("id").GetGuid();
+
+            // The villagers' voice: a replied complaint against the county's unit, a survey of its village's work team with a rating.
+            county.Complaint = (await OkAsync(own.PostAsJsonAsync("/api/assessment/complaints", new
+            {
+                subjectKind = "assisting_unit", subjectId = county.UnitCode, channel = "hotline", content = county.Name + "村道破损无人修",
+                complainantName = county.HeadName, complainantPhone = "13800001111",
+            }))).GetProperty("id").GetGuid();
+            await OkAsync(own.PostAsJsonAsync($"/api/assessment/complaints/{county.Complaint}/replies", new { text = county.Name + "已安排维修" }), HttpStatusCode.OK);
+            county.Survey = (await OkAsync(own.PostAsJsonAsync("/api/assessment/surveys", new { villageCode = county.Village, subjectKind = "work_team" })))
+                .GetProperty("id").GetGuid();
+            await OkAsync(own.PostAsJsonAsync($"/api/assessment/surveys/{county.Survey}/responses", new { rating = "satisfied", collectedVia = "official" }));
         }
     }
 

@@ -53,6 +53,16 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             "assessment", c => $"/api/assessment/rankings/2026-10/township?prefix={c.Prefix}"),
         ["assessment.v1.Assessment/GetSubjectScore"] = new("assessment", c => new GetSubjectScoreRequest { Month = "2026-10", SubjectKind = "county", SubjectId = c.Prefix },
             "assessment", c => $"/api/assessment/scores/2026-10/county/{c.Prefix}"),
+        ["assessment.v1.Voice/GetComplaint"] = new("assessment", c => new GetComplaintRequest { ComplaintId = c.Complaint.ToString() }, "assessment",
+            c => $"/api/assessment/complaints/{c.Complaint}"),
+        ["assessment.v1.Voice/ListComplaints"] = new("assessment", c => new ListComplaintsRequest { Prefix = c.Prefix }, "assessment",
+            c => $"/api/assessment/complaints?prefix={c.Prefix}"),
+        ["assessment.v1.Voice/GetComplaintCounts"] = new("assessment", c => new GetComplaintCountsRequest { Year = 2026, Prefix = c.Prefix }, "assessment",
+            c => $"/api/assessment/complaints/counts?year=2026&prefix={c.Prefix}"),
+        ["assessment.v1.Voice/GetSurvey"] = new("assessment", c => new GetSurveyRequest { SurveyId = c.Survey.ToString() }, "assessment",
+            c => $"/api/assessment/surveys/{c.Survey}"),
+        ["assessment.v1.Voice/GetMonthlySatisfaction"] = new("assessment", c => new GetMonthlySatisfactionRequest { Month = "2026-11", Prefix = c.Prefix }, "assessment",
+            c => $"/api/assessment/satisfaction/2026-11?prefix={c.Prefix}"),
         ["notification.v1.Notifications/GetDeliveryStatus"] = new("notification", c => new GetDeliveryStatusRequest { NotificationId = c.Notification.ToString() },
             "notification", c => $"/api/notification/notifications/{c.Notification}"),
     };
@@ -67,7 +77,7 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
     };
 
     private static readonly ServiceDescriptor[] Published =
-        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor];
+        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, Voice.Descriptor];
 
     [Fact]
     public void Every_published_method_has_its_rest_twin_or_says_why_not()

@@ -17,13 +17,15 @@ public sealed record ComplaintCountsView(int Year, string Prefix, int Received, 
 /// <summary>Counts of complaints per county (the subject's) for a year of receipt (China time), under a prefix of the caller's scope.</summary>
 public static class ComplaintCounts
 {
-    public static async Task<Ok<ComplaintCountsView>> GetAsync(int year, RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock,
-        CancellationToken cancellationToken, string? prefix = null) =>
+    public static async Task<Ok<ComplaintCountsView>> GetAsync(RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock,
+        CancellationToken cancellationToken, int? year = null, string? prefix = null) =>
         TypedResults.Ok(await GetCoreAsync(dataSource, clock, scope, year, prefix, cancellationToken));
 
-    public static async Task<ComplaintCountsView> GetCoreAsync(NpgsqlDataSource dataSource, TimeProvider clock, RegionScope scope, int year, string? prefix,
+    /// <summary>The counts of <paramref name="year"/>, or of the current year (China time, the server's clock) when none is given.</summary>
+    public static async Task<ComplaintCountsView> GetCoreAsync(NpgsqlDataSource dataSource, TimeProvider clock, RegionScope scope, int? requestedYear, string? prefix,
         CancellationToken cancellationToken)
     {
+        var year = requestedYear ?? ChinaTime.Today(clock).Year;
         if (year is < 2000 or > 9999)
         {
             throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("year", "invalid_year", "year 须为四位年份")]).ToException();
