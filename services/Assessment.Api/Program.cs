@@ -15,7 +15,9 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapAssessmentApi();
+app.MapAccountabilityApi();
 app.MapGrpcService<AssessmentService>().RequireGrpcPort();
+app.MapGrpcService<AccountabilityService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/assessment");
 
