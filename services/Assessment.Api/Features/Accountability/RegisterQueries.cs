@@ -30,7 +30,7 @@ public static class RegisterQueries
 
     private const string Select =
         """
-        SELECT e.id, e.kind, e.subject_kind, e.subject_id, e.subject_name, e.region_code, e.reason, e.evidence, e.decided_by, e.decided_on, e.recorded_at,
+        SELECT e.id, e.kind, e.subject_kind, e.subject_id, e.subject_name, e.region_code, e.reason, to_jsonb(e.evidence)::text AS evidence, e.decided_by, e.decided_on, e.recorded_at,
                e.source, e.cause_key, e.proposal_id, e.withdraws_id, e.conduct_rule, w.id AS withdrawn_by
         FROM accountability_entries e LEFT JOIN accountability_entries w ON w.withdraws_id = e.id
         """;
@@ -122,15 +122,14 @@ public static class RegisterQueries
               AND (CAST(@SubjectKind AS text) IS NULL OR e.subject_kind = @SubjectKind)
               AND (CAST(@SubjectId AS text) IS NULL OR e.subject_id = @SubjectId)
               AND (CAST(@Kind AS text) IS NULL OR e.kind = @Kind)
-              AND (CAST(@from AS date) IS NULL OR (e.decided_on >= @from AND e.decided_on < @to))
+              AND (CAST(@year AS integer) IS NULL OR (e.decided_on >= make_date(@year, 1, 1) AND e.decided_on < make_date(@year + 1, 1, 1)))
               AND (CAST(@after AS uuid) IS NULL OR e.id > @after)
             ORDER BY e.id
             LIMIT @take
             """,
             new
             {
-                region.From, region.To, filter.SubjectKind, filter.SubjectId, filter.Kind, after, take,
-                from = filter.Year is { } y ? new DateOnly(y, 1, 1) : (DateOnly?)null, to = filter.Year is { } z ? new DateOnly(z + 1, 1, 1) : (DateOnly?)null,
+                region.From, region.To, filter.SubjectKind, filter.SubjectId, filter.Kind, after, take, year = filter.Year,
             }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToView()).ToList();
     }
@@ -156,11 +155,12 @@ public static class RegisterQueries
         [Headers[13]] = e.WithdrawnBy is { } w ? $"已撤销（{w}）" : "有效",
     });
 
-    private sealed record EntryRow(Guid Id, string Kind, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string Reason, string[] Evidence,
-        string DecidedBy, DateTime DecidedOn, DateTime RecordedAt, string Source, string? CauseKey, Guid? ProposalId, Guid? WithdrawsId, string? ConductRule,
+    private sealed record EntryRow(Guid Id, string Kind, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string Reason, string Evidence,
+        string DecidedBy, DateOnly DecidedOn, DateTime RecordedAt, string Source, string? CauseKey, Guid? ProposalId, Guid? WithdrawsId, string? ConductRule,
         Guid? WithdrawnBy)
     {
-        public AccountabilityEntryView ToView() => new(Id, Kind, SubjectKind, SubjectId, SubjectName, RegionCode, Reason, Evidence, DecidedBy,
-            DateOnly.FromDateTime(DecidedOn), AccountabilityRegister.Utc(RecordedAt), Source, CauseKey, ProposalId, WithdrawsId, ConductRule, WithdrawnBy);
+        // The evidence list comes as JSON: Dapper does not map a text[] column to a record's constructor.
+        public AccountabilityEntryView ToView() => new(Id, Kind, SubjectKind, SubjectId, SubjectName, RegionCode, Reason,
+            System.Text.Json.JsonSerializer.Deserialize<string[]>(Evidence) ?? [], DecidedBy, DecidedOn, AccountabilityRegister.Utc(RecordedAt), Source, CauseKey, ProposalId, WithdrawsId, ConductRule, WithdrawnBy);
     }
 }
