@@ -1,4 +1,5 @@
 using Assessment.Api.Consumers;
+using Assessment.Api.Features.Accountability;
 using Assessment.Api.Features.Complaints;
 using Assessment.Api.Features.Satisfaction;
 using Assessment.Api.Features.Facts;
@@ -34,6 +35,7 @@ internal static class Extensions
             bus.AddConsumer<InspectionRecordedConsumer, InspectionRecordedConsumerDefinition>();
             bus.AddConsumer<ProcessRecordWrittenConsumer, ProcessRecordWrittenConsumerDefinition>();
             bus.AddConsumer<HouseholdStatusChangedConsumer, HouseholdStatusChangedConsumerDefinition>();
+            bus.AddConsumer<AccountabilityEntryRecordedConsumer, AccountabilityEntryRecordedConsumerDefinition>();
         });
         // Complainants' phones are personal data, encrypted at rest like dispatch's and pairing's.
         builder.AddPersonalDataProtection();
@@ -51,6 +53,9 @@ internal static class Extensions
         builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectAttendance>();
         builder.Services.AddTransient<CollectNames>();
+        // The register's subjects and the bundled rule's forces come from dispatch, asked as the service; the caller's scope is applied here.
+        builder.Services.AddTransient<AccountabilitySubjects>();
+        builder.Services.AddTransient<BundledAccountability>();
         // Households without a helper are pairing's state, asked for as the service as well.
         builder.Services.AddPlatformGrpcClient<Platform.Contracts.Grpc.Pairing.V1.Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectHelperGaps>();

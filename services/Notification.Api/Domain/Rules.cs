@@ -28,6 +28,14 @@ public static class Rules
     public const string ContactReminder = "contact_reminder";
     public const string RedFlagAwarded = "red_flag_awarded";
     public const string YellowCardIssued = "yellow_card_issued";
+    public const string AccountabilityBulletin = "accountability_bulletin";
+    public const string AccountabilityTalk = "accountability_talk";
+    public const string AccountabilityAdmonishment = "accountability_admonishment";
+    public const string AccountabilityRemoval = "accountability_removal";
+    public const string AccountabilityCommendation = "accountability_commendation";
+    public const string AccountabilityConductViolation = "accountability_conduct_violation";
+    public const string AccountabilityWithdrawal = "accountability_withdrawal";
+    public const string AccountabilityProposed = "accountability_proposed";
     public const string ComplaintRegistered = "complaint_registered";
     public const string ComplaintReplyDue = "complaint_reply_due";
 
@@ -37,6 +45,13 @@ public static class Rules
     private static RuleVariable Req(string name, string description) => new(name, true, description);
 
     private static RuleVariable Opt(string name, string description) => new(name, false, description);
+
+    /// <summary>What every notice of an accountability register entry may say.</summary>
+    private static readonly RuleVariable[] EntryVariables =
+    [
+        Req("subjectName", "问责对象"), Req("reason", "事由"), Req("decidedOn", "决定日期"), Opt("subjectKind", "问责对象类别"), Opt("kind", "问责类别"),
+        Opt("evidence", "佐证材料"),
+    ];
 
     public static readonly IReadOnlyDictionary<string, Rule> All = new Rule[]
     {
@@ -62,6 +77,16 @@ public static class Rules
             [Req("month", "月份"), Req("subjectName", "考核对象"), Req("ranking", "排名类别"), Opt("total", "总分"), Opt("groupCode", "排名区划")]),
         new(YellowCardIssued, "黄牌警示通报", "A yellow card by a model rule or by hand (assessment)", false, ["in_app"],
             [Req("month", "月份"), Req("subjectName", "考核对象"), Req("reason", "原因"), Opt("subjectKind", "考核对象类别")]),
+        new(AccountabilityBulletin, "通报批评", "A criticism bulletin entered in the accountability register (assessment)", false, ["in_app"], EntryVariables),
+        new(AccountabilityTalk, "约谈通知", "A talk entered in the accountability register (assessment)", true, ["in_app", "sms"], EntryVariables),
+        new(AccountabilityAdmonishment, "诫勉谈话通知", "An admonishment talk entered in the accountability register (assessment)", true, ["in_app", "sms"], EntryVariables),
+        new(AccountabilityRemoval, "免职建议通知", "A proposal for removal entered in the accountability register (assessment)", true, ["in_app", "sms"], EntryVariables),
+        new(AccountabilityCommendation, "表扬通报", "A commendation entered in the accountability register (assessment)", false, ["in_app"], EntryVariables),
+        new(AccountabilityConductViolation, "违反禁令/纪律通报", "A violation of the ten prohibitions or the conduct rules entered in the register (assessment)", false,
+            ["in_app"], [.. EntryVariables, Opt("conductRule", "违反条款编码")]),
+        new(AccountabilityWithdrawal, "问责记录撤销", "An entry of the accountability register was withdrawn (assessment)", false, ["in_app"], EntryVariables),
+        new(AccountabilityProposed, "问责建议待处理", "A rule proposed an accountability entry awaiting an organisation department's decision (assessment)", false, ["in_app"],
+            [Req("subjectName", "问责对象"), Req("entryKind", "建议的问责类别"), Req("reason", "建议事由"), Opt("rule", "规则"), Opt("subjectKind", "问责对象类别")]),
         new(ComplaintRegistered, "诉求登记通知", "A complaint was registered against a unit, a cadre or a work team (assessment)", false, ["in_app"],
             [Req("subjectName", "诉求对象"), Req("replyBy", "答复期限"), Opt("subjectKind", "诉求对象类别"), Opt("receivedAt", "受理时间")]),
         new(ComplaintReplyDue, "诉求答复期限临近", "An unanswered complaint's reply deadline is near (assessment)", false, ["in_app", "sms"],

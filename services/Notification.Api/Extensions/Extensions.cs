@@ -41,6 +41,8 @@ internal static class Extensions
             bus.AddConsumer<PairingEndedConsumer, PairingEndedConsumerDefinition>();
             bus.AddConsumer<RedFlagAwardedConsumer, RedFlagAwardedConsumerDefinition>();
             bus.AddConsumer<YellowCardIssuedConsumer, YellowCardIssuedConsumerDefinition>();
+            bus.AddConsumer<AccountabilityEntryRecordedConsumer, AccountabilityEntryRecordedConsumerDefinition>();
+            bus.AddConsumer<AccountabilityProposedConsumer, AccountabilityProposedConsumerDefinition>();
             bus.AddConsumer<ComplaintRegisteredConsumer, ComplaintRegisteredConsumerDefinition>();
             bus.AddConsumer<ComplaintReplyDueSoonConsumer, ComplaintReplyDueSoonConsumerDefinition>();
         });
