@@ -7,6 +7,7 @@ using Platform.Contracts.Grpc.Assessment.V1;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Scheduling;
 using Platform.Security;
+using static Platform.IntegrationTests.Assessment.VoiceFixture;
 
 namespace Platform.IntegrationTests.Assessment;
 
@@ -17,13 +18,6 @@ namespace Platform.IntegrationTests.Assessment;
 public sealed class ComplaintTests(VoiceFixture fixture) : IClassFixture<VoiceFixture>
 {
     private static readonly object UnitA = new { subjectKind = "assisting_unit", subjectId = "U-A" };
-
-    private static async Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(status, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
 
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {

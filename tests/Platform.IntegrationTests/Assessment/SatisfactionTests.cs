@@ -7,6 +7,7 @@ using Platform.Contracts.Grpc.Assessment.V1;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Scheduling;
 using Platform.Security;
+using static Platform.IntegrationTests.Assessment.VoiceFixture;
 
 namespace Platform.IntegrationTests.Assessment;
 
@@ -16,13 +17,6 @@ namespace Platform.IntegrationTests.Assessment;
 /// </summary>
 public sealed class SatisfactionTests(VoiceFixture fixture) : IClassFixture<VoiceFixture>
 {
-    private static async Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(status, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
     private static async Task<Guid> OpenAsync(HttpClient client, string subjectKind, string? subjectId, string village = VoiceFixture.VillageA) =>
         (await OkAsync(await client.PostAsJsonAsync("/api/assessment/surveys", new { villageCode = village, subjectKind, subjectId }), HttpStatusCode.Created))
         .GetProperty("id").GetGuid();

@@ -1,6 +1,7 @@
 extern alias assessment;
 extern alias dispatch;
 
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -95,6 +96,14 @@ public sealed class VoiceFixture : IAsyncLifetime
         {
             (await province.PostAsJsonAsync("/api/dispatch/assignments", body)).EnsureSuccessStatusCode();
         }
+    }
+
+    /// <summary>The answer's JSON once its status is <paramref name="status"/> (the body is the failure's message otherwise).</summary>
+    public static async Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(status, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     public HttpClient Client(string role = Roles.County, string scope = "511702") => Assessment.CreateClient(TestSettings.Token(role, scope));
