@@ -55,6 +55,9 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public Guid ScoringRun { get; set; }
     public Guid YellowCard { get; set; }
 
+    /// <summary>A criticism bulletin of the accountability register against <see cref="ResidentCadre"/>, and the talk the second one proposed.</summary>
+    public Guid AccountabilityEntry { get; set; }
+    public Guid AccountabilityProposal { get; set; }
     /// <summary>A complaint against the county's unit, replied; a survey of <see cref="Village"/>'s work team with a response.</summary>
     public Guid Complaint { get; set; }
     public Guid Survey { get; set; }
@@ -66,7 +69,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public IReadOnlyList<Guid> Ids =>
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
-        Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, Complaint, Survey,
+        Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, AccountabilityEntry, AccountabilityProposal, Complaint, Survey,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

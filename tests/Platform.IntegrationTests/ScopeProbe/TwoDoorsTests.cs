@@ -8,6 +8,7 @@ using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Contracts.Grpc.Assessment.V1;
 using Platform.Contracts.Grpc.Pairing.V1;
+using AccountabilityService = Platform.Contracts.Grpc.Assessment.V1.Accountability;
 using AssessmentService = Platform.Contracts.Grpc.Assessment.V1.Assessment;
 
 namespace Platform.IntegrationTests.ScopeProbe;
@@ -53,6 +54,14 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             "assessment", c => $"/api/assessment/rankings/2026-10/township?prefix={c.Prefix}"),
         ["assessment.v1.Assessment/GetSubjectScore"] = new("assessment", c => new GetSubjectScoreRequest { Month = "2026-10", SubjectKind = "county", SubjectId = c.Prefix },
             "assessment", c => $"/api/assessment/scores/2026-10/county/{c.Prefix}"),
+        ["assessment.v1.Accountability/GetEntry"] = new("assessment", c => new GetAccountabilityEntryRequest { Id = c.AccountabilityEntry.ToString() },
+            "assessment", c => $"/api/assessment/accountability/entries/{c.AccountabilityEntry}"),
+        ["assessment.v1.Accountability/ListEntries"] = new("assessment", c => new ListAccountabilityEntriesRequest { Prefix = c.Prefix },
+            "assessment", c => $"/api/assessment/accountability/entries?prefix={c.Prefix}"),
+        ["assessment.v1.Accountability/ListProposals"] = new("assessment", c => new ListAccountabilityProposalsRequest { Prefix = c.Prefix },
+            "assessment", c => $"/api/assessment/accountability/proposals?prefix={c.Prefix}"),
+        ["assessment.v1.Accountability/ListConductRules"] = new("assessment", _ => new ListConductRulesRequest(), "assessment",
+            _ => "/api/assessment/accountability/conduct-rules"),
         ["assessment.v1.Voice/GetComplaint"] = new("assessment", c => new GetComplaintRequest { ComplaintId = c.Complaint.ToString() }, "assessment",
             c => $"/api/assessment/complaints/{c.Complaint}"),
         ["assessment.v1.Voice/ListComplaints"] = new("assessment", c => new ListComplaintsRequest { Prefix = c.Prefix }, "assessment",
@@ -73,11 +82,15 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             "REST has no endpoint for one helper's households; the cadre is found by its unit's region as GetCadre finds it (checked by the scope probe)",
         ["dispatch.v1.Personnel/GetCadres"] =
             "many GetCadre at once for pairing's bulk imports; each id answers as GET /api/dispatch/cadres/{id} (missing and out of scope are left out alike); checked by the scope probe",
+        ["assessment.v1.Accountability/RecordEntry"] = "a write: the core of POST /api/assessment/accountability/entries; checked by the scope probe",
+        ["assessment.v1.Accountability/WithdrawEntry"] = "a write: the core of POST /api/assessment/accountability/entries/{id}/withdrawal; checked by the scope probe",
+        ["assessment.v1.Accountability/ConfirmProposal"] = "a write: the core of POST /api/assessment/accountability/proposals/{id}/confirmation; checked by the scope probe",
+        ["assessment.v1.Accountability/RejectProposal"] = "a write: the core of POST /api/assessment/accountability/proposals/{id}/rejection; checked by the scope probe",
         ["notification.v1.Notifications/SendNotification"] = "served over gRPC only (people are told by rules, not by a REST call); checked by the scope probe",
     };
 
     private static readonly ServiceDescriptor[] Published =
-        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, Voice.Descriptor];
+        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, AccountabilityService.Descriptor, Voice.Descriptor];
 
     [Fact]
     public void Every_published_method_has_its_rest_twin_or_says_why_not()
