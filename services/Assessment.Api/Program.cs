@@ -15,7 +15,9 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapAssessmentApi();
+app.MapAnnualReviewApi();
 app.MapGrpcService<AssessmentService>().RequireGrpcPort();
+app.MapGrpcService<AnnualReviewService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/assessment");
 

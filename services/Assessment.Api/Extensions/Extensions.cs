@@ -1,4 +1,6 @@
 using Assessment.Api.Consumers;
+using Assessment.Api.Domain;
+using Assessment.Api.Features.AnnualReview;
 using Assessment.Api.Features.Facts;
 using Assessment.Api.Features.Names;
 using Assessment.Api.Features.Scoring;
@@ -20,6 +22,10 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AnnualReviewPolicies.ProvinceOrCity, p => p.RequireRole(Roles.Province, Roles.City))
+            .AddPolicy(AnnualReviewPolicies.Reviewers, p => p.RequireRole(Roles.Township, Roles.County, Roles.City, Roles.Province))
+            .AddPolicy(AnnualReviewPolicies.Reporters, p => p.RequireRole(Roles.Cadre, Roles.Township, Roles.County, Roles.City, Roles.Province));
         builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
@@ -46,6 +52,10 @@ internal static class Extensions
         // Households without a helper are pairing's state, asked for as the service as well.
         builder.Services.AddPlatformGrpcClient<Platform.Contracts.Grpc.Pairing.V1.Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectHelperGaps>();
+        builder.Services.AddTransient<DispatchLookups>();
+        builder.Services.AddOptions<AnnualGrading>().Bind(builder.Configuration.GetSection(AnnualGrading.Section))
+            .Validate(g => g.IsValid(), "Assessment:AnnualReview: weights between 0 and 1 (township + unit + villagers = 1) and bands ExcellentFrom > CompetentFrom > BasicallyCompetentFrom.")
+            .ValidateOnStart();
         builder.Services.AddBackgroundRuns<RunScoring>(provider =>
         {
             var scoring = provider.GetRequiredService<IOptions<ScoringOptions>>().Value;

@@ -28,6 +28,8 @@ public static class Rules
     public const string ContactReminder = "contact_reminder";
     public const string RedFlagAwarded = "red_flag_awarded";
     public const string YellowCardIssued = "yellow_card_issued";
+    public const string AnnualGradeConfirmed = "annual_grade_confirmed";
+    public const string CountyVetoed = "county_vetoed";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -60,6 +62,10 @@ public static class Rules
             [Req("month", "月份"), Req("subjectName", "考核对象"), Req("ranking", "排名类别"), Opt("total", "总分"), Opt("groupCode", "排名区划")]),
         new(YellowCardIssued, "黄牌警示通报", "A yellow card by a model rule or by hand (assessment)", false, ["in_app"],
             [Req("month", "月份"), Req("subjectName", "考核对象"), Req("reason", "原因"), Opt("subjectKind", "考核对象类别")]),
+        new(AnnualGradeConfirmed, "年度考核等次", "A first secretary's annual grade was confirmed, or lowered by the county's veto (assessment)", false, ["in_app"],
+            [Req("year", "年度"), Req("cadreName", "第一书记姓名"), Req("grade", "考核等次"), Opt("promotion", "是否推荐提拔"), Opt("note", "备注")]),
+        new(CountyVetoed, "一票否决", "A county missed its annual poverty-reduction target and is vetoed for the year (assessment)", true, ["in_app"],
+            [Req("year", "年度"), Req("countyName", "县（市、区）"), Req("reason", "原因"), Opt("gradesLowered", "调整的优秀等次数")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
     public static string ForceName(string force) => force switch

@@ -41,6 +41,8 @@ internal static class Extensions
             bus.AddConsumer<PairingEndedConsumer, PairingEndedConsumerDefinition>();
             bus.AddConsumer<RedFlagAwardedConsumer, RedFlagAwardedConsumerDefinition>();
             bus.AddConsumer<YellowCardIssuedConsumer, YellowCardIssuedConsumerDefinition>();
+            bus.AddConsumer<AnnualGradeConfirmedConsumer, AnnualGradeConfirmedConsumerDefinition>();
+            bus.AddConsumer<CountyVetoedConsumer, CountyVetoedConsumerDefinition>();
         });
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))
