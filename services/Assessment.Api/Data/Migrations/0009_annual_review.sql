@@ -8,6 +8,7 @@
 CREATE TABLE annual_targets (
     year                integer     NOT NULL,
     county_code         text        COLLATE "C" NOT NULL,
+    county_name         text        NOT NULL,
     region_code         text        COLLATE "C" NOT NULL,
     households          integer     NULL CHECK (households >= 0),
     villages            integer     NULL CHECK (villages >= 0),

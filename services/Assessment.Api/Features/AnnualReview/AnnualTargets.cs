@@ -10,7 +10,7 @@ using Platform.ServiceDefaults;
 
 namespace Assessment.Api.Features.AnnualReview;
 
-public sealed record AnnualTargetView(int Year, string CountyCode, string RegionCode, int? Households, int? Villages, string SetBy, DateTimeOffset SetAt,
+public sealed record AnnualTargetView(int Year, string CountyCode, string CountyName, string RegionCode, int? Households, int? Villages, string SetBy, DateTimeOffset SetAt,
     int? HouseholdsExited, int? VillagesExited, string? OutcomeRecordedBy, DateTimeOffset? OutcomeRecordedAt, bool? Met);
 
 public sealed record SetAnnualTargetRequest(int? Year, string? CountyCode, int? Households, int? Villages);
@@ -57,12 +57,12 @@ public static class AnnualTargets
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<TargetRow>(new CommandDefinition(
             """
-            INSERT INTO annual_targets (year, county_code, region_code, households, villages, set_by)
-            VALUES (@year, @code, @region, @Households, @Villages, @actor)
-            ON CONFLICT (year, county_code) DO UPDATE SET households = EXCLUDED.households, villages = EXCLUDED.villages, set_by = EXCLUDED.set_by, set_at = now()
+            INSERT INTO annual_targets (year, county_code, county_name, region_code, households, villages, set_by)
+            VALUES (@year, @code, @name, @region, @Households, @Villages, @actor)
+            ON CONFLICT (year, county_code) DO UPDATE SET county_name = EXCLUDED.county_name, households = EXCLUDED.households, villages = EXCLUDED.villages, set_by = EXCLUDED.set_by, set_at = now()
             WHERE annual_targets.outcome_recorded_at IS NULL
             RETURNING *
-            """, new { year, code = county.Code, region = SubjectKinds.Pad(county.Code), request.Households, request.Villages, actor = user.GetActor() },
+            """, new { year, code = county.Code, name = county.Name, region = SubjectKinds.Pad(county.Code), request.Households, request.Villages, actor = user.GetActor() },
             cancellationToken: cancellationToken))
             ?? throw ApiProblems.Conflict("target_outcome_recorded", "年度目标已认定完成情况，不能再修改").ToException("该县年度目标已认定完成情况，不能再修改");
         return TypedResults.Ok(row.ToView());
@@ -129,7 +129,7 @@ public static class AnnualTargets
         if (view.Met == false)
         {
             var reason = MissReason(recorded);
-            veto = await CountyVetoes.VetoAsync(connection, transaction, outbox, year, county, reason, actor, cancellationToken);
+            veto = await CountyVetoes.VetoAsync(connection, transaction, outbox, year, county, recorded.CountyName, reason, actor, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -159,10 +159,10 @@ public static class AnnualTargets
 
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
-    private sealed record TargetRow(int Year, string CountyCode, string RegionCode, int? Households, int? Villages, string SetBy, DateTime SetAt, int? HouseholdsExited,
+    private sealed record TargetRow(int Year, string CountyCode, string CountyName, string RegionCode, int? Households, int? Villages, string SetBy, DateTime SetAt, int? HouseholdsExited,
         int? VillagesExited, string? OutcomeRecordedBy, DateTime? OutcomeRecordedAt)
     {
-        public AnnualTargetView ToView() => new(Year, CountyCode, RegionCode, Households, Villages, SetBy, Utc(SetAt), HouseholdsExited, VillagesExited, OutcomeRecordedBy,
+        public AnnualTargetView ToView() => new(Year, CountyCode, CountyName, RegionCode, Households, Villages, SetBy, Utc(SetAt), HouseholdsExited, VillagesExited, OutcomeRecordedBy,
             OutcomeRecordedAt is { } at ? Utc(at) : null,
             OutcomeRecordedAt is null ? null : !((Households is { } h && HouseholdsExited < h) || (Villages is { } v && VillagesExited < v)));
     }

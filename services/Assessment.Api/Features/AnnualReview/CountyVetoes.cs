@@ -39,15 +39,14 @@ public static class CountyVetoes
 
     /// <summary>Vetoes the county for the year once; the existing veto when there is one already.</summary>
     public static async Task<CountyVetoView> VetoAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxWriter outbox, int year, string countyCode,
-        string reason, string actor, CancellationToken cancellationToken)
+        string countyName, string reason, string actor, CancellationToken cancellationToken)
     {
         var inserted = await connection.QuerySingleOrDefaultAsync<VetoRow>(new CommandDefinition(
             """
             INSERT INTO county_vetoes (id, year, county_code, region_code, county_name, rule, reason, decided_by)
-            VALUES (@id, @year, @countyCode, rpad(@countyCode, 12, '0'),
-                    coalesce((SELECT name FROM region_names WHERE code = rpad(@countyCode, 12, '0')), @countyCode), @Rule, @reason, @actor)
+            VALUES (@id, @year, @countyCode, rpad(@countyCode, 12, '0'), @countyName, @Rule, @reason, @actor)
             ON CONFLICT (year, county_code) DO NOTHING RETURNING *
-            """, new { id = Guid.CreateVersion7(), year, countyCode, Rule, reason, actor }, transaction, cancellationToken: cancellationToken));
+            """, new { id = Guid.CreateVersion7(), year, countyCode, countyName, Rule, reason, actor }, transaction, cancellationToken: cancellationToken));
         if (inserted is null)
         {
             return (await connection.QuerySingleAsync<VetoRow>(new CommandDefinition(

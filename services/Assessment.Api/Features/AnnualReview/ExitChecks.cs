@@ -85,7 +85,7 @@ public static class ExitChecks
             RETURNING id, year, village_code, result, evidence::text AS evidence, note, checked_on, checked_by, checked_at, responsible_unit_code, proposal_id
             """, new
             {
-                id, year, villageCode, request.Result, evidence = JsonSerializer.Serialize(request.Evidence), request.Note, today = today.ToDateTime(TimeOnly.MinValue),
+                id, year, villageCode, request.Result, evidence = JsonSerializer.Serialize(request.Evidence), request.Note, today,
                 actor = user.GetActor(), unit = responsible?.Code, proposal,
             }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
@@ -114,10 +114,10 @@ public static class ExitChecks
             : null)
         ?? throw ApiProblems.NotFound("exit_plan_not_found", "未找到该村的退出计划").ToException($"{year}年退出计划中没有该村：{villageCode}");
 
-    private sealed record CheckRow(Guid Id, int Year, string VillageCode, string Result, string Evidence, string? Note, DateTime CheckedOn, string CheckedBy,
+    private sealed record CheckRow(Guid Id, int Year, string VillageCode, string Result, string Evidence, string? Note, DateOnly CheckedOn, string CheckedBy,
         DateTime CheckedAt, string? ResponsibleUnitCode, Guid? ProposalId)
     {
-        public ExitCheckView ToView() => new(Id, Year, VillageCode, Result, JsonSerializer.Deserialize<List<string>>(Evidence) ?? [], Note, DateOnly.FromDateTime(CheckedOn),
+        public ExitCheckView ToView() => new(Id, Year, VillageCode, Result, JsonSerializer.Deserialize<List<string>>(Evidence) ?? [], Note, CheckedOn,
             CheckedBy, new DateTimeOffset(DateTime.SpecifyKind(CheckedAt, DateTimeKind.Utc)), ResponsibleUnitCode, ProposalId);
     }
 }
