@@ -94,6 +94,13 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("assessment.attendance_facts", "SELECT x.id::text || x.month || x.cadre_name || x.on_post_days || x.off_post_check_ins FROM attendance_facts x WHERE starts_with(x.village_code, @p)"),
         ("assessment.region_names", "SELECT x.code || x.name FROM region_names x WHERE starts_with(x.code, @p)"),
         ("assessment.unit_names", "SELECT x.code || x.name FROM unit_names x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.annual_targets", "SELECT x::text FROM annual_targets x WHERE starts_with(x.county_code, @p)"),
+        ("assessment.county_vetoes", "SELECT x::text FROM county_vetoes x WHERE starts_with(x.county_code, @p)"),
+        ("assessment.village_exit_plans", "SELECT x::text FROM village_exit_plans x WHERE starts_with(x.village_code, @p)"),
+        ("assessment.village_exit_checks", "SELECT x::text FROM village_exit_checks x WHERE starts_with(x.village_code, @p)"),
+        ("assessment.annual_reports", "SELECT x::text FROM annual_reports x WHERE x.cadre_id = ANY(@cadres)"),
+        ("assessment.annual_review_scores", "SELECT x::text FROM annual_review_scores x WHERE x.cadre_id = ANY(@cadres)"),
+        ("assessment.annual_grades", "SELECT x::text FROM annual_grades x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
     ];
 
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>

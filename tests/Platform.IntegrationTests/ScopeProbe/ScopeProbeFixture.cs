@@ -290,6 +290,16 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
             using var own = Client("assessment", Roles.County, county.Prefix);
             county.YellowCard = (await OkAsync(own.PostAsJsonAsync("/api/assessment/yellow-cards",
                 new { month = "2026-10", subjectKind = "county", subjectId = county.Prefix, reason = county.Name + "任务逾期" }))).GetProperty("id").GetGuid();
+
+            // The year's end of 2027: a target without its outcome and a planned exit (outside writes would record or check
+            // them), the first secretary's report (another county's review scores or grade would be written beside it).
+            await OkAsync(city.PutAsJsonAsync("/api/assessment/annual-targets", new { year = 2027, countyCode = county.Prefix, households = 10, villages = 1 }), HttpStatusCode.OK);
+            await OkAsync(own.PostAsJsonAsync("/api/assessment/exit-plans", new { year = 2027, villageCode = county.Village }));
+            if (county == Near)
+            {
+                await OkAsync(own.PostAsJsonAsync($"/api/assessment/annual-reviews/2027/{county.ResidentCadre}/report", new { text = county.Name + "第一书记述职报告" }),
+                    HttpStatusCode.OK);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Contracts.Grpc.Pairing.V1;
 using Xunit.Abstractions;
 using AssessmentService = Platform.Contracts.Grpc.Assessment.V1.Assessment;
+using AnnualReview = Platform.Contracts.Grpc.Assessment.V1.AnnualReview;
 
 namespace Platform.IntegrationTests.ScopeProbe;
 
@@ -31,7 +32,7 @@ public sealed class ScopeProbeTests(ScopeProbeFixture fixture, ITestOutputHelper
     private static readonly (string Service, ServiceDescriptor Descriptor)[] GrpcServices =
     [
         ("dispatch", VillageRegistry.Descriptor), ("dispatch", Personnel.Descriptor), ("pairing", Pairing.Descriptor), ("notification", Notifications.Descriptor),
-        ("assessment", AssessmentService.Descriptor),
+        ("assessment", AssessmentService.Descriptor), ("assessment", AnnualReview.Descriptor),
     ];
 
     private static readonly StatusCode[] ServerFaults = [StatusCode.Internal, StatusCode.Unknown, StatusCode.DataLoss, StatusCode.Unavailable, StatusCode.Unimplemented];

@@ -53,6 +53,10 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             "assessment", c => $"/api/assessment/rankings/2026-10/township?prefix={c.Prefix}"),
         ["assessment.v1.Assessment/GetSubjectScore"] = new("assessment", c => new GetSubjectScoreRequest { Month = "2026-10", SubjectKind = "county", SubjectId = c.Prefix },
             "assessment", c => $"/api/assessment/scores/2026-10/county/{c.Prefix}"),
+        ["assessment.v1.AnnualReview/GetAnnualReview"] = new("assessment", c => new GetAnnualReviewRequest { Year = 2027, CadreId = c.ResidentCadre.ToString() },
+            "assessment", c => $"/api/assessment/annual-reviews/2027/{c.ResidentCadre}"),
+        ["assessment.v1.AnnualReview/ListAnnualGrades"] = new("assessment", c => new ListAnnualGradesRequest { Year = 2027, Prefix = c.Prefix },
+            "assessment", c => $"/api/assessment/annual-grades?year=2027&prefix={c.Prefix}"),
         ["notification.v1.Notifications/GetDeliveryStatus"] = new("notification", c => new GetDeliveryStatusRequest { NotificationId = c.Notification.ToString() },
             "notification", c => $"/api/notification/notifications/{c.Notification}"),
     };
@@ -63,11 +67,13 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             "REST has no endpoint for one helper's households; the cadre is found by its unit's region as GetCadre finds it (checked by the scope probe)",
         ["dispatch.v1.Personnel/GetCadres"] =
             "many GetCadre at once for pairing's bulk imports; each id answers as GET /api/dispatch/cadres/{id} (missing and out of scope are left out alike); checked by the scope probe",
+        ["assessment.v1.AnnualReview/ConfirmAnnualGrade"] =
+            "a write: its REST door POST /api/assessment/annual-reviews/{year}/{cadreId}/grade calls the same core (AnnualGrades.ConfirmCoreAsync); scope checked by the scope probe and AnnualReviewTests",
         ["notification.v1.Notifications/SendNotification"] = "served over gRPC only (people are told by rules, not by a REST call); checked by the scope probe",
     };
 
     private static readonly ServiceDescriptor[] Published =
-        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor];
+        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, AnnualReview.Descriptor];
 
     [Fact]
     public void Every_published_method_has_its_rest_twin_or_says_why_not()
