@@ -15,11 +15,13 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapAssessmentApi();
-app.MapVoiceApi();
 app.MapAccountabilityApi();
+app.MapVoiceApi();
+app.MapAnnualReviewApi();
 app.MapGrpcService<AssessmentService>().RequireGrpcPort();
-app.MapGrpcService<VoiceService>().RequireGrpcPort();
 app.MapGrpcService<AccountabilityService>().RequireGrpcPort();
+app.MapGrpcService<VoiceService>().RequireGrpcPort();
+app.MapGrpcService<AnnualReviewService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/assessment");
 

@@ -2,6 +2,8 @@ using Assessment.Api.Consumers;
 using Assessment.Api.Features.Accountability;
 using Assessment.Api.Features.Complaints;
 using Assessment.Api.Features.Satisfaction;
+using Assessment.Api.Domain;
+using Assessment.Api.Features.AnnualReview;
 using Assessment.Api.Features.Facts;
 using Assessment.Api.Features.Names;
 using Assessment.Api.Features.Scoring;
@@ -25,6 +27,10 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AnnualReviewPolicies.ProvinceOrCity, p => p.RequireRole(Roles.Province, Roles.City))
+            .AddPolicy(AnnualReviewPolicies.Reviewers, p => p.RequireRole(Roles.Township, Roles.County, Roles.City, Roles.Province))
+            .AddPolicy(AnnualReviewPolicies.Reporters, p => p.RequireRole(Roles.Cadre, Roles.Township, Roles.County, Roles.City, Roles.Province));
         builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging(bus =>
@@ -66,6 +72,10 @@ internal static class Extensions
         builder.AddPlatformScheduling("Assessment:Jobs");
         builder.Services.AddScheduledJob<ComplaintDeadlineJob>(ComplaintDeadlineJob.Name, ComplaintDeadlineJob.DefaultSchedule);
         builder.Services.AddScheduledJob<SatisfactionReviewJob>(SatisfactionReviewJob.Name, SatisfactionReviewJob.DefaultSchedule);
+        builder.Services.AddTransient<DispatchLookups>();
+        builder.Services.AddOptions<AnnualGrading>().Bind(builder.Configuration.GetSection(AnnualGrading.Section))
+            .Validate(g => g.IsValid(), "Assessment:AnnualReview: weights between 0 and 1 (township + unit + villagers = 1) and bands ExcellentFrom > CompetentFrom > BasicallyCompetentFrom.")
+            .ValidateOnStart();
         builder.Services.AddBackgroundRuns<RunScoring>(provider =>
         {
             var scoring = provider.GetRequiredService<IOptions<ScoringOptions>>().Value;

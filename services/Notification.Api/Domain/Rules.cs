@@ -38,6 +38,8 @@ public static class Rules
     public const string AccountabilityProposed = "accountability_proposed";
     public const string ComplaintRegistered = "complaint_registered";
     public const string ComplaintReplyDue = "complaint_reply_due";
+    public const string AnnualGradeConfirmed = "annual_grade_confirmed";
+    public const string CountyVetoed = "county_vetoed";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -91,6 +93,10 @@ public static class Rules
             [Req("subjectName", "诉求对象"), Req("replyBy", "答复期限"), Opt("subjectKind", "诉求对象类别"), Opt("receivedAt", "受理时间")]),
         new(ComplaintReplyDue, "诉求答复期限临近", "An unanswered complaint's reply deadline is near (assessment)", false, ["in_app", "sms"],
             [Req("subjectName", "诉求对象"), Req("replyBy", "答复期限"), Opt("subjectKind", "诉求对象类别"), Opt("receivedAt", "受理时间")]),
+        new(AnnualGradeConfirmed, "年度考核等次", "A first secretary's annual grade was confirmed, or lowered by the county's veto (assessment)", false, ["in_app"],
+            [Req("year", "年度"), Req("cadreName", "第一书记姓名"), Req("grade", "考核等次"), Opt("promotion", "是否推荐提拔"), Opt("note", "备注")]),
+        new(CountyVetoed, "一票否决", "A county missed its annual poverty-reduction target and is vetoed for the year (assessment)", true, ["in_app"],
+            [Req("year", "年度"), Req("countyName", "县（市、区）"), Req("reason", "原因"), Opt("gradesLowered", "调整的优秀等次数")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
     public static string ForceName(string force) => force switch

@@ -45,6 +45,8 @@ internal static class Extensions
             bus.AddConsumer<AccountabilityProposedConsumer, AccountabilityProposedConsumerDefinition>();
             bus.AddConsumer<ComplaintRegisteredConsumer, ComplaintRegisteredConsumerDefinition>();
             bus.AddConsumer<ComplaintReplyDueSoonConsumer, ComplaintReplyDueSoonConsumerDefinition>();
+            bus.AddConsumer<AnnualGradeConfirmedConsumer, AnnualGradeConfirmedConsumerDefinition>();
+            bus.AddConsumer<CountyVetoedConsumer, CountyVetoedConsumerDefinition>();
         });
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))

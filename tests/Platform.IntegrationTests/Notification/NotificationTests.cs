@@ -569,4 +569,31 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
             "the yellow card bulletin reached the county's organisation department");
         (await fixture.ScalarAsync<string>("SELECT title FROM notifications WHERE source_id = @id", new { id = card.ToString() })).ShouldBe("黄牌警示通报（2026-10）");
     }
+    [Fact]
+    public async Task An_annual_grade_tells_the_cadre_and_their_unit_and_a_veto_the_countys_organisation_department_once()
+    {
+        var cadre = Guid.NewGuid();
+        var gradeEvent = Guid.NewGuid();
+        var grade = new Platform.Contracts.IntegrationEvents.Assessment.V1.AnnualGradeConfirmed(Guid.NewGuid(), 2026, cadre, "甲", "U-A", Village702, "称职", false, null,
+            "test-county-511702", DateTimeOffset.UtcNow);
+        await fixture.PublishAsync(grade, gradeEvent);
+        await fixture.PublishAsync(grade, gradeEvent); // a redelivery
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = gradeEvent.ToString() }) == 2,
+            "the grade reached the cadre and their unit");
+        await Task.Delay(500);
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id ORDER BY recipient", new { id = gradeEvent.ToString() }))
+            .ShouldBe([$"cadre:{cadre}", "unit:U-A"]);
+        (await fixture.ScalarAsync<string>("SELECT title FROM notifications WHERE source_id = @id LIMIT 1", new { id = gradeEvent.ToString() })).ShouldBe("2026年度考核等次通知");
+        (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id LIMIT 1", new { id = gradeEvent.ToString() }))
+            .ShouldBe("甲同志2026年度驻村第一书记考核等次确定为：称职。推荐提拔：否。");
+
+        var vetoEvent = Guid.NewGuid();
+        await fixture.PublishAsync(new Platform.Contracts.IntegrationEvents.Assessment.V1.CountyVetoed(Guid.NewGuid(), 2026, "511702", "通川区", "511702000000", "veto",
+            "2026年度减贫目标未完成（脱贫退出90户，目标100户）", 0, "test-city-5117", DateTimeOffset.UtcNow), vetoEvent);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = vetoEvent.ToString() }) == 1,
+            "the veto reached the county's organisation department");
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id", new { id = vetoEvent.ToString() })).ShouldBe(["org:511702"]);
+        (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id", new { id = vetoEvent.ToString() }))
+            .ShouldBe("通川区2026年度减贫目标未完成（脱贫退出90户，目标100户），按规定实行一票否决：本年度该县驻村力量不得评为优秀、不得推荐提拔。");
+    }
 }

@@ -140,6 +140,8 @@ public static class GrpcOperations
                 return field.IsRepeated ? [texts] : texts;
             case FieldType.Bool:
                 return field.IsRepeated ? null : [key == "urgent"];
+            case FieldType.Int32 when key == "year":
+                return [2027]; // the year of the fixture's annual records (targets, exit plans, reports)
             case FieldType.Int32 or FieldType.Int64 or FieldType.UInt32 or FieldType.UInt64 or FieldType.Double or FieldType.Float or FieldType.Enum:
                 return null; // 0: no limit, the first value of an enum (unspecified)
             default:

@@ -102,6 +102,13 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("assessment.satisfaction_responses", """
             SELECT r::text FROM satisfaction_responses r JOIN satisfaction_surveys s ON s.id = r.survey_id WHERE starts_with(s.village_code, @p)
             """),
+        ("assessment.annual_targets", "SELECT x::text FROM annual_targets x WHERE starts_with(x.county_code, @p)"),
+        ("assessment.county_vetoes", "SELECT x::text FROM county_vetoes x WHERE starts_with(x.county_code, @p)"),
+        ("assessment.village_exit_plans", "SELECT x::text FROM village_exit_plans x WHERE starts_with(x.village_code, @p)"),
+        ("assessment.village_exit_checks", "SELECT x::text FROM village_exit_checks x WHERE starts_with(x.village_code, @p)"),
+        ("assessment.annual_reports", "SELECT x::text FROM annual_reports x WHERE x.cadre_id = ANY(@cadres)"),
+        ("assessment.annual_review_scores", "SELECT x::text FROM annual_review_scores x WHERE x.cadre_id = ANY(@cadres)"),
+        ("assessment.annual_grades", "SELECT x::text FROM annual_grades x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
     ];
 
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>

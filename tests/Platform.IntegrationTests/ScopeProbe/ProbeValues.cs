@@ -101,11 +101,19 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "kind" when operation.Contains("/rankings/", StringComparison.Ordinal) || operation.Contains("/scores/", StringComparison.Ordinal) => Strings(SubjectKinds),
             "kind" when operation.Contains("/task-lists", StringComparison.Ordinal) => Strings("coordination", "first_secretary", "assisting_unit"),
             "year" => [JsonValue.Create(2027)],
+            // The year's end (annual targets, exit checks, reviews): a failed check proposes, 优秀 meets the veto and quota rules.
+            "result" => Strings("failed", "passed"),
+            "grade" => Strings("称职", "优秀"),
+            "reviewer" => Strings("township", "unit", "villagers"),
+            "score" => [JsonValue.Create(80)],
+            "text" => Strings(Text),
+            "city" or "citycode" => Strings(t.Prefix[..4]),
             "definition" => [t.ModelDefinition?.DeepClone()],
             "tasks" => [new JsonArray(new JsonObject
             {
                 ["title"] = Text, ["ownerKind"] = "county", ["ownerId"] = t.Prefix, ["dueOn"] = "2026-10-10", ["evidenceExpected"] = Text,
             })],
+            "evidence" when type == "array" => [new JsonArray(JsonValue.Create(Text))], // an exit check's list of evidence
             "evidence" or "explanation" => Strings(Text),
             "villagecode" => Strings(t.Village),
             "countycode" => Strings(t.CountyCode),

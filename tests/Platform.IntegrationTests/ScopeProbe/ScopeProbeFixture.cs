@@ -313,6 +313,15 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
             county.Survey = (await OkAsync(own.PostAsJsonAsync("/api/assessment/surveys", new { villageCode = county.Village, subjectKind = "work_team" })))
                 .GetProperty("id").GetGuid();
             await OkAsync(own.PostAsJsonAsync($"/api/assessment/surveys/{county.Survey}/responses", new { rating = "satisfied", collectedVia = "official" }));
+            // The year's end of 2027: a target without its outcome and a planned exit (outside writes would record or check
+            // them), the first secretary's report (another county's review scores or grade would be written beside it).
+            await OkAsync(city.PutAsJsonAsync("/api/assessment/annual-targets", new { year = 2027, countyCode = county.Prefix, households = 10, villages = 1 }), HttpStatusCode.OK);
+            await OkAsync(own.PostAsJsonAsync("/api/assessment/exit-plans", new { year = 2027, villageCode = county.Village }));
+            if (county == Near)
+            {
+                await OkAsync(own.PostAsJsonAsync($"/api/assessment/annual-reviews/2027/{county.ResidentCadre}/report", new { text = county.Name + "第一书记述职报告" }),
+                    HttpStatusCode.OK);
+            }
         }
     }
 

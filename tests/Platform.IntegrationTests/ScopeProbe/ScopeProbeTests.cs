@@ -13,6 +13,7 @@ using Xunit.Abstractions;
 using AccountabilityService = Platform.Contracts.Grpc.Assessment.V1.Accountability;
 using AssessmentService = Platform.Contracts.Grpc.Assessment.V1.Assessment;
 using Voice = Platform.Contracts.Grpc.Assessment.V1.Voice;
+using AnnualReview = Platform.Contracts.Grpc.Assessment.V1.AnnualReview;
 
 namespace Platform.IntegrationTests.ScopeProbe;
 
@@ -34,6 +35,7 @@ public sealed class ScopeProbeTests(ScopeProbeFixture fixture, ITestOutputHelper
     [
         ("dispatch", VillageRegistry.Descriptor), ("dispatch", Personnel.Descriptor), ("pairing", Pairing.Descriptor), ("notification", Notifications.Descriptor),
         ("assessment", AssessmentService.Descriptor), ("assessment", AccountabilityService.Descriptor), ("assessment", Voice.Descriptor),
+        ("assessment", AnnualReview.Descriptor),
     ];
 
     private static readonly StatusCode[] ServerFaults = [StatusCode.Internal, StatusCode.Unknown, StatusCode.DataLoss, StatusCode.Unavailable, StatusCode.Unimplemented];

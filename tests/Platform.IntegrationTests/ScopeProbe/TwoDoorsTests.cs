@@ -72,6 +72,10 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             c => $"/api/assessment/surveys/{c.Survey}"),
         ["assessment.v1.Voice/GetMonthlySatisfaction"] = new("assessment", c => new GetMonthlySatisfactionRequest { Month = "2026-11", Prefix = c.Prefix }, "assessment",
             c => $"/api/assessment/satisfaction/2026-11?prefix={c.Prefix}"),
+        ["assessment.v1.AnnualReview/GetAnnualReview"] = new("assessment", c => new GetAnnualReviewRequest { Year = 2027, CadreId = c.ResidentCadre.ToString() },
+            "assessment", c => $"/api/assessment/annual-reviews/2027/{c.ResidentCadre}"),
+        ["assessment.v1.AnnualReview/ListAnnualGrades"] = new("assessment", c => new ListAnnualGradesRequest { Year = 2027, Prefix = c.Prefix },
+            "assessment", c => $"/api/assessment/annual-grades?year=2027&prefix={c.Prefix}"),
         ["notification.v1.Notifications/GetDeliveryStatus"] = new("notification", c => new GetDeliveryStatusRequest { NotificationId = c.Notification.ToString() },
             "notification", c => $"/api/notification/notifications/{c.Notification}"),
     };
@@ -86,11 +90,14 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
         ["assessment.v1.Accountability/WithdrawEntry"] = "a write: the core of POST /api/assessment/accountability/entries/{id}/withdrawal; checked by the scope probe",
         ["assessment.v1.Accountability/ConfirmProposal"] = "a write: the core of POST /api/assessment/accountability/proposals/{id}/confirmation; checked by the scope probe",
         ["assessment.v1.Accountability/RejectProposal"] = "a write: the core of POST /api/assessment/accountability/proposals/{id}/rejection; checked by the scope probe",
+        ["assessment.v1.AnnualReview/ConfirmAnnualGrade"] =
+            "a write: its REST door POST /api/assessment/annual-reviews/{year}/{cadreId}/grade calls the same core (AnnualGrades.ConfirmCoreAsync); scope checked by the scope probe and AnnualReviewTests",
         ["notification.v1.Notifications/SendNotification"] = "served over gRPC only (people are told by rules, not by a REST call); checked by the scope probe",
     };
 
     private static readonly ServiceDescriptor[] Published =
-        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, AccountabilityService.Descriptor, Voice.Descriptor];
+        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, AccountabilityService.Descriptor, Voice.Descriptor,
+            AnnualReview.Descriptor];
 
     [Fact]
     public void Every_published_method_has_its_rest_twin_or_says_why_not()
