@@ -16,8 +16,10 @@ app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapAssessmentApi();
 app.MapAnnualReviewApi();
+app.MapAccountabilityApi();
 app.MapGrpcService<AssessmentService>().RequireGrpcPort();
 app.MapGrpcService<AnnualReviewService>().RequireGrpcPort();
+app.MapGrpcService<AccountabilityService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/assessment");
 

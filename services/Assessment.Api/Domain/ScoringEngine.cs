@@ -61,6 +61,9 @@ public static class ScoringEngine
         var changesByArea = Index(changesInMonth, c => c.VillageCode);
         var changesByUnit = changesInMonth.Where(c => c.UnitCode is not null).ToLookup(c => c.UnitCode!, StringComparer.Ordinal);
         var helperGapsByArea = Index((inputs.HelperGaps ?? []).Where(g => g.Gaps > 0), g => g.VillageCode);
+        var conductInMonth = (inputs.Conduct ?? []).Where(c => c.DecidedOn >= inputs.Month.First && c.DecidedOn <= inputs.AsOf).ToList();
+        var conductByArea = Index(conductInMonth, c => c.RegionCode);
+        var conductByCadre = conductInMonth.ToLookup(c => c.CadreId.ToString());
         var records = new ProcessRecordsIndicator(inputs);
         var recordVillagesByArea = Index(records.VillagesWithResidentForces, v => v);
         var names = inputs.Attendance.GroupBy(f => f.CadreId.ToString()).ToDictionary(g => g.Key, g => g.First().CadreName, StringComparer.Ordinal);
@@ -120,6 +123,13 @@ public static class ScoringEngine
                 SubjectKinds.FirstSecretary => [],
                 _ => changesByArea.GetValueOrDefault(subject.Area) ?? [],
             };
+            // A violation weighs on the cadre as a first secretary and on the work team (and regions) of the village the cadre served.
+            IReadOnlyList<ConductFact> conduct = subject.Kind switch
+            {
+                SubjectKinds.FirstSecretary => [.. conductByCadre[subject.Id]],
+                SubjectKinds.AssistingUnit => [],
+                _ => conductByArea.GetValueOrDefault(subject.Area) ?? [],
+            };
             var helperGaps = servedVillages.SelectMany(v => helperGapsByArea.GetValueOrDefault(v) ?? []).Distinct().ToList();
             var recordVillages = subject.Kind == SubjectKinds.AssistingUnit ? servedVillages : servedVillages.SelectMany(v => recordVillagesByArea.GetValueOrDefault(v) ?? []).ToList();
 
@@ -151,6 +161,8 @@ public static class ScoringEngine
                     IndicatorSources.ReturnedToPoverty => ReturnedIndicator(indicator, weight, changes),
                     IndicatorSources.HelperGaps => Measured(indicator, weight, helperGaps.Sum(g => g.Gaps), $"{helperGaps.Sum(g => g.Gaps)}户无帮扶责任人",
                         helperGaps.Select(g => new FactRef(g.Id, "helper_gap", $"{g.VillageCode}：{g.Households}户中{g.Gaps}户无帮扶责任人", g.Gaps))),
+                    IndicatorSources.Conduct => Measured(indicator, weight, conduct.Count, $"违反禁令和纪律{conduct.Count}次",
+                        conduct.Select(c => new FactRef(c.Id, "conduct_violation", $"{c.CadreName}{c.DecidedOn:yyyy-MM-dd}违反“{c.RuleTitle}”（{c.Rule}）", 1))),
                     IndicatorSources.FundsExecution => Unavailable(indicator, weight, "暂无数据：经费服务尚未发布资金执行率"),
                     _ => Unavailable(indicator, weight, "暂无数据：未知来源"),
                 });

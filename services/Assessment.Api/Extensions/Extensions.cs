@@ -1,6 +1,7 @@
 using Assessment.Api.Consumers;
 using Assessment.Api.Domain;
 using Assessment.Api.Features.AnnualReview;
+using Assessment.Api.Features.Accountability;
 using Assessment.Api.Features.Facts;
 using Assessment.Api.Features.Names;
 using Assessment.Api.Features.Scoring;
@@ -36,6 +37,7 @@ internal static class Extensions
             bus.AddConsumer<InspectionRecordedConsumer, InspectionRecordedConsumerDefinition>();
             bus.AddConsumer<ProcessRecordWrittenConsumer, ProcessRecordWrittenConsumerDefinition>();
             bus.AddConsumer<HouseholdStatusChangedConsumer, HouseholdStatusChangedConsumerDefinition>();
+            bus.AddConsumer<AccountabilityEntryRecordedConsumer, AccountabilityEntryRecordedConsumerDefinition>();
         });
         builder.Services.AddOptions<ScoringOptions>().Bind(builder.Configuration.GetSection(ScoringOptions.Section));
         builder.Services.AddOptions<AssessmentOptions>().Bind(builder.Configuration.GetSection(AssessmentOptions.Section))
@@ -49,6 +51,9 @@ internal static class Extensions
         builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectAttendance>();
         builder.Services.AddTransient<CollectNames>();
+        // The register's subjects and the bundled rule's forces come from dispatch, asked as the service; the caller's scope is applied here.
+        builder.Services.AddTransient<AccountabilitySubjects>();
+        builder.Services.AddTransient<BundledAccountability>();
         // Households without a helper are pairing's state, asked for as the service as well.
         builder.Services.AddPlatformGrpcClient<Platform.Contracts.Grpc.Pairing.V1.Pairing.PairingClient>("Services:Pairing:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectHelperGaps>();

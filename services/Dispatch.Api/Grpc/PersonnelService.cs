@@ -61,7 +61,8 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource) : Personnel.Pe
     }
 
     private static Unit ToMessage(UnitDto unit) =>
-        new() { Code = unit.Code, Name = unit.Name, Level = unit.Level, RegionCode = unit.RegionCode, StaffCount = unit.StaffCount, Cadres = unit.Cadres };
+        new() { Code = unit.Code, Name = unit.Name, Level = unit.Level, RegionCode = unit.RegionCode, StaffCount = unit.StaffCount, Cadres = unit.Cadres,
+            HeadName = unit.HeadName ?? string.Empty };
 
     public override async Task ListUnits(ListUnitsRequest request, IServerStreamWriter<Unit> responseStream, ServerCallContext context)
     {

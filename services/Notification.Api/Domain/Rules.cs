@@ -30,6 +30,14 @@ public static class Rules
     public const string YellowCardIssued = "yellow_card_issued";
     public const string AnnualGradeConfirmed = "annual_grade_confirmed";
     public const string CountyVetoed = "county_vetoed";
+    public const string AccountabilityBulletin = "accountability_bulletin";
+    public const string AccountabilityTalk = "accountability_talk";
+    public const string AccountabilityAdmonishment = "accountability_admonishment";
+    public const string AccountabilityRemoval = "accountability_removal";
+    public const string AccountabilityCommendation = "accountability_commendation";
+    public const string AccountabilityConductViolation = "accountability_conduct_violation";
+    public const string AccountabilityWithdrawal = "accountability_withdrawal";
+    public const string AccountabilityProposed = "accountability_proposed";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -37,6 +45,13 @@ public static class Rules
     private static RuleVariable Req(string name, string description) => new(name, true, description);
 
     private static RuleVariable Opt(string name, string description) => new(name, false, description);
+
+    /// <summary>What every notice of an accountability register entry may say.</summary>
+    private static readonly RuleVariable[] EntryVariables =
+    [
+        Req("subjectName", "问责对象"), Req("reason", "事由"), Req("decidedOn", "决定日期"), Opt("subjectKind", "问责对象类别"), Opt("kind", "问责类别"),
+        Opt("evidence", "佐证材料"),
+    ];
 
     public static readonly IReadOnlyDictionary<string, Rule> All = new Rule[]
     {
@@ -66,6 +81,16 @@ public static class Rules
             [Req("year", "年度"), Req("cadreName", "第一书记姓名"), Req("grade", "考核等次"), Opt("promotion", "是否推荐提拔"), Opt("note", "备注")]),
         new(CountyVetoed, "一票否决", "A county missed its annual poverty-reduction target and is vetoed for the year (assessment)", true, ["in_app"],
             [Req("year", "年度"), Req("countyName", "县（市、区）"), Req("reason", "原因"), Opt("gradesLowered", "调整的优秀等次数")]),
+        new(AccountabilityBulletin, "通报批评", "A criticism bulletin entered in the accountability register (assessment)", false, ["in_app"], EntryVariables),
+        new(AccountabilityTalk, "约谈通知", "A talk entered in the accountability register (assessment)", true, ["in_app", "sms"], EntryVariables),
+        new(AccountabilityAdmonishment, "诫勉谈话通知", "An admonishment talk entered in the accountability register (assessment)", true, ["in_app", "sms"], EntryVariables),
+        new(AccountabilityRemoval, "免职建议通知", "A proposal for removal entered in the accountability register (assessment)", true, ["in_app", "sms"], EntryVariables),
+        new(AccountabilityCommendation, "表扬通报", "A commendation entered in the accountability register (assessment)", false, ["in_app"], EntryVariables),
+        new(AccountabilityConductViolation, "违反禁令/纪律通报", "A violation of the ten prohibitions or the conduct rules entered in the register (assessment)", false,
+            ["in_app"], [.. EntryVariables, Opt("conductRule", "违反条款编码")]),
+        new(AccountabilityWithdrawal, "问责记录撤销", "An entry of the accountability register was withdrawn (assessment)", false, ["in_app"], EntryVariables),
+        new(AccountabilityProposed, "问责建议待处理", "A rule proposed an accountability entry awaiting an organisation department's decision (assessment)", false, ["in_app"],
+            [Req("subjectName", "问责对象"), Req("entryKind", "建议的问责类别"), Req("reason", "建议事由"), Opt("rule", "规则"), Opt("subjectKind", "问责对象类别")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
     public static string ForceName(string force) => force switch

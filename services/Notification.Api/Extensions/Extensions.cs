@@ -43,6 +43,8 @@ internal static class Extensions
             bus.AddConsumer<YellowCardIssuedConsumer, YellowCardIssuedConsumerDefinition>();
             bus.AddConsumer<AnnualGradeConfirmedConsumer, AnnualGradeConfirmedConsumerDefinition>();
             bus.AddConsumer<CountyVetoedConsumer, CountyVetoedConsumerDefinition>();
+            bus.AddConsumer<AccountabilityEntryRecordedConsumer, AccountabilityEntryRecordedConsumerDefinition>();
+            bus.AddConsumer<AccountabilityProposedConsumer, AccountabilityProposedConsumerDefinition>();
         });
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))

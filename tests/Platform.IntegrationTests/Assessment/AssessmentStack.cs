@@ -30,6 +30,7 @@ public abstract class AssessmentStack(string name) : IAsyncLifetime
     public ServiceHost<AssessmentProgram> Assessment { get; private set; } = null!;
     public Uri DispatchRest { get; private set; } = null!;
     public Uri AssessmentGrpc { get; private set; } = null!;
+    public string DispatchGrpc { get; private set; } = null!;
     public TestClock Clock { get; } = new();
     public Dictionary<string, Guid> Cadres { get; } = [];
     public Dictionary<string, Guid> Assignments { get; } = [];
@@ -40,7 +41,7 @@ public abstract class AssessmentStack(string name) : IAsyncLifetime
         PairingDb = await TestDatabase.CreateAsync($"{name}_pairing");
         AssessmentDb = await TestDatabase.CreateAsync($"{name}_assessment");
         VirtualHost = await TestVirtualHost.CreateAsync(name);
-        var dispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        var dispatchGrpc = DispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
         var pairingGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
         var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
         dispatchSettings["Services:Pairing:Grpc"] = pairingGrpc;
@@ -128,7 +129,7 @@ public abstract class AssessmentStack(string name) : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Assessment.DisposeAsync();
         await Pairing.DisposeAsync();

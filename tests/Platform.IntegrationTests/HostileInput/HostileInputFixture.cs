@@ -199,6 +199,15 @@ public sealed class HostileInputFixture : IAsyncLifetime
             tasks = new[] { new { title = "探针任务", ownerKind = "county", ownerId = "511702", dueOn = Values["today"], evidenceExpected = "佐证" } },
         });
         Values["task"] = taskList.GetProperty("tasks")[0].GetProperty("id").GetString()!;
+
+        // Two criticism bulletins of the county in the accountability register: an entry to withdraw and the talk it proposes, to decide.
+        var bulletin = await PostAsync(Get("assessment").Client, "/api/assessment/accountability/entries",
+            new { kind = "criticism_bulletin", subjectKind = "county", subjectId = "511702", reason = "探针通报" });
+        Values["accountabilityEntry"] = bulletin.GetProperty("id").GetString()!;
+        await PostAsync(Get("assessment").Client, "/api/assessment/accountability/entries",
+            new { kind = "criticism_bulletin", subjectKind = "county", subjectId = "511702", reason = "探针通报二" });
+        var proposals = await Get("assessment").Client.GetFromJsonAsync<JsonElement>("/api/assessment/accountability/proposals?rule=bulletins_twice");
+        Values["accountabilityProposal"] = proposals.GetProperty("items")[0].GetProperty("id").GetString()!;
     }
 
     public async Task DisposeAsync()

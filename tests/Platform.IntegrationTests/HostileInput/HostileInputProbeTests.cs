@@ -193,6 +193,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (var o, "id") when o.Contains("/subscriptions/", StringComparison.Ordinal) => v["subscription"],
             (var o, "id") when o.Contains("/inbox/", StringComparison.Ordinal) => Guid.NewGuid().ToString(),
             (var o, "id") when o.Contains("/tasks/", StringComparison.Ordinal) => v["task"],
+            (var o, "id") when o.Contains("/accountability/entries/", StringComparison.Ordinal) => v["accountabilityEntry"],
+            (var o, "id") when o.Contains("/accountability/proposals/", StringComparison.Ordinal) => v["accountabilityProposal"],
             _ => null,
         };
     }

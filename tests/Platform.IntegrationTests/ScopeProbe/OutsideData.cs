@@ -90,6 +90,8 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("assessment.rankings", "SELECT x::text FROM rankings x WHERE starts_with(x.region_code, @p)"),
         ("assessment.red_flags", "SELECT x::text FROM red_flags x WHERE starts_with(x.region_code, @p)"),
         ("assessment.yellow_cards", "SELECT x::text FROM yellow_cards x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.accountability_entries", "SELECT x::text FROM accountability_entries x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.accountability_proposals", "SELECT x::text FROM accountability_proposals x WHERE starts_with(x.region_code, @p)"),
         ("assessment.month_models", "SELECT x::text FROM month_models x WHERE starts_with(x.county_code, @p)"),
         ("assessment.attendance_facts", "SELECT x.id::text || x.month || x.cadre_name || x.on_post_days || x.off_post_check_ins FROM attendance_facts x WHERE starts_with(x.village_code, @p)"),
         ("assessment.region_names", "SELECT x.code || x.name FROM region_names x WHERE starts_with(x.code, @p)"),

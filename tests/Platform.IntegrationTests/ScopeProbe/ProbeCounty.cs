@@ -55,6 +55,10 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public Guid ScoringRun { get; set; }
     public Guid YellowCard { get; set; }
 
+    /// <summary>A criticism bulletin of the accountability register against <see cref="ResidentCadre"/>, and the talk the second one proposed.</summary>
+    public Guid AccountabilityEntry { get; set; }
+    public Guid AccountabilityProposal { get; set; }
+
     /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
     public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
 
@@ -62,7 +66,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public IReadOnlyList<Guid> Ids =>
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
-        Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard,
+        Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, AccountabilityEntry, AccountabilityProposal,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

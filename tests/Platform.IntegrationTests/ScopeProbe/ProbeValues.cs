@@ -48,6 +48,8 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "models" => Ids(t.Model),
                 "tasks" => Ids(t.AssessmentTask),
                 "scoring-runs" => Ids(t.ScoringRun),
+                "entries" => Ids(t.AccountabilityEntry),
+                "proposals" => Ids(t.AccountabilityProposal),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -65,6 +67,12 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
         }
 
         var assessment = operation.Contains("assessment", StringComparison.Ordinal);
+        // The accountability register (REST /accountability/..., gRPC assessment.v1.Accountability/...): its own subjects and words.
+        if (operation.Contains("ccountability", StringComparison.Ordinal) && Accountability(key, operation) is { } register)
+        {
+            return register;
+        }
+
         return key switch
         {
             // Assessment's month is the one the fixture scored (final, with red flags and cards); counties by their 6 digits.
@@ -143,6 +151,26 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
     }
 
     private static readonly string[] SubjectKinds = ["county", "township", "assisting_unit", "first_secretary", "work_team"];
+
+    /// <summary>Values of the accountability register's fields (the target's subjects of every kind, its entry and proposal); null for the common ones.</summary>
+    private IReadOnlyList<JsonNode?>? Accountability(string key, string operation)
+    {
+        var t = Target;
+        IReadOnlyList<JsonNode?> Strings(params string[] values) => values.Select(v => (JsonNode?)JsonValue.Create(v)).ToList();
+        return key switch
+        {
+            "subjectkind" => Strings("cadre", "assisting_unit", "unit_head", "county", "township", "township_secretary", "work_team"),
+            "subjectid" => Strings(t.ResidentCadre.ToString(), t.HelperCadre.ToString(), t.UnitCode, t.Prefix, t.Township[..9], t.Village),
+            "kind" => Strings("criticism_bulletin", "talk", "commendation", "conduct_violation"),
+            "conductrule" => Strings("ten_01"),
+            "evidence" => [new JsonArray(JsonValue.Create("探针：越权写入检查"))],
+            "status" => Strings("open", "confirmed"),
+            "rule" => Strings("bulletins_twice"),
+            // A gRPC request names the entry or proposal by its id field.
+            "id" => Strings(operation.Contains("Proposal", StringComparison.Ordinal) ? t.AccountabilityProposal.ToString() : t.AccountabilityEntry.ToString()),
+            _ => null,
+        };
+    }
 
     /// <summary>The target's assessment subjects: its county, township, unit, first secretary (a cadre) and work team (a village).</summary>
     private IReadOnlyList<JsonNode?> SubjectIds() =>

@@ -251,7 +251,8 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
     /// <summary>
     /// Assessment's records of each county, made as the county: a model override for 2027 (the scored year keeps the
     /// default), the coordination office's task list of 2026-10 with an overdue task, the county's own run of 2026-10;
-    /// then the city's run (its counties ranked, red flags) and a yellow card by hand for each county.
+    /// then the city's run (its counties ranked, red flags), a yellow card by hand and two criticism bulletins (an entry and
+    /// a proposal of the accountability register) for each county.
     /// </summary>
     private async Task SeedAssessmentAsync()
     {
@@ -300,6 +301,16 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
                 await OkAsync(own.PostAsJsonAsync($"/api/assessment/annual-reviews/2027/{county.ResidentCadre}/report", new { text = county.Name + "第一书记述职报告" }),
                     HttpStatusCode.OK);
             }
+            // Two criticism bulletins against the county's resident cadre: an entry of the register and the talk it proposes.
+            foreach (var reason in new[] { county.Name + "通报一", county.Name + "通报二" })
+            {
+                var entry = (await OkAsync(own.PostAsJsonAsync("/api/assessment/accountability/entries",
+                    new { kind = "criticism_bulletin", subjectKind = "cadre", subjectId = county.ResidentCadre.ToString(), reason }))).GetProperty("id").GetGuid();
+                county.AccountabilityEntry = county.AccountabilityEntry == Guid.Empty ? entry : county.AccountabilityEntry;
+            }
+
+            county.AccountabilityProposal = (await own.GetFromJsonAsync<JsonElement>("/api/assessment/accountability/proposals?rule=bulletins_twice"))
+                .GetProperty("items").EnumerateArray().Single().GetProperty("id").GetGuid();
         }
     }
 

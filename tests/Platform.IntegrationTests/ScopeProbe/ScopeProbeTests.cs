@@ -10,6 +10,7 @@ using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Contracts.Grpc.Pairing.V1;
 using Xunit.Abstractions;
+using AccountabilityService = Platform.Contracts.Grpc.Assessment.V1.Accountability;
 using AssessmentService = Platform.Contracts.Grpc.Assessment.V1.Assessment;
 using AnnualReview = Platform.Contracts.Grpc.Assessment.V1.AnnualReview;
 
@@ -32,7 +33,7 @@ public sealed class ScopeProbeTests(ScopeProbeFixture fixture, ITestOutputHelper
     private static readonly (string Service, ServiceDescriptor Descriptor)[] GrpcServices =
     [
         ("dispatch", VillageRegistry.Descriptor), ("dispatch", Personnel.Descriptor), ("pairing", Pairing.Descriptor), ("notification", Notifications.Descriptor),
-        ("assessment", AssessmentService.Descriptor), ("assessment", AnnualReview.Descriptor),
+        ("assessment", AssessmentService.Descriptor), ("assessment", AccountabilityService.Descriptor), ("assessment", AnnualReview.Descriptor),
     ];
 
     private static readonly StatusCode[] ServerFaults = [StatusCode.Internal, StatusCode.Unknown, StatusCode.DataLoss, StatusCode.Unavailable, StatusCode.Unimplemented];

@@ -8,6 +8,7 @@ using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Contracts.Grpc.Assessment.V1;
 using Platform.Contracts.Grpc.Pairing.V1;
+using AccountabilityService = Platform.Contracts.Grpc.Assessment.V1.Accountability;
 using AssessmentService = Platform.Contracts.Grpc.Assessment.V1.Assessment;
 
 namespace Platform.IntegrationTests.ScopeProbe;
@@ -57,6 +58,14 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             "assessment", c => $"/api/assessment/annual-reviews/2027/{c.ResidentCadre}"),
         ["assessment.v1.AnnualReview/ListAnnualGrades"] = new("assessment", c => new ListAnnualGradesRequest { Year = 2027, Prefix = c.Prefix },
             "assessment", c => $"/api/assessment/annual-grades?year=2027&prefix={c.Prefix}"),
+        ["assessment.v1.Accountability/GetEntry"] = new("assessment", c => new GetAccountabilityEntryRequest { Id = c.AccountabilityEntry.ToString() },
+            "assessment", c => $"/api/assessment/accountability/entries/{c.AccountabilityEntry}"),
+        ["assessment.v1.Accountability/ListEntries"] = new("assessment", c => new ListAccountabilityEntriesRequest { Prefix = c.Prefix },
+            "assessment", c => $"/api/assessment/accountability/entries?prefix={c.Prefix}"),
+        ["assessment.v1.Accountability/ListProposals"] = new("assessment", c => new ListAccountabilityProposalsRequest { Prefix = c.Prefix },
+            "assessment", c => $"/api/assessment/accountability/proposals?prefix={c.Prefix}"),
+        ["assessment.v1.Accountability/ListConductRules"] = new("assessment", _ => new ListConductRulesRequest(), "assessment",
+            _ => "/api/assessment/accountability/conduct-rules"),
         ["notification.v1.Notifications/GetDeliveryStatus"] = new("notification", c => new GetDeliveryStatusRequest { NotificationId = c.Notification.ToString() },
             "notification", c => $"/api/notification/notifications/{c.Notification}"),
     };
@@ -69,11 +78,16 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             "many GetCadre at once for pairing's bulk imports; each id answers as GET /api/dispatch/cadres/{id} (missing and out of scope are left out alike); checked by the scope probe",
         ["assessment.v1.AnnualReview/ConfirmAnnualGrade"] =
             "a write: its REST door POST /api/assessment/annual-reviews/{year}/{cadreId}/grade calls the same core (AnnualGrades.ConfirmCoreAsync); scope checked by the scope probe and AnnualReviewTests",
+        ["assessment.v1.Accountability/RecordEntry"] = "a write: the core of POST /api/assessment/accountability/entries; checked by the scope probe",
+        ["assessment.v1.Accountability/WithdrawEntry"] = "a write: the core of POST /api/assessment/accountability/entries/{id}/withdrawal; checked by the scope probe",
+        ["assessment.v1.Accountability/ConfirmProposal"] = "a write: the core of POST /api/assessment/accountability/proposals/{id}/confirmation; checked by the scope probe",
+        ["assessment.v1.Accountability/RejectProposal"] = "a write: the core of POST /api/assessment/accountability/proposals/{id}/rejection; checked by the scope probe",
         ["notification.v1.Notifications/SendNotification"] = "served over gRPC only (people are told by rules, not by a REST call); checked by the scope probe",
     };
 
     private static readonly ServiceDescriptor[] Published =
-        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, AnnualReview.Descriptor];
+        [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, AccountabilityService.Descriptor,
+            AnnualReview.Descriptor];
 
     [Fact]
     public void Every_published_method_has_its_rest_twin_or_says_why_not()

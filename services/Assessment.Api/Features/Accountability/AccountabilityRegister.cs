@@ -69,11 +69,13 @@ public static class AccountabilityRegister
             return null;
         }
 
+        var conductRuleTitle = conductRule is null ? null : await connection.QuerySingleAsync<string>(new CommandDefinition(
+            "SELECT title FROM conduct_rules WHERE code = @conductRule", new { conductRule }, transaction, cancellationToken: cancellationToken));
         var view = new AccountabilityEntryView(id, entry.Kind, entry.SubjectKind, entry.SubjectId, entry.SubjectName, regionCode, entry.Reason, entry.Evidence,
             entry.DecidedBy, DateOnly.FromDateTime(written.DecidedOn), Utc(written.RecordedAt), entry.Source, entry.CauseKey, entry.ProposalId, withdraws, conductRule);
         await outbox.EnqueueAsync(transaction, new AccountabilityEntryRecorded(view.Id, view.Kind, view.SubjectKind, view.SubjectId, view.SubjectName, view.RegionCode,
             view.Reason, view.Evidence, view.DecidedBy, view.DecidedOn, view.Source, view.CauseKey, view.ProposalId, view.WithdrawsId, view.ConductRule,
-            view.RecordedAt), cancellationToken);
+            view.RecordedAt, conductRuleTitle), cancellationToken);
         if (entry.Kind == AccountabilityKinds.CriticismBulletin)
         {
             await ProposeTalkOnBulletinsAsync(transaction, outbox, view, cancellationToken);

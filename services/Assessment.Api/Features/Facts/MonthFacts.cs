@@ -7,13 +7,15 @@ namespace Assessment.Api.Features.Facts;
 
 /// <summary>
 /// The month's facts kept from dispatch's and pairing's events (inspections, process records, household status changes)
-/// and collected from pairing (households without a helper), under a region, for a scoring run.
+/// and collected from pairing (households without a helper), and the conduct violations of assessment's own register (not
+/// withdrawn), under a region, for a scoring run.
 /// </summary>
 public sealed record MonthFacts(
     IReadOnlyList<InspectionFact> Inspections,
     IReadOnlyList<ProcessRecordFact> ProcessRecords,
     IReadOnlyList<StatusChangeFact> StatusChanges,
-    IReadOnlyList<HelperGapFact> HelperGaps)
+    IReadOnlyList<HelperGapFact> HelperGaps,
+    IReadOnlyList<ConductFact> Conduct)
 {
     public static async Task<MonthFacts> LoadAsync(NpgsqlConnection connection, AssessmentMonth month, RegionScope region, CancellationToken cancellationToken)
     {
@@ -53,6 +55,16 @@ public sealed record MonthFacts(
             WHERE month = @month AND village_code >= @From AND village_code < @To
             """, args, cancellationToken: cancellationToken)))
             .Select(r => new HelperGapFact(r.Id, r.VillageCode, r.Households, r.WithHelper)).ToList();
-        return new MonthFacts(inspections, records, changes, helperGaps);
+        var conduct = (await connection.QueryAsync<(Guid Id, string SubjectId, string SubjectName, string RegionCode, string Rule, string RuleTitle, DateOnly DecidedOn)>(
+            new CommandDefinition(
+            """
+            SELECT e.id, e.subject_id, e.subject_name, e.region_code, e.conduct_rule, c.title, e.decided_on
+            FROM accountability_entries e JOIN conduct_rules c ON c.code = e.conduct_rule
+            WHERE e.kind = 'conduct_violation' AND e.subject_kind = 'cadre' AND e.decided_on BETWEEN @first AND @last
+              AND e.region_code >= @From AND e.region_code < @To
+              AND NOT EXISTS (SELECT 1 FROM accountability_entries w WHERE w.withdraws_id = e.id)
+            """, args, cancellationToken: cancellationToken)))
+            .Select(r => new ConductFact(r.Id, Guid.Parse(r.SubjectId), r.SubjectName, r.RegionCode, r.Rule, r.RuleTitle, r.DecidedOn)).ToList();
+        return new MonthFacts(inspections, records, changes, helperGaps, conduct);
     }
 }

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Text;
 using Assessment.Api.Domain;
-using CsvHelper;
+using Assessment.Api.Features.Exports;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using MiniExcelLibs;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
@@ -54,43 +52,19 @@ public static class Rankings
         string? prefix = null)
     {
         var view = await GetCoreAsync(dataSource, scope, month, kind, prefix, cancellationToken);
-        await using var text = new StringWriter(CultureInfo.InvariantCulture);
-        await using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
-        {
-            foreach (var header in Headers)
-            {
-                csv.WriteField(header);
-            }
-
-            await csv.NextRecordAsync();
-            foreach (var row in Rows(view))
-            {
-                foreach (var value in row.Values)
-                {
-                    csv.WriteField(value);
-                }
-
-                await csv.NextRecordAsync();
-            }
-        }
-
-        // With a BOM, so that Excel opens the Chinese text as UTF-8.
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray();
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"rankings-{view.Month}-{kind}.csv");
+        return await TableExport.CsvAsync(Headers, Rows(view), $"rankings-{view.Month}-{kind}.csv");
     }
 
     public static async Task<FileContentHttpResult> ExcelAsync(string month, string kind, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         string? prefix = null)
     {
         var view = await GetCoreAsync(dataSource, scope, month, kind, prefix, cancellationToken);
-        using var stream = new MemoryStream();
-        await stream.SaveAsAsync(Rows(view).ToList(), sheetName: "排名", cancellationToken: cancellationToken);
-        return TypedResults.File(stream.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"rankings-{view.Month}-{kind}.xlsx");
+        return await TableExport.ExcelAsync(Rows(view), "排名", $"rankings-{view.Month}-{kind}.xlsx", cancellationToken);
     }
 
     private static readonly string[] Headers = ["月份", "考核对象类别", "排名分组", "排名", "考核对象编码", "考核对象名称", "所属区划", "总分", "结果状态", "版本", "流动红旗"];
 
-    private static IEnumerable<Dictionary<string, object>> Rows(RankingView view) => view.Entries.Select(e => new Dictionary<string, object>
+    private static IEnumerable<IReadOnlyDictionary<string, object>> Rows(RankingView view) => view.Entries.Select(e => new Dictionary<string, object>
     {
         [Headers[0]] = view.Month,
         [Headers[1]] = SubjectKinds.Name(e.SubjectKind),

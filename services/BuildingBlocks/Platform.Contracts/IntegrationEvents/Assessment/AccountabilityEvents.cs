@@ -15,6 +15,7 @@ namespace Platform.Contracts.IntegrationEvents.Assessment.V1;
 /// <param name="ProposalId">The confirmed proposal it comes from, if any.</param>
 /// <param name="WithdrawsEntryId">For a withdrawal: the entry it withdraws.</param>
 /// <param name="ConductRule">For a conduct violation: the code of the rule broken (十条禁令 or conduct rules).</param>
+/// <param name="ConductRuleTitle">For a conduct violation: the rule's Chinese title, for the notice.</param>
 public sealed record AccountabilityEntryRecorded(
     Guid EntryId,
     string Kind,
@@ -31,7 +32,8 @@ public sealed record AccountabilityEntryRecorded(
     Guid? ProposalId,
     Guid? WithdrawsEntryId,
     string? ConductRule,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    string? ConductRuleTitle = null);
 
 /// <summary>
 /// A rule proposed an entry (a talk, an admonishment, a removal, ...) that awaits an official's decision; notification
