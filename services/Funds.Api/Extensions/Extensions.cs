@@ -10,6 +10,8 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(FundsPolicies.ManageFunds, p => p.RequireRole(FundsPolicies.ManagingRoles));
         builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging();
