@@ -1,4 +1,5 @@
 using Funds.Api.Extensions;
+using Funds.Api.Features.Allocations;
 using Funds.Api.Features.Budgets;
 using Funds.Api.Features.Ledger;
 using Funds.Api.Features.Standards;
@@ -32,6 +33,11 @@ public static class FundsApi
         budgets.MapPost("", BudgetLines.AppropriateAsync).RequireAuthorization(FundsPolicies.ManageFunds)
             .WithSummary("Put money on a county's budget line of a programme and year (an appropriation entry from the county's 财政拨入 account).");
         budgets.MapGet("/{year:int}", BudgetLines.ListAsync).WithSummary("A year's budget lines under a prefix: appropriated and remaining (fen).");
+
+        var allocations = api.MapGroup("/allocations").WithTags("Allocations");
+        allocations.MapPost("", AllocationRuns.RunAsync).RequireAuthorization(FundsPolicies.ManageFunds)
+            .WithSummary("Allocate a county's programme of a year from the standards and who serves where (dispatch): books what each village or cadre lacks, explained per line.");
+        allocations.MapGet("/{id:guid}", AllocationRuns.GetAsync).WithSummary("An allocation run with every line explained (standard, village category, post, previous and booked).");
         return app;
     }
 }

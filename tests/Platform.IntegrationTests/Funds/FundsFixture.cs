@@ -20,10 +20,14 @@ public class FundsFixture : IAsyncLifetime
     {
         FundsDb = await TestDatabase.CreateAsync("funds");
         VirtualHost = await TestVirtualHost.CreateAsync("funds");
+        await StartDependenciesAsync();
         Funds = new ServiceHost<FundsProgram>(Settings());
         await Funds.WaitUntilReadyAsync();
         DataSource = FundsDb.CreateDataSource();
     }
+
+    /// <summary>The services funds calls, started before it (none here; a stack with dispatch starts it).</summary>
+    protected virtual Task StartDependenciesAsync() => Task.CompletedTask;
 
     /// <summary>The funds service's settings; a stack with dispatch adds its gRPC address.</summary>
     protected virtual Dictionary<string, string?> Settings() => TestSettings.For(FundsDb, VirtualHost);
