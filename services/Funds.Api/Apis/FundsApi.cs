@@ -1,6 +1,7 @@
 using Funds.Api.Extensions;
 using Funds.Api.Features.Allocations;
 using Funds.Api.Features.Budgets;
+using Funds.Api.Features.Disbursements;
 using Funds.Api.Features.Ledger;
 using Funds.Api.Features.Standards;
 
@@ -38,6 +39,15 @@ public static class FundsApi
         allocations.MapPost("", AllocationRuns.RunAsync).RequireAuthorization(FundsPolicies.ManageFunds)
             .WithSummary("Allocate a county's programme of a year from the standards and who serves where (dispatch): books what each village or cadre lacks, explained per line.");
         allocations.MapGet("/{id:guid}", AllocationRuns.GetAsync).WithSummary("An allocation run with every line explained (standard, village category, post, previous and booked).");
+
+        var disbursements = api.MapGroup("/disbursements").WithTags("Disbursements");
+        disbursements.MapPost("", Disbursements.RequestAsync).RequireAuthorization(FundsPolicies.ManageFunds)
+            .WithSummary("Request a disbursement from a village's or cadre's account, idempotent by the Idempotency-Key header: the same request again is the same disbursement (200); another with a used key is 409 idempotency_key_reused.");
+        disbursements.MapGet("/{id:guid}", Disbursements.GetAsync).WithSummary("A disbursement with its state and who requested, approved and paid it, when.");
+        disbursements.MapPost("/{id:guid}/approval", DisbursementApproval.ApproveAsync).RequireAuthorization(FundsPolicies.ManageFunds)
+            .WithSummary("Approve a requested disbursement: by the level its amount requires or above (Funds:Approval), never by its requester.");
+        disbursements.MapPost("/{id:guid}/payment", DisbursementPayment.PayAsync).RequireAuthorization(FundsPolicies.ManageFunds)
+            .WithSummary("Pay an approved disbursement once (a repeat answers the paid one): one ledger entry and DisbursementPaid; 409 insufficient_funds when the account cannot afford it.");
         return app;
     }
 }

@@ -23,6 +23,8 @@ internal static class Extensions
         builder.Services.AddOptions<FundsOptions>().Bind(builder.Configuration.GetSection(FundsOptions.Section))
             .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
                 "Set Funds:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
+            .Validate(o => o.Approval.CountyMaxFen > 0 && o.Approval.CityMaxFen >= o.Approval.CountyMaxFen,
+                "Funds:Approval:CountyMaxFen must be above 0 and Funds:Approval:CityMaxFen at least as much.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddServiceAccountToken("funds-service", sp => sp.GetRequiredService<IOptions<FundsOptions>>().Value.ServiceToken);

@@ -13,37 +13,9 @@ namespace Platform.IntegrationTests.Funds;
 /// </summary>
 public sealed class LedgerTests(FundsFixture fixture) : IClassFixture<FundsFixture>
 {
-    /// <summary>Opens a village account of the county (raw SQL, as the service does) and returns its id.</summary>
-    private async Task<Guid> VillageAccountAsync(string village)
-    {
-        var id = Guid.NewGuid();
-        await fixture.FundsDb.ScalarAsync<int>(
-            "INSERT INTO accounts (id, code, kind, region_code, year, programme, holder_id, name, opened_by) VALUES (@id, @code, 'village', @village, 2026, 'industry_support', @village, '测试村', 'test')",
-            new { id, code = $"test:{village}:{id}", village });
-        return id;
-    }
+    private Task<Guid> VillageAccountAsync(string village) => fixture.VillageAccountAsync(village);
 
-    /// <summary>Moves money between two accounts with raw SQL in one transaction; false when the database refuses the overdraft.</summary>
-    private async Task<bool> RawMoveAsync(Guid from, Guid to, long amount, string region)
-    {
-        await using var connection = await fixture.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var entry = Guid.NewGuid();
-        await connection.ExecuteAsync("INSERT INTO ledger_entries (id, kind, region_code, memo, recorded_by) VALUES (@entry, 'allocation', @region, '测试', 'test')",
-            new { entry, region = region + "000000" }, transaction);
-        try
-        {
-            await connection.ExecuteAsync("INSERT INTO ledger_lines (entry_id, line_no, account_id, amount_fen) VALUES (@entry, 1, @from, @minus), (@entry, 2, @to, @amount)",
-                new { entry, from, to, minus = -amount, amount }, transaction);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && ex.ConstraintName == "account_not_overdrawn")
-        {
-            return false;
-        }
-
-        await transaction.CommitAsync();
-        return true;
-    }
+    private Task<bool> RawMoveAsync(Guid from, Guid to, long amount, string county) => fixture.RawMoveAsync(from, to, amount, county);
 
     [Fact]
     public async Task Concurrent_spending_of_one_account_stops_at_its_balance_whatever_the_code()
