@@ -189,6 +189,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (var o, "id") when o.Contains("/subscriptions/", StringComparison.Ordinal) => v["subscription"],
             (var o, "id") when o.Contains("/inbox/", StringComparison.Ordinal) => Guid.NewGuid().ToString(),
             (var o, "id") when o.Contains("/tasks/", StringComparison.Ordinal) => v["task"],
+            (var o, "id") when o.Contains("/ledger/entries/", StringComparison.Ordinal) => v["entry"],
+            (var o, "id") when o.Contains("/disbursements/", StringComparison.Ordinal) => v["disbursement"],
             _ => null,
         };
     }

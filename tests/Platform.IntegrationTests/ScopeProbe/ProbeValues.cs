@@ -48,6 +48,10 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "models" => Ids(t.Model),
                 "tasks" => Ids(t.AssessmentTask),
                 "scoring-runs" => Ids(t.ScoringRun),
+                "accounts" => Ids(t.FundsAccount, t.FundsLine),
+                "entries" => Ids(t.FundsEntry),
+                "allocations" => Ids(t.FundsAllocation),
+                "disbursements" => Ids(t.FundsDisbursement),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -65,8 +69,17 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
         }
 
         var assessment = operation.Contains("assessment", StringComparison.Ordinal);
+        var funds = operation.Contains("/api/funds", StringComparison.Ordinal);
         return key switch
         {
+            // Funds names a county by its 6 digits; its records by the target's ids; amounts in fen.
+            "countycode" or "regioncode" or "region" when funds => Strings(t.Prefix),
+            "kind" when funds => Strings("village", "budget_line"),
+            "accountid" => Ids(t.FundsAccount, t.FundsLine),
+            "amountfen" => [JsonValue.Create(100)],
+            "payee" or "purpose" => Strings(Text),
+            "programme" => Strings("industry_support", "first_secretary_funds"),
+            "item" => Strings("party_organisation"),
             // Assessment's month is the one the fixture scored (final, with red flags and cards); counties by their 6 digits.
             "month" when assessment => Strings("2026-10"),
             "countycode" or "regioncode" or "county" when assessment => Strings(t.Prefix),
