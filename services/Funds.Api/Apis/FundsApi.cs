@@ -3,6 +3,7 @@ using Funds.Api.Features.Allocations;
 using Funds.Api.Features.Budgets;
 using Funds.Api.Features.Disbursements;
 using Funds.Api.Features.Ledger;
+using Funds.Api.Features.Reports;
 using Funds.Api.Features.Standards;
 
 namespace Funds.Api.Apis;
@@ -48,6 +49,10 @@ public static class FundsApi
             .WithSummary("Approve a requested disbursement: by the level its amount requires or above (Funds:Approval), never by its requester.");
         disbursements.MapPost("/{id:guid}/payment", DisbursementPayment.PayAsync).RequireAuthorization(FundsPolicies.ManageFunds)
             .WithSummary("Pay an approved disbursement once (a repeat answers the paid one): one ledger entry and DisbursementPaid; 409 insufficient_funds when the account cannot afford it.");
+
+        var reports = api.MapGroup("/reports").WithTags("Reports");
+        reports.MapGet("/execution-rate/{year:int}", ExecutionRate.GetAsync)
+            .WithSummary("Funds execution rate (spent / allocated) of a year by county or village (by=) and programme, up to the end of a month (month=yyyy-MM) or now.");
         return app;
     }
 }

@@ -71,6 +71,17 @@ public sealed class DisbursementTests(FundsFixture fixture) : IClassFixture<Fund
             .ShouldBe(1);
         (await CountAsync("SELECT (payload->>'amountFen')::bigint FROM outbox_messages WHERE message_type LIKE '%DisbursementPaid' AND payload->>'disbursementId' = @id",
             new { id = id.ToString() })).ShouldBe(30_000);
+
+        // The execution rate: 300 of the 1,000 CNY allocated spent, by village and by county; nothing spent before this month.
+        var byVillage = await clerk.GetFromJsonAsync<JsonElement>("/api/funds/reports/execution-rate/2026?by=village");
+        var line = byVillage.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("regionCode").GetString() == "511721104201");
+        line.GetProperty("allocatedFen").GetInt64().ShouldBe(100_000);
+        line.GetProperty("spentFen").GetInt64().ShouldBe(30_000);
+        line.GetProperty("rate").GetDecimal().ShouldBe(0.3m);
+        var byCounty = await clerk.GetFromJsonAsync<JsonElement>("/api/funds/reports/execution-rate/2026");
+        byCounty.GetProperty("lines").EnumerateArray().Single().GetProperty("regionCode").GetString().ShouldBe("511721");
+        var january = await clerk.GetFromJsonAsync<JsonElement>("/api/funds/reports/execution-rate/2026?month=2026-01");
+        january.GetProperty("lines").GetArrayLength().ShouldBe(0);
     }
 
     [Fact]
