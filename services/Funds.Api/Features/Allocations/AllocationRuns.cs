@@ -35,23 +35,11 @@ public static class AllocationRuns
         ServingForces serving, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        if (request.CountyCode is not { Length: 6 } code || !code.All(char.IsAsciiDigit))
-        {
-            errors.Add(new FieldError("countyCode", "invalid_county", "countyCode 须为6位县级区划代码"));
-        }
-
+        FundsRequests.CheckCounty(request.CountyCode, errors);
         var today = ChinaTime.Today(clock);
-        if (request.Year is not { } year || year < 2000 || year > today.Year + 1)
-        {
-            errors.Add(new FieldError("year", "invalid_year", $"year 须在2000年至{today.Year + 1}年之间"));
-        }
-
-        var programme = Programmes.Find(request.Programme);
-        if (programme is null)
-        {
-            errors.Add(new FieldError("programme", "unknown_programme", $"programme 须为 {string.Join("、", Programmes.All.Select(p => p.Code))} 之一"));
-        }
-        else if (programme.Code == Programmes.IndustryAwards)
+        FundsRequests.CheckYear(request.Year, today, errors);
+        var programme = FundsRequests.CheckProgramme(request.Programme, errors);
+        if (programme?.Code == Programmes.IndustryAwards)
         {
             errors.Add(new FieldError("programme", "programme_not_computed", "贫困户产业奖补按户申报发放，不按标准自动分配"));
         }
@@ -61,10 +49,7 @@ public static class AllocationRuns
             throw ApiProblems.Invalid("invalid_allocation", "经费分配无效", errors).ToException();
         }
 
-        if (!scope.Covers(request.CountyCode!))
-        {
-            throw ApiProblems.NotFound("region_not_found", "未找到该区划").ToException($"未找到区划 {request.CountyCode}");
-        }
+        FundsRequests.RequireInScope(scope, request.CountyCode!);
 
         var county = RegionCodes.Padded(request.CountyCode!);
         var onDate = new[] { new[] { today, new DateOnly(request.Year!.Value, 12, 31) }.Min(), new DateOnly(request.Year.Value, 1, 1) }.Max();

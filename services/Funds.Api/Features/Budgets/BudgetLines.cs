@@ -24,21 +24,9 @@ public static class BudgetLines
         NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        if (request.CountyCode is not { Length: 6 } code || !code.All(char.IsAsciiDigit))
-        {
-            errors.Add(new FieldError("countyCode", "invalid_county", "countyCode 须为6位县级区划代码"));
-        }
-
-        if (request.Year is not { } year || year < 2000 || year > ChinaTime.Today().Year + 1)
-        {
-            errors.Add(new FieldError("year", "invalid_year", $"year 须在2000年至{ChinaTime.Today().Year + 1}年之间"));
-        }
-
-        if (Programmes.Find(request.Programme) is null)
-        {
-            errors.Add(new FieldError("programme", "unknown_programme", $"programme 须为 {string.Join("、", Programmes.All.Select(p => p.Code))} 之一"));
-        }
-
+        FundsRequests.CheckCounty(request.CountyCode, errors);
+        FundsRequests.CheckYear(request.Year, ChinaTime.Today(), errors);
+        var programme = FundsRequests.CheckProgramme(request.Programme, errors);
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
             errors.Add(new FieldError("reason", "required", "下达预算须说明依据（文号）"));
@@ -54,20 +42,15 @@ public static class BudgetLines
             throw Amounts.NotPositive();
         }
 
-        if (!scope.Covers(request.CountyCode!))
-        {
-            throw ApiProblems.NotFound("region_not_found", "未找到该区划").ToException($"未找到区划 {request.CountyCode}");
-        }
-
-        var programme = Programmes.Find(request.Programme)!;
+        FundsRequests.RequireInScope(scope, request.CountyCode!);
         var county = RegionCodes.Padded(request.CountyCode!);
         var actor = user.GetActor();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var source = await Ledger.Ledger.OpenAccountAsync(transaction, new AccountSpec(AccountKinds.Appropriation, county, request.Year!.Value, "all", null,
             $"{request.Year}年财政拨入"), actor, cancellationToken);
-        var line = await Ledger.Ledger.OpenAccountAsync(transaction, LineAccount(county, request.Year.Value, programme), actor, cancellationToken);
-        var entry = await Ledger.Ledger.PostAsync(transaction, new LedgerPosting("appropriation", county, $"下达{request.Year}年{programme.Name}预算：{request.Reason}",
+        var line = await Ledger.Ledger.OpenAccountAsync(transaction, LineAccount(county, request.Year.Value, programme!), actor, cancellationToken);
+        var entry = await Ledger.Ledger.PostAsync(transaction, new LedgerPosting("appropriation", county, $"下达{request.Year}年{programme!.Name}预算：{request.Reason}",
             [new LedgerLine(source, -request.AmountFen.Value), new LedgerLine(line, request.AmountFen.Value)], actor), cancellationToken);
         var view = await ReadAsync(connection, transaction, line, entry, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

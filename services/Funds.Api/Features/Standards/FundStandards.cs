@@ -88,10 +88,7 @@ public static class FundStandards
             throw ApiProblems.Invalid("invalid_standard", "经费标准无效", errors).ToException();
         }
 
-        if (!scope.Covers(request.RegionCode!))
-        {
-            throw ApiProblems.NotFound("region_not_found", "未找到该区划").ToException($"未找到区划 {request.RegionCode}");
-        }
+        FundsRequests.RequireInScope(scope, request.RegionCode!);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -166,7 +163,7 @@ public static class FundStandards
 
     private static bool IsStandardRegion(string code) => code.Length is 0 or 2 or 4 or 6 && code.All(char.IsAsciiDigit);
 
-    private static bool IsValidYear(int year) => year >= 2000 && year <= ChinaTime.Today().Year + 1;
+    private static bool IsValidYear(int year) => FundsRequests.IsYear(year, ChinaTime.Today());
 
     private static int ValidYear(int year) => IsValidYear(year)
         ? year
