@@ -1,3 +1,4 @@
+using Funds.Api.Apis;
 using Funds.Api.Extensions;
 using Platform.Grpc.Server;
 using Platform.Messaging;
@@ -12,6 +13,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
+app.MapFundsApi();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/funds");
 

@@ -1,4 +1,9 @@
+using Funds.Api.Features.Allocations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Data;
+using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -10,9 +15,23 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformAuthentication();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(FundsPolicies.ManageFunds, p => p.RequireRole(FundsPolicies.ManagingRoles));
         builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
         builder.AddPlatformMessaging();
+        builder.Services.AddOptions<FundsOptions>().Bind(builder.Configuration.GetSection(FundsOptions.Section))
+            .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
+                "Set Funds:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
+            .Validate(o => o.Approval.CountyMaxFen > 0 && o.Approval.CityMaxFen >= o.Approval.CountyMaxFen,
+                "Funds:Approval:CountyMaxFen must be above 0 and Funds:Approval:CityMaxFen at least as much.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddServiceAccountToken("funds-service", sp => sp.GetRequiredService<IOptions<FundsOptions>>().Value.ServiceToken);
+        // Who serves where comes from dispatch, asked as the service: allocations follow the county's people, not the caller's view.
+        builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
+        builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
+        builder.Services.AddTransient<ServingForces>();
         builder.Services.AddOpenApi();
         return builder;
     }

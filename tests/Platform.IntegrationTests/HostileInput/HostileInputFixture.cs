@@ -214,6 +214,19 @@ public sealed class HostileInputFixture : IAsyncLifetime
         Values["complaint"] = complaint.GetProperty("id").GetString()!;
         var survey = await PostAsync(Get("assessment").Client, "/api/assessment/surveys", new { villageCode = "511702104201", subjectKind = "work_team" });
         Values["survey"] = survey.GetProperty("id").GetString()!;
+        // Funds: a budget line (its appropriation entry), its villages' allocation, and a requested disbursement.
+        var funds = Get("funds").Client;
+        var budget = await PostAsync(funds, "/api/funds/budget-lines", new { countyCode = "511702", year = int.Parse(Values["today"][..4], System.Globalization.CultureInfo.InvariantCulture), programme = "industry_support", amountFen = 100_000_000, reason = "探针预算" });
+        Values["entry"] = budget.GetProperty("entryId").GetString()!;
+        var allocation = await PostAsync(funds, "/api/funds/allocations", new { countyCode = "511702", year = int.Parse(Values["today"][..4], System.Globalization.CultureInfo.InvariantCulture), programme = "industry_support" });
+        using var disbursement = new HttpRequestMessage(HttpMethod.Post, "/api/funds/disbursements")
+        {
+            Content = JsonContent.Create(new { accountId = allocation.GetProperty("lines")[0].GetProperty("accountId").GetGuid(), amountFen = 1_000, payee = "探针收款人", purpose = "探针用途" }),
+        };
+        disbursement.Headers.Add("Idempotency-Key", "hostile-seed");
+        using var requested = await funds.SendAsync(disbursement);
+        requested.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
+        Values["disbursement"] = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     public async Task DisposeAsync()

@@ -197,6 +197,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (var o, "id") when o.Contains("/accountability/proposals/", StringComparison.Ordinal) => v["accountabilityProposal"],
             (var o, "id") when o.Contains("/complaints/", StringComparison.Ordinal) => v["complaint"],
             (var o, "id") when o.Contains("/surveys/", StringComparison.Ordinal) => v["survey"],
+            (var o, "id") when o.Contains("/ledger/entries/", StringComparison.Ordinal) => v["entry"],
+            (var o, "id") when o.Contains("/disbursements/", StringComparison.Ordinal) => v["disbursement"],
             _ => null,
         };
     }

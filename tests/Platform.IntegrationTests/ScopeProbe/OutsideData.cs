@@ -25,8 +25,8 @@ public sealed record Fingerprint(IReadOnlyDictionary<string, (long Rows, string 
 /// background work changes (delivery attempts and states, in-app delivery times) are left out; a replay still shows
 /// (a new give-up time).
 /// </summary>
-public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, TestDatabase notification, TestDatabase assessment, IReadOnlyList<Guid> nearCadres,
-    IReadOnlyList<Guid> farCadres)
+public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, TestDatabase notification, TestDatabase assessment, TestDatabase funds,
+    IReadOnlyList<Guid> nearCadres, IReadOnlyList<Guid> farCadres)
 {
     // Every query takes @p (the prefix) and @cadres (the cadre ids of the region, which pairing and notification do not know by region).
     private static readonly (string Name, string Sql)[] DispatchTables =
@@ -111,12 +111,23 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("assessment.annual_grades", "SELECT x::text FROM annual_grades x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
     ];
 
+    private static readonly (string Name, string Sql)[] FundsTables =
+    [
+        ("funds.fund_standards", "SELECT x::text FROM fund_standards x WHERE x.region_code <> '' AND starts_with(x.region_code, @p)"),
+        ("funds.accounts", "SELECT x::text FROM accounts x WHERE starts_with(x.region_code, @p)"),
+        ("funds.ledger_entries", "SELECT x::text FROM ledger_entries x WHERE starts_with(x.region_code, @p)"),
+        ("funds.ledger_lines", "SELECT l::text FROM ledger_lines l JOIN accounts a ON a.id = l.account_id WHERE starts_with(a.region_code, @p)"),
+        ("funds.allocation_runs", "SELECT x::text FROM allocation_runs x WHERE starts_with(x.county_code, @p)"),
+        ("funds.allocation_lines", "SELECT x::text FROM allocation_lines x WHERE starts_with(x.village_code, @p)"),
+        ("funds.disbursements", "SELECT x::text FROM disbursements x WHERE starts_with(x.region_code, @p)"),
+    ];
+
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>
     public async Task<Fingerprint> FingerprintAsync(string prefix)
     {
         var cadres = (prefix.Length == 0 ? nearCadres.Concat(farCadres) : prefix == "511703" ? farCadres : nearCadres).ToArray();
         var tables = new Dictionary<string, (long, string)>(StringComparer.Ordinal);
-        foreach (var (database, queries) in new[] { (dispatch, DispatchTables), (pairing, PairingTables), (notification, NotificationTables), (assessment, AssessmentTables) })
+        foreach (var (database, queries) in new[] { (dispatch, DispatchTables), (pairing, PairingTables), (notification, NotificationTables), (assessment, AssessmentTables), (funds, FundsTables) })
         {
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();

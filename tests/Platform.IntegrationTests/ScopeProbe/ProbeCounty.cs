@@ -61,6 +61,12 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     /// <summary>A complaint against the county's unit, replied; a survey of <see cref="Village"/>'s work team with a response.</summary>
     public Guid Complaint { get; set; }
     public Guid Survey { get; set; }
+    /// <summary>Funds: the county's industry-support budget line, its appropriation entry, its allocation run, the village's account and a disbursement requested from it.</summary>
+    public Guid FundsLine { get; set; }
+    public Guid FundsEntry { get; set; }
+    public Guid FundsAllocation { get; set; }
+    public Guid FundsAccount { get; set; }
+    public Guid FundsDisbursement { get; set; }
 
     /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
     public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
@@ -70,6 +76,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
         Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, AccountabilityEntry, AccountabilityProposal, Complaint, Survey,
+        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

@@ -48,10 +48,14 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "models" => Ids(t.Model),
                 "tasks" => Ids(t.AssessmentTask),
                 "scoring-runs" => Ids(t.ScoringRun),
+                "entries" when operation.Contains("/ledger/", StringComparison.Ordinal) => Ids(t.FundsEntry),
                 "entries" => Ids(t.AccountabilityEntry),
                 "proposals" => Ids(t.AccountabilityProposal),
                 "complaints" => Ids(t.Complaint),
                 "surveys" => Ids(t.Survey),
+                "accounts" => Ids(t.FundsAccount, t.FundsLine),
+                "allocations" => Ids(t.FundsAllocation),
+                "disbursements" => Ids(t.FundsDisbursement),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -78,6 +82,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
         // The villagers' voice: complaints and surveys name a unit, a cadre or a work team (village) of the target.
         var voice = operation.Contains("/complaints", StringComparison.Ordinal) || operation.Contains("/surveys", StringComparison.Ordinal)
             || operation.Contains("assessment.v1.Voice", StringComparison.Ordinal);
+        var funds = operation.Contains("/api/funds", StringComparison.Ordinal);
         return key switch
         {
             "subjectkind" when voice => Strings("assisting_unit", "cadre", "work_team"),
@@ -93,6 +98,14 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "rating" => Strings("satisfied", "unsatisfied"),
             "collectedvia" => Strings("official"),
             "clientid" => Strings("probe-" + Guid.NewGuid().ToString("N")),
+            // Funds names a county by its 6 digits; its records by the target's ids; amounts in fen.
+            "countycode" or "regioncode" or "region" when funds => Strings(t.Prefix),
+            "kind" when funds => Strings("village", "budget_line"),
+            "accountid" => Ids(t.FundsAccount, t.FundsLine),
+            "amountfen" => [JsonValue.Create(100)],
+            "payee" or "purpose" => Strings(Text),
+            "programme" => Strings("industry_support", "first_secretary_funds"),
+            "item" => Strings("party_organisation"),
             // Assessment's month is the one the fixture scored (final, with red flags and cards); counties by their 6 digits.
             "month" when assessment => Strings("2026-10"),
             "countycode" or "regioncode" or "county" when assessment => Strings(t.Prefix),
@@ -106,7 +119,6 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "grade" => Strings("称职", "优秀"),
             "reviewer" => Strings("township", "unit", "villagers"),
             "score" => [JsonValue.Create(80)],
-            "text" => Strings(Text),
             "city" or "citycode" => Strings(t.Prefix[..4]),
             "definition" => [t.ModelDefinition?.DeepClone()],
             "tasks" => [new JsonArray(new JsonObject

@@ -9,10 +9,17 @@ public sealed record RestProbeRequest(string Service, string Operation, HttpMeth
 {
     public string Sent => Url + "\n" + Body;
 
-    public HttpRequestMessage ToMessage() => new(Method, Url)
+    public HttpRequestMessage ToMessage()
     {
-        Content = Body is null ? null : new StringContent(Body, Encoding.UTF8, ContentType),
-    };
+        var message = new HttpRequestMessage(Method, Url) { Content = Body is null ? null : new StringContent(Body, Encoding.UTF8, ContentType) };
+        // A write carries a fresh Idempotency-Key, as the console sends one: a write that requires it gets past that check to the lookup probed.
+        if (Method != HttpMethod.Get)
+        {
+            message.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        }
+
+        return message;
+    }
 }
 
 /// <summary>An operation of a service's OpenAPI document.</summary>

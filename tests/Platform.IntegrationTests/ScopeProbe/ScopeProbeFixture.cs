@@ -1,5 +1,6 @@
 extern alias assessment;
 extern alias dispatch;
+extern alias funds;
 extern alias pairing;
 
 using System.Net;
@@ -15,6 +16,7 @@ using Platform.Security;
 using Platform.Security.PersonalData;
 using AssessmentProgram = assessment::Program;
 using DispatchProgram = dispatch::Program;
+using FundsProgram = funds::Program;
 using PairingProgram = pairing::Program;
 
 namespace Platform.IntegrationTests.ScopeProbe;
@@ -50,11 +52,13 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
     public TestDatabase PairingDb { get; private set; } = null!;
     public TestDatabase NotificationDb { get; private set; } = null!;
     public TestDatabase AssessmentDb { get; private set; } = null!;
+    public TestDatabase FundsDb { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
     public ServiceHost<DispatchProgram> Dispatch { get; private set; } = null!;
     public ServiceHost<PairingProgram> Pairing { get; private set; } = null!;
     public NotificationHost Notification { get; private set; } = null!;
     public ServiceHost<AssessmentProgram> Assessment { get; private set; } = null!;
+    public ServiceHost<FundsProgram> Funds { get; private set; } = null!;
     public TestClock Clock { get; } = new();
 
     /// <summary>REST and gRPC addresses by service name (dispatch, pairing, notification, assessment).</summary>
@@ -71,8 +75,9 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
         PairingDb = await TestDatabase.CreateAsync("probe_pairing");
         NotificationDb = await TestDatabase.CreateAsync("probe_notify");
         AssessmentDb = await TestDatabase.CreateAsync("probe_assess");
+        FundsDb = await TestDatabase.CreateAsync("probe_funds");
         VirtualHost = await TestVirtualHost.CreateAsync("scopeprobe");
-        foreach (var service in new[] { "dispatch", "pairing", "notification", "assessment" })
+        foreach (var service in new[] { "dispatch", "pairing", "notification", "assessment", "funds" })
         {
             Rest[service] = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
             Grpc[service] = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
@@ -103,12 +108,16 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
         Assessment = new ServiceHost<AssessmentProgram>(Kestrel(TestSettings.For(AssessmentDb, VirtualHost), "assessment"));
         Assessment.UseKestrel();
         Assessment.StartServer();
+        Funds = new ServiceHost<FundsProgram>(Kestrel(TestSettings.For(FundsDb, VirtualHost), "funds"));
+        Funds.UseKestrel();
+        Funds.StartServer();
         await Pairing.WaitUntilReadyAsync();
         await Notification.WaitUntilReadyAsync();
         await Assessment.WaitUntilReadyAsync();
+        await Funds.WaitUntilReadyAsync();
 
         await SeedAsync();
-        Outside = new OutsideData(DispatchDb, PairingDb, NotificationDb, AssessmentDb, [Near.ResidentCadre, Near.HelperCadre], [Far.ResidentCadre, Far.HelperCadre]);
+        Outside = new OutsideData(DispatchDb, PairingDb, NotificationDb, AssessmentDb, FundsDb, [Near.ResidentCadre, Near.HelperCadre], [Far.ResidentCadre, Far.HelperCadre]);
         await SettleAsync();
     }
 
@@ -247,6 +256,32 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
             return true;
         }, "a webhook delivery of each county given up", TimeSpan.FromSeconds(60));
         await SeedAssessmentAsync();
+        await SeedFundsAsync();
+    }
+
+    /// <summary>
+    /// Funds' records of each county, made as the county: a raised standard, an industry-support budget line allocated to
+    /// its villages (from dispatch's villages over gRPC) and a disbursement requested from its village's account.
+    /// </summary>
+    private async Task SeedFundsAsync()
+    {
+        foreach (var county in new[] { Near, Far })
+        {
+            using var own = Client("funds", Roles.County, county.Prefix);
+            await OkAsync(own.PostAsJsonAsync("/api/funds/standards", new { year = 2026, regionCode = county.Prefix, item = "party_organisation", amountFen = 600_000, reason = county.Name + "提高标准" }));
+            var line = await OkAsync(own.PostAsJsonAsync("/api/funds/budget-lines", new { countyCode = county.Prefix, year = 2026, programme = "industry_support", amountFen = 100_000_000, reason = county.Name + "预算" }));
+            county.FundsLine = line.GetProperty("accountId").GetGuid();
+            county.FundsEntry = line.GetProperty("entryId").GetGuid();
+            var run = await OkAsync(own.PostAsJsonAsync("/api/funds/allocations", new { countyCode = county.Prefix, year = 2026, programme = "industry_support" }));
+            county.FundsAllocation = run.GetProperty("id").GetGuid();
+            county.FundsAccount = run.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("villageCode").GetString() == county.Village).GetProperty("accountId").GetGuid();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/funds/disbursements")
+            {
+                Content = JsonContent.Create(new { accountId = county.FundsAccount, amountFen = 10_000, payee = county.VillageName + "合作社", purpose = county.Name + "产业路" }),
+            };
+            request.Headers.Add("Idempotency-Key", "probe-seed");
+            county.FundsDisbursement = (await OkAsync(own.SendAsync(request))).GetProperty("id").GetGuid();
+        }
     }
 
     /// <summary>
@@ -339,7 +374,8 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
                 + await PairingDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")
                 + await NotificationDb.ScalarAsync<long>("SELECT count(*) FROM deliveries WHERE state NOT IN ('sent', 'failed')")
                 + await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")
-                + await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM scoring_runs WHERE status IN ('queued', 'running')");
+                + await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM scoring_runs WHERE status IN ('queued', 'running')")
+                + await FundsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL");
             var now = await Outside.FingerprintAsync(string.Empty);
             if (pending == 0 && now.Sum == last)
             {
@@ -355,6 +391,7 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Funds.DisposeAsync();
         await Assessment.DisposeAsync();
         await Notification.DisposeAsync();
         await Pairing.DisposeAsync();
@@ -362,6 +399,7 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
         await VirtualHost.DisposeAsync();
         await NotificationDb.DisposeAsync();
         await AssessmentDb.DisposeAsync();
+        await FundsDb.DisposeAsync();
         await PairingDb.DisposeAsync();
         await DispatchDb.DisposeAsync();
     }

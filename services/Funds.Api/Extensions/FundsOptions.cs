@@ -1,0 +1,24 @@
+namespace Funds.Api.Extensions;
+
+public sealed class FundsOptions
+{
+    public const string Section = "Funds";
+
+    /// <summary>The service account's token for dispatch (required where tokens come from an authority; development mints one).</summary>
+    public string? ServiceToken { get; set; }
+
+    /// <summary>Who approves a disbursement, by its amount (Funds:Approval).</summary>
+    public ApprovalLimits Approval { get; set; } = new();
+}
+
+/// <summary>
+/// The amounts (fen) up to which a county's and a city's officials approve a disbursement; above the city's, only the
+/// province approves. Defaults: 50,000 CNY for a county, 500,000 CNY for a city.
+/// </summary>
+public sealed class ApprovalLimits
+{
+    public long CountyMaxFen { get; set; } = 5_000_000;
+    public long CityMaxFen { get; set; } = 50_000_000;
+
+    public string LevelFor(long amountFen) => amountFen <= CountyMaxFen ? "county" : amountFen <= CityMaxFen ? "city" : "province";
+}

@@ -1,0 +1,90 @@
+extern alias dispatch;
+
+using System.Net.Http.Json;
+using System.Text.Json;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Security;
+using DispatchProgram = dispatch::Program;
+
+namespace Platform.IntegrationTests.Funds;
+
+/// <summary>
+/// Funds with dispatch, as deployed: funds asks dispatch over gRPC who serves where (as its service account). Two counties
+/// (<see cref="RegionFiles.TwoCounties"/>): 通川区's 青杠村 (poor) has first secretary 甲 and technician 丙, 白鹤村 (non-poor)
+/// first secretary 乙; 达川区's 金山村 first secretary 丁.
+/// </summary>
+public sealed class FundsStackFixture : FundsFixture
+{
+    public const string PoorVillage = "511702104201";
+    public const string NonPoorVillage = "511702104202";
+
+    public TestDatabase DispatchDb { get; private set; } = null!;
+    public ServiceHost<DispatchProgram> Dispatch { get; private set; } = null!;
+    public Uri DispatchGrpc { get; private set; } = null!;
+    public Dictionary<string, Guid> Cadres { get; } = [];
+    public Dictionary<string, Guid> Assignments { get; } = [];
+
+    protected override async Task StartDependenciesAsync()
+    {
+        DispatchDb = await TestDatabase.CreateAsync("funds_dispatch");
+        DispatchGrpc = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        var settings = TestSettings.For(DispatchDb, VirtualHost);
+        settings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        settings["Kestrel:Endpoints:Grpc:Url"] = DispatchGrpc.ToString();
+        settings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
+        Dispatch = new ServiceHost<DispatchProgram>(settings);
+        Dispatch.UseKestrel();
+        Dispatch.StartServer();
+        await Dispatch.WaitUntilReadyAsync();
+        await SeedAsync();
+    }
+
+    protected override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Services:Dispatch:Grpc"] = DispatchGrpc.ToString();
+        return settings;
+    }
+
+    public HttpClient DispatchClient(string role, string scope) => Dispatch.CreateClient(TestSettings.Token(role, scope));
+
+    private async Task SeedAsync()
+    {
+        using var province = DispatchClient(Roles.Province, "51");
+        (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
+        (await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv(
+            "单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\n"))).EnsureSuccessStatusCode();
+        (string Name, string Unit)[] people = [("甲", "U-A"), ("乙", "U-A"), ("丙", "U-A"), ("丁", "U-B"), ("戊", "U-A")];
+        var lines = people.Select((p, i) =>
+        {
+            var first17 = $"5117021986060{i + 1}00{i}";
+            return $"{first17}{Platform.Security.PersonalData.CitizenId.CheckCharacter(first17)},{p.Name},,{p.Unit},科员,农业技术,是,,愿意";
+        });
+        (await province.PostAsync("/api/dispatch/cadres/import", RegionFiles.Csv("身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n" + string.Join('\n', lines) + "\n")))
+            .EnsureSuccessStatusCode();
+        foreach (var cadre in (await province.GetFromJsonAsync<JsonElement>("/api/dispatch/cadres")).GetProperty("items").EnumerateArray())
+        {
+            Cadres[cadre.GetProperty("name").GetString()!] = cadre.GetProperty("id").GetGuid();
+        }
+
+        Assignments["甲"] = await AssignAsync(province, PoorVillage, "first_secretary", "甲");
+        Assignments["乙"] = await AssignAsync(province, NonPoorVillage, "first_secretary", "乙");
+        Assignments["丙"] = await AssignAsync(province, PoorVillage, "agricultural_technician", "丙");
+        Assignments["丁"] = await AssignAsync(province, "511703105201", "first_secretary", "丁");
+    }
+
+    private async Task<Guid> AssignAsync(HttpClient client, string village, string force, string cadre)
+    {
+        using var response = await client.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = village, force, cadreId = Cadres[cadre], startsOn = "2026-01-01" });
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue(text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Dispatch.DisposeAsync();
+        await DispatchDb.DisposeAsync();
+    }
+}
