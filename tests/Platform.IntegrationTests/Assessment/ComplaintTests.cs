@@ -284,7 +284,7 @@ public sealed class ComplaintTests(VoiceFixture fixture) : IClassFixture<VoiceFi
         var voice = grpc.Get<Voice.VoiceClient>();
         var complaint = await voice.GetComplaintAsync(new GetComplaintRequest { ComplaintId = id.ToString() });
         complaint.ComplainantName.ShouldBe("张**");
-        complaint.SubjectName.ShouldBe("青杠村驻村工作队");
+        complaint.SubjectName.ShouldBe("北山镇青杠村驻村工作队"); // named as the register and the rankings name a work team
         complaint.Status.ShouldBe("open");
 
         // Another county's caller: NOT_FOUND, as for a complaint that does not exist.
