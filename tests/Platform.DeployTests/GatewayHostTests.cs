@@ -22,13 +22,13 @@ public sealed class GatewayHostTests
         secrets.ShouldContain("platform-dev-auth");
 
         // Same settings, but on free loopback ports (8080 may be taken on a shared machine) and without a collector.
-        var rest = FreePort();
-        var grpc = FreePort();
+        var rest = TestPorts.Free();
+        var grpc = TestPorts.Free();
         env["Kestrel__Endpoints__Rest__Url"] = $"http://127.0.0.1:{rest}";
         env["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{grpc}";
         env.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         // Backends down, on loopback: the test sends nothing off the machine (not even a name lookup).
-        var closed = FreePort();
+        var closed = TestPorts.Free();
         foreach (var key in env.Keys.Where(k => k.StartsWith("ReverseProxy__Clusters__", StringComparison.Ordinal)).ToList())
         {
             env[key] = $"http://127.0.0.1:{closed}";
@@ -101,12 +101,5 @@ public sealed class GatewayHostTests
         }
 
         return last;
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

@@ -12,7 +12,7 @@ public sealed class HealthProbeTests
     [InlineData(503, 1)]
     public async Task Exits_zero_only_when_the_url_answers_2xx(int status, int exitCode)
     {
-        var port = FreePort();
+        var port = TestPorts.Free();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -30,7 +30,7 @@ public sealed class HealthProbeTests
     [Fact]
     public void Exits_one_when_nothing_listens()
     {
-        Probe($"http://127.0.0.1:{FreePort()}/health/live").ExitCode.ShouldBe(1);
+        Probe($"http://127.0.0.1:{TestPorts.Free()}/health/live").ExitCode.ShouldBe(1);
     }
 
     private static Repo.Result Probe(string url)
@@ -40,12 +40,5 @@ public sealed class HealthProbeTests
         var dll = Repo.PathOf($"deploy/tools/Platform.HealthProbe/bin/{configuration}/net10.0/Platform.HealthProbe.dll");
         File.Exists(dll).ShouldBeTrue(dll);
         return Repo.Run("dotnet", [dll, url, "5"]);
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

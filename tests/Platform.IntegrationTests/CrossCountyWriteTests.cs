@@ -46,10 +46,10 @@ public sealed class CrossCountyFixture : IAsyncLifetime
         DispatchDb = await TestDatabase.CreateAsync("xc_dispatch");
         PairingDb = await TestDatabase.CreateAsync("xc_pairing");
         VirtualHost = await TestVirtualHost.CreateAsync("crosscounty");
-        DispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
-        var pairingGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
-        DispatchRest = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
-        PairingRest = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        DispatchGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
+        var pairingGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
+        DispatchRest = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
+        PairingRest = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
 
         var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
         dispatchSettings["Services:Pairing:Grpc"] = pairingGrpc;

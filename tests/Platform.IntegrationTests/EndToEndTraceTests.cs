@@ -43,10 +43,10 @@ public sealed class EndToEndTraceTests : IAsyncLifetime
         pairingDb = await TestDatabase.CreateAsync("trace_pairing");
         notificationDb = await TestDatabase.CreateAsync("trace_notify");
         virtualHost = await TestVirtualHost.CreateAsync("trace-e2e");
-        var dispatchRest = $"http://127.0.0.1:{NodeInterop.FreePort()}";
-        var dispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
-        var pairingRest = $"http://127.0.0.1:{NodeInterop.FreePort()}";
-        gateway = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        var dispatchRest = $"http://127.0.0.1:{TestPorts.Free()}";
+        var dispatchGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
+        var pairingRest = $"http://127.0.0.1:{TestPorts.Free()}";
+        gateway = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
 
         var dispatchSettings = Telemetry(TestSettings.For(dispatchDb, virtualHost));
         dispatchSettings["Kestrel:Endpoints:Rest:Url"] = dispatchRest;

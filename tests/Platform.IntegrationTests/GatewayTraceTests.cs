@@ -22,8 +22,8 @@ public sealed class GatewayTraceTests : IAsyncLifetime
     private TestVirtualHost virtualHost = null!;
     private ServiceHost<DispatchProgram> dispatchHost = null!;
     private ServiceHost<GatewayProgram> gatewayHost = null!;
-    private readonly int dispatchPort = NodeInterop.FreePort();
-    private readonly int gatewayPort = NodeInterop.FreePort();
+    private readonly int dispatchPort = TestPorts.Free();
+    private readonly int gatewayPort = TestPorts.Free();
 
     public async Task InitializeAsync()
     {

@@ -20,13 +20,13 @@ public sealed class GrpcFixture : IAsyncLifetime
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
     public ServiceHost<DispatchProgram> Dispatch { get; private set; } = null!;
-    public int RestPort { get; } = NodeInterop.FreePort();
-    public int GrpcPort { get; } = NodeInterop.FreePort();
+    public int RestPort { get; } = TestPorts.Free();
+    public int GrpcPort { get; } = TestPorts.Free();
     public string GrpcAddress => $"127.0.0.1:{GrpcPort}";
     public Uri GrpcUri => new($"http://{GrpcAddress}");
     public ServiceHost<GatewayProgram> Gateway { get; private set; } = null!;
-    public int GatewayRestPort { get; } = NodeInterop.FreePort();
-    public int GatewayGrpcPort { get; } = NodeInterop.FreePort();
+    public int GatewayRestPort { get; } = TestPorts.Free();
+    public int GatewayGrpcPort { get; } = TestPorts.Free();
     public string GatewayGrpcAddress => $"127.0.0.1:{GatewayGrpcPort}";
     public const string ConsoleOrigin = "https://console.test.example";
     public const int Burst = 100;

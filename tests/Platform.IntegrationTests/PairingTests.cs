@@ -38,12 +38,12 @@ public sealed class PairingFixture : IAsyncLifetime
         DispatchDb = await TestDatabase.CreateAsync("pair_dispatch");
         PairingDb = await TestDatabase.CreateAsync("pair_pairing");
         VirtualHost = await TestVirtualHost.CreateAsync("pairing");
-        var grpcPort = NodeInterop.FreePort();
+        var grpcPort = TestPorts.Free();
         DispatchGrpc = $"http://127.0.0.1:{grpcPort}";
-        PairingGrpc = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        PairingGrpc = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
         var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
         dispatchSettings["Services:Pairing:Grpc"] = PairingGrpc.ToString();
-        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         dispatchSettings["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}";
         dispatchSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Dispatch = new ServiceHost<DispatchProgram>(dispatchSettings);
@@ -53,7 +53,7 @@ public sealed class PairingFixture : IAsyncLifetime
         var pairingSettings = TestSettings.For(PairingDb, VirtualHost);
         pairingSettings["Services:Dispatch:Grpc"] = $"http://127.0.0.1:{grpcPort}";
         pairingSettings["Pairing:MaxHouseholdsPerHelper"] = "2";
-        pairingSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        pairingSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         pairingSettings["Kestrel:Endpoints:Grpc:Url"] = PairingGrpc.ToString();
         pairingSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Pairing = new ServiceHost<PairingProgram>(pairingSettings);

@@ -33,7 +33,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
     /// </summary>
     public static async Task<PrivatePostgres> StartAsync(string root, string name, bool durable, params string[] databases)
     {
-        var server = new PrivatePostgres(Path.Combine(root, name), Ports.Free());
+        var server = new PrivatePostgres(Path.Combine(root, name), TestPorts.Free());
         Directory.CreateDirectory(server.Root);
         if (Tool.IsRoot)
         {

@@ -17,8 +17,8 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
     private PrivateRabbitMq(string root)
     {
         Root = root;
-        Port = Ports.Free();
-        var distributionPort = Ports.Free();
+        Port = TestPorts.Free();
+        var distributionPort = TestPorts.Free();
         // Node names share the machine's epmd with every other node: unique per run.
         NodeName = $"platform-fault-{Guid.NewGuid().ToString("N")[..8]}@localhost";
         environment = new Dictionary<string, string>

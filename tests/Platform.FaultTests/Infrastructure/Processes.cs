@@ -74,14 +74,6 @@ public static class Tool
 
 public static class Ports
 {
-    /// <summary>A port nothing listens on now (the kernel's pick), for a private server of one test run.</summary>
-    public static int Free()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public static async Task<bool> AcceptsAsync(int port)
     {
         try

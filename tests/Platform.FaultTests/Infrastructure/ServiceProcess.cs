@@ -14,9 +14,9 @@ public sealed class ServiceProcess(string name, string dll, IReadOnlyDictionary<
 
     public string Name { get; } = name;
 
-    public int RestPort { get; } = Ports.Free();
+    public int RestPort { get; } = TestPorts.Free();
 
-    public int GrpcPort { get; } = Ports.Free();
+    public int GrpcPort { get; } = TestPorts.Free();
 
     public Uri RestUri => new($"http://127.0.0.1:{RestPort}");
 
@@ -96,7 +96,9 @@ public sealed class ServiceProcess(string name, string dll, IReadOnlyDictionary<
         {
             if (process is { HasExited: true } exited)
             {
-                throw new InvalidOperationException($"{Name} exited with {exited.ExitCode}; see {LogFile}");
+                await exited.WaitForExitAsync(); // its last lines are read to the end
+                // The run's folder may be gone when someone reads the failure (a CI machine): the log's end goes with it.
+                throw new InvalidOperationException($"{Name} exited with {exited.ExitCode}; the end of {LogFile}:\n{LogTail(60)}");
             }
 
             try
@@ -117,6 +119,18 @@ public sealed class ServiceProcess(string name, string dll, IReadOnlyDictionary<
         }
 
         throw new TimeoutException($"{Name} not healthy within {timeout.TotalSeconds} s (last: {last}); see {LogFile}");
+    }
+
+    private string LogTail(int lines)
+    {
+        lock (log!)
+        {
+            log.Flush();
+        }
+
+        using var reader = new StreamReader(new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        var all = reader.ReadToEnd().Split('\n');
+        return string.Join('\n', all[Math.Max(0, all.Length - lines)..]);
     }
 
     public async ValueTask DisposeAsync()

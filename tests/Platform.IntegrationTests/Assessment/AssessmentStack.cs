@@ -41,11 +41,11 @@ public abstract class AssessmentStack(string name) : IAsyncLifetime
         PairingDb = await TestDatabase.CreateAsync($"{name}_pairing");
         AssessmentDb = await TestDatabase.CreateAsync($"{name}_assessment");
         VirtualHost = await TestVirtualHost.CreateAsync(name);
-        var dispatchGrpc = DispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
-        var pairingGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        var dispatchGrpc = DispatchGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
+        var pairingGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
         var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
         dispatchSettings["Services:Pairing:Grpc"] = pairingGrpc;
-        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         dispatchSettings["Kestrel:Endpoints:Grpc:Url"] = dispatchGrpc;
         dispatchSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Dispatch = new ServiceHost<DispatchProgram>(dispatchSettings, services => services.AddSingleton<TimeProvider>(Clock));
@@ -54,7 +54,7 @@ public abstract class AssessmentStack(string name) : IAsyncLifetime
 
         var pairingSettings = TestSettings.For(PairingDb, VirtualHost);
         pairingSettings["Services:Dispatch:Grpc"] = dispatchGrpc;
-        pairingSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        pairingSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         pairingSettings["Kestrel:Endpoints:Grpc:Url"] = pairingGrpc;
         pairingSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Pairing = new ServiceHost<PairingProgram>(pairingSettings, services => services.AddSingleton<TimeProvider>(Clock));
@@ -62,11 +62,11 @@ public abstract class AssessmentStack(string name) : IAsyncLifetime
         Pairing.StartServer();
         await Pairing.WaitUntilReadyAsync();
 
-        AssessmentGrpc = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        AssessmentGrpc = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
         var assessmentSettings = TestSettings.For(AssessmentDb, VirtualHost);
         assessmentSettings["Services:Dispatch:Grpc"] = dispatchGrpc;
         assessmentSettings["Services:Pairing:Grpc"] = pairingGrpc;
-        assessmentSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        assessmentSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         assessmentSettings["Kestrel:Endpoints:Grpc:Url"] = AssessmentGrpc.ToString();
         assessmentSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Assessment = new ServiceHost<AssessmentProgram>(assessmentSettings);

@@ -45,19 +45,19 @@ public sealed class VoiceFixture : IAsyncLifetime
         AssessmentDb = await TestDatabase.CreateAsync("voice_assessment");
         NotificationDb = await TestDatabase.CreateAsync("voice_notify");
         VirtualHost = await TestVirtualHost.CreateAsync("voice");
-        var dispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        var dispatchGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
         var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
-        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         dispatchSettings["Kestrel:Endpoints:Grpc:Url"] = dispatchGrpc;
         dispatchSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Dispatch = new ServiceHost<DispatchProgram>(dispatchSettings);
         Dispatch.UseKestrel();
         Dispatch.StartServer();
 
-        AssessmentGrpc = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        AssessmentGrpc = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
         var assessmentSettings = TestSettings.For(AssessmentDb, VirtualHost);
         assessmentSettings["Services:Dispatch:Grpc"] = dispatchGrpc;
-        assessmentSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        assessmentSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         assessmentSettings["Kestrel:Endpoints:Grpc:Url"] = AssessmentGrpc.ToString();
         assessmentSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Assessment = new ServiceHost<AssessmentProgram>(assessmentSettings, services => services.AddSingleton<TimeProvider>(AssessmentClock));

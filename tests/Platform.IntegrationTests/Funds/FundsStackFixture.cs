@@ -27,9 +27,9 @@ public sealed class FundsStackFixture : FundsFixture
     protected override async Task StartDependenciesAsync()
     {
         DispatchDb = await TestDatabase.CreateAsync("funds_dispatch");
-        DispatchGrpc = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        DispatchGrpc = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
         var settings = TestSettings.For(DispatchDb, VirtualHost);
-        settings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        settings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         settings["Kestrel:Endpoints:Grpc:Url"] = DispatchGrpc.ToString();
         settings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Dispatch = new ServiceHost<DispatchProgram>(settings);

@@ -45,9 +45,9 @@ public sealed class HostileInputFixture : IAsyncLifetime
     {
         var virtualHost = await TestVirtualHost.CreateAsync("hostile");
         owned.Add(virtualHost);
-        var dispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        var dispatchGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
         DispatchGrpc = new Uri(dispatchGrpc);
-        var pairingGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        var pairingGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
 
         async Task<Dictionary<string, string?>> SettingsAsync(string name)
         {
@@ -64,7 +64,7 @@ public sealed class HostileInputFixture : IAsyncLifetime
         }
 
         var dispatchSettings = await SettingsAsync("dispatch");
-        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         dispatchSettings["Kestrel:Endpoints:Grpc:Url"] = dispatchGrpc;
         dispatchSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         var dispatchHost = new ServiceHost<DispatchProgram>(dispatchSettings);
@@ -73,7 +73,7 @@ public sealed class HostileInputFixture : IAsyncLifetime
         owned.Add(dispatchHost);
 
         var pairingSettings = await SettingsAsync("pairing");
-        pairingSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        pairingSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         pairingSettings["Kestrel:Endpoints:Grpc:Url"] = pairingGrpc;
         pairingSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         var pairingHost = new ServiceHost<PairingProgram>(pairingSettings);
@@ -86,7 +86,7 @@ public sealed class HostileInputFixture : IAsyncLifetime
             where T : class
         {
             var settings = await SettingsAsync(name);
-            settings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+            settings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
             var host = new ServiceHost<T>(settings);
             host.UseKestrel();
             host.StartServer();

@@ -35,10 +35,10 @@ public sealed class NotificationFixture : IAsyncLifetime
         NotificationDb = await TestDatabase.CreateAsync("notify");
         VirtualHost = await TestVirtualHost.CreateAsync("notification");
         Receiver = await WebhookReceiver.StartAsync();
-        var dispatchGrpc = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        var dispatchGrpc = $"http://127.0.0.1:{TestPorts.Free()}";
         var dispatchSettings = TestSettings.For(DispatchDb, VirtualHost);
         dispatchSettings["Services:Pairing:Grpc"] = "http://127.0.0.1:1";
-        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        dispatchSettings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         dispatchSettings["Kestrel:Endpoints:Grpc:Url"] = dispatchGrpc;
         dispatchSettings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         Dispatch = new ServiceHost<DispatchProgram>(dispatchSettings);
@@ -46,9 +46,9 @@ public sealed class NotificationFixture : IAsyncLifetime
         Dispatch.StartServer();
 
         Clock.SetDaytime();
-        NotificationGrpc = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+        NotificationGrpc = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
         var settings = Settings(NotificationDb, VirtualHost, dispatchGrpc);
-        settings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        settings["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{TestPorts.Free()}";
         settings["Kestrel:Endpoints:Grpc:Url"] = NotificationGrpc.ToString();
         settings["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
         settings["Notification:Jobs:Enabled"] = "false";

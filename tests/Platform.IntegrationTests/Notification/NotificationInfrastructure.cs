@@ -94,7 +94,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var url = $"http://127.0.0.1:{NodeInterop.FreePort()}";
+        var url = $"http://127.0.0.1:{TestPorts.Free()}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();

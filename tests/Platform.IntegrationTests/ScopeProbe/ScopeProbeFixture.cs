@@ -79,8 +79,8 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
         VirtualHost = await TestVirtualHost.CreateAsync("scopeprobe");
         foreach (var service in new[] { "dispatch", "pairing", "notification", "assessment", "funds" })
         {
-            Rest[service] = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
-            Grpc[service] = new Uri($"http://127.0.0.1:{NodeInterop.FreePort()}");
+            Rest[service] = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
+            Grpc[service] = new Uri($"http://127.0.0.1:{TestPorts.Free()}");
         }
 
         Dictionary<string, string?> Kestrel(Dictionary<string, string?> settings, string service)
