@@ -59,6 +59,7 @@ internal static class Extensions
         builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<CollectAttendance>();
         builder.Services.AddTransient<CollectNames>();
+        builder.Services.AddTransient<RegionNames>();
         // The register's subjects and the bundled rule's forces come from dispatch, asked as the service; the caller's scope is applied here.
         builder.Services.AddTransient<AccountabilitySubjects>();
         builder.Services.AddTransient<BundledAccountability>();

@@ -1,6 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Pairing.Api.IntegrationEvents;
+using Pairing.Api.Consumers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pairing.Api.Features.Contacts;
 using Pairing.Api.Features.Matching;

@@ -1,4 +1,5 @@
 using Assessment.Api.Domain;
+using Assessment.Api.Features.Names;
 using Dapper;
 using Grpc.Core;
 using Npgsql;
@@ -18,7 +19,7 @@ public sealed record AccountabilitySubject(string Kind, string Id, string Name, 
 /// cadre's region here: a county records against the city's cadre posted in its village). Dispatch is asked as the
 /// service; the caller's scope is applied here, and a subject outside it is missing, exactly like one that does not exist.
 /// </summary>
-public sealed class AccountabilitySubjects(Personnel.PersonnelClient personnel, VillageRegistry.VillageRegistryClient registry, NpgsqlDataSource dataSource)
+public sealed class AccountabilitySubjects(Personnel.PersonnelClient personnel, RegionNames regionNames, NpgsqlDataSource dataSource)
 {
     /// <summary>The subject within <paramref name="scope"/>; 404 subject_not_found when it is missing or outside the scope.</summary>
     public async Task<AccountabilitySubject> RequireAsync(RegionScope scope, string kind, string id, CancellationToken cancellationToken)
@@ -41,9 +42,9 @@ public sealed class AccountabilitySubjects(Personnel.PersonnelClient personnel, 
                     ? new AccountabilitySubject(kind, id, unit.Name, unit.RegionCode) : null,
                 AccountabilitySubjectKinds.UnitHead => await UnitAsync(id, cancellationToken) is { } unit
                     ? new AccountabilitySubject(kind, id, $"{unit.Name}主要负责人", unit.RegionCode) : null,
-                AccountabilitySubjectKinds.County when IsCode(id, 6) => await RegionAsync(kind, id, name => name, cancellationToken),
-                AccountabilitySubjectKinds.Township when IsCode(id, 9) => await RegionAsync(kind, id, name => name, cancellationToken),
-                AccountabilitySubjectKinds.TownshipSecretary when IsCode(id, 9) => await RegionAsync(kind, id, name => $"{name}党委书记", cancellationToken),
+                AccountabilitySubjectKinds.County when IsCode(id, 6) => await RegionAsync(kind, id, RegionNames.County, name => name, cancellationToken),
+                AccountabilitySubjectKinds.Township when IsCode(id, 9) => await RegionAsync(kind, id, RegionNames.Township, name => name, cancellationToken),
+                AccountabilitySubjectKinds.TownshipSecretary when IsCode(id, 9) => await RegionAsync(kind, id, RegionNames.Township, name => $"{name}党委书记", cancellationToken),
                 AccountabilitySubjectKinds.WorkTeam when IsCode(id, 12) => await WorkTeamAsync(id, cancellationToken),
                 _ => null,
             };
@@ -100,44 +101,18 @@ public sealed class AccountabilitySubjects(Personnel.PersonnelClient personnel, 
         }
     }
 
-    private async Task<AccountabilitySubject?> RegionAsync(string kind, string code, Func<string, string> name, CancellationToken cancellationToken) =>
-        await RegionNameAsync(code, cancellationToken) is { } found ? new AccountabilitySubject(kind, code, name(found), SubjectKinds.Pad(code)) : null;
+    private async Task<AccountabilitySubject?> RegionAsync(string kind, string code, string level, Func<string, string> name, CancellationToken cancellationToken) =>
+        await regionNames.FindAsync(code, level, cancellationToken) is { } found ? new AccountabilitySubject(kind, code, name(found), SubjectKinds.Pad(code)) : null;
 
     private async Task<AccountabilitySubject?> WorkTeamAsync(string village, CancellationToken cancellationToken)
     {
-        var name = await RegionNameAsync(village, cancellationToken);
+        var name = await regionNames.FindAsync(village, RegionNames.Village, cancellationToken);
         if (name is null)
         {
             return null;
         }
 
-        var township = await RegionNameAsync(village[..9], cancellationToken) ?? string.Empty;
+        var township = await regionNames.FindAsync(village[..9], RegionNames.Township, cancellationToken) ?? string.Empty;
         return new AccountabilitySubject(AccountabilitySubjectKinds.WorkTeam, village, $"{township}{name}驻村工作队", village);
-    }
-
-    /// <summary>A county's, township's or village's name: the local copy, else dispatch's registry (in code order the region itself comes first under its prefix).</summary>
-    private async Task<string?> RegionNameAsync(string code, CancellationToken cancellationToken)
-    {
-        var padded = SubjectKinds.Pad(code);
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            var local = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-                "SELECT name FROM region_names WHERE code = @padded", new { padded }, cancellationToken: cancellationToken));
-            if (local is not null)
-            {
-                return local;
-            }
-        }
-
-        using var regions = registry.ListRegions(new ListRegionsRequest { Prefix = code, Limit = 1 }, cancellationToken: cancellationToken);
-        await foreach (var region in regions.ResponseStream.ReadAllAsync(cancellationToken))
-        {
-            if (region.Code == padded)
-            {
-                return region.Name;
-            }
-        }
-
-        return null;
     }
 }

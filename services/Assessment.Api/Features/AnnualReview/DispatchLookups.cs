@@ -1,3 +1,4 @@
+using Assessment.Api.Features.Names;
 using Grpc.Core;
 using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.ServiceDefaults;
@@ -15,41 +16,18 @@ public sealed record CityDepartment(string Code, string Name, string RegionCode)
 
 /// <summary>
 /// What the year-end features ask dispatch over gRPC, as the service account (the caller's scope is checked by the
-/// feature before it asks): counties, villages, a village's forces and units. Called with no connection open.
+/// feature before it asks): counties and villages (through <see cref="RegionNames"/>), a village's forces and units. Called with no connection open.
 /// </summary>
-public sealed class DispatchLookups(VillageRegistry.VillageRegistryClient registry, Personnel.PersonnelClient personnel)
+public sealed class DispatchLookups(RegionNames regionNames, Personnel.PersonnelClient personnel)
 {
     /// <summary>The county with this 6-digit code, or null when dispatch has none.</summary>
-    public async Task<DispatchRegion?> CountyAsync(string countyCode, CancellationToken cancellationToken)
-    {
-        var padded = countyCode.PadRight(12, '0');
-        return await Ask(async () =>
-        {
-            using var call = registry.ListRegions(new ListRegionsRequest { Prefix = countyCode, Limit = 1 }, cancellationToken: cancellationToken);
-            await foreach (var region in call.ResponseStream.ReadAllAsync(cancellationToken))
-            {
-                if (region.Code == padded && region.Level == "county")
-                {
-                    return new DispatchRegion(countyCode, region.Name);
-                }
-            }
+    public Task<DispatchRegion?> CountyAsync(string countyCode, CancellationToken cancellationToken) => RegionAsync(countyCode, RegionNames.County, cancellationToken);
 
-            return null;
-        });
-    }
+    /// <summary>The village with this 12-digit code, or null when dispatch has none.</summary>
+    public Task<DispatchRegion?> VillageAsync(string villageCode, CancellationToken cancellationToken) => RegionAsync(villageCode, RegionNames.Village, cancellationToken);
 
-    public Task<DispatchRegion?> VillageAsync(string villageCode, CancellationToken cancellationToken) => Ask(async () =>
-    {
-        try
-        {
-            var village = await registry.GetVillageAsync(new GetVillageRequest { Code = villageCode }, cancellationToken: cancellationToken);
-            return new DispatchRegion(village.Code, village.Name);
-        }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
-        {
-            return null;
-        }
-    });
+    private Task<DispatchRegion?> RegionAsync(string code, string level, CancellationToken cancellationToken) => Ask(async () =>
+        await regionNames.FindAsync(code, level, cancellationToken) is { } name ? new DispatchRegion(code, name) : null);
 
     /// <summary>
     /// The unit that answers for a village on a day: the unit that dispatched its first secretary (选派单位), else the

@@ -4,7 +4,7 @@ using Npgsql;
 using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Messaging.Consumers;
 
-namespace Pairing.Api.IntegrationEvents;
+namespace Pairing.Api.Consumers;
 
 /// <summary>
 /// Keeps pairing's copy of village categories. Idempotent through the inbox; an older change arriving after a

@@ -5,7 +5,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Messaging.Consumers;
 
-namespace Pairing.Api.IntegrationEvents;
+namespace Pairing.Api.Consumers;
 
 /// <summary>A recalled cadre (召回) stops being a helper (<see cref="HelperDeparture"/>). Idempotent through the inbox.</summary>
 public sealed class CadreRecalledConsumer(NpgsqlDataSource dataSource, OutboxWriter outbox, ILogger<CadreRecalledConsumer> logger)
