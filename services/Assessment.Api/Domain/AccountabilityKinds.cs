@@ -81,6 +81,10 @@ public static class AccountabilitySubjectKinds
     public static bool IsKnown(string? kind) => kind is not null && Names.ContainsKey(kind);
 
     public static string Name(string kind) => Names.GetValueOrDefault(kind, kind);
+
+    /// <summary>How a unit's head is named on an entry or proposal: 通川区农业农村局主要负责人王局长 (the name when dispatch knows it).</summary>
+    public static string UnitHeadName(string unitName, string? headName) =>
+        string.IsNullOrWhiteSpace(headName) ? $"{unitName}主要负责人" : $"{unitName}主要负责人{headName}";
 }
 
 /// <summary>The rules that propose or record entries; each names its cause keys so that a repeat changes nothing.</summary>

@@ -383,7 +383,7 @@ public sealed class AccountabilityTests(AccountabilityFixture fixture) : IClassF
         var request = new RecordAccountabilityEntryRequest { Kind = "removal_proposal", SubjectKind = "unit_head", SubjectId = "U-A", Reason = "年度考核排名末位" };
         request.Evidence.Add("年度考核结果");
         var entry = await client.RecordEntryAsync(request);
-        entry.SubjectName.ShouldBe("通川区农业农村局主要负责人");
+        entry.SubjectName.ShouldBe("通川区农业农村局主要负责人王局长");
         entry.RegionCode.ShouldBe("511702000000");
         (await client.GetEntryAsync(new GetAccountabilityEntryRequest { Id = entry.Id })).Evidence.ShouldBe(["年度考核结果"]);
         var page = await client.ListEntriesAsync(new ListAccountabilityEntriesRequest { SubjectKind = "unit_head", SubjectId = "U-A", Kind = "removal_proposal" });

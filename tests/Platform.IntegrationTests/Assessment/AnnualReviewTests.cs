@@ -186,6 +186,8 @@ public sealed class AnnualReviewTests(AnnualReviewFixture fixture) : IClassFixtu
         const string Proposals = "SELECT count(*) FROM accountability_proposals WHERE rule = 'annual_bottom_decile'";
         (await CountAsync(Proposals)).ShouldBe(2);
         (await CountAsync(Proposals + " AND entry_kind = 'admonishment' AND subject_kind = 'unit_head' AND cause_key IN ('C-11:2024', 'C-12:2024')")).ShouldBe(2);
+        // The head is named as dispatch knows them.
+        (await CountAsync(Proposals + " AND subject_id = 'C-12' AND subject_name = '达州市市直部门12主要负责人负责人12'")).ShouldBe(1);
 
         var second = await city.PostAsJsonAsync("/api/assessment/annual-rankings", new { year = 2024, cityCode = "5117" });
         var again = await second.Content.ReadFromJsonAsync<JsonElement>();
@@ -225,6 +227,7 @@ public sealed class AnnualReviewTests(AnnualReviewFixture fixture) : IClassFixtu
         (await CountAsync(
             "SELECT count(*) FROM accountability_proposals WHERE id = @proposal AND cause_key = @checkId AND entry_kind = 'removal_proposal' AND subject_kind = 'unit_head' AND subject_id = 'U-A'",
             new { proposal, checkId })).ShouldBe(1);
+        (await CountAsync("SELECT count(*) FROM accountability_proposals WHERE id = @proposal AND subject_name = '通川区农业农村局主要负责人王局长'", new { proposal })).ShouldBe(1);
 
         using var passed = await county.PostAsJsonAsync("/api/assessment/exit-checks",
             new { year = 2026, villageCode = AnnualReviewFixture.VillageA, result = "passed", evidence = new[] { "复验报告.pdf" } });

@@ -38,10 +38,10 @@ public sealed class AccountabilitySubjects(Personnel.PersonnelClient personnel, 
             return kind switch
             {
                 AccountabilitySubjectKinds.Cadre => await CadreAsync(id, cancellationToken),
-                AccountabilitySubjectKinds.AssistingUnit => await UnitAsync(id, cancellationToken) is { } unit
+                AccountabilitySubjectKinds.AssistingUnit => await UnitAsync(id, withHead: false, cancellationToken) is { } unit
                     ? new AccountabilitySubject(kind, id, unit.Name, unit.RegionCode) : null,
-                AccountabilitySubjectKinds.UnitHead => await UnitAsync(id, cancellationToken) is { } unit
-                    ? new AccountabilitySubject(kind, id, $"{unit.Name}主要负责人", unit.RegionCode) : null,
+                AccountabilitySubjectKinds.UnitHead => await UnitAsync(id, withHead: true, cancellationToken) is { } unit
+                    ? new AccountabilitySubject(kind, id, AccountabilitySubjectKinds.UnitHeadName(unit.Name, unit.HeadName), unit.RegionCode) : null,
                 AccountabilitySubjectKinds.County when IsCode(id, 6) => await RegionAsync(kind, id, RegionNames.County, name => name, cancellationToken),
                 AccountabilitySubjectKinds.Township when IsCode(id, 9) => await RegionAsync(kind, id, RegionNames.Township, name => name, cancellationToken),
                 AccountabilitySubjectKinds.TownshipSecretary when IsCode(id, 9) => await RegionAsync(kind, id, RegionNames.Township, name => $"{name}党委书记", cancellationToken),
@@ -80,20 +80,27 @@ public sealed class AccountabilitySubjects(Personnel.PersonnelClient personnel, 
         return new AccountabilitySubject(AccountabilitySubjectKinds.Cadre, cadre.Id, cadre.Name, SubjectKinds.Pad(region));
     }
 
-    private async Task<(string Name, string RegionCode)?> UnitAsync(string code, CancellationToken cancellationToken)
+    /// <summary>
+    /// A unit's name and region: the local copy, else dispatch. A unit's head is always asked of dispatch (the copy
+    /// keeps no head), so that the entry names the person: 通川区农业农村局主要负责人王局长.
+    /// </summary>
+    private async Task<(string Name, string RegionCode, string? HeadName)?> UnitAsync(string code, bool withHead, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var local = await connection.QuerySingleOrDefaultAsync<(string Name, string RegionCode)?>(new CommandDefinition(
-            "SELECT name, region_code FROM unit_names WHERE code = @code", new { code }, cancellationToken: cancellationToken));
-        if (local is { } known)
+        if (!withHead)
         {
-            return (known.Name, SubjectKinds.Pad(known.RegionCode));
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var local = await connection.QuerySingleOrDefaultAsync<(string Name, string RegionCode)?>(new CommandDefinition(
+                "SELECT name, region_code FROM unit_names WHERE code = @code", new { code }, cancellationToken: cancellationToken));
+            if (local is { } known)
+            {
+                return (known.Name, SubjectKinds.Pad(known.RegionCode), null);
+            }
         }
 
         try
         {
             var unit = await personnel.GetUnitAsync(new GetUnitRequest { Code = code }, cancellationToken: cancellationToken);
-            return (unit.Name, SubjectKinds.Pad(unit.RegionCode));
+            return (unit.Name, SubjectKinds.Pad(unit.RegionCode), unit.HeadName);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {

@@ -77,8 +77,8 @@ public sealed class BundledAccountability(Personnel.PersonnelClient personnel, A
             try
             {
                 var unit = await personnel.GetUnitAsync(new GetUnitRequest { Code = code }, cancellationToken: cancellationToken);
-                var head = unit.HeadName.Length > 0 ? $"{unit.Name}主要负责人{unit.HeadName}" : $"{unit.Name}主要负责人";
-                bundled.Add(("派出单位主要负责人", new AccountabilitySubject(AccountabilitySubjectKinds.UnitHead, code, head, SubjectKinds.Pad(unit.RegionCode))));
+                bundled.Add(("派出单位主要负责人", new AccountabilitySubject(AccountabilitySubjectKinds.UnitHead, code,
+                    AccountabilitySubjectKinds.UnitHeadName(unit.Name, unit.HeadName), SubjectKinds.Pad(unit.RegionCode))));
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound)
             {

@@ -81,8 +81,8 @@ public static class AnnualRankings
             if (bottom)
             {
                 proposal = await AccountabilityProposals.ProposeAsync(transaction, outbox, new NewProposal(Rule, $"{s.Unit.Code}:{year}", AccountabilityKinds.Admonishment,
-                    AccountabilitySubjectKinds.UnitHead, s.Unit.Code, s.Unit.Name + "负责人", SubjectKinds.Pad(s.Unit.RegionCode),
-                    $"{s.Unit.Name}在{year}年度市直部门考核中排名第{i + 1}位（共{ranked.Count}个，年均{s.Mean.ToString("0.00", CultureInfo.InvariantCulture)}分），位列后{thresholds.BottomShareForAdmonishment:P0}，建议对其负责人诫勉谈话",
+                    AccountabilitySubjectKinds.UnitHead, s.Unit.Code, AccountabilitySubjectKinds.UnitHeadName(s.Unit.Name, s.Unit.HeadName), SubjectKinds.Pad(s.Unit.RegionCode),
+                    $"{s.Unit.Name}在{year}年度市直部门考核中排名第{i + 1}位（共{ranked.Count}个，年均{s.Mean.ToString("0.00", CultureInfo.InvariantCulture)}分），位列后{thresholds.BottomShareForAdmonishment:P0}，建议对其主要负责人{s.Unit.HeadName}诫勉谈话",
                     new Dictionary<string, string>(StringComparer.Ordinal)
                     {
                         ["year"] = year.ToString(CultureInfo.InvariantCulture), ["cityCode"] = city, ["rank"] = (i + 1).ToString(CultureInfo.InvariantCulture),

@@ -9,10 +9,10 @@ namespace Assessment.Api.Features.AnnualReview;
 public sealed record DispatchRegion(string Code, string Name);
 
 /// <summary>The unit whose head answers for a village (the dispatching unit of its first secretary, else its assisting unit).</summary>
-public sealed record ResponsibleUnit(string Code, string Name, string RegionCode, string Reason);
+public sealed record ResponsibleUnit(string Code, string Name, string RegionCode, string? HeadName, string Reason);
 
 /// <summary>A city department (assisting unit of level city) under a prefix.</summary>
-public sealed record CityDepartment(string Code, string Name, string RegionCode);
+public sealed record CityDepartment(string Code, string Name, string RegionCode, string? HeadName);
 
 /// <summary>
 /// What the year-end features ask dispatch over gRPC, as the service account (the caller's scope is checked by the
@@ -50,11 +50,11 @@ public sealed class DispatchLookups(RegionNames regionNames, Personnel.Personnel
         try
         {
             var unit = await personnel.GetUnitAsync(new GetUnitRequest { Code = chosen.UnitCode }, cancellationToken: cancellationToken);
-            return new ResponsibleUnit(unit.Code, unit.Name, unit.RegionCode, chosen.Reason);
+            return new ResponsibleUnit(unit.Code, unit.Name, unit.RegionCode, unit.HeadName, chosen.Reason);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.NotFound)
         {
-            return new ResponsibleUnit(chosen.UnitCode, chosen.UnitCode, villageCode, chosen.Reason);
+            return new ResponsibleUnit(chosen.UnitCode, chosen.UnitCode, villageCode, null, chosen.Reason);
         }
     });
 
@@ -67,7 +67,7 @@ public sealed class DispatchLookups(RegionNames regionNames, Personnel.Personnel
         {
             if (unit.Level == "city")
             {
-                departments.Add(new CityDepartment(unit.Code, unit.Name, unit.RegionCode));
+                departments.Add(new CityDepartment(unit.Code, unit.Name, unit.RegionCode, unit.HeadName));
             }
         }
 

@@ -69,8 +69,9 @@ public static class ExitChecks
         if (responsible is not null)
         {
             proposal = await AccountabilityProposals.ProposeAsync(transaction, outbox, new NewProposal(Rule, id.ToString(), AccountabilityKinds.RemovalProposal,
-                AccountabilitySubjectKinds.UnitHead, responsible.Code, responsible.Name + "负责人", SubjectKinds.Pad(responsible.RegionCode),
-                $"{year}年计划退出的{villageName}（{villageCode}）未通过退出验收，建议对{responsible.Reason}（{responsible.Name}）负责人予以免职",
+                AccountabilitySubjectKinds.UnitHead, responsible.Code, AccountabilitySubjectKinds.UnitHeadName(responsible.Name, responsible.HeadName),
+                SubjectKinds.Pad(responsible.RegionCode),
+                $"{year}年计划退出的{villageName}（{villageCode}）未通过退出验收，建议对{responsible.Reason}（{responsible.Name}）主要负责人{responsible.HeadName}予以免职",
                 new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["checkId"] = id.ToString(), ["villageCode"] = villageCode, ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture),
