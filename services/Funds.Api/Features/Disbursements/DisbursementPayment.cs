@@ -37,16 +37,22 @@ public static class DisbursementPayment
         var county = RegionCodes.Padded(account.RegionCode[..6]);
         var paidOut = await Ledger.Ledger.OpenAccountAsync(transaction, new AccountSpec(AccountKinds.PaidOut, county, account.Year, "all", null, $"{account.Year}年已支付"),
             actor, cancellationToken);
+        DisbursementView? view = null;
+        // The status and the event are written before the lines (beforeLines): the holder's and the county's paid-out
+        // account stay locked for the lines and the commit only, not for three more round trips.
         var entry = await Ledger.Ledger.PostAsync(transaction, new LedgerPosting("disbursement", county, $"支付：{disbursement.Payee}，{disbursement.Purpose}",
-            [new LedgerLine(account.Id, -disbursement.AmountFen), new LedgerLine(paidOut, disbursement.AmountFen)], actor, $"disbursement:{id}"), cancellationToken)
+            [new LedgerLine(account.Id, -disbursement.AmountFen), new LedgerLine(paidOut, disbursement.AmountFen)], actor, $"disbursement:{id}"), cancellationToken,
+            async entryId =>
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE disbursements SET status = 'paid', paid_by = @actor, paid_at = now(), entry_id = @entryId WHERE id = @id",
+                    new { id, actor, entryId }, transaction, cancellationToken: cancellationToken));
+                view = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken);
+                await outbox.EnqueueAsync(transaction, new DisbursementPaid(view.Id, account.Id, account.Name, view.RegionCode, account.Programme, account.Year,
+                    view.AmountFen, view.Payee, view.Purpose, view.RequiredLevel, entryId, view.RequestedBy, view.ApprovedBy!, actor, view.PaidAt!.Value), cancellationToken);
+            })
             ?? throw new InvalidOperationException($"Disbursement {id} was booked while approved: the row lock should have prevented it.");
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE disbursements SET status = 'paid', paid_by = @actor, paid_at = now(), entry_id = @entry WHERE id = @id",
-            new { id, actor, entry }, transaction, cancellationToken: cancellationToken));
-        var view = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken);
-        await outbox.EnqueueAsync(transaction, new DisbursementPaid(view.Id, account.Id, account.Name, view.RegionCode, account.Programme, account.Year, view.AmountFen,
-            view.Payee, view.Purpose, view.RequiredLevel, entry, view.RequestedBy, view.ApprovedBy!, actor, view.PaidAt!.Value), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(view);
+        return TypedResults.Ok(view!);
     }
 }

@@ -26,8 +26,15 @@ public static class Ledger
 {
     public const string InsufficientFunds = "insufficient_funds";
 
-    /// <summary>Books an entry; null when an entry with the same cause was booked before (nothing is booked twice).</summary>
-    public static async Task<Guid?> PostAsync(NpgsqlTransaction transaction, LedgerPosting posting, CancellationToken cancellationToken)
+    /// <summary>
+    /// Books an entry; null when an entry with the same cause was booked before (nothing is booked twice).
+    /// <paramref name="beforeLines"/> runs after the entry's row and before its lines: the lines take the accounts' row
+    /// locks, which every other entry on those accounts waits for until this transaction ends, so what else the
+    /// transaction writes goes there and the locks are held for the lines and the commit only (a county's paid-out account
+    /// is on every payment of the county).
+    /// </summary>
+    public static async Task<Guid?> PostAsync(NpgsqlTransaction transaction, LedgerPosting posting, CancellationToken cancellationToken,
+        Func<Guid, Task>? beforeLines = null)
     {
         if (posting.Lines.Count < 2 || posting.Lines.Any(l => l.AmountFen == 0) || posting.Lines.Sum(l => (decimal)l.AmountFen) != 0)
         {
@@ -46,6 +53,11 @@ public static class Ledger
         if (inserted == 0)
         {
             return null;
+        }
+
+        if (beforeLines is not null)
+        {
+            await beforeLines(id);
         }
 
         // Accounts in one order: two entries over the same accounts take their row locks alike and never deadlock.
