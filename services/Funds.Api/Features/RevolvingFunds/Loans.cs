@@ -215,11 +215,11 @@ public static class Loans
     public static async Task<IReadOnlyDictionary<Guid, IReadOnlyList<Installment>>> SchedulesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
         Guid[] ids, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<(Guid LoanId, int No, DateTime DueOn, long AmountFen)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(Guid LoanId, int No, DateOnly DueOn, long AmountFen)>(new CommandDefinition(
             "SELECT loan_id, installment_no, due_on, amount_fen FROM loan_installments WHERE loan_id = ANY(@ids) ORDER BY loan_id, installment_no",
             new { ids }, transaction, cancellationToken: cancellationToken));
         var byLoan = rows.GroupBy(r => r.LoanId).ToDictionary(g => g.Key,
-            g => (IReadOnlyList<Installment>)g.Select(r => new Installment(r.No, DateOnly.FromDateTime(r.DueOn), r.AmountFen)).ToList());
+            g => (IReadOnlyList<Installment>)g.Select(r => new Installment(r.No, r.DueOn, r.AmountFen)).ToList());
         return ids.ToDictionary(id => id, id => byLoan.GetValueOrDefault(id) ?? []);
     }
 
@@ -242,21 +242,21 @@ public static class Loans
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
     private sealed record Row(Guid Id, string CountyCode, string RegionCode, string BorrowerKind, string BorrowerName, string? BorrowerId, string Purpose,
-        long PrincipalFen, long RepaidFen, long WrittenOffFen, long OutstandingFen, DateTime LentOn, int TermMonths, int Installments, string Status, Guid AccountId,
+        long PrincipalFen, long RepaidFen, long WrittenOffFen, long OutstandingFen, DateOnly LentOn, int TermMonths, int Installments, string Status, Guid AccountId,
         Guid EntryId, string LentBy, DateTime LentAt, string? WrittenOffBy, DateTime? WrittenOffAt, string? WriteOffReason, Guid? WriteOffEntry)
     {
         public LoanSummary ToSummary(IReadOnlyList<Installment> schedule, DateOnly today)
         {
             var overdue = Status == "active" ? LoanSchedule.Overdue(schedule, RepaidFen, today) : null;
             return new LoanSummary(Id, CountyCode[..6], RegionCode, BorrowerKind, BorrowerName, BorrowerId, Purpose, PrincipalFen, RepaidFen, WrittenOffFen,
-                OutstandingFen, overdue?.OverdueFen ?? 0, overdue?.InstallmentNo, overdue?.DueOn, DateOnly.FromDateTime(LentOn), DateOnly.FromDateTime(LentOn).AddMonths(TermMonths),
+                OutstandingFen, overdue?.OverdueFen ?? 0, overdue?.InstallmentNo, overdue?.DueOn, LentOn, LentOn.AddMonths(TermMonths),
                 TermMonths, Installments, Status, AccountId, EntryId, LentBy, Utc(LentAt), WrittenOffBy, WrittenOffAt is { } at ? Utc(at) : null, WriteOffReason,
                 WriteOffEntry);
         }
     }
 
-    private sealed record RepaymentRow(Guid Id, long AmountFen, DateTime? PaidOn, string? Note, Guid EntryId, string RecordedBy, DateTime RecordedAt)
+    private sealed record RepaymentRow(Guid Id, long AmountFen, DateOnly? PaidOn, string? Note, Guid EntryId, string RecordedBy, DateTime RecordedAt)
     {
-        public RepaymentView ToView() => new(Id, AmountFen, PaidOn is { } on ? DateOnly.FromDateTime(on) : null, Note, EntryId, RecordedBy, Utc(RecordedAt));
+        public RepaymentView ToView() => new(Id, AmountFen, PaidOn, Note, EntryId, RecordedBy, Utc(RecordedAt));
     }
 }
