@@ -14,6 +14,7 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapFundsApi();
+app.MapRevolvingFundsApi();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/funds");
 

@@ -1,4 +1,5 @@
 using Funds.Api.Features.Allocations;
+using Funds.Api.Features.RevolvingFunds;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Grpc.Dispatch.V1;
@@ -6,6 +7,7 @@ using Platform.Data;
 using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Scheduling;
 using Platform.Security;
 
 namespace Funds.Api.Extensions;
@@ -25,8 +27,12 @@ internal static class Extensions
                 "Set Funds:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
             .Validate(o => o.Approval.CountyMaxFen > 0 && o.Approval.CityMaxFen >= o.Approval.CountyMaxFen,
                 "Funds:Approval:CountyMaxFen must be above 0 and Funds:Approval:CityMaxFen at least as much.")
+            .Validate(o => o.NonPoorShare.MinimumShare is >= 0 and <= 1, "Funds:NonPoorShare:MinimumShare must be a fraction from 0 to 1 (0.20 for 20%).")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // Scheduled work on Quartz (Platform.Scheduling, section Funds:Jobs): overdue revolving-fund loans.
+        builder.AddPlatformScheduling("Funds:Jobs");
+        builder.Services.AddScheduledJob<OverdueLoansJob>(OverdueLoansJob.Name, OverdueLoansJob.DefaultSchedule);
         builder.Services.AddServiceAccountToken("funds-service", sp => sp.GetRequiredService<IOptions<FundsOptions>>().Value.ServiceToken);
         // Who serves where comes from dispatch, asked as the service: allocations follow the county's people, not the caller's view.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);

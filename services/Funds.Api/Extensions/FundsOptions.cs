@@ -9,6 +9,17 @@ public sealed class FundsOptions
 
     /// <summary>Who approves a disbursement, by its amount (Funds:Approval).</summary>
     public ApprovalLimits Approval { get; set; } = new();
+
+    /// <summary>
+    /// The 20% rule (Funds:NonPoorShare:MinimumShare): the least share of a county's poverty funds of a year that goes to
+    /// non-poor villages' industry and infrastructure; below it the county is flagged. A fraction from 0 to 1, default 0.20.
+    /// </summary>
+    public NonPoorShareRule NonPoorShare { get; set; } = new();
+}
+
+public sealed class NonPoorShareRule
+{
+    public decimal MinimumShare { get; set; } = 0.20m;
 }
 
 /// <summary>

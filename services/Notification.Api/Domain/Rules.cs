@@ -40,6 +40,7 @@ public static class Rules
     public const string ComplaintReplyDue = "complaint_reply_due";
     public const string AnnualGradeConfirmed = "annual_grade_confirmed";
     public const string CountyVetoed = "county_vetoed";
+    public const string LoanOverdue = "loan_overdue";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -97,6 +98,9 @@ public static class Rules
             [Req("year", "年度"), Req("cadreName", "第一书记姓名"), Req("grade", "考核等次"), Opt("promotion", "是否推荐提拔"), Opt("note", "备注")]),
         new(CountyVetoed, "一票否决", "A county missed its annual poverty-reduction target and is vetoed for the year (assessment)", true, ["in_app"],
             [Req("year", "年度"), Req("countyName", "县（市、区）"), Req("reason", "原因"), Opt("gradesLowered", "调整的优秀等次数")]),
+        new(LoanOverdue, "周转资金借款逾期", "A revolving-fund loan's installment is overdue (funds)", false, ["in_app"],
+            [Req("borrowerName", "借款人"), Req("dueOn", "应还日期"), Req("overdue", "逾期未还金额（元）"), Opt("installmentNo", "期数"), Opt("purpose", "借款用途"),
+             Opt("outstanding", "未还余额（元）"), Opt("villageCode", "村级区划代码")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
     public static string ForceName(string force) => force switch

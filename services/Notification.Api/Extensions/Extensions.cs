@@ -47,6 +47,7 @@ internal static class Extensions
             bus.AddConsumer<ComplaintReplyDueSoonConsumer, ComplaintReplyDueSoonConsumerDefinition>();
             bus.AddConsumer<AnnualGradeConfirmedConsumer, AnnualGradeConfirmedConsumerDefinition>();
             bus.AddConsumer<CountyVetoedConsumer, CountyVetoedConsumerDefinition>();
+            bus.AddConsumer<LoanOverdueConsumer, LoanOverdueConsumerDefinition>();
         });
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))

@@ -227,6 +227,9 @@ public sealed class HostileInputFixture : IAsyncLifetime
         using var requested = await funds.SendAsync(disbursement);
         requested.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
         Values["disbursement"] = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await PostAsync(funds, "/api/funds/revolving-funds/capital", new { countyCode = "511702", year = int.Parse(Values["today"][..4], System.Globalization.CultureInfo.InvariantCulture), amountFen = 1_000_000, reason = "探针注资" });
+        var loan = await PostAsync(funds, "/api/funds/revolving-funds/loans", new { regionCode = Values["village"], borrowerKind = "village", borrowerName = "探针村", purpose = "探针用途", principalFen = 100_000, termMonths = 12, installments = 4 });
+        Values["loan"] = loan.GetProperty("loan").GetProperty("id").GetString()!;
     }
 
     public async Task DisposeAsync()

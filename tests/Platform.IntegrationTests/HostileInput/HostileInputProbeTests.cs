@@ -199,6 +199,7 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (var o, "id") when o.Contains("/surveys/", StringComparison.Ordinal) => v["survey"],
             (var o, "id") when o.Contains("/ledger/entries/", StringComparison.Ordinal) => v["entry"],
             (var o, "id") when o.Contains("/disbursements/", StringComparison.Ordinal) => v["disbursement"],
+            (var o, "id") when o.Contains("/revolving-funds/loans/", StringComparison.Ordinal) => v["loan"],
             _ => null,
         };
     }
@@ -518,6 +519,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (_, _, "date") => v["today"],
             (_, _, "date-time") => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ("villageCode", _, _) => v["village"],
+            ("regionCode", _, _) when path.Contains("/revolving-funds/", StringComparison.Ordinal) => v["village"],
+            ("borrowerKind", _, _) => "household",
             ("force", _, _) => "team_member",
             ("kind", _, _) when path.Contains("/records", StringComparison.Ordinal) => "daily_log",
             ("kind", _, _) when path.Contains("/contacts", StringComparison.Ordinal) => "call",

@@ -120,6 +120,10 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("funds.allocation_runs", "SELECT x::text FROM allocation_runs x WHERE starts_with(x.county_code, @p)"),
         ("funds.allocation_lines", "SELECT x::text FROM allocation_lines x WHERE starts_with(x.village_code, @p)"),
         ("funds.disbursements", "SELECT x::text FROM disbursements x WHERE starts_with(x.region_code, @p)"),
+        ("funds.loans", "SELECT x::text FROM loans x WHERE starts_with(x.region_code, @p)"),
+        ("funds.loan_installments", "SELECT x::text FROM loan_installments x JOIN loans l ON l.id = x.loan_id WHERE starts_with(l.region_code, @p)"),
+        ("funds.loan_repayments", "SELECT x::text FROM loan_repayments x JOIN loans l ON l.id = x.loan_id WHERE starts_with(l.region_code, @p)"),
+        ("funds.loan_overdue_notices", "SELECT x::text FROM loan_overdue_notices x JOIN loans l ON l.id = x.loan_id WHERE starts_with(l.region_code, @p)"),
     ];
 
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>

@@ -67,6 +67,8 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public Guid FundsAllocation { get; set; }
     public Guid FundsAccount { get; set; }
     public Guid FundsDisbursement { get; set; }
+    /// <summary>Funds: a revolving-fund loan to the county's village (lent from its pool, partly repaid).</summary>
+    public Guid FundsLoan { get; set; }
 
     /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
     public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
@@ -76,7 +78,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
         Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, AccountabilityEntry, AccountabilityProposal, Complaint, Survey,
-        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement,
+        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

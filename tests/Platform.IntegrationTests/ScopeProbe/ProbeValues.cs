@@ -56,6 +56,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "accounts" => Ids(t.FundsAccount, t.FundsLine),
                 "allocations" => Ids(t.FundsAllocation),
                 "disbursements" => Ids(t.FundsDisbursement),
+                "loans" => Ids(t.FundsLoan),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -98,6 +99,14 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "rating" => Strings("satisfied", "unsatisfied"),
             "collectedvia" => Strings("official"),
             "clientid" => Strings("probe-" + Guid.NewGuid().ToString("N")),
+            // Revolving funds lend into a village of the target; a loan's list filters by status.
+            "regioncode" when operation.Contains("/revolving-funds/loans", StringComparison.Ordinal) => Strings(t.Village),
+            "status" when operation.Contains("/revolving-funds/", StringComparison.Ordinal) => Strings("active"),
+            "borrowerkind" => Strings("village", "household"),
+            "borrowername" or "borrowerid" => Strings(Text),
+            "principalfen" => [JsonValue.Create(100)],
+            "termmonths" or "installments" => [JsonValue.Create(12)],
+            "paidon" => Strings("2026-11-20"),
             // Funds names a county by its 6 digits; its records by the target's ids; amounts in fen.
             "countycode" or "regioncode" or "region" when funds => Strings(t.Prefix),
             "kind" when funds => Strings("village", "budget_line"),

@@ -281,6 +281,12 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
             };
             request.Headers.Add("Idempotency-Key", "probe-seed");
             county.FundsDisbursement = (await OkAsync(own.SendAsync(request))).GetProperty("id").GetGuid();
+            await OkAsync(own.PostAsJsonAsync("/api/funds/revolving-funds/capital", new { countyCode = county.Prefix, year = 2026, amountFen = 1_000_000, reason = county.Name + "周转资金" }));
+            county.FundsLoan = (await OkAsync(own.PostAsJsonAsync("/api/funds/revolving-funds/loans", new
+            {
+                regionCode = county.Village, borrowerKind = "village", borrowerName = county.VillageName, purpose = county.Name + "合作社", principalFen = 500_000, termMonths = 12, installments = 4,
+            }))).GetProperty("loan").GetProperty("id").GetGuid();
+            await OkAsync(own.PostAsJsonAsync($"/api/funds/revolving-funds/loans/{county.FundsLoan}/repayments", new { amountFen = 1_000 }));
         }
     }
 

@@ -47,8 +47,7 @@ public static class BudgetLines
         var actor = user.GetActor();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var source = await Ledger.Ledger.OpenAccountAsync(transaction, new AccountSpec(AccountKinds.Appropriation, county, request.Year!.Value, "all", null,
-            $"{request.Year}年财政拨入"), actor, cancellationToken);
+        var source = await Ledger.Ledger.OpenAccountAsync(transaction, AppropriationAccount(county, request.Year!.Value), actor, cancellationToken);
         var line = await Ledger.Ledger.OpenAccountAsync(transaction, LineAccount(county, request.Year.Value, programme!), actor, cancellationToken);
         var entry = await Ledger.Ledger.PostAsync(transaction, new LedgerPosting("appropriation", county, $"下达{request.Year}年{programme!.Name}预算：{request.Reason}",
             [new LedgerLine(source, -request.AmountFen.Value), new LedgerLine(line, request.AmountFen.Value)], actor), cancellationToken);
@@ -69,6 +68,9 @@ public static class BudgetLines
             """, new { year, region.From, region.To }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<BudgetLineView>>(rows.Select(r => r.ToView(null)).ToList());
     }
+
+    /// <summary>The county's appropriation account of a year (财政拨入, <paramref name="countyCode"/> padded to 12 digits): where its money comes from.</summary>
+    public static AccountSpec AppropriationAccount(string countyCode, int year) => new(AccountKinds.Appropriation, countyCode, year, "all", null, $"{year}年财政拨入");
 
     /// <summary>The budget line account of a county's programme and year (<paramref name="countyCode"/> padded to 12 digits).</summary>
     public static AccountSpec LineAccount(string countyCode, int year, Programme programme) =>
