@@ -1,5 +1,6 @@
 using Funds.Api.Apis;
 using Funds.Api.Extensions;
+using Funds.Api.Grpc;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -14,6 +15,8 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapFundsApi();
+app.MapStatementsApi();
+app.MapGrpcService<FundsService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/funds");
 

@@ -1,4 +1,5 @@
 using Funds.Api.Features.Allocations;
+using Funds.Api.Features.Reports;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Grpc.Dispatch.V1;
@@ -6,6 +7,7 @@ using Platform.Data;
 using Platform.Grpc.Client;
 using Platform.Grpc.Server;
 using Platform.Messaging;
+using Platform.Scheduling;
 using Platform.Security;
 
 namespace Funds.Api.Extensions;
@@ -32,6 +34,9 @@ internal static class Extensions
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<ServingForces>();
+        // Scheduled work on Quartz (Platform.Scheduling, section Funds:Jobs): the month's execution rate published to assessment.
+        builder.AddPlatformScheduling("Funds:Jobs");
+        builder.Services.AddScheduledJob<ExecutionRatePublicationJob>(ExecutionRatePublicationJob.Name, ExecutionRatePublicationJob.DefaultSchedule);
         builder.Services.AddOpenApi();
         return builder;
     }
