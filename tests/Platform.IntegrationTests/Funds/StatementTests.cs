@@ -55,10 +55,11 @@ public sealed class StatementTests(FundsFixture fixture) : IClassFixture<FundsFi
         bytes.Take(3).ShouldBe(Encoding.UTF8.GetPreamble());
         var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         lines[0].ShouldBe("日期,凭证号,业务类型,摘要,账户,资金项目,收入（元）,支出（元）,余额（元）,经办人");
-        lines.Length.ShouldBe(4);
+        lines.Length.ShouldBe(5); // headers, opening balance, two movements, totals and closing balance
         lines[1].ShouldBe($"{Today[..4]}-01-01,,,期初余额,,,,,0.00,");
         lines[2].ShouldEndWith(",经费分配,测试,测试村,产业扶持资金,\"5,000.00\",,\"5,000.00\",test");
         lines[3].ShouldContain(",支付,支付：青杠村股份经济合作社，产业路硬化,测试村,产业扶持资金,,\"1,234.56\",\"3,765.44\",head");
+        lines[4].ShouldBe($"{Today},,,本期合计及期末余额,,,\"5,000.00\",\"1,234.56\",\"3,765.44\",");
 
         using var xlsx = await auditor.GetAsync($"{Path}/xlsx");
         xlsx.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -71,7 +72,7 @@ public sealed class StatementTests(FundsFixture fixture) : IClassFixture<FundsFi
             text += await reader.ReadToEndAsync();
         }
 
-        foreach (var expected in new[] { ">收入（元）<", ">期初余额<", ">本期合计及期末余额<", ">3,765.44<", ">财务公开<" })
+        foreach (var expected in new[] { ">收入（元）<", ">期初余额<", ">本期合计及期末余额<", ">3,765.44<", "name=\"财务公开\"" })
         {
             text.ShouldContain(expected);
         }
