@@ -1,5 +1,6 @@
 using Funds.Api.Apis;
 using Funds.Api.Extensions;
+using Funds.Api.Grpc;
 using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Security;
@@ -15,6 +16,8 @@ app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapFundsApi();
 app.MapRevolvingFundsApi();
+app.MapStatementsApi();
+app.MapGrpcService<FundsService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/funds");
 

@@ -2,7 +2,7 @@
 // Prints exactly one JSON line on stdout and exits 0 once a call was made, whatever its status;
 // exits 1 (message on stderr) only for its own usage errors or crashes.
 import { parseArgs } from 'node:util';
-import { grpc, VillageRegistry, Health, Probe, Notifications } from './protos.mjs';
+import { grpc, VillageRegistry, Health, Probe, Notifications, FundsLedger } from './protos.mjs';
 
 const USAGE = `usage: node client.mjs <command> --address HOST:PORT [--token TOKEN] [--deadline-ms N] [--gzip] [options]
 commands:
@@ -14,7 +14,10 @@ commands:
   health [--service NAME]
   echo --key K [--bytes N]
   mutate --key K
-  notify --key K --recipient R --region CODE --title T`;
+  notify --key K --recipient R --region CODE --title T
+  balances [--prefix P] [--limit N] [--kind K] [--year Y]
+  statement --code CODE [--from yyyy-MM-dd] [--to yyyy-MM-dd]
+  disbursement --id ID`;
 
 function usage(message) {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -40,6 +43,11 @@ try {
       recipient: { type: 'string' },
       region: { type: 'string' },
       title: { type: 'string' },
+      kind: { type: 'string' },
+      year: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      id: { type: 'string' },
     },
   });
 } catch (error) {
@@ -137,6 +145,16 @@ function list() {
   });
 }
 
+function balances() {
+  const client = new FundsLedger(opt.address, credentials, channelOptions);
+  const request = { prefix: opt.prefix ?? '', limit: integer('limit', 0), kind: opt.kind ?? '', year: integer('year', 0) };
+  const accounts = [];
+  const stream = client.listBalances(request, metadata, callOptions);
+  stream.on('data', (a) => accounts.push(a));
+  stream.on('error', (error) => done(failure(error, { count: accounts.length })));
+  stream.on('end', () => done({ ok: true, code: 0, count: accounts.length, accounts }));
+}
+
 function probe(method) {
   const client = new Probe(opt.address, credentials, channelOptions);
   const request = { key: required('key'), payload: Buffer.alloc(integer('bytes', 0)) };
@@ -188,6 +206,20 @@ switch (command) {
       title: required('title'), body: required('title'), urgent: false, channels: [],
     };
     unary(client, 'sendNotification', request, (r) => ({ notificationId: r.notificationId, created: r.created }));
+    break;
+  }
+  case 'balances':
+    balances();
+    break;
+  case 'statement': {
+    const client = new FundsLedger(opt.address, credentials, channelOptions);
+    const request = { villageCode: required('code'), from: opt.from ?? '', to: opt.to ?? '' };
+    unary(client, 'getVillageStatement', request, (statement) => ({ statement }));
+    break;
+  }
+  case 'disbursement': {
+    const client = new FundsLedger(opt.address, credentials, channelOptions);
+    unary(client, 'getDisbursement', { id: required('id') }, (disbursement) => ({ disbursement }));
     break;
   }
   default:

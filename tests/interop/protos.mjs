@@ -7,7 +7,7 @@ import * as protoLoader from '@grpc/proto-loader';
 const dir = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 
 const definition = protoLoader.loadSync(
-  ['dispatch/v1/village_registry.proto', 'notification/v1/notification.proto', 'grpc/health/v1/health.proto', 'interop/v1/probe.proto'],
+  ['dispatch/v1/village_registry.proto', 'notification/v1/notification.proto', 'funds/v1/funds.proto', 'grpc/health/v1/health.proto', 'interop/v1/probe.proto'],
   {
     keepCase: false, // fields in camelCase: townshipCode, poorHouseholds, ...
     longs: String,
@@ -24,4 +24,5 @@ export const VillageRegistry = root.dispatch.v1.VillageRegistry;
 export const Health = root.grpc.health.v1.Health;
 export const Notifications = root.notification.v1.Notifications;
 export const Probe = root.interop.v1.Probe;
+export const FundsLedger = root.funds.v1.FundsLedger;
 export { grpc };

@@ -30,8 +30,8 @@ public sealed record ScoringResult(IReadOnlyList<SubjectScore> Scores, IReadOnly
 /// <summary>
 /// Scores one month from its inputs alone (the same inputs give the same result, byte for byte): every subject
 /// the facts name, each indicator its model applies to that subject's kind, the total as the points of the available
-/// indicators over their weights, times 100. An indicator without its source (funds' execution rate until funds
-/// publishes it) is "unavailable", shown as such and left out of the total, never a silent zero.
+/// indicators over their weights, times 100. An indicator without its source (funds' execution rate of a month funds has
+/// not published) is "unavailable", shown as such and left out of the total, never a silent zero.
 /// </summary>
 public static class ScoringEngine
 {
@@ -64,6 +64,8 @@ public static class ScoringEngine
         var conductInMonth = (inputs.Conduct ?? []).Where(c => c.DecidedOn >= inputs.Month.First && c.DecidedOn <= inputs.AsOf).ToList();
         var conductByArea = Index(conductInMonth, c => c.RegionCode);
         var conductByCadre = conductInMonth.ToLookup(c => c.CadreId.ToString());
+        var countyRates = (inputs.ExecutionRates ?? []).Where(r => r.Level == "county").ToLookup(r => r.RegionCode[..6], StringComparer.Ordinal);
+        var villageRatesByArea = Index((inputs.ExecutionRates ?? []).Where(r => r.Level == "village"), r => r.RegionCode);
         var records = new ProcessRecordsIndicator(inputs);
         var recordVillagesByArea = Index(records.VillagesWithResidentForces, v => v);
         var names = inputs.Attendance.GroupBy(f => f.CadreId.ToString()).ToDictionary(g => g.Key, g => g.First().CadreName, StringComparer.Ordinal);
@@ -163,7 +165,12 @@ public static class ScoringEngine
                         helperGaps.Select(g => new FactRef(g.Id, "helper_gap", $"{g.VillageCode}：{g.Households}户中{g.Gaps}户无帮扶责任人", g.Gaps))),
                     IndicatorSources.Conduct => Measured(indicator, weight, conduct.Count, $"违反禁令和纪律{conduct.Count}次",
                         conduct.Select(c => new FactRef(c.Id, "conduct_violation", $"{c.CadreName}{c.DecidedOn:yyyy-MM-dd}违反“{c.RuleTitle}”（{c.Rule}）", 1))),
-                    IndicatorSources.FundsExecution => Unavailable(indicator, weight, "暂无数据：经费服务尚未发布资金执行率"),
+                    IndicatorSources.FundsExecution => FundsExecutionIndicator(indicator, weight, subject.Kind switch
+                    {
+                        SubjectKinds.County => [.. countyRates[subject.Id]],
+                        SubjectKinds.Township or SubjectKinds.WorkTeam => villageRatesByArea.GetValueOrDefault(subject.Area) ?? [],
+                        _ => [],
+                    }),
                     _ => Unavailable(indicator, weight, "暂无数据：未知来源"),
                 });
             }
@@ -198,6 +205,32 @@ public static class ScoringEngine
             facts.OrderBy(f => f.Id).Select(f => new FactRef(f.Id, "attendance",
                 $"{f.CadreName}：在岗{f.OnPostDays}天、请假{f.ApprovedLeaveDays}天，最低{f.MinimumDays}天", f.OnPostDays)).ToList());
     }
+
+    /// <summary>
+    /// Funds' execution rate (spent / allocated, as funds published it for the month) of a county, or of a township's or
+    /// village's villages together, each publication row cited; unavailable until funds publishes the month.
+    /// </summary>
+    private static IndicatorScore FundsExecutionIndicator(IndicatorDefinition indicator, decimal weight, IReadOnlyList<ExecutionRateFact> rates)
+    {
+        if (rates.Count == 0)
+        {
+            return Unavailable(indicator, weight, "暂无数据：经费服务尚未发布本月资金执行率");
+        }
+
+        var allocated = rates.Sum(r => r.AllocatedFen);
+        var spent = rates.Sum(r => r.SpentFen);
+        if (allocated <= 0)
+        {
+            return Unavailable(indicator, weight, "暂无数据：本年尚未分配经费");
+        }
+
+        var value = Math.Round((decimal)spent / allocated, 4, MidpointRounding.AwayFromZero);
+        return Measured(indicator, weight, value, $"资金执行率{(value * 100).ToString("0.00", CultureInfo.InvariantCulture)}%（已支付{Yuan(spent)}元，已分配{Yuan(allocated)}元）",
+            rates.Select(r => new FactRef(r.Id, "funds_execution", $"{r.RegionCode}：已分配{Yuan(r.AllocatedFen)}元，已支付{Yuan(r.SpentFen)}元（经费服务第{r.Version}版发布）",
+                r.SpentFen)));
+    }
+
+    private static string Yuan(long fen) => (fen / 100m).ToString("#,0.00", CultureInfo.InvariantCulture);
 
     /// <summary>Households returned to poverty (返贫) in the month, each cited; exits are told beside them.</summary>
     private static IndicatorScore ReturnedIndicator(IndicatorDefinition indicator, decimal weight, IReadOnlyList<StatusChangeFact> changes)

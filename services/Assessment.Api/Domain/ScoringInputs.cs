@@ -30,6 +30,9 @@ public sealed record HelperGapFact(Guid Id, string VillageCode, int Households, 
 /// <summary>A conduct violation (十条禁令 or conduct rules) in the register, not withdrawn: its entry id, the cadre, where the cadre served, the rule broken, the China day recorded.</summary>
 public sealed record ConductFact(Guid Id, Guid CadreId, string CadreName, string RegionCode, string Rule, string RuleTitle, DateOnly DecidedOn);
 
+/// <summary>Funds' execution rate of a county or village for the month, as funds last published it (allocated and spent in fen).</summary>
+public sealed record ExecutionRateFact(Guid Id, string RegionCode, string Level, long AllocatedFen, long SpentFen, int Version);
+
 public sealed record ModelChoice(Guid Id, ModelDefinition Definition);
 
 /// <summary>Everything one month's scoring of a region reads, loaded before computing, so the result depends on nothing else.</summary>
@@ -47,7 +50,8 @@ public sealed record ScoringInputs(
     IReadOnlyList<ProcessRecordFact>? ProcessRecords = null,
     IReadOnlyList<StatusChangeFact>? StatusChanges = null,
     IReadOnlyList<HelperGapFact>? HelperGaps = null,
-    IReadOnlyList<ConductFact>? Conduct = null)
+    IReadOnlyList<ConductFact>? Conduct = null,
+    IReadOnlyList<ExecutionRateFact>? ExecutionRates = null)
 {
     /// <summary>The day after the last day the month counts: the day after the month, or today for a month still running.</summary>
     public DateOnly Cutoff => Provisional ? AsOf : Month.Last.AddDays(1);

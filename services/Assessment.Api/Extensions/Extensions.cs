@@ -42,6 +42,7 @@ internal static class Extensions
             bus.AddConsumer<ProcessRecordWrittenConsumer, ProcessRecordWrittenConsumerDefinition>();
             bus.AddConsumer<HouseholdStatusChangedConsumer, HouseholdStatusChangedConsumerDefinition>();
             bus.AddConsumer<AccountabilityEntryRecordedConsumer, AccountabilityEntryRecordedConsumerDefinition>();
+            bus.AddConsumer<ExecutionRateConsumer, ExecutionRateConsumerDefinition>();
         });
         // Complainants' phones are personal data, encrypted at rest like dispatch's and pairing's.
         builder.AddPersonalDataProtection();

@@ -1,5 +1,6 @@
 using Funds.Api.Features.Allocations;
 using Funds.Api.Features.RevolvingFunds;
+using Funds.Api.Features.Reports;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Grpc.Dispatch.V1;
@@ -30,9 +31,11 @@ internal static class Extensions
             .Validate(o => o.NonPoorShare.MinimumShare is >= 0 and <= 1, "Funds:NonPoorShare:MinimumShare must be a fraction from 0 to 1 (0.20 for 20%).")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        // Scheduled work on Quartz (Platform.Scheduling, section Funds:Jobs): overdue revolving-fund loans.
+        // Scheduled work on Quartz (Platform.Scheduling, section Funds:Jobs): overdue revolving-fund loans, and the month's
+        // execution rate published to assessment.
         builder.AddPlatformScheduling("Funds:Jobs");
         builder.Services.AddScheduledJob<OverdueLoansJob>(OverdueLoansJob.Name, OverdueLoansJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<ExecutionRatePublicationJob>(ExecutionRatePublicationJob.Name, ExecutionRatePublicationJob.DefaultSchedule);
         builder.Services.AddServiceAccountToken("funds-service", sp => sp.GetRequiredService<IOptions<FundsOptions>>().Value.ServiceToken);
         // Who serves where comes from dispatch, asked as the service: allocations follow the county's people, not the caller's view.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);

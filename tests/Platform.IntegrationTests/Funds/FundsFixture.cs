@@ -21,7 +21,15 @@ public class FundsFixture : IAsyncLifetime
         FundsDb = await TestDatabase.CreateAsync("funds");
         VirtualHost = await TestVirtualHost.CreateAsync("funds");
         await StartDependenciesAsync();
-        Funds = new ServiceHost<FundsProgram>(Settings());
+        var settings = Settings();
+        Funds = new ServiceHost<FundsProgram>(settings);
+        if (settings.ContainsKey("Kestrel:Endpoints:Grpc:Url"))
+        {
+            // A fixture that gives funds a gRPC port serves it on Kestrel, for clients outside the process (grpc-js).
+            Funds.UseKestrel();
+            Funds.StartServer();
+        }
+
         await Funds.WaitUntilReadyAsync();
         DataSource = FundsDb.CreateDataSource();
     }

@@ -75,7 +75,7 @@ public static class TestSettings
         ["Pairing:Jobs:Enabled"] = "false",
         // Nor for assessment's (complaint deadlines, the month's satisfaction).
         ["Assessment:Jobs:Enabled"] = "false",
-        // Nor for funds' (overdue loans).
+        // Nor for funds' (overdue loans, the month's execution rate published to assessment).
         ["Funds:Jobs:Enabled"] = "false",
         ["Messaging:Retry:Limit"] = "2",
         ["Messaging:Retry:MinInterval"] = "00:00:00.050",

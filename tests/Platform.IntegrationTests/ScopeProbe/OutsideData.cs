@@ -109,6 +109,7 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("assessment.annual_reports", "SELECT x::text FROM annual_reports x WHERE x.cadre_id = ANY(@cadres)"),
         ("assessment.annual_review_scores", "SELECT x::text FROM annual_review_scores x WHERE x.cadre_id = ANY(@cadres)"),
         ("assessment.annual_grades", "SELECT x::text FROM annual_grades x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
+        ("assessment.funds_execution_facts", "SELECT x::text FROM funds_execution_facts x WHERE starts_with(x.region_code, @p)"),
     ];
 
     private static readonly (string Name, string Sql)[] FundsTables =
@@ -124,6 +125,7 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("funds.loan_installments", "SELECT x::text FROM loan_installments x JOIN loans l ON l.id = x.loan_id WHERE starts_with(l.region_code, @p)"),
         ("funds.loan_repayments", "SELECT x::text FROM loan_repayments x JOIN loans l ON l.id = x.loan_id WHERE starts_with(l.region_code, @p)"),
         ("funds.loan_overdue_notices", "SELECT x::text FROM loan_overdue_notices x JOIN loans l ON l.id = x.loan_id WHERE starts_with(l.region_code, @p)"),
+        ("funds.execution_rate_publications", "SELECT x::text FROM execution_rate_publications x WHERE starts_with(x.county_code, @p)"),
     ];
 
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>

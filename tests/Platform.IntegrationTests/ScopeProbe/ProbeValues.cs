@@ -83,7 +83,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
         // The villagers' voice: complaints and surveys name a unit, a cadre or a work team (village) of the target.
         var voice = operation.Contains("/complaints", StringComparison.Ordinal) || operation.Contains("/surveys", StringComparison.Ordinal)
             || operation.Contains("assessment.v1.Voice", StringComparison.Ordinal);
-        var funds = operation.Contains("/api/funds", StringComparison.Ordinal);
+        var funds = operation.Contains("/api/funds", StringComparison.Ordinal) || operation.StartsWith("funds.v1.", StringComparison.Ordinal);
         return key switch
         {
             "subjectkind" when voice => Strings("assisting_unit", "cadre", "work_team"),
@@ -110,6 +110,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             // Funds names a county by its 6 digits; its records by the target's ids; amounts in fen.
             "countycode" or "regioncode" or "region" when funds => Strings(t.Prefix),
             "kind" when funds => Strings("village", "budget_line"),
+            "id" when funds => Ids(t.FundsDisbursement), // funds.v1's GetDisbursement
             "accountid" => Ids(t.FundsAccount, t.FundsLine),
             "amountfen" => [JsonValue.Create(100)],
             "payee" or "purpose" => Strings(Text),

@@ -7,6 +7,7 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Platform.Contracts.Grpc.Dispatch.V1;
+using Platform.Contracts.Grpc.Funds.V1;
 using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Contracts.Grpc.Pairing.V1;
 using Xunit.Abstractions;
@@ -35,7 +36,7 @@ public sealed class ScopeProbeTests(ScopeProbeFixture fixture, ITestOutputHelper
     [
         ("dispatch", VillageRegistry.Descriptor), ("dispatch", Personnel.Descriptor), ("pairing", Pairing.Descriptor), ("notification", Notifications.Descriptor),
         ("assessment", AssessmentService.Descriptor), ("assessment", AccountabilityService.Descriptor), ("assessment", Voice.Descriptor),
-        ("assessment", AnnualReview.Descriptor),
+        ("assessment", AnnualReview.Descriptor), ("funds", FundsLedger.Descriptor),
     ];
 
     private static readonly StatusCode[] ServerFaults = [StatusCode.Internal, StatusCode.Unknown, StatusCode.DataLoss, StatusCode.Unavailable, StatusCode.Unimplemented];

@@ -5,6 +5,7 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Platform.Contracts.Grpc.Dispatch.V1;
+using Platform.Contracts.Grpc.Funds.V1;
 using Platform.Contracts.Grpc.Notification.V1;
 using Platform.Contracts.Grpc.Assessment.V1;
 using Platform.Contracts.Grpc.Pairing.V1;
@@ -76,6 +77,11 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
             "assessment", c => $"/api/assessment/annual-reviews/2027/{c.ResidentCadre}"),
         ["assessment.v1.AnnualReview/ListAnnualGrades"] = new("assessment", c => new ListAnnualGradesRequest { Year = 2027, Prefix = c.Prefix },
             "assessment", c => $"/api/assessment/annual-grades?year=2027&prefix={c.Prefix}"),
+        ["funds.v1.FundsLedger/ListBalances"] = new("funds", c => new ListBalancesRequest { Prefix = c.Prefix }, "funds", c => $"/api/funds/accounts?prefix={c.Prefix}"),
+        ["funds.v1.FundsLedger/GetVillageStatement"] = new("funds", c => new GetVillageStatementRequest { VillageCode = c.Village }, "funds",
+            c => $"/api/funds/villages/{c.Village}/statement"),
+        ["funds.v1.FundsLedger/GetDisbursement"] = new("funds", c => new GetDisbursementRequest { Id = c.FundsDisbursement.ToString() }, "funds",
+            c => $"/api/funds/disbursements/{c.FundsDisbursement}"),
         ["notification.v1.Notifications/GetDeliveryStatus"] = new("notification", c => new GetDeliveryStatusRequest { NotificationId = c.Notification.ToString() },
             "notification", c => $"/api/notification/notifications/{c.Notification}"),
     };
@@ -97,7 +103,7 @@ public sealed class TwoDoorsTests(ScopeProbeFixture fixture)
 
     private static readonly ServiceDescriptor[] Published =
         [VillageRegistry.Descriptor, Personnel.Descriptor, Pairing.Descriptor, Notifications.Descriptor, AssessmentService.Descriptor, AccountabilityService.Descriptor, Voice.Descriptor,
-            AnnualReview.Descriptor];
+            AnnualReview.Descriptor, FundsLedger.Descriptor];
 
     [Fact]
     public void Every_published_method_has_its_rest_twin_or_says_why_not()

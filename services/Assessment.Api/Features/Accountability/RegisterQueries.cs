@@ -1,6 +1,5 @@
 using System.Globalization;
 using Assessment.Api.Domain;
-using Assessment.Api.Features.Exports;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;

@@ -6,7 +6,8 @@ using Platform.Security;
 namespace Assessment.Api.Features.Facts;
 
 /// <summary>
-/// The month's facts kept from dispatch's and pairing's events (inspections, process records, household status changes)
+/// The month's facts kept from dispatch's, pairing's and funds' events (inspections, process records, household status
+/// changes, the execution rate)
 /// and collected from pairing (households without a helper), and the conduct violations of assessment's own register (not
 /// withdrawn), under a region, for a scoring run.
 /// </summary>
@@ -15,7 +16,8 @@ public sealed record MonthFacts(
     IReadOnlyList<ProcessRecordFact> ProcessRecords,
     IReadOnlyList<StatusChangeFact> StatusChanges,
     IReadOnlyList<HelperGapFact> HelperGaps,
-    IReadOnlyList<ConductFact> Conduct)
+    IReadOnlyList<ConductFact> Conduct,
+    IReadOnlyList<ExecutionRateFact> ExecutionRates)
 {
     public static async Task<MonthFacts> LoadAsync(NpgsqlConnection connection, AssessmentMonth month, RegionScope region, CancellationToken cancellationToken)
     {
@@ -65,6 +67,11 @@ public sealed record MonthFacts(
               AND NOT EXISTS (SELECT 1 FROM accountability_entries w WHERE w.withdraws_id = e.id)
             """, args, cancellationToken: cancellationToken)))
             .Select(r => new ConductFact(r.Id, Guid.Parse(r.SubjectId), r.SubjectName, r.RegionCode, r.Rule, r.RuleTitle, r.DecidedOn)).ToList();
-        return new MonthFacts(inspections, records, changes, helperGaps, conduct);
+        var rates = (await connection.QueryAsync<ExecutionRateFact>(new CommandDefinition(
+            """
+            SELECT id, region_code, level, allocated_fen, spent_fen, version FROM funds_execution_facts
+            WHERE month = @month AND region_code >= @From AND region_code < @To
+            """, args, cancellationToken: cancellationToken))).ToList();
+        return new MonthFacts(inspections, records, changes, helperGaps, conduct, rates);
     }
 }

@@ -170,7 +170,7 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
         }
 
         return new ScoringInputs(month, month.AsOf(today), provisional, attendance, assignments, gaps, contacts, tasks, models, facts.Inspections, facts.ProcessRecords,
-            facts.StatusChanges, facts.HelperGaps, facts.Conduct);
+            facts.StatusChanges, facts.HelperGaps, facts.Conduct, facts.ExecutionRates);
     }
 
     private async Task<int> WriteAsync(RunRow run, AssessmentMonth month, bool provisional, ScoringResult result, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public static class DisbursementApproval
         var disbursement = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken, forUpdate: true);
         if (disbursement.Status != "requested")
         {
-            throw ApiProblems.Conflict("disbursement_not_pending", "该支付申请不在待审批状态").ToException($"该支付申请已{(disbursement.Status == "paid" ? "支付" : "审批")}");
+            throw ApiProblems.Conflict("disbursement_not_pending", "该支付申请不在待审批状态").ToException($"该支付申请已{disbursement.Status switch { "paid" => "支付", "reversed" => "冲正", _ => "审批" }}");
         }
 
         if (disbursement.RequestedBy == actor)

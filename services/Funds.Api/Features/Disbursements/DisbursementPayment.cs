@@ -29,6 +29,8 @@ public static class DisbursementPayment
         {
             case "paid":
                 return TypedResults.Ok(disbursement);
+            case "reversed":
+                throw ApiProblems.Conflict("disbursement_reversed", "支付已冲正").ToException("该笔支付已冲正，不能再次支付；如需支付，请重新提出支付申请");
             case "requested":
                 throw ApiProblems.Conflict("not_approved", "支付申请尚未审批").ToException("支付申请尚未审批，不能支付");
         }

@@ -17,7 +17,8 @@ namespace Funds.Api.Features.Disbursements;
 public sealed record RequestDisbursementRequest(Guid? AccountId, long? AmountFen, string? Payee, string? Purpose);
 
 public sealed record DisbursementView(Guid Id, Guid AccountId, string AccountName, string RegionCode, long AmountFen, string Payee, string Purpose, string RequiredLevel,
-    string Status, string RequestedBy, DateTimeOffset RequestedAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? PaidBy, DateTimeOffset? PaidAt, Guid? EntryId);
+    string Status, string RequestedBy, DateTimeOffset RequestedAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? PaidBy, DateTimeOffset? PaidAt, Guid? EntryId,
+    string? ReversedBy, DateTimeOffset? ReversedAt, string? ReversalReason, Guid? ReversalEntryId);
 
 /// <summary>
 /// A disbursement's request (经费支付申请) from a village's or cadre's account, idempotent by the caller's
@@ -29,7 +30,7 @@ public static class Disbursements
     public const string Columns =
         """
         d.id, d.account_id, a.name AS account_name, d.region_code, d.amount_fen, d.payee, d.purpose, d.required_level, d.status, d.requested_by, d.requested_at,
-        d.approved_by, d.approved_at, d.paid_by, d.paid_at, d.entry_id
+        d.approved_by, d.approved_at, d.paid_by, d.paid_at, d.entry_id, d.reversed_by, d.reversed_at, d.reversal_reason, d.reversal_entry_id
         """;
 
     public static async Task<Results<Created<DisbursementView>, Ok<DisbursementView>>> RequestAsync(RequestDisbursementRequest request,
@@ -131,9 +132,11 @@ public static class Disbursements
     private static DateTimeOffset? Utc(DateTime? t) => t is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 
     private sealed record Row(Guid Id, Guid AccountId, string AccountName, string RegionCode, long AmountFen, string Payee, string Purpose, string RequiredLevel,
-        string Status, string RequestedBy, DateTime RequestedAt, string? ApprovedBy, DateTime? ApprovedAt, string? PaidBy, DateTime? PaidAt, Guid? EntryId)
+        string Status, string RequestedBy, DateTime RequestedAt, string? ApprovedBy, DateTime? ApprovedAt, string? PaidBy, DateTime? PaidAt, Guid? EntryId,
+        string? ReversedBy, DateTime? ReversedAt, string? ReversalReason, Guid? ReversalEntryId)
     {
         public DisbursementView ToView() => new(Id, AccountId, AccountName, RegionCode, AmountFen, Payee, Purpose, RequiredLevel, Status, RequestedBy,
-            Utc(RequestedAt)!.Value, ApprovedBy, Utc(ApprovedAt), PaidBy, Utc(PaidAt), EntryId);
+            Utc(RequestedAt)!.Value, ApprovedBy, Utc(ApprovedAt), PaidBy, Utc(PaidAt), EntryId, ReversedBy, Utc(ReversedAt),
+            ReversalReason, ReversalEntryId);
     }
 }

@@ -22,7 +22,12 @@ public static class Accounts
     private const string Columns = "id, code, kind, region_code, year, programme, holder_id, name, balance_fen, opened_by, opened_at";
 
     public static async Task<Ok<AccountPage>> ListAsync(RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null,
-        int? year = null, string? kind = null, string? after = null, int limit = 100)
+        int? year = null, string? kind = null, string? after = null, int limit = 100) =>
+        TypedResults.Ok(await PageAsync(dataSource, scope, prefix, year, kind, after, limit, cancellationToken));
+
+    /// <summary>One page of the accounts under a prefix in the caller's scope, by code after <paramref name="after"/> (REST and gRPC funds.v1).</summary>
+    public static async Task<AccountPage> PageAsync(NpgsqlDataSource dataSource, RegionScope scope, string? prefix, int? year, string? kind, string? after, int limit,
+        CancellationToken cancellationToken)
     {
         var region = scope.NarrowOrDeny(prefix);
         if (kind is not null && !AccountKinds.All.Contains(kind))
@@ -44,7 +49,7 @@ public static class Accounts
             ORDER BY code LIMIT @take
             """, new { region.From, region.To, year, kind, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var next = rows.Count > limit ? rows[limit - 1].Code : null;
-        return TypedResults.Ok(new AccountPage(rows.Take(limit).Select(r => r.ToView()).ToList(), next));
+        return new AccountPage(rows.Take(limit).Select(r => r.ToView()).ToList(), next);
     }
 
     public static async Task<Ok<AccountStatement>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Dapper;
+using Funds.Api.Features.Disbursements;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -24,7 +26,7 @@ public static class LedgerEntries
     }
 
     public static async Task<Created<EntryView>> ReverseAsync(Guid id, ReverseEntryRequest request, RegionScope scope, ClaimsPrincipal user,
-        NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
@@ -39,11 +41,17 @@ public static class LedgerEntries
             throw AlreadyReversed();
         }
 
+        if (entry.Reverses is { } reversed)
+        {
+            await DisbursementReversal.RefuseUndoingAsync(transaction, reversed, cancellationToken);
+        }
+
+        var actor = user.GetActor();
         Guid? reversal;
         try
         {
             reversal = await Ledger.PostAsync(transaction, new LedgerPosting("correction", entry.RegionCode, $"冲正：{entry.Memo}",
-                entry.Lines.Select(l => new LedgerLine(l.AccountId, -l.AmountFen)).ToList(), user.GetActor(), $"reversal:{entry.Id}", entry.Id, request.Reason),
+                entry.Lines.Select(l => new LedgerLine(l.AccountId, -l.AmountFen)).ToList(), actor, $"reversal:{entry.Id}", entry.Id, request.Reason),
                 cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "ledger_entries_reverses_key")
@@ -56,6 +64,8 @@ public static class LedgerEntries
             throw AlreadyReversed();
         }
 
+        // A payment's entry corrected: its disbursement no longer stands.
+        await DisbursementReversal.MarkReversedAsync(transaction, outbox, entry.Id, reversal.Value, actor, request.Reason, cancellationToken);
         var view = await FindAsync(connection, transaction, reversal.Value, scope, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/funds/ledger/entries/{view.Id}", view);

@@ -47,6 +47,17 @@ public static class ExecutionRate
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var lines = await LinesAsync(connection, null, year, region, until, by, cancellationToken);
+        return TypedResults.Ok(new ExecutionRateView(year, month, by, lines));
+    }
+
+    /// <summary>
+    /// The rate per county (6 digits) or village (12) and programme of a year's accounts under a region, booked before
+    /// <paramref name="until"/> (or ever): the report's and the publication's one computation.
+    /// </summary>
+    public static async Task<IReadOnlyList<ExecutionRateLine>> LinesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int year, RegionScope region,
+        DateTimeOffset? until, string by, CancellationToken cancellationToken)
+    {
         var rows = await connection.QueryAsync<(string RegionCode, string Programme, long AllocatedFen, long SpentFen)>(new CommandDefinition(
             $"""
             SELECT {(by == "county" ? "substr(a.region_code, 1, 6)" : "a.region_code")} AS region_code, a.programme,
@@ -56,9 +67,12 @@ public static class ExecutionRate
             WHERE a.kind IN ('village', 'cadre') AND a.year = @year AND a.region_code >= @From AND a.region_code < @To
               AND (@until::timestamptz IS NULL OR e.recorded_at < @until)
             GROUP BY 1, 2 ORDER BY 1, 2
-            """, new { year, region.From, region.To, until }, cancellationToken: cancellationToken));
-        var lines = rows.Select(r => new ExecutionRateLine(r.RegionCode, r.Programme, r.AllocatedFen, r.SpentFen,
-            r.AllocatedFen > 0 ? Math.Round((decimal)r.SpentFen / r.AllocatedFen, 4, MidpointRounding.AwayFromZero) : null)).ToList();
-        return TypedResults.Ok(new ExecutionRateView(year, month, by, lines));
+            """, new { year, region.From, region.To, until }, transaction, cancellationToken: cancellationToken));
+        return rows.Select(r => new ExecutionRateLine(r.RegionCode, r.Programme, r.AllocatedFen, r.SpentFen,
+            Rate(r.AllocatedFen, r.SpentFen))).ToList();
     }
+
+    /// <summary>Spent over allocated, half away from zero to 4 places; none where nothing was allocated.</summary>
+    public static decimal? Rate(long allocatedFen, long spentFen) =>
+        allocatedFen > 0 ? Math.Round((decimal)spentFen / allocatedFen, 4, MidpointRounding.AwayFromZero) : null;
 }

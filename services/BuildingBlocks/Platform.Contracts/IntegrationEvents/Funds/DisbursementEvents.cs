@@ -23,3 +23,19 @@ public sealed record DisbursementPaid(
     string ApprovedBy,
     string PaidBy,
     DateTimeOffset PaidAt);
+
+/// <summary>
+/// A paid disbursement was reversed: its ledger entry was corrected (a reversing entry with a reason), the money went back
+/// to the holder's account and the disbursement is <c>reversed</c>. Published once, through the outbox, in the transaction
+/// that booked the correction.
+/// </summary>
+public sealed record DisbursementReversed(
+    Guid DisbursementId,
+    Guid AccountId,
+    string RegionCode,
+    long AmountFen,
+    Guid PaymentEntryId,
+    Guid ReversalEntryId,
+    string Reason,
+    string ReversedBy,
+    DateTimeOffset ReversedAt);

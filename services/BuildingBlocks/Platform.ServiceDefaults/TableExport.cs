@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MiniExcelLibs;
 
-namespace Assessment.Api.Features.Exports;
+namespace Platform.ServiceDefaults;
 
-/// <summary>A table as CSV (UTF-8 with a BOM, so that Excel opens the Chinese text as UTF-8) or as an Excel workbook, with Chinese headers.</summary>
+/// <summary>
+/// A table as CSV (UTF-8 with a BOM, so that Excel opens the Chinese text as UTF-8) or as an Excel workbook, with Chinese
+/// headers: the services' exports (assessment's rankings and register, funds' village statements).
+/// </summary>
 public static class TableExport
 {
     public const string ExcelType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
