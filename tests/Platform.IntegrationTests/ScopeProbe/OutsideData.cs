@@ -120,6 +120,10 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("funds.allocation_runs", "SELECT x::text FROM allocation_runs x WHERE starts_with(x.county_code, @p)"),
         ("funds.allocation_lines", "SELECT x::text FROM allocation_lines x WHERE starts_with(x.village_code, @p)"),
         ("funds.disbursements", "SELECT x::text FROM disbursements x WHERE starts_with(x.region_code, @p)"),
+        ("funds.allocation_changes", "SELECT x::text FROM allocation_changes x WHERE starts_with(x.village_code, @p)"),
+        ("funds.allocation_change_lines", "SELECT x::text FROM allocation_change_lines x WHERE starts_with(x.village_code, @p)"),
+        ("funds.funded_assignments", "SELECT x::text FROM funded_assignments x WHERE starts_with(x.village_code, @p)"),
+        ("funds.village_category_changes", "SELECT x::text FROM village_category_changes x WHERE starts_with(x.village_code, @p)"),
     ];
 
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>
