@@ -111,7 +111,10 @@ public sealed class AllocationEventsTests(FundsStackFixture fixture) : IClassFix
 
         // The relay publishes dispatch's recall again (as after a crash before marking it): funds' inbox skips it.
         var entries = await CountAsync("SELECT count(*) FROM ledger_entries");
-        var delivered = await fixture.VirtualHost.DeliveredCountAsync("funds-assignment-ended");
+        // Every end dispatch published so far has been delivered to funds (the broker's statistics lag a few seconds).
+        var delivered = await fixture.DispatchDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%AssignmentEnded'");
+        await Eventually.HoldsAsync(async () => await fixture.VirtualHost.DeliveredCountAsync("funds-assignment-ended") == delivered, "the ends delivered",
+            TimeSpan.FromSeconds(40));
         await using (var dispatchDb = fixture.DispatchDb.CreateDataSource())
         await using (var connection = await dispatchDb.OpenConnectionAsync())
         {
@@ -119,8 +122,17 @@ public sealed class AllocationEventsTests(FundsStackFixture fixture) : IClassFix
                 new { id = fixture.Assignments["甲"].ToString() })).ShouldBe(1);
         }
 
-        await Eventually.HoldsAsync(async () => await fixture.VirtualHost.DeliveredCountAsync("funds-assignment-ended") == delivered + 1, "the recall delivered again",
-            TimeSpan.FromSeconds(40));
+        long seen = -1;
+        try
+        {
+            await Eventually.HoldsAsync(async () => (seen = await fixture.VirtualHost.DeliveredCountAsync("funds-assignment-ended")) == delivered + 1,
+                "the recall delivered again", TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the recall was not delivered again: {seen} deliveries of {delivered + 1}; dispatch pending {await fixture.DispatchDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")}; "
+                + $"depth {await fixture.VirtualHost.QueueDepthAsync("funds-assignment-ended")}; error queue {await fixture.VirtualHost.QueueExistsAsync("funds-assignment-ended_error")}");
+        }
         await Eventually.HoldsAsync(async () => await fixture.VirtualHost.QueueDepthAsync("funds-assignment-ended") == 0, "the repeat acknowledged");
         (await CountAsync("SELECT count(*) FROM allocation_changes WHERE village_code = @village AND programme = 'first_secretary_funds'",
             new { village = FundsStackFixture.PoorVillage })).ShouldBe(2);
