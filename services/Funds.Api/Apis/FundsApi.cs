@@ -39,6 +39,8 @@ public static class FundsApi
         var allocations = api.MapGroup("/allocations").WithTags("Allocations");
         allocations.MapPost("", AllocationRuns.RunAsync).RequireAuthorization(FundsPolicies.ManageFunds)
             .WithSummary("Allocate a county's programme of a year from the standards and who serves where (dispatch): books what each village or cadre lacks, explained per line.");
+        allocations.MapGet("/changes", AllocationChanges.ListAsync)
+            .WithSummary("Recomputations caused by dispatch's events (a recall's pro-rated share, the replacement's rest, a village's category from the next month), each line explained with what was booked, returned or short; keyset-paged (next → after).");
         allocations.MapGet("/{id:guid}", AllocationRuns.GetAsync).WithSummary("An allocation run with every line explained (standard, village category, post, previous and booked).");
 
         var disbursements = api.MapGroup("/disbursements").WithTags("Disbursements");

@@ -1,6 +1,8 @@
+using Funds.Api.Consumers;
 using Funds.Api.Features.Allocations;
 using Funds.Api.Features.RevolvingFunds;
 using Funds.Api.Features.Reports;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Grpc.Dispatch.V1;
@@ -22,7 +24,13 @@ internal static class Extensions
             .AddPolicy(FundsPolicies.ManageFunds, p => p.RequireRole(FundsPolicies.ManagingRoles));
         builder.AddPlatformGrpcServer();
         builder.AddPlatformDatabase(typeof(Extensions).Assembly);
-        builder.AddPlatformMessaging();
+        // Dispatch's events keep allocations in step (recall, replacement, a village's category).
+        builder.AddPlatformMessaging(bus =>
+        {
+            bus.AddConsumer<AssignmentEndedConsumer, AssignmentEndedConsumerDefinition>();
+            bus.AddConsumer<AssignmentStartedConsumer, AssignmentStartedConsumerDefinition>();
+            bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>();
+        });
         builder.Services.AddOptions<FundsOptions>().Bind(builder.Configuration.GetSection(FundsOptions.Section))
             .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
                 "Set Funds:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
@@ -41,6 +49,7 @@ internal static class Extensions
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<ServingForces>();
+        builder.Services.AddTransient<AllocationFacts>();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -126,6 +126,10 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("funds.loan_repayments", "SELECT x::text FROM loan_repayments x JOIN loans l ON l.id = x.loan_id WHERE starts_with(l.region_code, @p)"),
         ("funds.loan_overdue_notices", "SELECT x::text FROM loan_overdue_notices x JOIN loans l ON l.id = x.loan_id WHERE starts_with(l.region_code, @p)"),
         ("funds.execution_rate_publications", "SELECT x::text FROM execution_rate_publications x WHERE starts_with(x.county_code, @p)"),
+        ("funds.allocation_changes", "SELECT x::text FROM allocation_changes x WHERE starts_with(x.village_code, @p)"),
+        ("funds.allocation_change_lines", "SELECT x::text FROM allocation_change_lines x WHERE starts_with(x.village_code, @p)"),
+        ("funds.funded_assignments", "SELECT x::text FROM funded_assignments x WHERE starts_with(x.village_code, @p)"),
+        ("funds.village_category_changes", "SELECT x::text FROM village_category_changes x WHERE starts_with(x.village_code, @p)"),
     ];
 
     /// <summary>The data of <paramref name="prefix"/>: 511703 for the far county, empty for every record of both counties.</summary>

@@ -6,7 +6,6 @@ using Funds.Api.Features.Ledger;
 using Funds.Api.Features.Standards;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -24,13 +23,13 @@ public sealed record AllocationRunView(Guid Id, string CountyCode, int Year, str
 /// Allocation runs (经费分配): for a county's programme and year, what each holder should have from the standards in force
 /// and from who serves where on the run's day (dispatch), against what the ledger shows allocated to it; the difference is
 /// booked from the budget line, one explained entry per holder, all or nothing (an empty budget line refuses the run with
-/// 409 insufficient_funds). Running again books only what changed, so a repeat with the same facts books nothing.
-/// An allocation more than the target is not taken back here: the line says so.
+/// 409 insufficient_funds). The targets follow <see cref="AllocationTargets"/>, the rule the recomputations caused by
+/// dispatch's events follow too (a leaver's pro-rated share, the replacement the rest, a category change from the next
+/// month). Running again books only what changed, so a repeat with the same facts books nothing.
+/// An allocation more than the target is not taken back by a run (the line says so); the recomputations do, as far as unspent.
 /// </summary>
 public static class AllocationRuns
 {
-    private sealed record Target(string HolderKind, string HolderId, string HolderName, string VillageCode, string Item, long AmountFen, string Why);
-
     public static async Task<Created<AllocationRunView>> RunAsync(AllocateRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         ServingForces serving, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -69,11 +68,20 @@ public static class AllocationRuns
 
         var runId = Guid.CreateVersion7();
         var lines = new List<AllocationLineView>();
-        foreach (var target in Targets(programme, villages, standards))
+        var targets = new List<AllocationTarget>();
+        foreach (var village in villages)
+        {
+            // Funds' copy of who holds the posts, so that a recall's pro-rating (kept in step by events) is the run's too.
+            await AllocationTargets.RecordForcesAsync(transaction, village, cancellationToken);
+            targets.AddRange(await AllocationTargets.ForVillageAsync(transaction, programme, new VillageFacts(village.Code, village.Name,
+                AllocationTargets.CategoryCode(village.Category)), request.Year.Value, standards, cancellationToken));
+        }
+
+        foreach (var target in targets)
         {
             var account = await Ledger.Ledger.OpenAccountAsync(transaction, new AccountSpec(target.HolderKind == "cadre" ? AccountKinds.Cadre : AccountKinds.Village,
                 target.VillageCode, request.Year.Value, programme.Code, target.HolderId, $"{target.HolderName} {request.Year}年{programme.Name}"), actor, cancellationToken);
-            var previous = await AllocatedAsync(connection, transaction, account, cancellationToken);
+            var previous = await AllocationTargets.AllocatedAsync(transaction, account, cancellationToken);
             var difference = target.AmountFen - previous;
             Guid? entry = null;
             string outcome;
@@ -125,62 +133,6 @@ public static class AllocationRuns
             """, new { id }, cancellationToken: cancellationToken));
         return TypedResults.Ok(new AllocationRunView(run.Id, run.CountyCode, run.Year, run.Programme, run.OnDate, run.TotalFen, run.RequestedBy,
             new DateTimeOffset(DateTime.SpecifyKind(run.RequestedAt, DateTimeKind.Utc)), lines.ToList()));
-    }
-
-    /// <summary>What the ledger shows allocated to an account: its allocation lines, less those reversed.</summary>
-    private static Task<long> AllocatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid account, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<long>(new CommandDefinition(
-            """
-            SELECT coalesce(sum(l.amount_fen), 0)::bigint FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id LEFT JOIN ledger_entries r ON r.id = e.reverses
-            WHERE l.account_id = @account AND (e.kind = 'allocation' OR r.kind = 'allocation')
-            """, new { account }, transaction, cancellationToken: cancellationToken));
-
-    private static IEnumerable<Target> Targets(Programme programme, IReadOnlyList<ServedVillage> villages, IReadOnlyDictionary<string, EffectiveStandard> standards)
-    {
-        foreach (var village in villages)
-        {
-            var poor = village.Category is VillageCategory.Poor or VillageCategory.PlannedExit;
-            var category = village.Category switch
-            {
-                VillageCategory.Poor => "贫困村", VillageCategory.PlannedExit => "当年计划退出村", VillageCategory.Exited => "已退出村", _ => "非贫困村",
-            };
-            switch (programme.Code)
-            {
-                case Programmes.FirstSecretaryFunds:
-                    foreach (var secretary in village.Forces.Where(f => f.Force == "first_secretary" && f.CadreId.Length > 0))
-                    {
-                        var item = standards[poor ? StandardItems.FirstSecretaryPoorVillage : StandardItems.FirstSecretaryNonPoorVillage];
-                        yield return new Target("cadre", secretary.CadreId, secretary.CadreName, village.Code, item.Item, item.AmountFen,
-                            $"{village.Name}（{category}）第一书记 {secretary.CadreName}：{item.Name}标准 {Amounts.Yuan(item.AmountFen)} 元");
-                    }
-
-                    break;
-                case Programmes.TechnicianFunds:
-                    foreach (var technician in village.Forces.Where(f => f.Force == "agricultural_technician" && f.CadreId.Length > 0))
-                    {
-                        var item = standards[StandardItems.AgriculturalTechnician];
-                        yield return new Target("cadre", technician.CadreId, technician.CadreName, village.Code, item.Item, item.AmountFen,
-                            $"{village.Name} 农技员 {technician.CadreName}：{item.Name}标准 {Amounts.Yuan(item.AmountFen)} 元");
-                    }
-
-                    break;
-                case Programmes.IndustrySupport:
-                {
-                    var item = standards[poor ? StandardItems.IndustrySupportPoorVillage : StandardItems.IndustrySupportNonPoorVillage];
-                    yield return new Target("village", village.Code, village.Name, village.Code, item.Item, item.AmountFen,
-                        $"{village.Name}（{category}）：{item.Name}标准 {Amounts.Yuan(item.AmountFen)} 元");
-                    break;
-                }
-
-                case Programmes.PartyOrganisationFunds:
-                {
-                    var item = standards[StandardItems.PartyOrganisation];
-                    yield return new Target("village", village.Code, village.Name, village.Code, item.Item, item.AmountFen,
-                        $"{village.Name} 村党组织：{item.Name}标准 {Amounts.Yuan(item.AmountFen)} 元");
-                    break;
-                }
-            }
-        }
     }
 
     private sealed record RunRow(Guid Id, string CountyCode, int Year, string Programme, DateOnly OnDate, long TotalFen, string RequestedBy, DateTime RequestedAt);
