@@ -9,35 +9,30 @@ namespace Funds.Api.Consumers;
 
 /// <summary>
 /// A first secretary or technician left a village (召回, 调整, 期满 or other): they keep the share of the year's standard
-/// for the days served and the rest goes back to the budget line for the replacement, money already spent is never taken
+/// for the days served and the rest goes back to the budget line for the replacement; money already spent is never taken
 /// back (<see cref="AllocationRecomputation"/>). The village and the assignment's start are asked of dispatch before the
 /// transaction. Idempotent: the inbox and the cause key (this event's id).
 /// </summary>
 public sealed class AssignmentEndedConsumer(NpgsqlDataSource dataSource, AllocationFacts facts, OutboxWriter outbox, ILogger<AssignmentEndedConsumer> logger)
     : IdempotentConsumer<AssignmentEnded, AllocationFacts.Posting?>(dataSource, logger)
 {
-    protected override async Task<AllocationFacts.Posting?> PrepareAsync(ConsumeContext<AssignmentEnded> context, CancellationToken cancellationToken)
-    {
-        var ended = context.Message;
-        return AllocationFacts.ProgrammeOf(ended.Force) is null || ended.CadreId is null
-            ? null
-            : await facts.PostingAsync(ended.VillageCode, ended.AssignmentId, ended.EndsOn, cancellationToken);
-    }
+    protected override Task<AllocationFacts.Posting?> PrepareAsync(ConsumeContext<AssignmentEnded> context, CancellationToken cancellationToken) =>
+        facts.ForCadreAsync(context.Message.Force, context.Message.CadreId, context.Message.VillageCode, context.Message.AssignmentId, context.Message.EndsOn,
+            cancellationToken);
 
     protected override async Task HandleAsync(ConsumeContext<AssignmentEnded> context, AllocationFacts.Posting? posting, NpgsqlTransaction transaction,
         CancellationToken cancellationToken)
     {
-        if (posting is not { } p)
+        if (posting is null)
         {
             return;
         }
 
         var ended = context.Message;
-        await AllocationTargets.RecordHoldingAsync(transaction, ended.AssignmentId, ended.VillageCode, ended.Force, ended.CadreId!.Value.ToString(), p.Assignment.CadreName,
-            AllocationFacts.Day(p.Assignment.StartsOn), ended.EndsOn, ended.EndKind, cancellationToken);
-        var summary = $"{AllocationFacts.PostName(ended.Force)} {p.Assignment.CadreName} {AllocationFacts.EndKindName(ended.EndKind)}，{ended.EndsOn:yyyy-MM-dd}离岗：{ended.Reason}";
-        await AllocationRecomputation.RecomputeAsync(transaction, outbox, new RecomputationCause("assignment_ended", context.MessageId!.Value, ended.EndedBy, summary),
-            p.Village, ended.EndsOn.Year, AllocationFacts.ProgrammeOf(ended.Force)!, cancellationToken);
+        var summary = $"{AllocationFacts.PostName(ended.Force)} {posting.Assignment.CadreName} {AllocationFacts.EndKindName(ended.EndKind)}，{ended.EndsOn:yyyy-MM-dd}离岗：{ended.Reason}";
+        await AllocationRecomputation.RecomputeForAssignmentAsync(transaction, outbox, new RecomputationCause("assignment_ended", context.MessageId!.Value, ended.EndedBy, summary),
+            new AssignmentChange(posting, ended.AssignmentId, ended.Force, ended.CadreId!.Value, AllocationFacts.Day(posting.Assignment.StartsOn), ended.EndsOn,
+                ended.EndKind, ended.EndsOn.Year), cancellationToken);
     }
 }
 

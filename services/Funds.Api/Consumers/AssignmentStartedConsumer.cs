@@ -16,29 +16,25 @@ namespace Funds.Api.Consumers;
 public sealed class AssignmentStartedConsumer(NpgsqlDataSource dataSource, AllocationFacts facts, OutboxWriter outbox, ILogger<AssignmentStartedConsumer> logger)
     : IdempotentConsumer<AssignmentStarted, AllocationFacts.Posting?>(dataSource, logger)
 {
-    protected override async Task<AllocationFacts.Posting?> PrepareAsync(ConsumeContext<AssignmentStarted> context, CancellationToken cancellationToken)
-    {
-        var started = context.Message;
-        return AllocationFacts.ProgrammeOf(started.Force) is null || started.CadreId is null
-            ? null
-            : await facts.PostingAsync(started.VillageCode, started.AssignmentId, started.StartsOn, cancellationToken);
-    }
+    protected override Task<AllocationFacts.Posting?> PrepareAsync(ConsumeContext<AssignmentStarted> context, CancellationToken cancellationToken) =>
+        facts.ForCadreAsync(context.Message.Force, context.Message.CadreId, context.Message.VillageCode, context.Message.AssignmentId, context.Message.StartsOn,
+            cancellationToken);
 
     protected override async Task HandleAsync(ConsumeContext<AssignmentStarted> context, AllocationFacts.Posting? posting, NpgsqlTransaction transaction,
         CancellationToken cancellationToken)
     {
-        if (posting is not { } p)
+        if (posting is null)
         {
             return;
         }
 
-        var started = context.Message;
         // The end, if it overtook the start (the relay keeps no order), stays.
-        await AllocationTargets.RecordHoldingAsync(transaction, started.AssignmentId, started.VillageCode, started.Force, started.CadreId!.Value.ToString(),
-            p.Assignment.CadreName, started.StartsOn, p.Assignment.EndsOn.Length > 0 ? AllocationFacts.Day(p.Assignment.EndsOn) : null, null, cancellationToken);
-        var summary = $"{AllocationFacts.PostName(started.Force)} {p.Assignment.CadreName} {started.StartsOn:yyyy-MM-dd}到岗";
-        await AllocationRecomputation.RecomputeAsync(transaction, outbox, new RecomputationCause("assignment_started", context.MessageId!.Value, started.StartedBy, summary),
-            p.Village, started.StartsOn.Year, AllocationFacts.ProgrammeOf(started.Force)!, cancellationToken);
+        var started = context.Message;
+        var summary = $"{AllocationFacts.PostName(started.Force)} {posting.Assignment.CadreName} {started.StartsOn:yyyy-MM-dd}到岗";
+        await AllocationRecomputation.RecomputeForAssignmentAsync(transaction, outbox,
+            new RecomputationCause("assignment_started", context.MessageId!.Value, started.StartedBy, summary),
+            new AssignmentChange(posting, started.AssignmentId, started.Force, started.CadreId!.Value, started.StartsOn,
+                posting.Assignment.EndsOn.Length > 0 ? AllocationFacts.Day(posting.Assignment.EndsOn) : null, null, started.StartsOn.Year), cancellationToken);
     }
 }
 

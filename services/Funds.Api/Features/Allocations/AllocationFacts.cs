@@ -32,6 +32,10 @@ public sealed class AllocationFacts(VillageRegistry.VillageRegistryClient regist
         "recalled" => "召回", "adjusted" => "调整", "completed" => "期满", _ => "离任",
     };
 
+    /// <summary>The posting of a first secretary's or technician's assignment on a day; null for other forces (nothing to recompute).</summary>
+    public async Task<Posting?> ForCadreAsync(string force, Guid? cadreId, string villageCode, Guid assignmentId, DateOnly onDate, CancellationToken cancellationToken) =>
+        ProgrammeOf(force) is null || cadreId is null ? null : await PostingAsync(villageCode, assignmentId, onDate, cancellationToken);
+
     public async Task<Posting> PostingAsync(string villageCode, Guid assignmentId, DateOnly onDate, CancellationToken cancellationToken)
     {
         var village = await registry.GetVillageAsync(new GetVillageRequest { Code = villageCode }, cancellationToken: cancellationToken);

@@ -12,6 +12,10 @@ namespace Funds.Api.Features.Allocations;
 /// <summary>What caused a recomputation: dispatch's event (its id is the cause key), who acted there and a summary to read.</summary>
 public sealed record RecomputationCause(string Kind, Guid EventId, string Actor, string Summary);
 
+/// <summary>An assignment as an event tells it, with the holder's name and start as dispatch has them.</summary>
+public sealed record AssignmentChange(AllocationFacts.Posting Posting, Guid AssignmentId, string Force, Guid CadreId, DateOnly StartsOn, DateOnly? EndsOn, string? EndKind,
+    int Year);
+
 /// <summary>
 /// Keeps a village's allocation of a programme in step with dispatch (重算): the targets of <see cref="AllocationTargets"/>
 /// against what each holder has been allocated. Less than before is taken back to the budget line, but never money
@@ -127,6 +131,16 @@ public static class AllocationRecomputation
         await outbox.EnqueueAsync(transaction, new AllocationChanged(id, cause.Kind, cause.EventId, county, village.Code, year, programme.Code, bookedFen, returnedFen,
             shortfallFen, cause.Summary, lines, new DateTimeOffset(DateTime.SpecifyKind(recordedAt, DateTimeKind.Utc))), cancellationToken);
         return id;
+    }
+
+    /// <summary>Keeps the assignment in funds' copy, then recomputes its programme of the year (an end once known stays).</summary>
+    public static async Task RecomputeForAssignmentAsync(NpgsqlTransaction transaction, OutboxWriter outbox, RecomputationCause cause, AssignmentChange change,
+        CancellationToken cancellationToken)
+    {
+        var village = change.Posting.Village;
+        await AllocationTargets.RecordHoldingAsync(transaction, change.AssignmentId, village.Code, change.Force, change.CadreId.ToString(),
+            change.Posting.Assignment.CadreName, change.StartsOn, change.EndsOn, change.EndKind, cancellationToken);
+        await RecomputeAsync(transaction, outbox, cause, village, change.Year, AllocationFacts.ProgrammeOf(change.Force)!, cancellationToken);
     }
 
     private static Task<long> BalanceAsync(NpgsqlTransaction transaction, Guid account, CancellationToken cancellationToken) =>
