@@ -16,4 +16,10 @@ public static class ChinaTime
 
     /// <summary>The China date a moment falls on.</summary>
     public static DateOnly DayOf(DateTimeOffset moment) => DateOnly.FromDateTime(moment.ToOffset(Offset).DateTime);
+
+    /// <summary>
+    /// The instant a China date begins (00:00 at UTC+8), in UTC: what a query over <c>timestamptz</c> compares with
+    /// (Npgsql refuses a DateTimeOffset with a non-zero offset).
+    /// </summary>
+    public static DateTimeOffset StartOfDay(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Offset).ToUniversalTime();
 }

@@ -32,7 +32,7 @@ public static class ComplaintCounts
         }
 
         var region = scope.NarrowOrDeny(prefix);
-        var from = new DateTimeOffset(year, 1, 1, 0, 0, 0, ChinaTime.Offset).ToUniversalTime();
+        var from = ChinaTime.StartOfDay(new DateOnly(year, 1, 1));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<(string County, string? Name, int Received, int Solved, int Late)>(new CommandDefinition(
             """

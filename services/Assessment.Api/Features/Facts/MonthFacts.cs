@@ -26,7 +26,7 @@ public sealed record MonthFacts(
             month = month.Text, first = month.First, last = month.Last, region.From, region.To,
             // A week ending in the month may start in the one before; status changes count by their China day.
             weekStart = month.First.AddDays(-6),
-            changedFrom = new DateTimeOffset(month.First.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime,
+            changedFrom = ChinaTime.StartOfDay(month.First).UtcDateTime,
             changedTo = new DateTimeOffset(month.Last.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime,
         };
         var inspections = (await connection.QueryAsync<(Guid Id, string VillageCode, Guid CadreId, string CadreName, string? Force, string UnitCode, DateOnly InspectedOn,

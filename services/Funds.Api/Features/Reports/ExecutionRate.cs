@@ -32,7 +32,7 @@ public static class ExecutionRate
             }
             else
             {
-                until = new DateTimeOffset(first.AddMonths(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).ToUniversalTime();
+                until = ChinaTime.StartOfDay(first.AddMonths(1));
             }
         }
 

@@ -82,7 +82,7 @@ public static class ExecutionRatePublication
         string actor, CancellationToken cancellationToken)
     {
         var text = Text(month);
-        var until = new DateTimeOffset(month.AddMonths(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).ToUniversalTime();
+        var until = ChinaTime.StartOfDay(month.AddMonths(1));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Publishers of one county's month queue here, so two at once cannot both write the same version or both publish.

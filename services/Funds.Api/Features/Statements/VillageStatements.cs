@@ -78,8 +78,8 @@ public static class VillageStatements
             throw ApiProblems.Invalid("invalid_query", "查询参数无效", errors).ToException();
         }
 
-        var start = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime;
-        var end = new DateTimeOffset(last.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).UtcDateTime;
+        var start = ChinaTime.StartOfDay(first).UtcDateTime;
+        var end = ChinaTime.StartOfDay(last.AddDays(1)).UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One snapshot: the opening balance and the movements agree even while entries are booked.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
