@@ -114,6 +114,7 @@ internal static class Extensions
                 server.DisableAccessTokenEncryption();
                 server.AddEventHandler(RefusalAudit.ForToken);
                 server.AddEventHandler(RefusalAudit.ForAuthorization);
+                server.AddEventHandler(RefusalAudit.ForUserInfo);
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()

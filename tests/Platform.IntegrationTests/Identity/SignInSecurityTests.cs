@@ -1,11 +1,11 @@
 extern alias identity;
 
 using System.Net;
-using System.Text.Json;
 using identity::Identity.Api.Domain;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.IntegrationTests.Infrastructure;
 
 namespace Platform.IntegrationTests.Identity;
 
@@ -13,8 +13,7 @@ namespace Platform.IntegrationTests.Identity;
 /// Issue 18's security cases for people signing in (the console's code flow with PKCE), against the real identity
 /// service on a real database: each refusal answers as the protocol says, is audited, and issues nothing.
 /// </summary>
-[Collection(IdentityCollection.Name)]
-public sealed class SignInSecurityTests(IdentityFixture fixture)
+public sealed class SignInSecurityTests(SignInFixture fixture) : IClassFixture<SignInFixture>
 {
     private const string Password = "Chushi-Mima-2026";
 
@@ -62,7 +61,7 @@ public sealed class SignInSecurityTests(IdentityFixture fixture)
         claims.GetProperty("role").GetString().ShouldBe("township");
         claims.GetProperty("region").GetString().ShouldBe("511702104");
         claims.GetProperty("aud").GetString().ShouldBe("platform");
-        claims.GetProperty("iss").GetString().ShouldBe(IdentityFixture.Issuer);
+        claims.GetProperty("iss").GetString().ShouldBe(fixture.Issuer.ToString());
         body.GetProperty("refresh_token").GetString().ShouldNotBeNullOrEmpty();
         (await AuditCountAsync(AuditActions.SignIn, account.UserName, AuditActions.Succeeded)).ShouldBe(1);
     }
@@ -207,11 +206,13 @@ public sealed class SignInSecurityTests(IdentityFixture fixture)
     {
         // Signed by the tests' development key for issuer platform-test: a well-formed platform token, but not this server's.
         var foreign = TestSettings.Token("province", "", grants: "nationwide");
+        var before = await AuditCountAsync(AuditActions.TokenRefused, null, AuditActions.Refused);
 
         using var client = fixture.Host.CreateClient(foreign);
         using var response = await client.GetAsync("/connect/userinfo");
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString().ShouldBe("invalid_token");
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldContain("invalid_token");
+        (await AuditCountAsync(AuditActions.TokenRefused, null, AuditActions.Refused)).ShouldBe(before + 1);
     }
 }
