@@ -30,8 +30,9 @@ public static class KeyRotationPolicy
         var due = current.ActiveFrom + settings.RotateEvery;
         if (!hasSuccessor && now >= due - settings.PublishAhead)
         {
-            // A late run (the job was down) still publishes the successor a full PublishAhead before it signs.
-            var activeFrom = due - settings.PublishAhead >= now ? due : now + settings.PublishAhead;
+            // Never before it is due, and always a full PublishAhead after it is published (the hourly job runs a little
+            // after the moment, or much later when it was down).
+            var activeFrom = now + settings.PublishAhead > due ? now + settings.PublishAhead : due;
             return new KeyRotationPlan(activeFrom, retire);
         }
 

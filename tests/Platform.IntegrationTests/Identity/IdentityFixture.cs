@@ -3,6 +3,7 @@ extern alias identity;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.IntegrationTests.Infrastructure;
 using IdentityProgram = identity::Program;
 
@@ -39,7 +40,7 @@ public class IdentityFixture : IAsyncLifetime
 
         await StartDependenciesAsync();
         var settings = Settings();
-        Host = new ServiceHost<IdentityProgram>(settings);
+        Host = new ServiceHost<IdentityProgram>(settings, ConfigureServices);
         if (OnKestrel)
         {
             Host.UseKestrel();
@@ -47,6 +48,11 @@ public class IdentityFixture : IAsyncLifetime
         }
 
         await Host.WaitUntilReadyAsync();
+    }
+
+    /// <summary>Replaces services of the host (a test clock, for instance).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>The services the identity service calls, started before it (none here; a stack with dispatch starts it).</summary>

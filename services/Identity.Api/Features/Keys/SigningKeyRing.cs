@@ -30,6 +30,7 @@ public sealed class SigningKeyRing(
     private readonly Lock gate = new();
     private CancellationTokenSource changed = new();
     private IReadOnlyList<LoadedKey>? keys;
+    private List<string> loadedState = [];
 
     public string? Name => Options.DefaultName;
 
@@ -95,8 +96,11 @@ public sealed class SigningKeyRing(
         CancellationTokenSource previous;
         lock (gate)
         {
-            var same = keys is not null && keys.Select(k => (k.Id, k.ActiveFrom)).SequenceEqual(loaded.Select(k => (k.Id, k.ActiveFrom)));
+            // OpenIddict's options change when the set of keys changes, and when a published successor's time has come.
+            var state = State(loaded).ToList();
+            var same = keys is not null && state.SequenceEqual(loadedState);
             keys = loaded;
+            loadedState = state;
             if (same)
             {
                 return;
@@ -109,6 +113,13 @@ public sealed class SigningKeyRing(
         logger.LogInformation("Token keys loaded: {Keys}", string.Join(", ", loaded.Select(k => $"{k.Id} ({k.Use}, from {k.ActiveFrom:O})")));
         await previous.CancelAsync();
         previous.Dispose();
+    }
+
+    private IEnumerable<string> State(IReadOnlyList<LoadedKey> ring)
+    {
+        var now = clock.GetUtcNow();
+        return ring.Select(k => $"{k.Id}@{k.ActiveFrom:O}")
+            .Concat(new[] { KeyUses.Signing, KeyUses.Encryption }.Select(use => ring.Where(k => k.Use == use && k.ActiveFrom <= now).MaxBy(k => k.ActiveFrom)?.Id ?? "-"));
     }
 
     private SigningKey Create(string use, DateTimeOffset now, DateTimeOffset activeFrom)
