@@ -32,13 +32,22 @@ public sealed partial class EnvironmentTests
     }
 
     [Fact]
-    public void Notification_gets_its_service_token_from_a_secret_where_tokens_come_from_the_identity_provider()
+    public void Every_service_that_calls_others_as_itself_has_its_service_account_and_no_fixed_token()
     {
-        var notification = Deployed.Services.Single(s => s.Name == "notification");
-        Repo.Read($"{notification.ProjectDir}/Extensions/Extensions.cs").ShouldContain("Notification:ServiceToken");
-        var token = Rendered.Of("province").Container(notification)["env"]!.AsArray().Single(e => (string)e!["name"]! == "Notification__ServiceToken")!;
-        ((string)token["valueFrom"]!["secretKeyRef"]!["name"]!).ShouldBe("notification-service-token");
-        token["value"].ShouldBeNull();
+        var callers = Deployed.Services.Where(s => Deployed.CodeContains(s, "AddServiceAccountToken")).ToList();
+        callers.Select(c => c.Name).ShouldContain("notification");
+        foreach (var app in callers)
+        {
+            Deployed.ServiceAccountUsers.ShouldContain(app);
+            Rendered.Of("province").Environment(app).ShouldContainKey("ServiceAccount__ClientId");
+            Compose.Environment(app.Name).ShouldContainKey("ServiceAccount__ClientId");
+        }
+
+        foreach (var app in Deployed.Apps)
+        {
+            Rendered.Of("province").Environment(app).Keys.ShouldNotContain(k => k.EndsWith("__ServiceToken", StringComparison.Ordinal), $"{app}: tokens come from the service account");
+            Compose.Environment(app.Name).Keys.ShouldNotContain(k => k.EndsWith("__ServiceToken", StringComparison.Ordinal), $"compose {app}");
+        }
     }
 
     [Fact]
