@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -60,14 +61,24 @@ public static class SecurityExtensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
 
-        builder.Services.AddAuthorizationBuilder()
+        builder.Services.AddPlatformAuthorization();
+        return builder;
+    }
+
+    /// <summary>
+    /// The platform's policies and a fallback policy that requires a signed-in caller, whatever scheme authenticates it
+    /// (JWT bearer in the services; the identity service validates its own tokens locally).
+    /// </summary>
+    public static IServiceCollection AddPlatformAuthorization(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.ImportRegistry, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
             .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Province))
             .AddPolicy(Policies.ManageForces, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
             .AddPolicy(Policies.Caller, p => p.RequireAuthenticatedUser().AddRequirements(new IntegrationReadOnlyRequirement()));
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, IntegrationReadOnlyHandler>();
-        return builder;
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, IntegrationReadOnlyHandler>();
+        return services;
     }
 
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
@@ -103,6 +114,14 @@ public static class SecurityExtensions
                     context.Fail("The token carries no role, or a role the platform does not know.");
                 }
 
+                return Task.CompletedTask;
+            },
+            // The audit of a refused token at a resource server: what was wrong with it (another issuer, an unknown key,
+            // expired), never the token itself. 401 follows.
+            OnAuthenticationFailed = context =>
+            {
+                context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Security.TokenRefused")
+                    .LogWarning("token_refused: {Reason} ({Path})", context.Exception.Message, context.Request.Path.Value);
                 return Task.CompletedTask;
             },
         };
