@@ -120,13 +120,15 @@ public sealed class NetworkPolicyTests
 
     /// <summary>
     /// The apps an app calls, each with the ports: its Services__X__Grpc settings (gRPC), the gateway's destinations,
-    /// and the identity service of Auth__Authority (REST: discovery document, keys, the service account's tokens).
+    /// and the identity service of Auth__Authority (REST: discovery document, keys, the service account's tokens), which
+    /// validates its own tokens in-process.
     /// </summary>
     private static Dictionary<string, HashSet<string>> Callees(Rendered rendered, App app)
     {
         var env = rendered.Environment(app);
         var targets = env.Keys.Select(ProbesAndPortsTests.TargetOf).OfType<(string Service, string Port)>().ToList();
-        if (env.TryGetValue("Auth__Authority", out var authority) && Deployed.Apps.Any(a => a.Name == Deployed.HostOfUrl(authority!)))
+        if (env.TryGetValue("Auth__Authority", out var authority) && Deployed.HostOfUrl(authority!) != app.Name
+            && Deployed.Apps.Any(a => a.Name == Deployed.HostOfUrl(authority!)))
         {
             targets.Add((Deployed.HostOfUrl(authority!), "rest"));
         }
