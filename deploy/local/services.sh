@@ -364,12 +364,11 @@ seed() {
   ensure_signing_key
   ensure_cli
   mapfile -t auth < <(cli_auth_args) && [[ ${#auth[@]} -gt 0 ]] || exit 1
+  # With the identity service the seed also makes the demo accounts, listed in PLATFORM_DEMO_ACCOUNTS_FILE.
+  [[ $PLATFORM_AUTH_MODE == dev-key ]] || auth+=(--accounts-file "$PLATFORM_DEMO_ACCOUNTS_FILE")
   say "seeding a demo $scale through $url"
-  # From the repository root: the CLI writes the demo accounts to .local/demo-accounts.txt, relative to it.
-  (cd "$PLATFORM_ROOT" && dotnet "$PLATFORM_CLI_DLL" seed --scale "$scale" --url "$url" \
-    --pairing-url "http://127.0.0.1:$PLATFORM_PAIRING_PORT" \
-    --assessment-url "http://127.0.0.1:$PLATFORM_ASSESSMENT_PORT" \
-    "${auth[@]}" 9>&-) ||
+  dotnet "$PLATFORM_CLI_DLL" seed --scale "$scale" --url "$url" --pairing-url "http://127.0.0.1:$PLATFORM_PAIRING_PORT" \
+    --assessment-url "http://127.0.0.1:$PLATFORM_ASSESSMENT_PORT" "${auth[@]}" 9>&- ||
     die "seed --scale $scale failed"
   if [[ $scale == county ]]; then date -u '+%Y-%m-%dT%H:%M:%SZ' >"$PLATFORM_SEEDED_MARKER"; fi
 }
