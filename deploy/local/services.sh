@@ -380,8 +380,8 @@ print_demo_accounts() {
   {
     printf '\nDemo accounts (sign in at %saccount/login with the initial password; list in %s)\n' \
       "$PLATFORM_IDENTITY_ISSUER" "${PLATFORM_DEMO_ACCOUNTS_FILE#"$PLATFORM_ROOT"/}"
-    awk -F '\t' 'BEGIN { printf "  %-20s %-10s %-8s %-14s %s\n", "user name", "role", "region", "password", "name" }
-      NF >= 5 { printf "  %-20s %-10s %-8s %-14s %s\n", $1, $3, ($4 == "" ? "(all)" : $4), $5, $2 }' \
+    awk -F '\t' 'BEGIN { printf "  %-16s %-10s %-13s %-20s %s\n", "user name", "role", "region", "password", "name" }
+      NF >= 5 { printf "  %-16s %-10s %-13s %-20s %s\n", $1, $3, ($4 == "" ? "(all)" : $4), $5, $2 }' \
       "$PLATFORM_DEMO_ACCOUNTS_FILE"
   } >&2
 }
