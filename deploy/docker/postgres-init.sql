@@ -5,3 +5,4 @@ CREATE DATABASE pairing;
 CREATE DATABASE funds;
 CREATE DATABASE assessment;
 CREATE DATABASE notification;
+CREATE DATABASE identity;

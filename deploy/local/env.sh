@@ -16,6 +16,10 @@ PLATFORM_KEY_FILE="$PLATFORM_LOCAL/dev-signing-key"
 PLATFORM_PERSONAL_DATA_KEY_FILE="$PLATFORM_LOCAL/personal-data-key"
 PLATFORM_PERSONAL_DATA_INDEX_KEY_FILE="$PLATFORM_LOCAL/personal-data-index-key"
 PLATFORM_SEEDED_MARKER="$PLATFORM_LOCAL/seeded-county"
+# Client secrets of the identity service's standard clients: CLIENT_ID.secret (32 random bytes, base64url, mode 600).
+PLATFORM_IDENTITY_SECRET_DIR="$PLATFORM_LOCAL/identity"
+# Demo accounts the CLI's seed made (userName, displayName, role, region, initial password; tab-separated).
+PLATFORM_DEMO_ACCOUNTS_FILE="$PLATFORM_LOCAL/demo-accounts.txt"
 PLATFORM_TEST_RESULTS="$PLATFORM_LOCAL/test-results"
 
 # Log rotation while the platform runs (deploy/local/logs.sh): a log above PLATFORM_LOG_MAX_MB megabytes is
@@ -37,7 +41,7 @@ PLATFORM_PG_BIN="${PLATFORM_PG_BIN:-/usr/lib/postgresql/15/bin}"
 PLATFORM_PG_DIR="$PLATFORM_LOCAL/postgres"
 PLATFORM_PG_DATA="$PLATFORM_PG_DIR/data"        # owned by the postgres user (initdb refuses root)
 # One database per service (database-per-service, one server locally).
-PLATFORM_PG_DATABASES=(dispatch pairing funds assessment notification)
+PLATFORM_PG_DATABASES=(identity dispatch pairing funds assessment notification)
 
 # --- RabbitMQ 3.10 (a private node, not the Debian service) ------------------------------
 export PLATFORM_RABBITMQ_HOST="${PLATFORM_RABBITMQ_HOST:-127.0.0.1}"
@@ -55,12 +59,20 @@ PLATFORM_RABBITMQ_DIR="$PLATFORM_LOCAL/rabbitmq"
 PLATFORM_RABBITMQ_BIN="${PLATFORM_RABBITMQ_BIN:-/usr/lib/rabbitmq/bin}"
 
 # --- Services and gateway -------------------------------------------------------------------
-PLATFORM_SERVICES=(dispatch pairing funds assessment notification)
+# identity first: the others fetch its discovery document and keys, and call its token endpoint.
+PLATFORM_SERVICES=(identity dispatch pairing funds assessment notification)
 PLATFORM_APPS=("${PLATFORM_SERVICES[@]}" gateway)
+# Services that call others outside a request (consumers, jobs) as their own service account: client APP-service.
+PLATFORM_SERVICE_ACCOUNT_APPS=(dispatch pairing funds assessment notification)
+# Their names as people read them (the identity service's client display names).
+declare -A PLATFORM_SERVICE_DISPLAY_NAMES=(
+  [dispatch]=选派 [pairing]=结对帮扶 [funds]=资金 [assessment]=考核 [notification]=通知
+)
 
 # Project folder of each app, relative to the repository root. The dll after a Release build is
 # PROJECT/bin/Release/net10.0/<last path part>.dll.
 declare -A PLATFORM_APP_PROJECT=(
+  [identity]=services/Identity.Api
   [dispatch]=services/Dispatch.Api
   [pairing]=services/Pairing.Api
   [funds]=services/Funds.Api
@@ -81,12 +93,25 @@ PLATFORM_ASSESSMENT_PORT="${PLATFORM_ASSESSMENT_PORT:-5400}"
 PLATFORM_ASSESSMENT_GRPC_PORT="${PLATFORM_ASSESSMENT_GRPC_PORT:-5401}"
 PLATFORM_NOTIFICATION_PORT="${PLATFORM_NOTIFICATION_PORT:-5500}"
 PLATFORM_NOTIFICATION_GRPC_PORT="${PLATFORM_NOTIFICATION_GRPC_PORT:-5501}"
+PLATFORM_IDENTITY_PORT="${PLATFORM_IDENTITY_PORT:-5600}"
+PLATFORM_IDENTITY_GRPC_PORT="${PLATFORM_IDENTITY_GRPC_PORT:-5601}"
 PLATFORM_GATEWAY_PORT="${PLATFORM_GATEWAY_PORT:-5000}"
 PLATFORM_GATEWAY_GRPC_PORT="${PLATFORM_GATEWAY_GRPC_PORT:-5001}"
 
-# Development JWT settings every app validates against (the key lives in PLATFORM_KEY_FILE).
-PLATFORM_AUTH_ISSUER="${PLATFORM_AUTH_ISSUER:-platform-dev}"
+# Where tokens come from. identity (default): the identity service issues them (OpenID Connect, client credentials
+# for ./platform token and the services' accounts); every app validates them against its discovery document.
+# dev-key: the former development key (HS256 from PLATFORM_KEY_FILE), for tools that still sign their own tokens
+# (tests/benchmarks); the identity service runs either way.
+PLATFORM_AUTH_MODE="${PLATFORM_AUTH_MODE:-identity}"
 PLATFORM_AUTH_AUDIENCE="${PLATFORM_AUTH_AUDIENCE:-platform}"
+# The identity service's issuer (Identity:Issuer, tokens' iss, every app's Auth:Authority); the trailing slash counts.
+PLATFORM_IDENTITY_ISSUER="http://127.0.0.1:$PLATFORM_IDENTITY_PORT/"
+# Issuer of development-key tokens (PLATFORM_AUTH_MODE=dev-key, and tools that sign their own: tests/benchmarks).
+PLATFORM_AUTH_ISSUER="${PLATFORM_AUTH_ISSUER:-platform-dev}"
+# The standard clients of the identity service (./platform up registers them at its start):
+# platform-cli (./platform token and seed), one APP-service per service account, the console (public, code + PKCE).
+PLATFORM_CLI_CLIENT_ID=platform-cli
+PLATFORM_CONSOLE_REDIRECT_URI="${PLATFORM_CONSOLE_REDIRECT_URI:-http://127.0.0.1:5700/signin-oidc}"
 
 # The seeding/token CLI (written on the C# side).
 PLATFORM_CLI_PROJECT="deploy/tools/Platform.Cli"

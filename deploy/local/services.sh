@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# deploy/local/services.sh: build the solution, run the five services and the gateway as
-# background dotnet processes, the development signing key, and the seeding/token CLI.
+# deploy/local/services.sh: build the solution, run the identity service, the five services and the gateway as
+# background dotnet processes, the development keys, the identity clients' secrets, and the seeding/token CLI.
 
 # --- building ---------------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ dotnet_build() {
   die "build of ${target#"$PLATFORM_ROOT"/} failed"
 }
 
-# --- the apps (five services + gateway) ----------------------------------------------------------
+# --- the apps (identity, five services, gateway) ----------------------------------------------------------
 
 upper() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
 app_rest_port() { local v; v="PLATFORM_$(upper "$1")_PORT"; printf '%s\n' "${!v}"; }
@@ -140,9 +140,7 @@ app_environment() {
   export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$PLATFORM_RABBITMQ_PORT" \
     RabbitMq__VirtualHost="$PLATFORM_RABBITMQ_VHOST" RabbitMq__Username="$PLATFORM_RABBITMQ_USER" \
     RabbitMq__Password="$PLATFORM_RABBITMQ_PASSWORD"
-  export Auth__Issuer="$PLATFORM_AUTH_ISSUER" Auth__Audience="$PLATFORM_AUTH_AUDIENCE"
-  Auth__SigningKey=$(<"$PLATFORM_KEY_FILE")
-  export Auth__SigningKey
+  app_auth_environment "$app"
   # Development keys that protect citizen IDs and phone numbers at rest (production: a secret store).
   export PersonalData__CurrentKeyId=local
   PersonalData__Keys__local=$(<"$PLATFORM_PERSONAL_DATA_KEY_FILE")
@@ -156,13 +154,65 @@ app_environment() {
     # token for dispatch and pairing is minted from the development signing key (production: Notification__ServiceToken).
     export Notification__Webhooks__AllowPrivateNetworks=true
   fi
+  if [[ $app == identity ]]; then
+    identity_environment
+  fi
   if [[ $app == gateway ]]; then
     for svc in "${PLATFORM_SERVICES[@]}"; do
       # YARP clusters are configuration (gateway/Platform.Gateway/appsettings.json); point them at the local ports.
       export "ReverseProxy__Clusters__${svc}_rest__Destinations__primary__Address=http://127.0.0.1:$(app_rest_port "$svc")"
-      export "ReverseProxy__Clusters__${svc}_grpc__Destinations__primary__Address=http://127.0.0.1:$(app_grpc_port "$svc")"
+      # identity's gRPC port answers health checks only: nothing is proxied to it.
+      [[ $svc == identity ]] ||
+        export "ReverseProxy__Clusters__${svc}_grpc__Destinations__primary__Address=http://127.0.0.1:$(app_grpc_port "$svc")"
     done
   fi
+}
+
+# How an app validates tokens, and the service account it calls others with (PLATFORM_AUTH_MODE, deploy/local/env.sh).
+app_auth_environment() {
+  local app=$1
+  export Auth__Audience="$PLATFORM_AUTH_AUDIENCE"
+  if [[ $PLATFORM_AUTH_MODE == dev-key ]]; then
+    export Auth__Issuer="$PLATFORM_AUTH_ISSUER"
+    Auth__SigningKey=$(<"$PLATFORM_KEY_FILE")
+    export Auth__SigningKey
+    return 0
+  fi
+  # Keys and metadata come from the identity service's discovery document (fetched on the first token, so a
+  # service that starts while identity is still starting is fine). No signing key: a dev-key token is refused.
+  unset Auth__SigningKey
+  export Auth__Authority="$PLATFORM_IDENTITY_ISSUER" Auth__Issuer="$PLATFORM_IDENTITY_ISSUER"
+  if [[ " ${PLATFORM_SERVICE_ACCOUNT_APPS[*]} " == *" $app "* ]]; then
+    # Client credentials at the token endpoint of Auth:Authority's discovery document.
+    export ServiceAccount__ClientId="$app-service"
+    ServiceAccount__ClientSecret=$(<"$(identity_secret_file "$app-service")")
+    export ServiceAccount__ClientSecret
+  fi
+}
+
+# The identity service's settings: its issuer and the standard clients (registered or updated when it starts).
+identity_environment() {
+  local i=0 svc
+  export Identity__Issuer="$PLATFORM_IDENTITY_ISSUER" Identity__AllowHttp=true
+  # ./platform token and seed: any role and region below the province's, narrowed per request.
+  identity_client "$i" "$PLATFORM_CLI_CLIENT_ID" "平台命令行工具" province "" "nationwide,write"
+  export "Identity__Clients__${i}__MayNarrow=true" "Identity__Clients__${i}__AccessTokenLifetime=12:00:00"
+  for svc in "${PLATFORM_SERVICE_ACCOUNT_APPS[@]}"; do
+    i=$((i + 1))
+    identity_client "$i" "$svc-service" "${PLATFORM_SERVICE_DISPLAY_NAMES[$svc]}服务账号" province "" nationwide
+  done
+  # The console (a later issue): a public client, authorization code + PKCE, no secret.
+  i=$((i + 1))
+  export "Identity__Clients__${i}__ClientId=console" "Identity__Clients__${i}__DisplayName=管理控制台" \
+    "Identity__Clients__${i}__RedirectUris=$PLATFORM_CONSOLE_REDIRECT_URI" \
+    "Identity__Clients__${i}__PostLogoutRedirectUris=${PLATFORM_CONSOLE_REDIRECT_URI%/*}/signout-callback-oidc"
+}
+
+# identity_client INDEX CLIENT_ID DISPLAY_NAME ROLE REGION GRANTS: a confidential client with its secret file.
+identity_client() {
+  local prefix="Identity__Clients__$1__"
+  export "${prefix}ClientId=$2" "${prefix}DisplayName=$3" "${prefix}Role=$4" "${prefix}Region=$5" "${prefix}Grants=$6"
+  export "${prefix}ClientSecret=$(<"$(identity_secret_file "$2")")"
 }
 
 # Wait until the app answers 200 on /health/ready; on failure show why. Returns non-zero.
@@ -243,14 +293,15 @@ app_status_line() {
   status_line "$app" "$state" "$pid" "$url" "$ready"
 }
 
-# --- development signing key and the CLI --------------------------------------------------------
+# --- keys, client secrets and the CLI --------------------------------------------------------------
 
-# 48 random bytes, base64: the HMAC key every app and the CLI share in development. Made once.
+# The development keys (made once): personal-data protection, and the HS256 key of PLATFORM_AUTH_MODE=dev-key.
 ensure_signing_key() {
   ensure_local_dirs
   ensure_random_key "$PLATFORM_PERSONAL_DATA_KEY_FILE" 32 "personal-data encryption key"
   ensure_random_key "$PLATFORM_PERSONAL_DATA_INDEX_KEY_FILE" 32 "personal-data blind-index key"
   ensure_random_key "$PLATFORM_KEY_FILE" 48 "JWT signing key"
+  ensure_identity_secrets
 }
 
 # A base64 file of N random bytes, made once and readable only by its owner.
@@ -262,6 +313,25 @@ ensure_random_key() {
   chmod 600 "$file"
 }
 
+identity_secret_file() { printf '%s/%s.secret\n' "$PLATFORM_IDENTITY_SECRET_DIR" "$1"; }
+
+# The secret of each confidential standard client: 32 random bytes, base64url without padding, made once, mode 600.
+# The identity service registers them at its start; the services and the CLI send them to its token endpoint.
+ensure_identity_secrets() {
+  local client file made=()
+  mkdir -p "$PLATFORM_IDENTITY_SECRET_DIR"
+  chmod 700 "$PLATFORM_IDENTITY_SECRET_DIR"
+  for client in "$PLATFORM_CLI_CLIENT_ID" "${PLATFORM_SERVICE_ACCOUNT_APPS[@]/%/-service}"; do
+    file=$(identity_secret_file "$client")
+    [[ -s $file ]] && continue
+    (umask 077 && head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=' >"$file")
+    chmod 600 "$file"
+    made+=("$client")
+  done
+  [[ ${#made[@]} -eq 0 ]] ||
+    say "generated client secrets in ${PLATFORM_IDENTITY_SECRET_DIR#"$PLATFORM_ROOT"/}/: ${made[*]}"
+}
+
 ensure_cli() {
   [[ -f $PLATFORM_CLI_DLL ]] && return 0
   [[ -d $PLATFORM_ROOT/$PLATFORM_CLI_PROJECT ]] || die "$PLATFORM_CLI_PROJECT is not in the repository yet"
@@ -269,9 +339,23 @@ ensure_cli() {
   [[ -f $PLATFORM_CLI_DLL ]] || die "the build did not produce $PLATFORM_CLI_DLL"
 }
 
-# seed SCALE: demo data through the dispatch service's API.
+# How the CLI gets its tokens: client credentials at the identity service as platform-cli (default), or signed with
+# the development key (PLATFORM_AUTH_MODE=dev-key).
+cli_auth_args() {
+  if [[ $PLATFORM_AUTH_MODE == dev-key ]]; then
+    printf '%s\n' --key-file "$PLATFORM_KEY_FILE"
+    return 0
+  fi
+  app_is_ready identity ||
+    die "the identity service is not ready at $(app_ready_url identity); run ./platform up first (or PLATFORM_AUTH_MODE=dev-key)"
+  printf '%s\n' --authority "$PLATFORM_IDENTITY_ISSUER" --client-id "$PLATFORM_CLI_CLIENT_ID" \
+    --client-secret-file "$(identity_secret_file "$PLATFORM_CLI_CLIENT_ID")"
+}
+
+# seed SCALE: demo data through the dispatch service's API (and, with the identity service, demo accounts through
+# its admin API, listed in PLATFORM_DEMO_ACCOUNTS_FILE).
 seed() {
-  local scale=$1 url
+  local scale=$1 url auth=()
   case $scale in county | city | province) ;; *) die "seed: scale must be county, city or province (got '$scale')" ;; esac
   url="http://127.0.0.1:$PLATFORM_DISPATCH_PORT"
   if ! app_is_ready dispatch; then
@@ -279,17 +363,32 @@ seed() {
   fi
   ensure_signing_key
   ensure_cli
+  mapfile -t auth < <(cli_auth_args) && [[ ${#auth[@]} -gt 0 ]] || exit 1
+  # With the identity service the seed also makes the demo accounts, listed in PLATFORM_DEMO_ACCOUNTS_FILE.
+  [[ $PLATFORM_AUTH_MODE == dev-key ]] || auth+=(--accounts-file "$PLATFORM_DEMO_ACCOUNTS_FILE")
   say "seeding a demo $scale through $url"
   dotnet "$PLATFORM_CLI_DLL" seed --scale "$scale" --url "$url" --pairing-url "http://127.0.0.1:$PLATFORM_PAIRING_PORT" \
-    --assessment-url "http://127.0.0.1:$PLATFORM_ASSESSMENT_PORT" \
-    --key-file "$PLATFORM_KEY_FILE" 9>&- ||
+    --assessment-url "http://127.0.0.1:$PLATFORM_ASSESSMENT_PORT" "${auth[@]}" 9>&- ||
     die "seed --scale $scale failed"
   if [[ $scale == county ]]; then date -u '+%Y-%m-%dT%H:%M:%SZ' >"$PLATFORM_SEEDED_MARKER"; fi
 }
 
-# token ARGS...: print a signed development JWT, and nothing else, on stdout.
+# The demo accounts the seed made (PLATFORM_DEMO_ACCOUNTS_FILE: userName, displayName, role, region, password; one
+# per line, tab-separated), as a table on stderr with the rest of ./platform's messages.
+print_demo_accounts() {
+  [[ -s $PLATFORM_DEMO_ACCOUNTS_FILE ]] || return 0
+  {
+    printf '\nDemo accounts (sign in at %saccount/login with the initial password; list in %s)\n' \
+      "$PLATFORM_IDENTITY_ISSUER" "${PLATFORM_DEMO_ACCOUNTS_FILE#"$PLATFORM_ROOT"/}"
+    awk -F '\t' 'BEGIN { printf "  %-16s %-10s %-13s %-20s %s\n", "user name", "role", "region", "password", "name" }
+      NF >= 5 { printf "  %-16s %-10s %-13s %-20s %s\n", $1, $3, ($4 == "" ? "(all)" : $4), $5, $2 }' \
+      "$PLATFORM_DEMO_ACCOUNTS_FILE"
+  } >&2
+}
+
+# token ARGS...: print an access token, and nothing else, on stdout.
 token() {
-  local arg has_role=0 has_scope=0
+  local arg has_role=0 has_scope=0 auth=()
   for arg in "$@"; do
     case $arg in
       --role | --role=*) has_role=1 ;;
@@ -300,5 +399,6 @@ token() {
     die "usage: ./platform token --role ROLE (--scope CODE | --grant nationwide) [--grant write] [--subject NAME]"
   ensure_signing_key
   ensure_cli
-  dotnet "$PLATFORM_CLI_DLL" token "$@" --key-file "$PLATFORM_KEY_FILE" 9>&-
+  mapfile -t auth < <(cli_auth_args) && [[ ${#auth[@]} -gt 0 ]] || exit 1
+  dotnet "$PLATFORM_CLI_DLL" token "$@" "${auth[@]}" 9>&-
 }

@@ -30,7 +30,21 @@ public sealed partial class ComposeAndImageTests
         {
             var deps = Compose.Service(service.Name)["depends_on"]!.AsObject();
             ((string)deps["postgres"]!["condition"]!).ShouldBe("service_healthy", $"{service}");
-            ((string)deps["rabbitmq"]!["condition"]!).ShouldBe("service_healthy", $"{service}");
+            if (Deployed.BrokerUsers.Contains(service))
+            {
+                ((string)deps["rabbitmq"]!["condition"]!).ShouldBe("service_healthy", $"{service}");
+            }
+            else
+            {
+                deps.ShouldNotContainKey("rabbitmq", $"{service} uses no broker");
+            }
+
+            if (service != Deployed.Identity)
+            {
+                // Not to start, but for the first token it validates and its service account's token.
+                ((string)deps["identity"]!["condition"]!).ShouldBe("service_healthy", $"{service} waits for the identity service");
+            }
+
             deps.ShouldContainKey("otel-collector");
             Compose.Service(service.Name)["ports"].ShouldBeNull($"{service} is reached through the gateway only");
         }

@@ -18,8 +18,6 @@ public sealed partial class EnvironmentTests
         {
             var fromCompose = Compose.Environment(app.Name).Keys
                 .Select(k => PersonalDataKey().Replace(k, "PersonalData__Keys__*"))
-                // Development signs tokens with a key; production validates them against the OpenID Connect provider.
-                .Select(k => k == "Auth__SigningKey" ? "Auth__Authority" : k)
                 .Where(IsSetting).ToHashSet();
 
             var env = k8s.Environment(app, out var secrets);
@@ -34,24 +32,35 @@ public sealed partial class EnvironmentTests
     }
 
     [Fact]
-    public void Notification_gets_its_service_token_from_a_secret_where_tokens_come_from_the_identity_provider()
+    public void Every_service_that_calls_others_as_itself_has_its_service_account_and_no_fixed_token()
     {
-        var notification = Deployed.Services.Single(s => s.Name == "notification");
-        Repo.Read($"{notification.ProjectDir}/Extensions/Extensions.cs").ShouldContain("Notification:ServiceToken");
-        var token = Rendered.Of("province").Container(notification)["env"]!.AsArray().Single(e => (string)e!["name"]! == "Notification__ServiceToken")!;
-        ((string)token["valueFrom"]!["secretKeyRef"]!["name"]!).ShouldBe("notification-service-token");
-        token["value"].ShouldBeNull();
+        var callers = Deployed.Services.Where(s => Deployed.CodeContains(s, "AddServiceAccountToken")).ToList();
+        callers.Select(c => c.Name).ShouldContain("notification");
+        foreach (var app in callers)
+        {
+            Deployed.ServiceAccountUsers.ShouldContain(app);
+            Rendered.Of("province").Environment(app).ShouldContainKey("ServiceAccount__ClientId");
+            Compose.Environment(app.Name).ShouldContainKey("ServiceAccount__ClientId");
+        }
+
+        foreach (var app in Deployed.Apps)
+        {
+            Rendered.Of("province").Environment(app).Keys.ShouldNotContain(k => k.EndsWith("__ServiceToken", StringComparison.Ordinal), $"{app}: tokens come from the service account");
+            Compose.Environment(app.Name).Keys.ShouldNotContain(k => k.EndsWith("__ServiceToken", StringComparison.Ordinal), $"compose {app}");
+        }
     }
 
     [Fact]
-    public void Services_get_a_database_and_the_broker_and_the_gateway_neither()
+    public void Services_get_a_database_the_broker_users_the_broker_and_the_gateway_neither()
     {
         foreach (var app in Deployed.Apps)
         {
             var env = Rendered.Of("province").Environment(app);
-            foreach (var key in new[] { "ConnectionStrings__Database", "RabbitMq__Host", "RabbitMq__Port", "RabbitMq__Username", "RabbitMq__Password" })
+            env.ContainsKey("ConnectionStrings__Database").ShouldBe(!app.IsGateway, $"{app}: ConnectionStrings__Database");
+            foreach (var key in new[] { "RabbitMq__Host", "RabbitMq__Port", "RabbitMq__Username", "RabbitMq__Password" })
             {
-                env.ContainsKey(key).ShouldBe(!app.IsGateway, $"{app}: {key}");
+                env.ContainsKey(key).ShouldBe(Deployed.BrokerUsers.Contains(app), $"{app}: {key}");
+                Compose.Environment(app.Name).ContainsKey(key).ShouldBe(Deployed.BrokerUsers.Contains(app), $"compose {app}: {key}");
             }
 
             foreach (var key in new[] { "Auth__Issuer", "Auth__Audience", "Auth__Authority", "OTEL_EXPORTER_OTLP_ENDPOINT", "HostOptions__ShutdownTimeout" })
@@ -61,7 +70,7 @@ public sealed partial class EnvironmentTests
         }
 
         // Dispatch and pairing protect citizen IDs and phone numbers (AddPersonalDataProtection).
-        foreach (var app in Deployed.Services.Where(s => Repo.Read($"{s.ProjectDir}/Extensions/Extensions.cs").Contains("AddPersonalDataProtection", StringComparison.Ordinal)))
+        foreach (var app in Deployed.Services.Where(s => Deployed.CodeContains(s, "AddPersonalDataProtection")))
         {
             Rendered.Of("province").Environment(app, out var secrets);
             secrets.ShouldContain("platform-personal-data", $"{app} protects personal data");
@@ -87,26 +96,13 @@ public sealed partial class EnvironmentTests
 
                 key.ShouldNotContain("Password", Case.Insensitive);
                 key.ShouldNotContain("SigningKey", Case.Insensitive);
+                key.ShouldNotContain("Secret", Case.Insensitive, $"{app}: client secrets come from the Secret platform-identity-clients");
                 key.ShouldNotStartWith("PersonalData__");
                 if (value.Contains("Password=", StringComparison.OrdinalIgnoreCase))
                 {
                     value.ShouldContain("Password=$(DB_PASSWORD)", Case.Sensitive, $"{app}: {key} takes the password from a Secret");
                 }
             }
-        }
-    }
-
-    [Fact]
-    public void Dev_signs_tokens_with_a_key_from_a_Secret_and_the_province_uses_its_identity_provider()
-    {
-        var dev = Rendered.Of("dev");
-        var province = Rendered.Of("province");
-        foreach (var app in Deployed.Apps)
-        {
-            dev.Environment(app, out var devSecrets).ShouldNotContainKey("Auth__Authority");
-            devSecrets.ShouldContain("platform-dev-auth");
-            province.Environment(app, out var secrets)["Auth__Authority"]!.ShouldStartWith("https://");
-            secrets.ShouldNotContain("platform-dev-auth");
         }
     }
 

@@ -6,8 +6,10 @@ using Platform.DeployTests.Infrastructure;
 namespace Platform.DeployTests;
 
 /// <summary>
-/// The real gateway, started with the environment the dev overlay gives its pod (ConfigMaps, plus a signing key
-/// for the Secret), answers every probe of its Deployment: the settings suffice and the probe paths exist.
+/// The real gateway, started with the environment the dev overlay gives its pod (ConfigMaps; tokens from the identity
+/// service, which is down here), answers every probe of its Deployment: the settings suffice, no signing key is
+/// needed, the identity service need not be up (its discovery document is fetched on the first token), and the probe
+/// paths exist.
 /// The services need PostgreSQL and RabbitMQ; the integration tests start them (HealthTests). With its backends
 /// down the gateway is degraded, which is still ready (it serves the others).
 /// </summary>
@@ -19,7 +21,8 @@ public sealed class GatewayHostTests
         var rendered = Rendered.Of("dev");
         var gateway = Deployed.Gateway;
         var env = rendered.Environment(gateway, out var secrets);
-        secrets.ShouldContain("platform-dev-auth");
+        secrets.ShouldBeEmpty();
+        env.ShouldNotContainKey("Auth__SigningKey");
 
         // Same settings, but on free loopback ports (8080 may be taken on a shared machine) and without a collector.
         var rest = TestPorts.Free();
@@ -33,7 +36,8 @@ public sealed class GatewayHostTests
         {
             env[key] = $"http://127.0.0.1:{closed}";
         }
-        env["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+        env["Auth__Authority"].ShouldBe("http://identity:8080/");
+        env["Auth__Authority"] = $"http://127.0.0.1:{closed}/";
 
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var output = Repo.PathOf($"{gateway.ProjectDir}/bin/{configuration}/net10.0");

@@ -5,7 +5,8 @@ namespace Platform.DeployTests;
 /// <summary>
 /// Only the gateway is reachable from outside; a service takes calls from the gateway and its gRPC callers
 /// only, and reaches PostgreSQL, RabbitMQ, the collector and the services it calls only. Who calls whom
-/// comes from configuration (Services__X__Grpc), which must cover what the code reads (Services:X:Grpc).
+/// comes from configuration (Services__X__Grpc, and the identity service of Auth__Authority), which must cover what
+/// the code reads (Services:X:Grpc).
 /// </summary>
 public sealed class NetworkPolicyTests
 {
@@ -59,19 +60,19 @@ public sealed class NetworkPolicyTests
             else
             {
                 ingress.ShouldAllBe(r => r!["from"] != null, $"{app} is never reachable from outside");
-                var expected = callees.Where(c => c.Value.Contains(app.Name)).Select(c => c.Key).ToHashSet();
+                var expected = callees.Where(c => c.Value.ContainsKey(app.Name)).Select(c => c.Key).ToHashSet();
                 AppsIn(ingress, "from").ShouldBe(expected, ignoreOrder: true, $"{app}: callers allowed in");
             }
 
             var egress = spec["egress"]!.AsArray();
             egress.ShouldAllBe(r => r!["to"] != null, $"{app}: every egress rule names its destination");
-            AppsIn(egress, "to").ShouldBe(callees[app.Name], ignoreOrder: true, $"{app}: services it may call");
-            // Each destination on its own port, in the same rule: a callee's gRPC port (the gateway also needs REST, for
-            // requests and health checks), the collector's OTLP port, PostgreSQL's and RabbitMQ's.
-            foreach (var callee in callees[app.Name])
+            AppsIn(egress, "to").ShouldBe(callees[app.Name].Keys, ignoreOrder: true, $"{app}: services it may call");
+            // Each destination on its own port, in the same rule: a callee's gRPC port, the identity service's REST port,
+            // the gateway's destinations' ports (REST also for health checks), the collector's OTLP port, PostgreSQL's
+            // and RabbitMQ's.
+            foreach (var (callee, ports) in callees[app.Name])
             {
-                var needed = app.IsGateway ? new[] { "rest", "grpc" } : ["grpc"];
-                foreach (var port in needed)
+                foreach (var port in ports)
                 {
                     Allows(egress, "app.kubernetes.io/name", callee, rendered.ContainerPort(Deployed.Get(callee), port))
                         .ShouldBeTrue($"{app} reaches {callee} on its {port} port");
@@ -82,7 +83,7 @@ public sealed class NetworkPolicyTests
             if (!app.IsGateway)
             {
                 Allows(egress, "cnpg.io/cluster", "platform-postgres", 5432).ShouldBeTrue($"{app} reaches PostgreSQL");
-                Allows(egress, "app.kubernetes.io/name", "platform-rabbitmq", 5672).ShouldBeTrue($"{app} reaches RabbitMQ");
+                Allows(egress, "app.kubernetes.io/name", "platform-rabbitmq", 5672).ShouldBe(Deployed.BrokerUsers.Contains(app), $"{app} reaches RabbitMQ if it uses it");
             }
         }
     }
@@ -117,11 +118,23 @@ public sealed class NetworkPolicyTests
         Repo.Read("deploy/docker/otel-collector.yaml").ShouldContain("0.0.0.0:4317");
     }
 
-    /// <summary>The apps an app calls: its Services__X__Grpc settings, or every service for the gateway.</summary>
-    private static HashSet<string> Callees(Rendered rendered, App app) =>
-        rendered.Environment(app).Keys
-            .Select(ProbesAndPortsTests.TargetOf).OfType<(string Service, string Port)>()
-            .Select(t => t.Service).ToHashSet();
+    /// <summary>
+    /// The apps an app calls, each with the ports: its Services__X__Grpc settings (gRPC), the gateway's destinations,
+    /// and the identity service of Auth__Authority (REST: discovery document, keys, the service account's tokens), which
+    /// validates its own tokens in-process.
+    /// </summary>
+    private static Dictionary<string, HashSet<string>> Callees(Rendered rendered, App app)
+    {
+        var env = rendered.Environment(app);
+        var targets = env.Keys.Select(ProbesAndPortsTests.TargetOf).OfType<(string Service, string Port)>().ToList();
+        if (env.TryGetValue("Auth__Authority", out var authority) && Deployed.HostOfUrl(authority!) != app.Name
+            && Deployed.Apps.Any(a => a.Name == Deployed.HostOfUrl(authority!)))
+        {
+            targets.Add((Deployed.HostOfUrl(authority!), "rest"));
+        }
+
+        return targets.GroupBy(t => t.Service).ToDictionary(g => g.Key, g => g.Select(t => t.Port).ToHashSet());
+    }
 
     /// <summary>An egress rule sends to pods labelled <paramref name="label"/>=<paramref name="value"/> on <paramref name="port"/>.</summary>
     private static bool Allows(JsonArray egress, string label, string value, int port) =>

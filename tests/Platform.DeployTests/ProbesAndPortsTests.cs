@@ -95,9 +95,18 @@ public sealed class ProbesAndPortsTests
     [Fact]
     public void The_gateway_has_a_destination_for_every_cluster_of_its_configuration_in_k8s_and_compose()
     {
-        var clusters = JsonNode.Parse(Repo.Read($"{Deployed.Gateway.ProjectDir}/appsettings.json"))!["ReverseProxy"]!["Clusters"]!.AsObject()
-            .Select(kv => kv.Key).ToList();
-        clusters.Count.ShouldBe(2 * Deployed.Services.Count, "a REST and a gRPC cluster per service");
+        var proxy = JsonNode.Parse(Repo.Read($"{Deployed.Gateway.ProjectDir}/appsettings.json"))!["ReverseProxy"]!;
+        var clusters = proxy["Clusters"]!.AsObject().Select(kv => kv.Key).ToList();
+        // A REST cluster per service, a gRPC cluster per service that publishes gRPC (the identity service does not),
+        // each used by a route.
+        foreach (var service in Deployed.Services)
+        {
+            clusters.ShouldContain($"{service.Name}_rest");
+        }
+
+        clusters.ShouldAllBe(c => Deployed.Services.Any(s => c == s.Name + "_rest" || c == s.Name + "_grpc"));
+        proxy["Routes"]!.AsObject().Select(kv => (string)kv.Value!["ClusterId"]!).ToHashSet()
+            .ShouldBe(clusters.ToHashSet(), ignoreOrder: true, "every route goes to a cluster and every cluster has a route");
         var k8s = Rendered.Of("province").Environment(Deployed.Gateway);
         var compose = Compose.Environment("gateway");
         foreach (var cluster in clusters)

@@ -12,7 +12,9 @@ public sealed class SolutionCoverageTests
     {
         Deployed.Apps.Select(a => a.Name).ShouldContain("gateway");
         Deployed.Apps.Select(a => a.Name).ShouldContain("dispatch");
-        Deployed.Services.Count.ShouldBeGreaterThanOrEqualTo(5);
+        Deployed.Apps.Select(a => a.Name).ShouldContain("identity");
+        Deployed.Services.Count.ShouldBeGreaterThanOrEqualTo(6);
+        Deployed.BrokerUsers.Select(a => a.Name).ShouldContain("dispatch");
     }
 
     [Theory]
@@ -96,7 +98,7 @@ public sealed class SolutionCoverageTests
         var cluster = Yaml.Load(Repo.Read("k8s/external/rabbitmq.yaml"));
         Rendered.Kind(cluster).ShouldBe("RabbitmqCluster");
         var name = Rendered.Name(cluster);
-        foreach (var service in Deployed.Services)
+        foreach (var service in Deployed.BrokerUsers)
         {
             Rendered.Of("province").Environment(service)["RabbitMq__Host"].ShouldBe(name);
             var secretRefs = Rendered.Of("province").Container(service)["env"]!.AsArray()

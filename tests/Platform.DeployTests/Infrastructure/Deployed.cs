@@ -24,6 +24,15 @@ public static partial class Deployed
 
     public static App Gateway => Apps.Single(a => a.IsGateway);
 
+    /// <summary>The identity service: every other app validates its tokens, every other service has an account there.</summary>
+    public static App Identity => Get("identity");
+
+    /// <summary>Services that use RabbitMQ (they reference Platform.Messaging); the identity service does not.</summary>
+    public static IReadOnlyList<App> BrokerUsers => Services.Where(s => Repo.Read(s.ProjectFile).Contains("Platform.Messaging", StringComparison.Ordinal)).ToList();
+
+    /// <summary>Services that call others as their own service account (client APP-service of the identity service).</summary>
+    public static IReadOnlyList<App> ServiceAccountUsers => Services.Where(s => s.Name != "identity").ToList();
+
     public static App Get(string name) => Apps.Single(a => a.Name == name);
 
     private static List<App> LoadApps()
@@ -50,11 +59,18 @@ public static partial class Deployed
 
     /// <summary>Names of the services an app's code calls over gRPC (configuration keys Services:{Name}:Grpc).</summary>
     public static IReadOnlySet<string> GrpcCalleesInCode(App app) =>
-        Directory.EnumerateFiles(Repo.PathOf(app.ProjectDir), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        SourceFiles(app)
             .SelectMany(f => ServicesGrpcKey().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value.ToLowerInvariant()))
             .ToHashSet();
+
+    /// <summary>Whether any C# file of the app's project contains <paramref name="text"/>.</summary>
+    public static bool CodeContains(App app, string text) =>
+        SourceFiles(app).Any(f => File.ReadAllText(f).Contains(text, StringComparison.Ordinal));
+
+    private static IEnumerable<string> SourceFiles(App app) =>
+        Directory.EnumerateFiles(Repo.PathOf(app.ProjectDir), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 
     /// <summary>Paths mapped to health checks by the service defaults every app uses.</summary>
     public static IReadOnlySet<string> HealthPaths() =>
