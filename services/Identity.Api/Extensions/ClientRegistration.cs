@@ -4,9 +4,9 @@ using Platform.Security;
 namespace Identity.Api.Extensions;
 
 /// <summary>
-/// One client of the token server, from configuration (<c>Identity:Clients:N</c>): a confidential client (with a secret)
-/// uses client credentials and carries <see cref="Role"/>, <see cref="Region"/> and <see cref="Grants"/> in its tokens; a
-/// client with redirect addresses signs people in (code + PKCE; public when it has no secret).
+/// One client of the token server, from configuration (<c>Identity:Clients:N</c>): a client with a secret and a
+/// <see cref="Role"/> uses client credentials and carries <see cref="Role"/>, <see cref="Region"/> and <see cref="Grants"/>
+/// in its tokens; a client with redirect addresses signs people in (code + PKCE; public when it has no secret).
 /// </summary>
 public sealed class ClientRegistration
 {
@@ -55,9 +55,16 @@ public sealed class ClientRegistration
                 yield return "ClientSecret must be at least 16 characters.";
             }
 
-            if (Role is null || !Roles.All.Contains(Role))
+            if (Role is null)
             {
-                yield return $"Role must be one of {string.Join(", ", Roles.All)} for a client with a secret.";
+                if (RedirectUriList.Count == 0)
+                {
+                    yield return "A client with a secret needs a Role (client credentials) or RedirectUris (it signs people in), or both.";
+                }
+            }
+            else if (!Roles.All.Contains(Role))
+            {
+                yield return $"Role must be one of {string.Join(", ", Roles.All)}.";
             }
             else if (AccountGrantRule.Refusal(new Grantor([Roles.Province], RegionScope.Everything, [Platform.Security.Grants.Nationwide, Platform.Security.Grants.Write]),
                          [Role], Region, GrantList) is { } refusal)

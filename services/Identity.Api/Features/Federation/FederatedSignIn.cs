@@ -51,6 +51,18 @@ public static class FederatedSignIn
             oidc.MapInboundClaims = false;
             oidc.SaveTokens = false;
             oidc.GetClaimsFromUserInfoEndpoint = true;
+            // The correlation and nonce cookies are SameSite=None and Secure, for the default form_post answer. On a
+            // plain-HTTP machine (Identity:AllowHttp) browsers would drop them: the code comes back in the query of a
+            // top-level redirect instead, which Lax cookies survive.
+            if (builder.Configuration.GetValue<bool>("Identity:AllowHttp"))
+            {
+                oidc.ResponseMode = "query";
+                oidc.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                oidc.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oidc.NonceCookie.SameSite = SameSiteMode.Lax;
+            }
+
             oidc.Scope.Clear();
             oidc.Scope.Add("openid");
             foreach (var scope in settings.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries))
