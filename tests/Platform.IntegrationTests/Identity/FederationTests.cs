@@ -151,7 +151,7 @@ public sealed partial class FederationTests(FederationFixture fixture) : IClassF
         using var done = await SignInThroughProvinceAsync(platform, provinceUser);
 
         done.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        done.Headers.Location!.OriginalString.ShouldBe("/account/login?federationError=1");
+        done.Headers.Location!.OriginalString.ShouldBe("/account/login?federationError=true");
         (await platform.GetStringAsync(done.Headers.Location!.OriginalString)).ShouldContain("未在本平台开通");
         var flow = new CodeFlow(platform);
         using var authorize = await flow.AuthorizeAsync();

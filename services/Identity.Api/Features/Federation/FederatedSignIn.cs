@@ -92,7 +92,7 @@ public static class FederatedSignIn
         if (string.IsNullOrEmpty(subject))
         {
             await audit.WriteAsync(AuditActions.SignIn, "anonymous", AuditActions.Refused, cancellationToken, detail: "federated: no_match_claim");
-            return Results.Redirect("/account/login?federationError=1");
+            return Results.Redirect("/account/login?federationError=true");
         }
 
         var account = await db.Users.SingleOrDefaultAsync(a => a.FederatedSubject == subject, cancellationToken);
@@ -100,7 +100,7 @@ public static class FederatedSignIn
         {
             await audit.WriteAsync(AuditActions.SignIn, subject, AuditActions.Refused, cancellationToken, account?.UserName, account?.Region ?? string.Empty,
                 detail: account is null ? "federated: no_local_account" : "federated: disabled_or_locked");
-            return Results.Redirect("/account/login?federationError=1");
+            return Results.Redirect("/account/login?federationError=true");
         }
 
         await audit.WriteAsync(AuditActions.SignIn, account.UserName!, AuditActions.Succeeded, cancellationToken, account.UserName, account.Region,
