@@ -203,6 +203,10 @@ public sealed class AccountsApiTests(IdentityFixture fixture) : IClassFixture<Id
         (await ProblemAsync(outside, HttpStatusCode.NotFound)).ShouldBe("account_not_found");
         (await fixture.Database.ScalarAsync<bool>("SELECT disabled FROM accounts WHERE user_name = 'dis-other'")).ShouldBeFalse();
         (await TokenStatusAsync(otherToken)).ShouldBe("valid");
+        // The attempt is audited under the caller's own region, not the account's.
+        (await fixture.Database.ScalarAsync<string>(
+                "SELECT region || ' ' || detail FROM audit_events WHERE action = 'account_disabled' AND outcome = 'refused' AND account = 'dis-other'"))
+            .ShouldBe("511703 account_not_found");
     }
 
     [Fact]

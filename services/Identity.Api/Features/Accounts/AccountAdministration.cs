@@ -39,6 +39,23 @@ public sealed class AccountAdministration(
         return account is not null && scope.Covers(account.Region) ? account : throw AccountProblems.NotFound();
     }
 
+    /// <summary>
+    /// <see cref="FindInScopeAsync(string, RegionScope)"/> for an act: a name missing or outside the scope is a refused act,
+    /// audited under the caller's own region (the account's, if it exists elsewhere, is not the caller's to learn).
+    /// </summary>
+    public async Task<Account> FindInScopeAsync(string userName, RegionScope scope, ClaimsPrincipal user, string action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FindInScopeAsync(userName, scope);
+        }
+        catch (ProblemException missing)
+        {
+            await RefusedAsync(action, user, userName.Length > 256 ? userName[..256] : userName, scope.Prefix, missing.Code, cancellationToken);
+            throw;
+        }
+    }
+
     /// <summary>The act is refused (and audited) unless the caller could have created this account: its role at or below, its region inside.</summary>
     public async Task RequireMayActOnAsync(ClaimsPrincipal user, Account account, string action, CancellationToken cancellationToken)
     {

@@ -25,7 +25,7 @@ public static class DisableAccount
             throw AccountProblems.Invalid([error]);
         }
 
-        var account = await admin.FindInScopeAsync(userName, scope);
+        var account = await admin.FindInScopeAsync(userName, scope, user, AuditActions.AccountDisabled, cancellationToken);
         await admin.RequireMayActOnAsync(user, account, AuditActions.AccountDisabled, cancellationToken);
         if (string.Equals(account.UserName, user.GetActor(), StringComparison.Ordinal))
         {

@@ -11,7 +11,7 @@ public static class EnableAccount
     public static async Task<Ok<AccountDto>> HandleAsync(
         string userName, RegionScope scope, ClaimsPrincipal user, AccountAdministration admin, CancellationToken cancellationToken)
     {
-        var account = await admin.FindInScopeAsync(userName, scope);
+        var account = await admin.FindInScopeAsync(userName, scope, user, AuditActions.AccountEnabled, cancellationToken);
         await admin.RequireMayActOnAsync(user, account, AuditActions.AccountEnabled, cancellationToken);
         var was = account.Disabled;
         account.Disabled = false;

@@ -22,7 +22,7 @@ public static class ResetPassword
             throw AccountProblems.Invalid([new Platform.ServiceDefaults.FieldError("initialPassword", "too_long", "initialPassword: 不能超过128个字符")]);
         }
 
-        var account = await admin.FindInScopeAsync(userName, scope);
+        var account = await admin.FindInScopeAsync(userName, scope, user, AuditActions.PasswordReset, cancellationToken);
         await admin.RequireMayActOnAsync(user, account, AuditActions.PasswordReset, cancellationToken);
         var (password, generated) = await admin.InitialPasswordAsync(account, request?.InitialPassword);
         var (tokens, authorizations) = await admin.RevokeAccessAsync(account.UserName!, cancellationToken);

@@ -11,7 +11,7 @@ public static class UnlockAccount
     public static async Task<Ok<AccountDto>> HandleAsync(
         string userName, RegionScope scope, ClaimsPrincipal user, AccountAdministration admin, CancellationToken cancellationToken)
     {
-        var account = await admin.FindInScopeAsync(userName, scope);
+        var account = await admin.FindInScopeAsync(userName, scope, user, AuditActions.AccountUnlocked, cancellationToken);
         await admin.RequireMayActOnAsync(user, account, AuditActions.AccountUnlocked, cancellationToken);
         var lockedUntil = account.LockoutEnd is { } end && end > admin.Now ? end : (DateTimeOffset?)null;
         account.LockoutEnd = null;
