@@ -9,6 +9,8 @@ using OpenIddict.Abstractions;
 using Platform.Security;
 using Account = identity::Identity.Api.Domain.Account;
 
+using static Platform.IntegrationTests.Identity.IdentityFixture;
+
 namespace Platform.IntegrationTests.Identity;
 
 /// <summary>
@@ -303,13 +305,6 @@ public sealed class AccountsApiTests(IdentityFixture fixture) : IClassFixture<Id
         using var response = await township.PostAsJsonAsync(Accounts, new { userName = "by-township", displayName = "寅", role = "cadre", region = "511702104201" });
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM accounts WHERE user_name = 'by-township'")).ShouldBe(0);
-    }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(status, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     private static async Task<string?> ProblemAsync(HttpResponseMessage response, HttpStatusCode status) =>

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Platform.Security;
 
+using static Platform.IntegrationTests.Identity.IdentityFixture;
+
 namespace Platform.IntegrationTests.Identity;
 
 /// <summary>
@@ -87,12 +89,5 @@ public sealed class CadreAccountsTests(IdentityDispatchFixture fixture) : IClass
         var fields = lines[1].Split(',');
         fields[0..4].ShouldBe([fixture.Cadres["丁"].ToString(), "丁", fixture.Cadres["丁"].ToString(), IdentityDispatchFixture.OtherCountyVillage]);
         fields[4].Length.ShouldBe(16);
-    }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(status, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 }
