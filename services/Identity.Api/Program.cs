@@ -1,5 +1,6 @@
 using Identity.Api.Apis;
 using Identity.Api.Extensions;
+using Identity.Api.Features.Accounts;
 using Identity.Api.Features.Federation;
 using Platform.Grpc.Server;
 using Platform.Security;
@@ -8,12 +9,14 @@ using Platform.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("identity");
 builder.AddApplicationServices();
+builder.AddAccountAdministration();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapConnectApi();
+app.MapAccountsApi();
 app.MapFederatedSignIn();
 app.MapRazorPages();
 app.MapGrpcDefaults();

@@ -1,6 +1,7 @@
 extern alias assessment;
 extern alias dispatch;
 extern alias funds;
+extern alias identity;
 extern alias notification;
 extern alias pairing;
 
@@ -20,7 +21,7 @@ namespace Platform.IntegrationTests;
 /// </summary>
 public sealed class RegionScopeCoverageTests
 {
-    public static TheoryData<string> Services => ["dispatch", "pairing", "notification", "funds", "assessment"];
+    public static TheoryData<string> Services => ["dispatch", "pairing", "notification", "funds", "assessment", "identity"];
 
     [Theory]
     [MemberData(nameof(Services))]
@@ -31,6 +32,9 @@ public sealed class RegionScopeCoverageTests
         var settings = TestSettings.For(database, virtualHost, relayEnabled: false);
         settings["Notification:Jobs:Enabled"] = "false";
         settings["Notification:Delivery:Enabled"] = "false";
+        settings["Identity:Issuer"] = "http://localhost/";
+        settings["Identity:AllowHttp"] = "true";
+        settings["Identity:Jobs:Enabled"] = "false";
         await using var host = Create(service, settings);
         var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints;
 
@@ -45,7 +49,7 @@ public sealed class RegionScopeCoverageTests
 
         // Not vacuous: the endpoints were read (health at least everywhere), and the services with regional data have scoped ones.
         endpoints.Count.ShouldBeGreaterThan(2);
-        if (service is "dispatch" or "pairing" or "notification")
+        if (service is "dispatch" or "pairing" or "notification" or "identity")
         {
             endpoints.Count(e => e.Metadata.GetMetadata<RegionScopedAttribute>() is not null).ShouldBeGreaterThan(3);
         }
@@ -63,6 +67,7 @@ public sealed class RegionScopeCoverageTests
         "notification" => new Host<notification::Program>(settings),
         "funds" => new Host<funds::Program>(settings),
         "assessment" => new Host<assessment::Program>(settings),
+        "identity" => new Host<identity::Program>(settings),
         _ => throw new ArgumentOutOfRangeException(nameof(service)),
     };
 

@@ -22,10 +22,10 @@ public sealed class Account : IdentityUser<Guid>
     /// <summary>Extra rights (<see cref="Platform.Security.Grants"/>), comma-separated; usually none.</summary>
     public string Grants { get; set; } = string.Empty;
 
-    /// <summary>The cadre (dispatch) a first secretary's or work-team member's account belongs to.</summary>
+    /// <summary>The cadre (dispatch's id) a first secretary's or work-team member's account belongs to.</summary>
     public Guid? CadreId { get; set; }
 
-    /// <summary>The unit (dispatch) an official's account belongs to.</summary>
+    /// <summary>The unit (dispatch's id) an official's account belongs to.</summary>
     public Guid? UnitId { get; set; }
 
     /// <summary>Set when an administrator creates the account or resets its password: the next sign-in must change it.</summary>

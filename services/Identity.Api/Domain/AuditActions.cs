@@ -14,6 +14,7 @@ public static class AuditActions
     public const string AccountDisabled = "account_disabled";
     public const string AccountEnabled = "account_enabled";
     public const string PasswordReset = "password_reset";
+    public const string AccountUnlocked = "account_unlocked";
     public const string SigningKeyCreated = "signing_key_created";
     public const string SigningKeyRetired = "signing_key_retired";
 

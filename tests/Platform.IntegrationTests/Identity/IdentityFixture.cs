@@ -133,8 +133,14 @@ public class IdentityFixture : IAsyncLifetime
     {
         using var client = await ClientAsync("province", string.Empty, "nationwide");
         using var response = await client.PostAsJsonAsync("/api/identity/accounts", account);
+        return await ReadAsync(response, System.Net.HttpStatusCode.Created);
+    }
+
+    /// <summary>The answer's JSON, after checking its status (the body is the message when it differs).</summary>
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response, System.Net.HttpStatusCode status)
+    {
         var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, text);
+        response.StatusCode.ShouldBe(status, text);
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
