@@ -60,14 +60,24 @@ public static class SecurityExtensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
 
-        builder.Services.AddAuthorizationBuilder()
+        builder.Services.AddPlatformAuthorization();
+        return builder;
+    }
+
+    /// <summary>
+    /// The platform's policies and a fallback policy that requires a signed-in caller, whatever scheme authenticates it
+    /// (JWT bearer in the services; the identity service validates its own tokens locally).
+    /// </summary>
+    public static IServiceCollection AddPlatformAuthorization(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.ImportRegistry, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
             .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Province))
             .AddPolicy(Policies.ManageForces, p => p.RequireRole(Roles.Province, Roles.City, Roles.County))
             .AddPolicy(Policies.Caller, p => p.RequireAuthenticatedUser().AddRequirements(new IntegrationReadOnlyRequirement()));
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, IntegrationReadOnlyHandler>();
-        return builder;
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, IntegrationReadOnlyHandler>();
+        return services;
     }
 
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth)

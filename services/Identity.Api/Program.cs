@@ -1,0 +1,24 @@
+using Identity.Api.Apis;
+using Identity.Api.Extensions;
+using Identity.Api.Features.Federation;
+using Platform.Grpc.Server;
+using Platform.Security;
+using Platform.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("identity");
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
+app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
+app.MapConnectApi();
+app.MapFederatedSignIn();
+app.MapRazorPages();
+app.MapGrpcDefaults();
+
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
