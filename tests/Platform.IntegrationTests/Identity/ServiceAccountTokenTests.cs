@@ -1,0 +1,136 @@
+extern alias assessment;
+extern alias identity;
+
+using System.Net;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Grpc.Client;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Security;
+using AssessmentProgram = assessment::Program;
+using IdentityProgram = identity::Program;
+
+namespace Platform.IntegrationTests.Identity;
+
+/// <summary>
+/// Service accounts against the real identity service (on Kestrel, a fresh database, the client <c>assessment-service</c>
+/// registered as the deployment registers it): the token client gets a token once and keeps it, and a service whose
+/// tokens come from <c>Auth:Authority</c> (no signing key) accepts it and refuses a development-key token.
+/// </summary>
+public sealed class ServiceAccountTokenTests : IAsyncLifetime
+{
+    private const string ClientId = "assessment-service";
+    private const string ClientSecret = "assessment-service-secret-0123456789";
+
+    private readonly string issuer = $"http://127.0.0.1:{TestPorts.Free()}/";
+    private TestDatabase identityDatabase = null!;
+    private ServiceHost<IdentityProgram> identity = null!;
+
+    public async Task InitializeAsync()
+    {
+        identityDatabase = await TestDatabase.CreateAsync("identity_clients");
+        identity = new ServiceHost<IdentityProgram>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Database"] = identityDatabase.ConnectionString,
+            ["Kestrel:Endpoints:Rest:Url"] = issuer,
+            ["Identity:Issuer"] = issuer,
+            ["Identity:AllowHttp"] = "true",
+            ["Identity:Jobs:Enabled"] = "false",
+            ["Identity:Clients:0:ClientId"] = ClientId,
+            ["Identity:Clients:0:ClientSecret"] = ClientSecret,
+            ["Identity:Clients:0:DisplayName"] = "考核服务",
+            ["Identity:Clients:0:Role"] = Roles.Province,
+            ["Identity:Clients:0:Region"] = string.Empty,
+            ["Identity:Clients:0:Grants"] = Grants.Nationwide,
+            ["PersonalData:CurrentKeyId"] = "test",
+            ["PersonalData:Keys:test"] = Convert.ToBase64String("personal-data-test-key-32-bytes!"u8.ToArray()),
+            ["PersonalData:IndexKey"] = Convert.ToBase64String("personal-data-index-key-32-bytes"u8.ToArray()),
+        });
+        identity.UseKestrel();
+        identity.StartServer();
+        await identity.WaitUntilReadyAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await identity.DisposeAsync();
+        await identityDatabase.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_token_client_gets_a_token_once_and_keeps_it()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var client = new ClientCredentialsToken(new ServiceAccountOptions { ClientId = ClientId, ClientSecret = ClientSecret },
+            new AuthOptions { Authority = issuer, Issuer = issuer, Audience = "platform" }, () => http, TimeProvider.System, NullLogger<ClientCredentialsToken>.Instance);
+
+        var first = await client.GetTokenAsync(CancellationToken.None);
+        var second = await client.GetTokenAsync(CancellationToken.None);
+
+        second.ShouldBe(first);
+        (await TokensIssuedAsync()).ShouldBe(1);
+        var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(first);
+        jwt.Issuer.ShouldBe(issuer);
+        jwt.Subject.ShouldBe(ClientId);
+        jwt.Claims.Where(c => c.Type == PlatformClaims.Role).Select(c => c.Value).ShouldBe([Roles.Province]);
+        // The whole country: no region (the identity service leaves an empty claim out), with the grant.
+        (jwt.TryGetClaim(PlatformClaims.Region, out var region) ? region.Value : string.Empty).ShouldBe(string.Empty);
+        jwt.Claims.Where(c => c.Type == PlatformClaims.Grant).Select(c => c.Value).ShouldBe([Grants.Nationwide]);
+        (jwt.ValidTo - jwt.IssuedAt).ShouldBe(TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
+    public async Task A_service_on_the_authority_uses_its_client_accepts_its_tokens_and_refuses_a_development_key_token()
+    {
+        await using var database = await TestDatabase.CreateAsync("assessment_authority");
+        await using var virtualHost = await TestVirtualHost.CreateAsync("assessment-authority");
+        var settings = TestSettings.For(database, virtualHost);
+        settings["Auth:SigningKey"] = null;
+        settings["Auth:Authority"] = issuer;
+        settings["Auth:Issuer"] = issuer;
+        settings["ServiceAccount:ClientId"] = ClientId;
+        settings["ServiceAccount:ClientSecret"] = ClientSecret;
+        await using var assessment = new ServiceHost<AssessmentProgram>(settings);
+        await assessment.WaitUntilReadyAsync();
+
+        // The service's own credentials are the client's, from the identity service; asked twice, requested once.
+        var credentials = assessment.Services.GetRequiredService<IServiceAccountCredentials>();
+        credentials.ShouldBeOfType<ClientCredentialsToken>();
+        var token = await credentials.GetTokenAsync(CancellationToken.None);
+        (await credentials.GetTokenAsync(CancellationToken.None)).ShouldBe(token);
+        (await TokensIssuedAsync()).ShouldBe(1);
+
+        using var accepted = await assessment.CreateClient(token).GetAsync("/api/assessment/accountability/entries?prefix=51");
+        accepted.StatusCode.ShouldBe(HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
+
+        using var refused = await assessment.CreateClient(TestSettings.Token(Roles.Province, string.Empty, grants: Grants.Nationwide))
+            .GetAsync("/api/assessment/accountability/entries?prefix=51");
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_service_on_the_authority_without_its_client_does_not_start()
+    {
+        await using var database = await TestDatabase.CreateAsync("assessment_no_client");
+        await using var virtualHost = await TestVirtualHost.CreateAsync("assessment-no-client");
+        var settings = TestSettings.For(database, virtualHost);
+        settings["Auth:SigningKey"] = null;
+        settings["Auth:Authority"] = issuer;
+        settings["Auth:Issuer"] = issuer;
+        await using var assessment = new ServiceHost<AssessmentProgram>(settings);
+
+        var failed = Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => assessment.CreateClient());
+
+        failed.Message.ShouldContain("Set ServiceAccount:ClientId and ServiceAccount:ClientSecret");
+    }
+
+    /// <summary>Tokens the identity service issued to the client, from its audit (every issued token is audited).</summary>
+    private async Task<int> TokensIssuedAsync()
+    {
+        await using var dataSource = identityDatabase.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM audit_events WHERE action = 'token_issued' AND client_id = @ClientId AND outcome = 'succeeded'", new { ClientId });
+    }
+}
