@@ -22,6 +22,8 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
 {
     private const string ClientId = "assessment-service";
     private const string ClientSecret = "assessment-service-secret-0123456789";
+    private const string CliClientId = "platform-cli";
+    private const string CliSecret = "platform-cli-secret-0123456789abcdef";
 
     private readonly string issuer = $"http://127.0.0.1:{TestPorts.Free()}/";
     private TestDatabase identityDatabase = null!;
@@ -43,6 +45,14 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
             ["Identity:Clients:0:Role"] = Roles.Province,
             ["Identity:Clients:0:Region"] = string.Empty,
             ["Identity:Clients:0:Grants"] = Grants.Nationwide,
+            ["Identity:Clients:1:ClientId"] = CliClientId,
+            ["Identity:Clients:1:ClientSecret"] = CliSecret,
+            ["Identity:Clients:1:DisplayName"] = "平台命令行",
+            ["Identity:Clients:1:Role"] = Roles.Province,
+            ["Identity:Clients:1:Region"] = string.Empty,
+            ["Identity:Clients:1:Grants"] = $"{Grants.Nationwide},{Grants.Write}",
+            ["Identity:Clients:1:MayNarrow"] = "true",
+            ["Identity:Clients:1:AccessTokenLifetime"] = "12:00:00",
             ["PersonalData:CurrentKeyId"] = "test",
             ["PersonalData:Keys:test"] = Convert.ToBase64String("personal-data-test-key-32-bytes!"u8.ToArray()),
             ["PersonalData:IndexKey"] = Convert.ToBase64String("personal-data-index-key-32-bytes"u8.ToArray()),
@@ -123,6 +133,56 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
         var failed = Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => assessment.CreateClient());
 
         failed.Message.ShouldContain("Set ServiceAccount:ClientId and ServiceAccount:ClientSecret");
+    }
+
+    [Fact]
+    public async Task The_cli_gets_narrowed_tokens_and_a_refusal_is_one_line()
+    {
+        var secretFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(secretFile, CliSecret + "\n");
+        try
+        {
+            var county = await CliAsync(secretFile, "--role", "county", "--scope", "511702");
+            county.ExitCode.ShouldBe(0, county.Error);
+            var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(county.Output.TrimEnd('\n'));
+            jwt.Claims.Where(c => c.Type == PlatformClaims.Role).Select(c => c.Value).ShouldBe([Roles.County]);
+            jwt.GetClaim(PlatformClaims.Region).Value.ShouldBe("511702");
+            jwt.Claims.ShouldNotContain(c => c.Type == PlatformClaims.Grant);
+            (jwt.ValidTo - jwt.IssuedAt).ShouldBe(TimeSpan.FromHours(12));
+
+            var country = await CliAsync(secretFile, "--role", "province", "--grant", "nationwide");
+            country.ExitCode.ShouldBe(0, country.Error);
+            var whole = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(country.Output.TrimEnd('\n'));
+            whole.Claims.Where(c => c.Type == PlatformClaims.Grant).Select(c => c.Value).ShouldBe([Grants.Nationwide]);
+            (whole.TryGetClaim(PlatformClaims.Region, out var region) ? region.Value : string.Empty).ShouldBe(string.Empty);
+
+            // The assessment service's client may not narrow.
+            var refused = await CliAsync(secretFile, "--role", "county", "--scope", "511702", "--client-id", ClientId);
+            refused.ExitCode.ShouldBe(1);
+            refused.Output.ShouldBeEmpty();
+            refused.Error.ShouldStartWith("error: the identity service refused a token for 'assessment-service': ");
+            refused.Error.Count(c => c == '\n').ShouldBe(1);
+        }
+        finally
+        {
+            File.Delete(secretFile);
+        }
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> CliAsync(string secretFile, params string[] narrowing)
+    {
+        var clientId = narrowing.SkipWhile(a => a != "--client-id").Skip(1).FirstOrDefault() ?? CliClientId;
+        var rest = narrowing.TakeWhile(a => a != "--client-id").ToArray();
+        if (clientId == ClientId)
+        {
+            await File.WriteAllTextAsync(secretFile, ClientSecret);
+        }
+
+        using var output = new StringWriter { NewLine = "\n" };
+        using var error = new StringWriter { NewLine = "\n" };
+        var exitCode = await new Platform.Cli.CliApplication(output, error).RunAsync(
+            ["token", "--authority", issuer, "--client-id", clientId, "--client-secret-file", secretFile, .. rest], CancellationToken.None);
+        return (exitCode, output.ToString(), error.ToString());
     }
 
     /// <summary>Tokens the identity service issued to the client, from its audit (every issued token is audited).</summary>
