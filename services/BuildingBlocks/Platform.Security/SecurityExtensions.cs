@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -113,6 +114,14 @@ public static class SecurityExtensions
                     context.Fail("The token carries no role, or a role the platform does not know.");
                 }
 
+                return Task.CompletedTask;
+            },
+            // The audit of a refused token at a resource server: what was wrong with it (another issuer, an unknown key,
+            // expired), never the token itself. 401 follows.
+            OnAuthenticationFailed = context =>
+            {
+                context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Security.TokenRefused")
+                    .LogWarning("token_refused: {Reason} ({Path})", context.Exception.Message, context.Request.Path.Value);
                 return Task.CompletedTask;
             },
         };

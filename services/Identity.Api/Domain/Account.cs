@@ -23,10 +23,10 @@ public sealed class Account : IdentityUser<Guid>
     public string Grants { get; set; } = string.Empty;
 
     /// <summary>The cadre (dispatch) a first secretary's or work-team member's account belongs to.</summary>
-    public long? CadreId { get; set; }
+    public Guid? CadreId { get; set; }
 
     /// <summary>The unit (dispatch) an official's account belongs to.</summary>
-    public long? UnitId { get; set; }
+    public Guid? UnitId { get; set; }
 
     /// <summary>Set when an administrator creates the account or resets its password: the next sign-in must change it.</summary>
     public bool MustChangePassword { get; set; } = true;

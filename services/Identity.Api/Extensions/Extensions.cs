@@ -5,6 +5,7 @@ using Identity.Api.Features.Clients;
 using Identity.Api.Features.Federation;
 using Identity.Api.Features.Keys;
 using Identity.Api.Features.SignIn;
+using Identity.Api.Features.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,6 +47,7 @@ internal static class Extensions
 
         builder.AddPlatformScheduling("Identity:Jobs");
         builder.Services.AddScheduledJob<KeyRotationJob>(KeyRotationJob.Name, KeyRotationJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<TokenPruningJob>(TokenPruningJob.Name, TokenPruningJob.DefaultSchedule);
         builder.Services.AddRazorPages();
         // Chinese in the pages' source as characters, not numeric entities (still HTML-encoded where it must be).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
@@ -112,6 +114,7 @@ internal static class Extensions
                 server.DisableAccessTokenEncryption();
                 server.AddEventHandler(RefusalAudit.ForToken);
                 server.AddEventHandler(RefusalAudit.ForAuthorization);
+                server.AddEventHandler(RefusalAudit.ForUserInfo);
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
