@@ -1,5 +1,4 @@
 extern alias assessment;
-extern alias identity;
 
 using System.Net;
 using Dapper;
@@ -9,7 +8,6 @@ using Platform.Grpc.Client;
 using Platform.IntegrationTests.Infrastructure;
 using Platform.Security;
 using AssessmentProgram = assessment::Program;
-using IdentityProgram = identity::Program;
 
 namespace Platform.IntegrationTests.Identity;
 
@@ -20,60 +18,25 @@ namespace Platform.IntegrationTests.Identity;
 /// </summary>
 public sealed class ServiceAccountTokenTests : IAsyncLifetime
 {
-    private const string ClientId = "assessment-service";
-    private const string ClientSecret = "assessment-service-secret-0123456789";
-    private const string CliClientId = "platform-cli";
-    private const string CliSecret = "platform-cli-secret-0123456789abcdef";
+    private const string ClientId = ServiceAccountIdentity.ClientId;
+    private const string ClientSecret = ServiceAccountIdentity.ClientSecret;
+    private const string CliClientId = ServiceAccountIdentity.CliClientId;
+    private const string CliSecret = ServiceAccountIdentity.CliSecret;
 
-    private readonly string issuer = $"http://127.0.0.1:{TestPorts.Free()}/";
-    private TestDatabase identityDatabase = null!;
-    private ServiceHost<IdentityProgram> identity = null!;
+    private readonly ServiceAccountIdentity identity = new();
 
-    public async Task InitializeAsync()
-    {
-        identityDatabase = await TestDatabase.CreateAsync("identity_clients");
-        identity = new ServiceHost<IdentityProgram>(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Database"] = identityDatabase.ConnectionString,
-            ["Kestrel:Endpoints:Rest:Url"] = issuer,
-            ["Identity:Issuer"] = issuer,
-            ["Identity:AllowHttp"] = "true",
-            ["Identity:Jobs:Enabled"] = "false",
-            ["Identity:Clients:0:ClientId"] = ClientId,
-            ["Identity:Clients:0:ClientSecret"] = ClientSecret,
-            ["Identity:Clients:0:DisplayName"] = "考核服务",
-            ["Identity:Clients:0:Role"] = Roles.Province,
-            ["Identity:Clients:0:Region"] = string.Empty,
-            ["Identity:Clients:0:Grants"] = Grants.Nationwide,
-            ["Identity:Clients:1:ClientId"] = CliClientId,
-            ["Identity:Clients:1:ClientSecret"] = CliSecret,
-            ["Identity:Clients:1:DisplayName"] = "平台命令行",
-            ["Identity:Clients:1:Role"] = Roles.Province,
-            ["Identity:Clients:1:Region"] = string.Empty,
-            ["Identity:Clients:1:Grants"] = $"{Grants.Nationwide},{Grants.Write}",
-            ["Identity:Clients:1:MayNarrow"] = "true",
-            ["Identity:Clients:1:AccessTokenLifetime"] = "12:00:00",
-            ["PersonalData:CurrentKeyId"] = "test",
-            ["PersonalData:Keys:test"] = Convert.ToBase64String("personal-data-test-key-32-bytes!"u8.ToArray()),
-            ["PersonalData:IndexKey"] = Convert.ToBase64String("personal-data-index-key-32-bytes"u8.ToArray()),
-        });
-        identity.UseKestrel();
-        identity.StartServer();
-        await identity.WaitUntilReadyAsync();
-    }
+    private string Issuer => identity.Issuer.ToString();
 
-    public async Task DisposeAsync()
-    {
-        await identity.DisposeAsync();
-        await identityDatabase.DisposeAsync();
-    }
+    public Task InitializeAsync() => identity.InitializeAsync();
+
+    public Task DisposeAsync() => identity.DisposeAsync();
 
     [Fact]
     public async Task The_token_client_gets_a_token_once_and_keeps_it()
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         var client = new ClientCredentialsToken(new ServiceAccountOptions { ClientId = ClientId, ClientSecret = ClientSecret },
-            new AuthOptions { Authority = issuer, Issuer = issuer, Audience = "platform" }, () => http, TimeProvider.System, NullLogger<ClientCredentialsToken>.Instance);
+            new AuthOptions { Authority = Issuer, Issuer = Issuer, Audience = "platform" }, () => http, TimeProvider.System, NullLogger<ClientCredentialsToken>.Instance);
 
         var first = await client.GetTokenAsync(CancellationToken.None);
         var second = await client.GetTokenAsync(CancellationToken.None);
@@ -81,7 +44,7 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
         second.ShouldBe(first);
         (await TokensIssuedAsync()).ShouldBe(1);
         var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(first);
-        jwt.Issuer.ShouldBe(issuer);
+        jwt.Issuer.ShouldBe(Issuer);
         jwt.Subject.ShouldBe(ClientId);
         jwt.Claims.Where(c => c.Type == PlatformClaims.Role).Select(c => c.Value).ShouldBe([Roles.Province]);
         // The whole country: no region (the identity service leaves an empty claim out), with the grant.
@@ -97,8 +60,8 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
         await using var virtualHost = await TestVirtualHost.CreateAsync("assessment-authority");
         var settings = TestSettings.For(database, virtualHost);
         settings["Auth:SigningKey"] = null;
-        settings["Auth:Authority"] = issuer;
-        settings["Auth:Issuer"] = issuer;
+        settings["Auth:Authority"] = Issuer;
+        settings["Auth:Issuer"] = Issuer;
         settings["ServiceAccount:ClientId"] = ClientId;
         settings["ServiceAccount:ClientSecret"] = ClientSecret;
         await using var assessment = new ServiceHost<AssessmentProgram>(settings);
@@ -126,8 +89,8 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
         await using var virtualHost = await TestVirtualHost.CreateAsync("assessment-no-client");
         var settings = TestSettings.For(database, virtualHost);
         settings["Auth:SigningKey"] = null;
-        settings["Auth:Authority"] = issuer;
-        settings["Auth:Issuer"] = issuer;
+        settings["Auth:Authority"] = Issuer;
+        settings["Auth:Issuer"] = Issuer;
         await using var assessment = new ServiceHost<AssessmentProgram>(settings);
 
         var failed = Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => assessment.CreateClient());
@@ -181,16 +144,47 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
         using var output = new StringWriter { NewLine = "\n" };
         using var error = new StringWriter { NewLine = "\n" };
         var exitCode = await new Platform.Cli.CliApplication(output, error).RunAsync(
-            ["token", "--authority", issuer, "--client-id", clientId, "--client-secret-file", secretFile, .. rest], CancellationToken.None);
+            ["token", "--authority", Issuer, "--client-id", clientId, "--client-secret-file", secretFile, .. rest], CancellationToken.None);
         return (exitCode, output.ToString(), error.ToString());
     }
 
     /// <summary>Tokens the identity service issued to the client, from its audit (every issued token is audited).</summary>
     private async Task<int> TokensIssuedAsync()
     {
-        await using var dataSource = identityDatabase.CreateDataSource();
+        await using var dataSource = identity.Database.CreateDataSource();
         await using var connection = await dataSource.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<int>(
             "SELECT count(*) FROM audit_events WHERE action = 'token_issued' AND client_id = @ClientId AND outcome = 'succeeded'", new { ClientId });
+    }
+}
+
+/// <summary>The identity service on Kestrel (the services' JwtBearer reads its discovery document over the network) with the service's and the CLI's clients.</summary>
+internal sealed class ServiceAccountIdentity : IdentityFixture
+{
+    public const string ClientId = "assessment-service";
+    public const string ClientSecret = "assessment-service-secret-0123456789";
+    public const string CliClientId = "platform-cli";
+    public const string CliSecret = "platform-cli-secret-0123456789abcdef";
+
+    protected override bool OnKestrel => true;
+
+    protected override Dictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Identity:Clients:1:ClientId"] = ClientId;
+        settings["Identity:Clients:1:ClientSecret"] = ClientSecret;
+        settings["Identity:Clients:1:DisplayName"] = "考核服务";
+        settings["Identity:Clients:1:Role"] = Roles.Province;
+        settings["Identity:Clients:1:Region"] = string.Empty;
+        settings["Identity:Clients:1:Grants"] = Grants.Nationwide;
+        settings["Identity:Clients:2:ClientId"] = CliClientId;
+        settings["Identity:Clients:2:ClientSecret"] = CliSecret;
+        settings["Identity:Clients:2:DisplayName"] = "平台命令行";
+        settings["Identity:Clients:2:Role"] = Roles.Province;
+        settings["Identity:Clients:2:Region"] = string.Empty;
+        settings["Identity:Clients:2:Grants"] = $"{Grants.Nationwide},{Grants.Write}";
+        settings["Identity:Clients:2:MayNarrow"] = "true";
+        settings["Identity:Clients:2:AccessTokenLifetime"] = "12:00:00";
+        return settings;
     }
 }
