@@ -3,12 +3,8 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Platform.Testing;
 
 namespace Platform.Cli.Tests.Commands;
 
@@ -19,10 +15,8 @@ namespace Platform.Cli.Tests.Commands;
 /// </summary>
 internal sealed class FakeIdentityService : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private WebApplication app = null!;
     private int issued;
-
-    private FakeIdentityService(WebApplication app) => this.app = app;
 
     /// <summary>http://127.0.0.1:PORT/, the issuer.</summary>
     public string Authority { get; private set; } = string.Empty;
@@ -42,41 +36,38 @@ internal sealed class FakeIdentityService : IAsyncDisposable
 
     public static async Task<FakeIdentityService> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var service = new FakeIdentityService(app);
-        app.MapGet("/.well-known/openid-configuration", () => Results.Text(new JsonObject
+        var service = new FakeIdentityService();
+        (service.app, service.Authority) = await LoopbackServer.StartAsync(app =>
         {
-            ["issuer"] = service.Authority,
-            ["token_endpoint"] = service.Authority + "connect/token",
-            ["jwks_uri"] = service.Authority + ".well-known/jwks",
-        }.ToJsonString(), "application/json"));
-        app.MapGet("/.well-known/jwks", () => Results.Text("""{"keys":[]}""", "application/json"));
-        app.MapPost("/connect/token", async (HttpRequest request) =>
-        {
-            var form = await request.ReadFormAsync();
-            service.TokenRequests.Enqueue((request.Headers.Authorization.ToString(), form.ToDictionary(f => f.Key, f => f.Value.ToString())));
-            var (status, body) = service.TokenAnswer(Interlocked.Increment(ref service.issued));
-            return Results.Text(body, "application/json", statusCode: (int)status);
-        });
-        app.MapPost("/api/identity/accounts", async (HttpRequest request) =>
-        {
-            var body = (await JsonDocument.ParseAsync(request.Body)).RootElement.Clone();
-            service.AccountRequests.Enqueue((request.Headers.Authorization.ToString(), body));
-            if (service.AccountAnswer?.Invoke(body) is { } answer)
+            app.MapGet("/.well-known/openid-configuration", () => Results.Text(new JsonObject
             {
-                return answer;
-            }
+                ["issuer"] = service.Authority,
+                ["token_endpoint"] = service.Authority + "connect/token",
+                ["jwks_uri"] = service.Authority + ".well-known/jwks",
+            }.ToJsonString(), "application/json"));
+            app.MapGet("/.well-known/jwks", () => Results.Text("""{"keys":[]}""", "application/json"));
+            app.MapPost("/connect/token", async (HttpRequest request) =>
+            {
+                var form = await request.ReadFormAsync();
+                service.TokenRequests.Enqueue((request.Headers.Authorization.ToString(), form.ToDictionary(f => f.Key, f => f.Value.ToString())));
+                var (status, body) = service.TokenAnswer(Interlocked.Increment(ref service.issued));
+                return Results.Text(body, "application/json", statusCode: (int)status);
+            });
+            app.MapPost("/api/identity/accounts", async (HttpRequest request) =>
+            {
+                var body = (await JsonDocument.ParseAsync(request.Body)).RootElement.Clone();
+                service.AccountRequests.Enqueue((request.Headers.Authorization.ToString(), body));
+                if (service.AccountAnswer?.Invoke(body) is { } answer)
+                {
+                    return answer;
+                }
 
-            var userName = body.GetProperty("userName").GetString()!;
-            return service.Accounts.TryAdd(userName, body)
-                ? Results.Json(new { id = Guid.NewGuid(), userName, mustChangePassword = true, disabled = false }, statusCode: StatusCodes.Status201Created)
-                : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "用户名已存在", extensions: new Dictionary<string, object?> { ["code"] = "account_exists" });
+                var userName = body.GetProperty("userName").GetString()!;
+                return service.Accounts.TryAdd(userName, body)
+                    ? Results.Json(new { id = Guid.NewGuid(), userName, mustChangePassword = true, disabled = false }, statusCode: StatusCodes.Status201Created)
+                    : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "用户名已存在", extensions: new Dictionary<string, object?> { ["code"] = "account_exists" });
+            });
         });
-        await app.StartAsync();
-        service.Authority = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/";
         return service;
     }
 
@@ -104,20 +95,4 @@ internal sealed class SplitHandler(string networkAuthority, HttpMessageHandler o
 
         base.Dispose(disposing);
     }
-}
-
-/// <summary>A client secret in a temporary file, as the platform script keeps it in .local/identity/platform-cli.secret.</summary>
-internal sealed class SecretFile : IDisposable
-{
-    public const string Secret = "cli-secret-0123456789abcdefghijklmnop";
-
-    public SecretFile(string contents = Secret + "\n")
-    {
-        Path = System.IO.Path.GetTempFileName();
-        File.WriteAllText(Path, contents);
-    }
-
-    public string Path { get; }
-
-    public void Dispose() => File.Delete(Path);
 }

@@ -7,9 +7,12 @@ namespace Platform.Cli.Tests.Commands;
 /// <summary><c>seed --authority</c>: the seeder's token from the identity service, then the demo accounts through its admin API.</summary>
 public sealed class SeedDemoAccountsTests : IAsyncLifetime
 {
+    /// <summary>The client secret, as the platform script keeps it in .local/identity/platform-cli.secret.</summary>
+    private const string ClientSecret = "cli-secret-0123456789abcdefghijklmnop";
+
     private const string AsOf = "2026-11-23";
 
-    private readonly SecretFile secretFile = new();
+    private readonly KeyFile secretFile = new(ClientSecret + "\n");
     private readonly string accountsFile = Path.Combine(Path.GetTempPath(), $"demo-accounts-{Guid.NewGuid():N}", "demo-accounts.txt");
     private FakeIdentityService identity = null!;
 

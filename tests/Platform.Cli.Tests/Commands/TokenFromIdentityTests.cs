@@ -6,7 +6,10 @@ namespace Platform.Cli.Tests.Commands;
 /// <summary><c>token --authority</c>: client credentials at the identity service, narrowed by --role, --scope and --grant.</summary>
 public sealed class TokenFromIdentityTests : IAsyncLifetime
 {
-    private readonly SecretFile secretFile = new();
+    /// <summary>The client secret, as the platform script keeps it in .local/identity/platform-cli.secret.</summary>
+    private const string ClientSecret = "cli-secret-0123456789abcdefghijklmnop";
+
+    private readonly KeyFile secretFile = new(ClientSecret + "\n");
     private FakeIdentityService identity = null!;
 
     public async Task InitializeAsync() => identity = await FakeIdentityService.StartAsync();
@@ -26,7 +29,7 @@ public sealed class TokenFromIdentityTests : IAsyncLifetime
         run.Output.ShouldBe("cc-token-1\n");
         run.Error.ShouldBeEmpty();
         var (authorization, form) = identity.TokenRequests.ShouldHaveSingleItem();
-        authorization.ShouldBe("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"platform-cli:{SecretFile.Secret}")));
+        authorization.ShouldBe("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"platform-cli:{ClientSecret}")));
         form["grant_type"].ShouldBe("client_credentials");
         form["role"].ShouldBe("county");
         form["region"].ShouldBe("511702");

@@ -58,10 +58,7 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
     {
         await using var database = await TestDatabase.CreateAsync("assessment_authority");
         await using var virtualHost = await TestVirtualHost.CreateAsync("assessment-authority");
-        var settings = TestSettings.For(database, virtualHost);
-        settings["Auth:SigningKey"] = null;
-        settings["Auth:Authority"] = Issuer;
-        settings["Auth:Issuer"] = Issuer;
+        var settings = OnAuthority(database, virtualHost);
         settings["ServiceAccount:ClientId"] = ClientId;
         settings["ServiceAccount:ClientSecret"] = ClientSecret;
         await using var assessment = new ServiceHost<AssessmentProgram>(settings);
@@ -87,11 +84,7 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
     {
         await using var database = await TestDatabase.CreateAsync("assessment_no_client");
         await using var virtualHost = await TestVirtualHost.CreateAsync("assessment-no-client");
-        var settings = TestSettings.For(database, virtualHost);
-        settings["Auth:SigningKey"] = null;
-        settings["Auth:Authority"] = Issuer;
-        settings["Auth:Issuer"] = Issuer;
-        await using var assessment = new ServiceHost<AssessmentProgram>(settings);
+        await using var assessment = new ServiceHost<AssessmentProgram>(OnAuthority(database, virtualHost));
 
         var failed = Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => assessment.CreateClient());
 
@@ -146,6 +139,16 @@ public sealed class ServiceAccountTokenTests : IAsyncLifetime
         var exitCode = await new Platform.Cli.CliApplication(output, error).RunAsync(
             ["token", "--authority", Issuer, "--client-id", clientId, "--client-secret-file", secretFile, .. rest], CancellationToken.None);
         return (exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A service's settings as deployed: tokens from the identity service's discovery document, no signing key.</summary>
+    private Dictionary<string, string?> OnAuthority(TestDatabase database, TestVirtualHost virtualHost)
+    {
+        var settings = TestSettings.For(database, virtualHost);
+        settings["Auth:SigningKey"] = null;
+        settings["Auth:Authority"] = Issuer;
+        settings["Auth:Issuer"] = Issuer;
+        return settings;
     }
 
     /// <summary>Tokens the identity service issued to the client, from its audit (every issued token is audited).</summary>

@@ -2,12 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Platform.Testing;
 
 namespace Platform.UnitTests.Security;
 
@@ -17,10 +13,8 @@ namespace Platform.UnitTests.Security;
 /// </summary>
 internal sealed class FakeTokenEndpoint : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private WebApplication app = null!;
     private int issued;
-
-    private FakeTokenEndpoint(WebApplication app) => this.app = app;
 
     /// <summary>scheme://host:port/, the issuer and the authority.</summary>
     public string Authority { get; private set; } = string.Empty;
@@ -41,36 +35,33 @@ internal sealed class FakeTokenEndpoint : IAsyncDisposable
 
     public static async Task<FakeTokenEndpoint> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeTokenEndpoint(app);
-        app.MapGet("/.well-known/openid-configuration", () =>
+        var server = new FakeTokenEndpoint();
+        (server.app, server.Authority) = await LoopbackServer.StartAsync(app =>
         {
-            Interlocked.Increment(ref server.DiscoveryRequests);
-            return Results.Text(new JsonObject
+            app.MapGet("/.well-known/openid-configuration", () =>
             {
-                ["issuer"] = server.Authority,
-                ["token_endpoint"] = server.Authority + "connect/token",
-                ["grant_types_supported"] = new JsonArray("client_credentials"),
-            }.ToJsonString(), "application/json");
-        });
-        app.MapPost("/connect/token", async (HttpRequest request) =>
-        {
-            var form = await request.ReadFormAsync();
-            server.Requests.Enqueue(new TokenRequest(request.Headers.Authorization.ToString(), form.ToDictionary(f => f.Key, f => f.Value.ToString())));
-            server.Received.TrySetResult();
-            if (server.Hold is { } hold)
+                Interlocked.Increment(ref server.DiscoveryRequests);
+                return Results.Text(new JsonObject
+                {
+                    ["issuer"] = server.Authority,
+                    ["token_endpoint"] = server.Authority + "connect/token",
+                    ["grant_types_supported"] = new JsonArray("client_credentials"),
+                }.ToJsonString(), "application/json");
+            });
+            app.MapPost("/connect/token", async (HttpRequest request) =>
             {
-                await hold.Task;
-            }
+                var form = await request.ReadFormAsync();
+                server.Requests.Enqueue(new TokenRequest(request.Headers.Authorization.ToString(), form.ToDictionary(f => f.Key, f => f.Value.ToString())));
+                server.Received.TrySetResult();
+                if (server.Hold is { } hold)
+                {
+                    await hold.Task;
+                }
 
-            var (status, body) = server.Answer(Interlocked.Increment(ref server.issued));
-            return Results.Text(body, "application/json", statusCode: (int)status);
+                var (status, body) = server.Answer(Interlocked.Increment(ref server.issued));
+                return Results.Text(body, "application/json", statusCode: (int)status);
+            });
         });
-        await app.StartAsync();
-        server.Authority = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/";
         return server;
     }
 

@@ -51,17 +51,7 @@ internal static class ClientCredentialsOptions
 
         var clientId = options.Get(ClientId.Name) is { Length: > 0 } id ? id : throw options.Fail($"option '--{Authority.Name}' needs --{ClientId.Name}");
         var path = options.Get(ClientSecretFile.Name) ?? throw options.Fail($"option '--{Authority.Name}' needs --{ClientSecretFile.Name}");
-        string secret;
-        try
-        {
-            secret = File.ReadAllText(path).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw options.Fail($"cannot read client secret file '{path}': {e.Message}");
-        }
-
-        return secret.Length > 0 ? new ClientCredentials(authority, clientId, secret) : throw options.Fail($"client secret file '{path}' is empty");
+        return new ClientCredentials(authority, clientId, SigningOptions.ReadSecret(options, path, "client secret file"));
     }
 }
 

@@ -24,24 +24,27 @@ internal static class SigningOptions
         options.Fail($"give --{ClientCredentialsOptions.Authority.Name}, --{ClientCredentialsOptions.ClientId.Name} and --{ClientCredentialsOptions.ClientSecretFile.Name} "
             + $"(the identity service), or --{KeyFile.Name} (the development key)");
 
+    /// <summary>A file holding a key or a secret, without surrounding whitespace; unreadable or empty is a usage error.</summary>
+    public static string ReadSecret(ParsedOptions options, string path, string what)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw options.Fail($"cannot read {what} '{path}': {e.Message}");
+        }
+
+        return text.Length > 0 ? text : throw options.Fail($"{what} '{path}' is empty");
+    }
+
     /// <summary>Reads the key file; a missing, empty or short key is a usage error, reported before anything is done.</summary>
     public static AuthOptions CreateAuthOptions(ParsedOptions options)
     {
         var path = options.Get(KeyFile.Name) ?? throw options.Fail($"missing required option '--{KeyFile.Name}'");
-        string key;
-        try
-        {
-            key = File.ReadAllText(path).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw options.Fail($"cannot read key file '{path}': {e.Message}");
-        }
-
-        if (key.Length == 0)
-        {
-            throw options.Fail($"key file '{path}' is empty");
-        }
+        var key = ReadSecret(options, path, "key file");
 
         var auth = new AuthOptions { Issuer = options.GetRequired(Issuer.Name), Audience = options.GetRequired(Audience.Name), SigningKey = key };
 
