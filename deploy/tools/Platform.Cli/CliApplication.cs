@@ -6,7 +6,7 @@ namespace Platform.Cli;
 /// <summary>Routes the command line to a command and turns usage errors into exit code 2 with the command's usage.</summary>
 public sealed class CliApplication(TextWriter output, TextWriter error)
 {
-    /// <summary>Replaces the network for <c>seed</c> (tests).</summary>
+    /// <summary>Replaces the network for <c>seed</c> and <c>token</c> (tests).</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
     /// <summary>Wait between attempts while the service refuses connections (<c>seed</c>).</summary>
@@ -14,7 +14,7 @@ public sealed class CliApplication(TextWriter output, TextWriter error)
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        ICommand[] commands = [new TokenCommand(output), new GenerateCommand(output, error), new SeedCommand(output, error, HttpHandler, RetryDelay)];
+        ICommand[] commands = [new TokenCommand(output, error, HttpHandler, RetryDelay), new GenerateCommand(output, error), new SeedCommand(output, error, HttpHandler, RetryDelay)];
         var usage = "usage: Platform.Cli <command> [options]   (Platform.Cli <command> --help for its options)\n\ncommands:\n"
             + string.Concat(commands.Select(c => $"  {c.Spec.Name,-10}{c.Spec.Summary}\n"));
 

@@ -4,9 +4,6 @@ public sealed class AssessmentOptions
 {
     public const string Section = "Assessment";
 
-    /// <summary>The service account's token for dispatch (required where tokens come from an authority; development mints one).</summary>
-    public string? ServiceToken { get; set; }
-
     /// <summary>Days a subject has to reply to a complaint (诉求) when the registering official gives no earlier deadline.</summary>
     public int ComplaintReplyDays { get; set; } = 7;
 

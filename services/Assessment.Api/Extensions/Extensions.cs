@@ -48,13 +48,11 @@ internal static class Extensions
         builder.AddPersonalDataProtection();
         builder.Services.AddOptions<ScoringOptions>().Bind(builder.Configuration.GetSection(ScoringOptions.Section));
         builder.Services.AddOptions<AssessmentOptions>().Bind(builder.Configuration.GetSection(AssessmentOptions.Section))
-            .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
-                "Set Assessment:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
             .Validate(o => o.ComplaintReplyDays >= 1 && o.ComplaintReminderBefore > TimeSpan.Zero && o.SatisfactionMinimumResponses >= 1,
                 "Assessment:ComplaintReplyDays and Assessment:SatisfactionMinimumResponses must be at least 1, Assessment:ComplaintReminderBefore positive.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddServiceAccountToken("assessment-service", sp => sp.GetRequiredService<IOptions<AssessmentOptions>>().Value.ServiceToken);
+        builder.Services.AddServiceAccountToken("assessment-service");
         // The month's attendance comes from dispatch over gRPC, as the service: runs are scored outside requests.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);

@@ -32,8 +32,6 @@ internal static class Extensions
             bus.AddConsumer<VillageCategoryChangedConsumer, VillageCategoryChangedConsumerDefinition>();
         });
         builder.Services.AddOptions<FundsOptions>().Bind(builder.Configuration.GetSection(FundsOptions.Section))
-            .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
-                "Set Funds:ServiceToken (the service account's token for dispatch); only development mints one from Auth:SigningKey.")
             .Validate(o => o.Approval.CountyMaxFen > 0 && o.Approval.CityMaxFen >= o.Approval.CountyMaxFen,
                 "Funds:Approval:CountyMaxFen must be above 0 and Funds:Approval:CityMaxFen at least as much.")
             .Validate(o => o.NonPoorShare.MinimumShare is >= 0 and <= 1, "Funds:NonPoorShare:MinimumShare must be a fraction from 0 to 1 (0.20 for 20%).")
@@ -44,7 +42,7 @@ internal static class Extensions
         builder.AddPlatformScheduling("Funds:Jobs");
         builder.Services.AddScheduledJob<OverdueLoansJob>(OverdueLoansJob.Name, OverdueLoansJob.DefaultSchedule);
         builder.Services.AddScheduledJob<ExecutionRatePublicationJob>(ExecutionRatePublicationJob.Name, ExecutionRatePublicationJob.DefaultSchedule);
-        builder.Services.AddServiceAccountToken("funds-service", sp => sp.GetRequiredService<IOptions<FundsOptions>>().Value.ServiceToken);
+        builder.Services.AddServiceAccountToken("funds-service");
         // Who serves where comes from dispatch, asked as the service: allocations follow the county's people, not the caller's view.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);

@@ -4,9 +4,6 @@ public sealed class FundsOptions
 {
     public const string Section = "Funds";
 
-    /// <summary>The service account's token for dispatch (required where tokens come from an authority; development mints one).</summary>
-    public string? ServiceToken { get; set; }
-
     /// <summary>Who approves a disbursement, by its amount (Funds:Approval).</summary>
     public ApprovalLimits Approval { get; set; } = new();
 

@@ -7,12 +7,6 @@ public sealed class NotificationOptions
 {
     public const string Section = "Notification";
 
-    /// <summary>
-    /// Token the service presents to dispatch and pairing when it resolves recipients outside a request (consumers,
-    /// jobs): a province-scoped service account. Empty: minted from Auth:SigningKey (development and tests only).
-    /// </summary>
-    public string? ServiceToken { get; set; }
-
     /// <summary>Local time of quiet hours and of the jobs' schedules (IANA id).</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 

@@ -52,12 +52,10 @@ internal static class Extensions
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))
             .Validate(o => TryZone(o.TimeZone), "Notification:TimeZone is not a known time zone id.")
-            .Validate<IOptions<AuthOptions>>((o, auth) => !string.IsNullOrEmpty(o.ServiceToken) || !string.IsNullOrEmpty(auth.Value.SigningKey),
-                "Set Notification:ServiceToken (the service account's token for dispatch and pairing); only development mints one from Auth:SigningKey.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new QuietHours(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
-        builder.Services.AddServiceAccountToken("notification-service", sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.ServiceToken);
+        builder.Services.AddServiceAccountToken("notification-service");
         builder.Services.AddSingleton<TemplateCache>();
         builder.Services.AddSingleton<NotificationWriter>();
         builder.Services.AddSingleton<SubscriptionFanOut>();

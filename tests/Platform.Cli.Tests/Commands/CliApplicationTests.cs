@@ -32,7 +32,7 @@ public sealed class CliApplicationTests
         var run = await CliRun.RunAsync("seed", "--help");
 
         run.ExitCode.ShouldBe(0);
-        run.Output.ShouldStartWith("usage: Platform.Cli seed --scale county|city|province --url BASE [--pairing-url BASE] [--assessment-url BASE] --key-file PATH [--seed N] [--as-of DATE] [--issuer NAME] [--audience NAME]\n");
+        run.Output.ShouldStartWith("usage: Platform.Cli seed --scale county|city|province --url BASE [--pairing-url BASE] [--assessment-url BASE] [--authority URL] [--client-id ID] [--client-secret-file PATH] [--identity-url BASE] [--accounts-file PATH] [--key-file PATH] [--seed N] [--as-of DATE] [--issuer NAME] [--audience NAME]\n");
         run.Output.ShouldContain("(default 20261123)");
         run.Output.ShouldContain("(default today in China)");
     }

@@ -73,7 +73,7 @@ public sealed class TokenCommandTests : IDisposable
         run.ExitCode.ShouldBe(2);
         run.Output.ShouldBeEmpty();
         run.Error.ShouldStartWith($"error: {message}\n");
-        run.Error.ShouldContain("usage: Platform.Cli token --role ROLE[,ROLE] [--scope CODE] [--grant GRANT[,GRANT]]");
+        run.Error.ShouldContain("usage: Platform.Cli token [--role ROLE[,ROLE]] [--scope CODE] [--grant GRANT[,GRANT]] [--authority URL] [--client-id ID] [--client-secret-file PATH]");
     }
 
     [Fact]

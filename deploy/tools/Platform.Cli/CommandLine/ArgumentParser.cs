@@ -80,6 +80,7 @@ public static class ArgumentParser
             }
         }
 
+        var given = values.Keys.ToHashSet(StringComparer.Ordinal);
         foreach (var option in command.Options)
         {
             if (!values.ContainsKey(option.Name))
@@ -96,13 +97,16 @@ public static class ArgumentParser
             }
         }
 
-        return new ParsedOptions(command, values);
+        return new ParsedOptions(command, values, given);
     }
 }
 
-public sealed class ParsedOptions(CommandSpec command, IReadOnlyDictionary<string, string> values)
+public sealed class ParsedOptions(CommandSpec command, IReadOnlyDictionary<string, string> values, IReadOnlySet<string> given)
 {
     public CommandSpec Command { get; } = command;
+
+    /// <summary>Whether the command line gave the option (a default does not count).</summary>
+    public bool IsGiven(string name) => given.Contains(name);
 
     /// <summary>The value, or null when an optional option without a default is absent.</summary>
     public string? Get(string name) => values.GetValueOrDefault(name);

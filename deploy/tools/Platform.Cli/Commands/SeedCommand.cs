@@ -8,9 +8,11 @@ using Platform.Security.PersonalData;
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// Seeds the demo province through dispatch's API with a province token it signs itself: the region file, then the
-/// assistance forces (<see cref="ForcesGenerator"/>): units, cadres, assignments and a month of check-ins; then pairing's
-/// households and helpers, and assessment's task lists of the month and the scored month before (<see cref="AssessmentSeeder"/>).
+/// Seeds the demo province through dispatch's API with a province token, from the identity service (client credentials,
+/// province, nationwide, write) or signed with the development key: the region file, then the assistance forces
+/// (<see cref="ForcesGenerator"/>): units, cadres, assignments and a month of check-ins; then pairing's households and
+/// helpers, and assessment's task lists of the month and the scored month before (<see cref="AssessmentSeeder"/>); then,
+/// with the identity service, its demo accounts (<see cref="DemoAccountsSeeder"/>).
 /// </summary>
 internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler, TimeSpan retryDelay) : ICommand
 {
@@ -48,15 +50,27 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
 
     public static readonly TimeSpan VillagePollDelay = TimeSpan.FromSeconds(2);
 
+    private static readonly OptionSpec IdentityUrl = new("identity-url", "BASE",
+        "client credentials: the base address of the identity service's admin API, where the demo accounts are created (default: --authority)");
+
+    private static readonly OptionSpec AccountsFile = new("accounts-file", "PATH",
+        "client credentials: file the demo accounts are written to, one per line: userName, displayName, role, region, password (tab-separated), e.g. .local/demo-accounts.txt");
+
+    /// <summary>The seeder's token from the identity service: the whole country, and writes.</summary>
+    public static readonly Narrowing SeederToken = new([Roles.Province], string.Empty, [Grants.Nationwide, Grants.Write]);
+
     private static readonly OptionSpec AsOf = new("as-of", "DATE",
         "yyyy-MM-dd, the day the forces are for: assignments start in the two years before its month, check-ins fall in the month before (default today in China)");
 
     public CommandSpec Spec { get; } = new(
         "seed",
-        $"Generates the demo province, POSTs it to BASE/{ImportPath} with a province token (scope 51), then loads its units, cadres, "
+        $"Generates the demo province, POSTs it to BASE/{ImportPath} with a province token, then loads its units, cadres, "
         + "assignments of the six forces and a month of check-ins through the same API; then pairing's households, helpers and a month of contacts; "
-        + "then assessment's \"1+6\" task lists of the month and the scored month before (rankings, red flags).",
-        [DemoDataOptions.Scale, Url, PairingUrl, AssessmentUrl, SigningOptions.KeyFile, DemoDataOptions.Seed, AsOf, SigningOptions.Issuer, SigningOptions.Audience]);
+        + "then assessment's \"1+6\" task lists of the month and the scored month before (rankings, red flags). "
+        + "The token: from the identity service with --authority, --client-id and --client-secret-file (province, nationwide, write), which then also "
+        + "gets the demo accounts (printed, and written to --accounts-file); or signed with the development key of --key-file (scope 51; tests and development only).",
+        [DemoDataOptions.Scale, Url, PairingUrl, AssessmentUrl, ClientCredentialsOptions.Authority, ClientCredentialsOptions.ClientId, ClientCredentialsOptions.ClientSecretFile,
+            IdentityUrl, AccountsFile, SigningOptions.KeyFile, DemoDataOptions.Seed, AsOf, SigningOptions.Issuer, SigningOptions.Audience]);
 
     public async Task<int> RunAsync(ParsedOptions options, CancellationToken cancellationToken)
     {
@@ -66,11 +80,36 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
         var pairingUri = ParseServiceUri(options, PairingUrl, baseUri, 5200);
         var assessmentUri = ParseServiceUri(options, AssessmentUrl, baseUri, 5400);
         var asOf = ParseAsOf(options);
-        var auth = SigningOptions.CreateAuthOptions(options);
-        var token = DevelopmentTokens.Create(auth, Subject, [Roles.Province], ProvinceGenerator.ProvinceCode[..2], TokenLifetime);
+        var credentials = ClientCredentialsOptions.Parse(options, SigningOptions.All);
+        if (credentials is null && new[] { IdentityUrl, AccountsFile }.FirstOrDefault(o => options.IsGiven(o.Name)) is { } accountsOption)
+        {
+            throw options.Fail($"option '--{accountsOption.Name}' needs --{ClientCredentialsOptions.Authority.Name} (the demo accounts live in the identity service)");
+        }
+
+        var identityUri = credentials is null ? null : options.Get(IdentityUrl.Name) is null ? credentials.Authority : ParseUri(options, IdentityUrl);
+        var accountsFile = options.Get(AccountsFile.Name);
         var fileSuffix = $"{scale.ToString().ToLowerInvariant()}-{seed}";
 
         using var client = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = Timeout };
+        string token;
+        if (credentials is null)
+        {
+            var auth = options.IsGiven(SigningOptions.KeyFile.Name) ? SigningOptions.CreateAuthOptions(options) : throw SigningOptions.NeitherMode(options);
+            token = DevelopmentTokens.Create(auth, Subject, [Roles.Province], ProvinceGenerator.ProvinceCode[..2], TokenLifetime);
+        }
+        else
+        {
+            try
+            {
+                token = await new IdentityTokenClient(client, error, retryDelay).RequestAsync(credentials, SeederToken, cancellationToken);
+            }
+            catch (TokenRequestException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        }
+
         var dispatch = new DispatchClient(client, baseUri, token, error, retryDelay);
         var pairing = new DispatchClient(client, pairingUri, token, error, retryDelay);
         var assessment = new DispatchClient(client, assessmentUri, token, error, retryDelay);
@@ -107,10 +146,21 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
             }
 
             current = assessment;
-            return await new AssessmentSeeder(assessment, output, pollDelay, ForcesEventsTimeout, ScoringRunTimeout)
-                .RunAsync(plan, cadreIds, generator.ReferenceMonth, error, cancellationToken)
-                ? ExitCodes.Success
-                : ExitCodes.Failure;
+            if (!await new AssessmentSeeder(assessment, output, pollDelay, ForcesEventsTimeout, ScoringRunTimeout)
+                .RunAsync(plan, cadreIds, generator.ReferenceMonth, error, cancellationToken))
+            {
+                return ExitCodes.Failure;
+            }
+
+            if (identityUri is null)
+            {
+                await SayAsync("demo accounts: none without the identity service (--authority)", cancellationToken);
+                return ExitCodes.Success;
+            }
+
+            current = new DispatchClient(client, identityUri, token, error, retryDelay);
+            await new DemoAccountsSeeder(current, output).RunAsync(DemoAccountsSeeder.Plan(plan, cadreIds, seed), accountsFile, cancellationToken);
+            return ExitCodes.Success;
         }
         catch (UnexpectedAnswerException e)
         {
@@ -173,26 +223,21 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
         }
     }
 
-    private static Uri ParseBaseUri(ParsedOptions options)
-    {
-        var text = options.GetRequired(Url.Name);
-        return Uri.TryCreate(text, UriKind.Absolute, out var baseUri) && (baseUri.Scheme == Uri.UriSchemeHttp || baseUri.Scheme == Uri.UriSchemeHttps)
-            ? baseUri
-            : throw options.Fail($"option '--{Url.Name}' must be an absolute http or https address, got '{text}'");
-    }
+    private static Uri ParseBaseUri(ParsedOptions options) => ParseUri(options, Url);
 
-    /// <summary>The option, or the dispatch address with port 5100 replaced by the service's (a gateway's address serves them all).</summary>
-    private static Uri ParseServiceUri(ParsedOptions options, OptionSpec option, Uri baseUri, int defaultPort)
+    private static Uri ParseUri(ParsedOptions options, OptionSpec option)
     {
-        if (options.Get(option.Name) is not { } text)
-        {
-            return baseUri.Port == 5100 ? new UriBuilder(baseUri) { Port = defaultPort }.Uri : baseUri;
-        }
-
+        var text = options.GetRequired(option.Name);
         return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : throw options.Fail($"option '--{option.Name}' must be an absolute http or https address, got '{text}'");
     }
+
+    /// <summary>The option, or the dispatch address with port 5100 replaced by the service's (a gateway's address serves them all).</summary>
+    private static Uri ParseServiceUri(ParsedOptions options, OptionSpec option, Uri baseUri, int defaultPort) =>
+        options.IsGiven(option.Name)
+            ? ParseUri(options, option)
+            : baseUri.Port == 5100 ? new UriBuilder(baseUri) { Port = defaultPort }.Uri : baseUri;
 
     /// <summary>Today in China unless given; never later, as dispatch refuses check-ins in the future.</summary>
     private static DateOnly ParseAsOf(ParsedOptions options)

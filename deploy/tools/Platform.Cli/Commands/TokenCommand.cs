@@ -3,25 +3,61 @@ using Platform.Security;
 
 namespace Platform.Cli.Commands;
 
-/// <summary>Signs a development token with the services' symmetric key and prints only the token, for scripts and curl.</summary>
-internal sealed class TokenCommand(TextWriter output) : ICommand
+/// <summary>
+/// Prints only a token, for scripts and curl: from the identity service (client credentials, narrowed to the role, scope
+/// and grants asked for), or signed with the services' development key (tests and development).
+/// </summary>
+internal sealed class TokenCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler, TimeSpan retryDelay) : ICommand
 {
-    private static readonly OptionSpec Role = new("role", "ROLE[,ROLE]", $"one or more of: {string.Join(", ", Roles.All.Order(StringComparer.Ordinal))}", Required: true);
+    private static readonly OptionSpec Role = new("role", "ROLE[,ROLE]",
+        $"one or more of: {string.Join(", ", Roles.All.Order(StringComparer.Ordinal))} (required with --key-file; with --authority it narrows the client's own)");
     private static readonly OptionSpec Scope = new("scope", "CODE", "region scope: a division-code prefix, e.g. 51 or 511702 (not with --grant nationwide)");
     private static readonly OptionSpec Grant = new("grant", "GRANT[,GRANT]",
         $"extra rights: {Grants.Nationwide} (the whole country, role province only, no --scope), {Grants.Write} (an integration client that writes)");
-    private static readonly OptionSpec Subject = new("subject", "NAME", "the sub claim (default dev-ROLE-SCOPE)");
-    private static readonly OptionSpec LifetimeHours = new("lifetime-hours", "N", "hours until the token expires", DefaultValue: "12");
+    private static readonly OptionSpec Subject = new("subject", "NAME", "development key: the sub claim (default dev-ROLE-SCOPE)");
+    private static readonly OptionSpec LifetimeHours = new("lifetime-hours", "N", "development key: hours until the token expires", DefaultValue: "12");
+
+    /// <summary>The options of the development-key mode, refused beside --authority.</summary>
+    private static readonly OptionSpec[] DevelopmentKeyOptions = [Subject, LifetimeHours, .. SigningOptions.All];
 
     public CommandSpec Spec { get; } = new(
         "token",
-        "Signs a development token (HS256) and prints it on one line.",
-        [Role, Scope, Grant, Subject, LifetimeHours, SigningOptions.KeyFile, SigningOptions.Issuer, SigningOptions.Audience]);
+        "Prints a token on one line: from the identity service with --authority, --client-id and --client-secret-file (client credentials; "
+        + "--role, --scope and --grant narrow the client's own), or signed (HS256) with the development key of --key-file (tests and development only).",
+        [Role, Scope, Grant, ClientCredentialsOptions.Authority, ClientCredentialsOptions.ClientId, ClientCredentialsOptions.ClientSecretFile,
+            Subject, LifetimeHours, SigningOptions.KeyFile, SigningOptions.Issuer, SigningOptions.Audience]);
 
     private static readonly string[] KnownGrants = [Grants.Nationwide, Grants.Write];
 
-    public Task<int> RunAsync(ParsedOptions options, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ParsedOptions options, CancellationToken cancellationToken)
     {
+        if (ClientCredentialsOptions.Parse(options, DevelopmentKeyOptions) is { } credentials)
+        {
+            var narrowing = ParseNarrowing(options);
+            using var client = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null) { Timeout = TimeSpan.FromSeconds(30) };
+            try
+            {
+                var token = await new IdentityTokenClient(client, error, retryDelay).RequestAsync(credentials, narrowing, cancellationToken);
+                await output.WriteAsync(token + "\n");
+                return ExitCodes.Success;
+            }
+            catch (TokenRequestException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        }
+
+        if (!options.IsGiven(SigningOptions.KeyFile.Name))
+        {
+            throw SigningOptions.NeitherMode(options);
+        }
+
+        if (!options.IsGiven(Role.Name))
+        {
+            throw options.Fail($"missing required option '--{Role.Name}'");
+        }
+
         var roles = ParseRoles(options);
         var grants = ParseGrants(options);
         var scope = ParseScope(options, roles, grants);
@@ -30,8 +66,23 @@ internal sealed class TokenCommand(TextWriter output) : ICommand
         var auth = SigningOptions.CreateAuthOptions(options);
         var subject = options.Get(Subject.Name) ?? $"dev-{roles[0]}-{(scope.Prefix.Length == 0 ? Grants.Nationwide : scope.Prefix)}";
 
-        output.Write(DevelopmentTokens.Create(auth, subject, roles, scope.Prefix, lifetime, grants: grants) + "\n");
-        return Task.FromResult(ExitCodes.Success);
+        await output.WriteAsync(DevelopmentTokens.Create(auth, subject, roles, scope.Prefix, lifetime, grants: grants) + "\n");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>With --role, the token asks for exactly these role(s), scope and grants (checked as for a signed one); without, the client's own.</summary>
+    private static Narrowing? ParseNarrowing(ParsedOptions options)
+    {
+        if (!options.IsGiven(Role.Name))
+        {
+            return options.IsGiven(Scope.Name) || options.IsGiven(Grant.Name)
+                ? throw options.Fail($"--{Scope.Name} and --{Grant.Name} narrow a token to --{Role.Name}: give the role too")
+                : null;
+        }
+
+        var roles = ParseRoles(options);
+        var grants = ParseGrants(options);
+        return new Narrowing(roles, ParseScope(options, roles, grants).Prefix, grants);
     }
 
     /// <summary>

@@ -1,16 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Security;
 
 namespace Platform.Grpc.Client;
 
 /// <summary>
-/// A service's own token for calls made outside a request (consumers, jobs, background runs): the configured one where an
-/// authority issues tokens, or else (development and tests) one minted from <c>Auth:SigningKey</c> as the province's
-/// service account with the nationwide grant, renewed hourly. Its times are the real clock's, not an injected
-/// TimeProvider's: the receiving service checks them against its own clock.
+/// Development and tests only: the service's token minted from <c>Auth:SigningKey</c> as the province's service account
+/// with the nationwide grant, renewed hourly. Its times are the real clock's, not an injected TimeProvider's: the
+/// receiving service checks them against its own clock.
 /// </summary>
-public sealed class ServiceAccountToken(string subject, string? configured, AuthOptions auth) : IServiceAccountCredentials
+public sealed class DevelopmentServiceAccountToken(string subject, AuthOptions auth) : IServiceAccountCredentials
 {
     private readonly Lock gate = new();
     private string? minted;
@@ -20,11 +20,6 @@ public sealed class ServiceAccountToken(string subject, string? configured, Auth
 
     private string Token()
     {
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return configured;
-        }
-
         lock (gate)
         {
             var now = TimeProvider.System.GetUtcNow();
@@ -43,10 +38,29 @@ public sealed class ServiceAccountToken(string subject, string? configured, Auth
 public static class ServiceAccountTokenExtensions
 {
     /// <summary>
-    /// Registers the service's <see cref="IServiceAccountCredentials"/>: the token <paramref name="configured"/> reads from
-    /// the service's settings, or one minted as <paramref name="subject"/> where none is configured.
+    /// Registers the service's <see cref="IServiceAccountCredentials"/>: with <c>ServiceAccount:ClientId</c> and
+    /// <c>ServiceAccount:ClientSecret</c>, tokens from the client credentials grant at the identity service of
+    /// <c>Auth:Authority</c> (<see cref="ClientCredentialsToken"/>); without them (development and tests), one minted from
+    /// <c>Auth:SigningKey</c> as <paramref name="subject"/>. The start fails, naming the settings, when neither is possible.
     /// </summary>
-    public static IServiceCollection AddServiceAccountToken(this IServiceCollection services, string subject, Func<IServiceProvider, string?> configured) =>
-        services.AddSingleton<IServiceAccountCredentials>(sp =>
-            new ServiceAccountToken(subject, configured(sp), sp.GetRequiredService<IOptions<AuthOptions>>().Value));
+    public static IServiceCollection AddServiceAccountToken(this IServiceCollection services, string subject)
+    {
+        services.AddOptions<ServiceAccountOptions>().BindConfiguration(ServiceAccountOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServiceAccountOptions>, ServiceAccountOptionsValidation>();
+        services.AddHttpClient(ClientCredentialsToken.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        return services.AddSingleton<IServiceAccountCredentials>(sp =>
+        {
+            var account = sp.GetRequiredService<IOptions<ServiceAccountOptions>>().Value;
+            var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
+            if (!account.HasClient)
+            {
+                return new DevelopmentServiceAccountToken(subject, auth);
+            }
+
+            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            return new ClientCredentialsToken(account, auth, () => factory.CreateClient(ClientCredentialsToken.HttpClientName),
+                TimeProvider.System, sp.GetRequiredService<ILogger<ClientCredentialsToken>>());
+        });
+    }
 }
