@@ -41,7 +41,8 @@ internal sealed class DemoAccountsSeeder(DispatchClient identity, TextWriter out
             new("demo-city", "市级管理员（演示）", Roles.City, ProvinceGenerator.DemoCityCode[..4], null, "Demo-City-2026"),
             new("demo-county", "县级管理员（演示）", Roles.County, county, null, "Demo-County-2026"),
             new("demo-township", $"{townshipName}管理员（演示）", Roles.Township, township, null, "Demo-Township-2026"),
-            new("demo-cadre", cadre.Name, Roles.Cadre, secretary.VillageCode, cadreIds[cadre.CitizenId], "Demo-Cadre-2026"),
+            // A cadre's user name is dispatch's id of the cadre: the services compare a cadre's sub with it (check-ins, leave, records).
+            new(cadreIds[cadre.CitizenId].ToString("D"), cadre.Name, Roles.Cadre, secretary.VillageCode, cadreIds[cadre.CitizenId], "Demo-Cadre-2026"),
             new("demo-auditor", "审计员（演示）", Roles.Auditor, county, null, "Demo-Auditor-2026"),
         ];
     }
