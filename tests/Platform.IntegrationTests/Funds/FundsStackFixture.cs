@@ -15,8 +15,8 @@ namespace Platform.IntegrationTests.Funds;
 /// </summary>
 public sealed class FundsStackFixture : FundsFixture
 {
-    public const string PoorVillage = "511702104201";
-    public const string NonPoorVillage = "511702104202";
+    public const string PoorVillage = TwoCountyForces.Village1;
+    public const string NonPoorVillage = TwoCountyForces.Village2;
 
     public TestDatabase DispatchDb { get; private set; } = null!;
     public ServiceHost<DispatchProgram> Dispatch { get; private set; } = null!;
@@ -51,34 +51,16 @@ public sealed class FundsStackFixture : FundsFixture
     private async Task SeedAsync()
     {
         using var province = DispatchClient(Roles.Province, "51");
-        (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(RegionFiles.TwoCounties()))).EnsureSuccessStatusCode();
-        (await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv(
-            "单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\n"))).EnsureSuccessStatusCode();
-        (string Name, string Unit)[] people = [("甲", "U-A"), ("乙", "U-A"), ("丙", "U-A"), ("丁", "U-B"), ("戊", "U-A")];
-        var lines = people.Select((p, i) =>
+        var forces = await TwoCountyForces.SeedAsync(province);
+        foreach (var (name, id) in forces.Cadres)
         {
-            var first17 = $"5117021986060{i + 1}00{i}";
-            return $"{first17}{Platform.Security.PersonalData.CitizenId.CheckCharacter(first17)},{p.Name},,{p.Unit},科员,农业技术,是,,愿意";
-        });
-        (await province.PostAsync("/api/dispatch/cadres/import", RegionFiles.Csv("身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n" + string.Join('\n', lines) + "\n")))
-            .EnsureSuccessStatusCode();
-        foreach (var cadre in (await province.GetFromJsonAsync<JsonElement>("/api/dispatch/cadres")).GetProperty("items").EnumerateArray())
-        {
-            Cadres[cadre.GetProperty("name").GetString()!] = cadre.GetProperty("id").GetGuid();
+            Cadres[name] = id;
         }
 
-        Assignments["甲"] = await AssignAsync(province, PoorVillage, "first_secretary", "甲");
-        Assignments["乙"] = await AssignAsync(province, NonPoorVillage, "first_secretary", "乙");
-        Assignments["丙"] = await AssignAsync(province, PoorVillage, "agricultural_technician", "丙");
-        Assignments["丁"] = await AssignAsync(province, "511703105201", "first_secretary", "丁");
-    }
-
-    private async Task<Guid> AssignAsync(HttpClient client, string village, string force, string cadre)
-    {
-        using var response = await client.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = village, force, cadreId = Cadres[cadre], startsOn = "2026-01-01" });
-        var text = await response.Content.ReadAsStringAsync();
-        response.IsSuccessStatusCode.ShouldBeTrue(text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+        foreach (var (name, id) in forces.Assignments)
+        {
+            Assignments[name] = id;
+        }
     }
 
     public override async Task DisposeAsync()
