@@ -2,6 +2,7 @@ using Identity.Api.Apis;
 using Identity.Api.Extensions;
 using Identity.Api.Features.Accounts;
 using Identity.Api.Features.Federation;
+using Identity.Api.Features.SignIn;
 using Platform.Grpc.Server;
 using Platform.Security;
 using Platform.ServiceDefaults;
@@ -13,6 +14,7 @@ builder.AddAccountAdministration();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UsePageSecurityHeaders();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapConnectApi();

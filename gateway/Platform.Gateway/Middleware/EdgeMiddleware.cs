@@ -43,7 +43,12 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            // APIs answer data, never pages: nothing may load. A page behind the gateway (the identity service's sign-in)
+            // sets its own policy, which is kept.
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            }
             if (context.Request.IsHttps)
             {
                 headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";

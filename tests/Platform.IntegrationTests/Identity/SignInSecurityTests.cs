@@ -67,6 +67,19 @@ public sealed class SignInSecurityTests(SignInFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task The_sign_in_page_may_not_be_framed_and_loads_nothing_but_its_own_styles()
+    {
+        using var page = await Browser().GetAsync("/account/login");
+
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        policy.ShouldContain("default-src 'none'");
+        policy.ShouldContain("style-src 'unsafe-inline'");
+        policy.ShouldContain("frame-ancestors 'none'");
+        page.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused_audited_and_issues_no_session()
     {
         var account = await AccountAsync();
