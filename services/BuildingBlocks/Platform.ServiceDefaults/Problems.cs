@@ -124,6 +124,12 @@ internal sealed class PlatformExceptionHandler(IProblemDetailsService problemDet
             return true;
         }
 
+        // A form the framework cannot read (a NUL in a value, a broken encoding) is the client's fault, like a bad JSON body.
+        if (exception is InvalidDataException && httpContext.Request.HasFormContentType)
+        {
+            exception = new BadHttpRequestException("The form is not readable: " + exception.Message, StatusCodes.Status400BadRequest, exception);
+        }
+
         ProblemDetails problem;
         if (exception is BadHttpRequestException bad)
         {

@@ -39,6 +39,10 @@ public sealed class AccountsHostileInputTests(IdentityFixture fixture) : IClassF
         { "GET", "/api/identity/audit?from=2026-13-45", null },
         { "GET", "/api/identity/audit?from=2026-06-01T00:00:00Z&to=2026-01-01T00:00:00Z", null },
         { "GET", "/api/identity/audit?page=-1", null },
+        { "GET", "/api/identity/audit?page=2147483647", null },
+        { "GET", "/api/identity/accounts?page=2147483647", null },
+        { "GET", "/api/identity/accounts?page=abc", null },
+        { "POST", "/api/identity/accounts", "{\"userName\":\"ok-name\",\"displayName\":\"" + new string('长', 1_000_000) + "\",\"role\":\"county\",\"region\":\"511702\"}" },
     };
 
     [Theory]

@@ -98,6 +98,19 @@ public sealed class SignInSecurityTests(SignInFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_sign_in_form_with_a_nul_is_a_400_problem_and_signs_nobody_in()
+    {
+        var flow = new CodeFlow(Browser());
+        var before = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE action = 'sign_in' AND outcome = 'succeeded'");
+
+        using var signIn = await flow.SignInAsync("admin\0x", "Whatever-1234");
+
+        signIn.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await signIn.Content.ReadAsStringAsync()).ShouldContain("\"code\"");
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM audit_events WHERE action = 'sign_in' AND outcome = 'succeeded'")).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused_too()
     {
         var account = await AccountAsync();

@@ -28,9 +28,10 @@ public static class QueryAccounts
             errors.Add(new FieldError("role", AccountGrantRule.UnknownRole, $"role: 应为 {string.Join("、", Roles.All)} 之一"));
         }
 
-        if (page is < 1)
+        // Bounded so that the offset (page - 1) * size cannot overflow.
+        if (page is < 1 or > 100_000)
         {
-            errors.Add(new FieldError("page", "out_of_range", "page: 从1开始"));
+            errors.Add(new FieldError("page", "out_of_range", "page: 应在1到100000之间"));
         }
 
         if (pageSize is < 1 or > MaxPageSize)

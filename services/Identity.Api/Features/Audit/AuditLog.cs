@@ -35,5 +35,8 @@ public sealed class AuditLog(IdentityDb db, TimeProvider clock, IHttpContextAcce
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
+    // Audit text can come straight from a hostile request (a typed user name, a client_id): cut to the column and with
+    // control characters replaced, so that writing the audit never fails (PostgreSQL text refuses NUL).
+    private static string? Truncate(string? value, int length) =>
+        value is null ? null : string.Concat((value.Length <= length ? value : value[..length]).Select(c => char.IsControl(c) ? '?' : c));
 }

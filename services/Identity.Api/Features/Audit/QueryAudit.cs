@@ -39,9 +39,10 @@ public static class QueryAudit
             errors.Add(new FieldError("from", "after_to", "from: 不能晚于 to"));
         }
 
-        if (page is < 1)
+        // Bounded so that the offset (page - 1) * size cannot overflow.
+        if (page is < 1 or > 100_000)
         {
-            errors.Add(new FieldError("page", "out_of_range", "page: 从1开始"));
+            errors.Add(new FieldError("page", "out_of_range", "page: 应在1到100000之间"));
         }
 
         if (errors.Count > 0)

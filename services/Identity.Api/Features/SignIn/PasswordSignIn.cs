@@ -15,10 +15,12 @@ public sealed class PasswordSignIn(UserManager<Account> accounts, AuditLog audit
 {
     public async Task<SignInOutcome> CheckAsync(string userName, string password, CancellationToken cancellationToken)
     {
-        var account = string.IsNullOrWhiteSpace(userName) ? null : await accounts.FindByNameAsync(userName.Trim());
+        // A name that breaks the text rules (NUL, broken encoding, too long) names nobody; it is not looked up.
+        var usable = !string.IsNullOrWhiteSpace(userName) && Platform.ServiceDefaults.InputRules.CheckText(userName, 256) is null;
+        var account = usable ? await accounts.FindByNameAsync(userName.Trim()) : null;
         if (account is null)
         {
-            await audit.WriteAsync(AuditActions.SignIn, userName, AuditActions.Refused, cancellationToken, detail: "unknown_user");
+            await audit.WriteAsync(AuditActions.SignIn, userName ?? string.Empty, AuditActions.Refused, cancellationToken, detail: "unknown_user");
             return SignInOutcome.WrongCredentials;
         }
 
