@@ -143,6 +143,15 @@ internal static class Extensions
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
+
+        // The console takes every path no other route names (route "console", order 1000); an API path that names no
+        // service stays an API's answer (404 problem), not the console's sign-in page.
+        app.Map("/api/{**rest}", () =>
+            {
+                var (code, title) = ApiProblems.Describe(StatusCodes.Status404NotFound);
+                return ApiProblems.NotFound(code, title);
+            })
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 }

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Web.Extensions;
+
+/// <summary>The console's settings (section <c>Console</c>); docs/operations.md, "Console".</summary>
+public sealed class ConsoleOptions
+{
+    public const string Section = "Console";
+
+    /// <summary>The address people browse (the gateway's); the sign-in callback and the sign-out return are built from it.</summary>
+    [Required]
+    public Uri? PublicOrigin { get; set; }
+
+    /// <summary>Where the console's server calls the APIs: the gateway, as every other client does.</summary>
+    [Required]
+    public Uri? GatewayAddress { get; set; }
+
+    /// <summary>The console's OpenID Connect client at the identity service (public: code + PKCE, no secret).</summary>
+    [Required]
+    public string ClientId { get; set; } = "console";
+
+    /// <summary>How long a call to the gateway may take before the page shows it failed.</summary>
+    public TimeSpan GatewayTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A session's tokens are kept this long after its last use (the identity service's refresh token lives 8 hours).</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
+}

@@ -1,0 +1,25 @@
+using Platform.ServiceDefaults;
+using Platform.Web.Components;
+using Platform.Web.Extensions;
+using Platform.Web.Session;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("console");
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.UseConsoleSecurityHeaders();
+app.UseRequestLocalization("zh-CN");
+app.UseAntiforgery();
+app.MapDefaultEndpoints();
+app.MapStaticAssets().AllowAnonymous();
+app.MapSignInEndpoints();
+app.MapRazorComponents<App>()
+    .AddInteractiveServerRenderMode()
+    .RequireAuthorization();
+
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
