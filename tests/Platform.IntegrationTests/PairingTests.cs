@@ -214,6 +214,7 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         var gap = (await county.GetFromJsonAsync<JsonElement>("/api/pairing/gaps")).EnumerateArray().Single(g => g.GetProperty("householdId").GetGuid() == household);
         gap.GetProperty("lastHelperUntil").GetString().ShouldBe("2026-11-15");
         gap.GetProperty("lastEndReason").GetString().ShouldBe("干部召回：违反工作纪律");
+        gap.GetProperty("villageName").GetString().ShouldBe("青杠村");
     }
 
     [Fact]
