@@ -64,6 +64,9 @@ public static class SignIn
                     o.ResponseMode = OpenIdConnectResponseMode.Query;
                     o.CorrelationCookie.SameSite = SameSiteMode.Lax;
                     o.NonceCookie.SameSite = SameSiteMode.Lax;
+                    // Browsers keep Secure cookies only over HTTPS or on localhost: a county machine browsed at a LAN address over HTTP would lose them.
+                    o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                    o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 }
 
                 o.SaveTokens = false;
