@@ -83,19 +83,19 @@ public sealed class DisbursementTests(FundsFixture fixture) : IClassFixture<Fund
         var january = await clerk.GetFromJsonAsync<JsonElement>("/api/funds/reports/execution-rate/2026?month=2026-01");
         january.GetProperty("lines").GetArrayLength().ShouldBe(0);
     }
-
-    // A county no other test of this class uses: the fixture is shared, and 511741 holds another test's request.
+    // A county no other funds test uses: the fixture is shared, and 511729 held another test's request.
+    // A county no other test of this class uses: the fixture is shared, and 511747 holds another test's request.
     [Fact]
     public async Task A_request_refused_with_a_reason_is_never_paid_and_the_approvers_list_shows_each_state()
     {
-        var account = await fixture.FundedVillageAsync("511741104201", 100_000);
-        using var clerk = fixture.Client(Roles.County, "511741", "clerk");
-        using var head = fixture.Client(Roles.County, "511741", "head");
+        var account = await fixture.FundedVillageAsync("511747104201", 100_000);
+        using var clerk = fixture.Client(Roles.County, "511747", "clerk");
+        using var head = fixture.Client(Roles.County, "511747", "head");
         var refused = (await RequestAsync(clerk, "r-1", new { accountId = account, amountFen = 20_000, payee = "某公司", purpose = "无依据的采购" })).Body.GetProperty("id").GetGuid();
         var kept = (await RequestAsync(clerk, "r-2", new { accountId = account, amountFen = 10_000, payee = "青杠村股份经济合作社", purpose = "产业路硬化" })).Body.GetProperty("id").GetGuid();
 
         // The approvers' list: the county's requests, newest first.
-        var pending = await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511741&status=requested");
+        var pending = await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511747&status=requested");
         pending.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()).ShouldBe([kept, refused]);
 
         // A reason is required; the requester cannot refuse their own request; nothing changes.
@@ -125,10 +125,10 @@ public sealed class DisbursementTests(FundsFixture fixture) : IClassFixture<Fund
         (await CountAsync("SELECT balance_fen FROM accounts WHERE id = @account", new { account })).ShouldBe(100_000);
 
         (await PostAsync(head, $"/api/funds/disbursements/{kept}/approval")).Status.ShouldBe(HttpStatusCode.OK);
-        var all = (await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511741")).GetProperty("items").EnumerateArray()
+        var all = (await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511747")).GetProperty("items").EnumerateArray()
             .ToDictionary(d => d.GetProperty("id").GetGuid(), d => d.GetProperty("status").GetString());
         all.ShouldBe(new Dictionary<Guid, string?> { [kept] = "approved", [refused] = "refused" });
-        (await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511741&status=requested")).GetProperty("items").GetArrayLength().ShouldBe(0);
+        (await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511747&status=requested")).GetProperty("items").GetArrayLength().ShouldBe(0);
 
         // Another county's official does not see them.
         using var other = fixture.Client(Roles.County, "511702", "other");
