@@ -83,8 +83,8 @@ public sealed class DisbursementTests(FundsFixture fixture) : IClassFixture<Fund
         var january = await clerk.GetFromJsonAsync<JsonElement>("/api/funds/reports/execution-rate/2026?month=2026-01");
         january.GetProperty("lines").GetArrayLength().ShouldBe(0);
     }
+
     // A county no other funds test uses: the fixture is shared, and 511729 held another test's request.
-    // A county no other test of this class uses: the fixture is shared, and 511747 holds another test's request.
     [Fact]
     public async Task A_request_refused_with_a_reason_is_never_paid_and_the_approvers_list_shows_each_state()
     {
