@@ -152,6 +152,8 @@ ensure_packages() {
   command -v ss >/dev/null 2>&1 || missing+=(iproute2)
   # Rotates the local logs (deploy/local/logs.sh).
   command -v logrotate >/dev/null 2>&1 || [[ -x /usr/sbin/logrotate ]] || missing+=(logrotate)
+  # The console's build installs Apache ECharts from npm (web/Platform.Web/package.json); some tests use npm too.
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
   fi

@@ -58,10 +58,11 @@ PLATFORM_RABBITMQ_DIST_PORT="${PLATFORM_RABBITMQ_DIST_PORT:-$((PLATFORM_RABBITMQ
 PLATFORM_RABBITMQ_DIR="$PLATFORM_LOCAL/rabbitmq"
 PLATFORM_RABBITMQ_BIN="${PLATFORM_RABBITMQ_BIN:-/usr/lib/rabbitmq/bin}"
 
-# --- Services and gateway -------------------------------------------------------------------
+# --- Services, gateway and console ------------------------------------------------------------
 # identity first: the others fetch its discovery document and keys, and call its token endpoint.
 PLATFORM_SERVICES=(identity dispatch pairing funds assessment notification)
-PLATFORM_APPS=("${PLATFORM_SERVICES[@]}" gateway)
+# The web console last: people reach it through the gateway, and it calls the APIs through the gateway.
+PLATFORM_APPS=("${PLATFORM_SERVICES[@]}" gateway console)
 # Services that call others outside a request (consumers, jobs) as their own service account: client APP-service.
 PLATFORM_SERVICE_ACCOUNT_APPS=(dispatch pairing funds assessment notification)
 # Their names as people read them (the identity service's client display names).
@@ -79,6 +80,7 @@ declare -A PLATFORM_APP_PROJECT=(
   [assessment]=services/Assessment.Api
   [notification]=services/Notification.Api
   [gateway]=gateway/Platform.Gateway
+  [console]=web/Platform.Web
 )
 PLATFORM_TARGET_FRAMEWORK="${PLATFORM_TARGET_FRAMEWORK:-net10.0}"
 
@@ -97,6 +99,8 @@ PLATFORM_IDENTITY_PORT="${PLATFORM_IDENTITY_PORT:-5600}"
 PLATFORM_IDENTITY_GRPC_PORT="${PLATFORM_IDENTITY_GRPC_PORT:-5601}"
 PLATFORM_GATEWAY_PORT="${PLATFORM_GATEWAY_PORT:-5000}"
 PLATFORM_GATEWAY_GRPC_PORT="${PLATFORM_GATEWAY_GRPC_PORT:-5001}"
+# The console serves people only (HTTP, no gRPC port); they browse it through the gateway, never on this port.
+PLATFORM_CONSOLE_PORT="${PLATFORM_CONSOLE_PORT:-5700}"
 
 # Where tokens come from. identity (default): the identity service issues them (OpenID Connect, client credentials
 # for ./platform token and the services' accounts); every app validates them against its discovery document.
@@ -111,7 +115,11 @@ PLATFORM_AUTH_ISSUER="${PLATFORM_AUTH_ISSUER:-platform-dev}"
 # The standard clients of the identity service (./platform up registers them at its start):
 # platform-cli (./platform token and seed), one APP-service per service account, the console (public, code + PKCE).
 PLATFORM_CLI_CLIENT_ID=platform-cli
-PLATFORM_CONSOLE_REDIRECT_URI="${PLATFORM_CONSOLE_REDIRECT_URI:-http://127.0.0.1:5700/signin-oidc}"
+# The address people browse the console at (Console:PublicOrigin): the gateway's, which routes / to the console.
+# The console's redirect after sign-in and after sign-out are built from it, and registered as such with identity.
+PLATFORM_CONSOLE_PUBLIC_ORIGIN="${PLATFORM_CONSOLE_PUBLIC_ORIGIN:-http://127.0.0.1:$PLATFORM_GATEWAY_PORT}"
+PLATFORM_CONSOLE_REDIRECT_URI="$PLATFORM_CONSOLE_PUBLIC_ORIGIN/signin-oidc"
+PLATFORM_CONSOLE_POST_LOGOUT_REDIRECT_URI="$PLATFORM_CONSOLE_PUBLIC_ORIGIN/signout-callback-oidc"
 
 # The seeding/token CLI (written on the C# side).
 PLATFORM_CLI_PROJECT="deploy/tools/Platform.Cli"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# deploy/local/services.sh: build the solution, run the identity service, the five services and the gateway as
-# background dotnet processes, the development keys, the identity clients' secrets, and the seeding/token CLI.
+# deploy/local/services.sh: build the solution, run the identity service, the five services, the gateway and the web
+# console as background dotnet processes, the development keys, the identity clients' secrets, and the seeding/token CLI.
 
 # --- building ---------------------------------------------------------------------------------
 
@@ -35,11 +35,18 @@ dotnet_build() {
   die "build of ${target#"$PLATFORM_ROOT"/} failed"
 }
 
-# --- the apps (identity, five services, gateway) ----------------------------------------------------------
+# --- the apps (identity, five services, gateway, console) -------------------------------------------------
 
 upper() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
 app_rest_port() { local v; v="PLATFORM_$(upper "$1")_PORT"; printf '%s\n' "${!v}"; }
-app_grpc_port() { local v; v="PLATFORM_$(upper "$1")_GRPC_PORT"; printf '%s\n' "${!v}"; }
+# The console serves people only: no gRPC port (empty).
+app_has_grpc() { [[ $1 != console ]]; }
+app_grpc_port() {
+  local v
+  app_has_grpc "$1" || return 0
+  v="PLATFORM_$(upper "$1")_GRPC_PORT"
+  printf '%s\n' "${!v}"
+}
 app_project_dir() { printf '%s\n' "$PLATFORM_ROOT/${PLATFORM_APP_PROJECT[$1]}"; }
 app_dll() {
   local project=${PLATFORM_APP_PROJECT[$1]}
@@ -101,10 +108,10 @@ start_app() {
   local upper_app
   upper_app=$(upper "$app")
   ensure_port_free "$rest" "$app (REST)" "PLATFORM_${upper_app}_PORT"
-  ensure_port_free "$grpc" "$app (gRPC)" "PLATFORM_${upper_app}_GRPC_PORT"
+  [[ -z $grpc ]] || ensure_port_free "$grpc" "$app (gRPC)" "PLATFORM_${upper_app}_GRPC_PORT"
 
   printf '\n===== %s: starting %s =====\n' "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$app" >>"$log"
-  say "starting $app on $(app_url "$app") (gRPC :$grpc)"
+  say "starting $app on $(app_url "$app")${grpc:+ (gRPC :$grpc)}"
   (
     # Kestrel's content root is the working folder: run where appsettings*.json were copied.
     cd "$(dirname "$dll")" || exit 1
@@ -130,17 +137,21 @@ app_environment() {
   # Production: a county may run exactly this on one machine (no developer exception page, Production defaults);
   # nothing in the platform reads the environment's name. PLATFORM_ENVIRONMENT overrides it, e.g. for debugging.
   export ASPNETCORE_ENVIRONMENT="${PLATFORM_ENVIRONMENT:-Production}" DOTNET_ENVIRONMENT="${PLATFORM_ENVIRONMENT:-Production}"
-  Kestrel__Endpoints__Rest__Url="http://127.0.0.1:$(app_rest_port "$app")"
-  Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$(app_grpc_port "$app")"
-  export Kestrel__Endpoints__Rest__Url Kestrel__Endpoints__Grpc__Url
-  export Kestrel__Endpoints__Grpc__Protocols=Http2
+  export Kestrel__Endpoints__Rest__Url="http://127.0.0.1:$(app_rest_port "$app")"
+  if app_has_grpc "$app"; then
+    export Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$(app_grpc_port "$app")" Kestrel__Endpoints__Grpc__Protocols=Http2
+  fi
+  app_auth_environment "$app"
+  if [[ $app == console ]]; then
+    console_environment
+    return 0
+  fi
   if [[ $app != gateway ]]; then
     export ConnectionStrings__Database="Host=127.0.0.1;Port=$PLATFORM_PG_PORT;Database=$app;Username=$PLATFORM_PG_USER;Password=$PLATFORM_PG_PASSWORD"
   fi
   export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$PLATFORM_RABBITMQ_PORT" \
     RabbitMq__VirtualHost="$PLATFORM_RABBITMQ_VHOST" RabbitMq__Username="$PLATFORM_RABBITMQ_USER" \
     RabbitMq__Password="$PLATFORM_RABBITMQ_PASSWORD"
-  app_auth_environment "$app"
   # Development keys that protect citizen IDs and phone numbers at rest (production: a secret store).
   export PersonalData__CurrentKeyId=local
   PersonalData__Keys__local=$(<"$PLATFORM_PERSONAL_DATA_KEY_FILE")
@@ -165,7 +176,20 @@ app_environment() {
       [[ $svc == identity ]] ||
         export "ReverseProxy__Clusters__${svc}_grpc__Destinations__primary__Address=http://127.0.0.1:$(app_grpc_port "$svc")"
     done
+    # The console, at / (people browse it through the gateway).
+    export "ReverseProxy__Clusters__console__Destinations__primary__Address=$(app_url console)"
   fi
+}
+
+# The console's settings: no database, broker or personal-data keys (it owns no data); it signs people in at the
+# identity service (Auth__Authority, set by app_auth_environment) as its public client and calls the APIs through the
+# gateway with their tokens. PublicOrigin is where people browse it (the gateway): redirects are built from it.
+console_environment() {
+  # Sign-in is the identity service's in either PLATFORM_AUTH_MODE (in dev-key mode the gateway refuses its tokens).
+  unset Auth__SigningKey
+  export Auth__Authority="$PLATFORM_IDENTITY_ISSUER" Auth__Issuer="$PLATFORM_IDENTITY_ISSUER"
+  export Console__PublicOrigin="$PLATFORM_CONSOLE_PUBLIC_ORIGIN" Console__ClientId=console \
+    Console__GatewayAddress="http://127.0.0.1:$PLATFORM_GATEWAY_PORT"
 }
 
 # How an app validates tokens, and the service account it calls others with (PLATFORM_AUTH_MODE, deploy/local/env.sh).
@@ -201,11 +225,11 @@ identity_environment() {
     i=$((i + 1))
     identity_client "$i" "$svc-service" "${PLATFORM_SERVICE_DISPLAY_NAMES[$svc]}服务账号" province "" nationwide
   done
-  # The console (a later issue): a public client, authorization code + PKCE, no secret.
+  # The console: a public client, authorization code + PKCE, no secret; it comes back to the address people browse.
   i=$((i + 1))
   export "Identity__Clients__${i}__ClientId=console" "Identity__Clients__${i}__DisplayName=管理控制台" \
     "Identity__Clients__${i}__RedirectUris=$PLATFORM_CONSOLE_REDIRECT_URI" \
-    "Identity__Clients__${i}__PostLogoutRedirectUris=${PLATFORM_CONSOLE_REDIRECT_URI%/*}/signout-callback-oidc"
+    "Identity__Clients__${i}__PostLogoutRedirectUris=$PLATFORM_CONSOLE_POST_LOGOUT_REDIRECT_URI"
 }
 
 # identity_client INDEX CLIENT_ID DISPLAY_NAME ROLE REGION GRANTS: a confidential client with its secret file.
@@ -235,6 +259,21 @@ wait_app_ready() {
     "$app" "$(app_ready_url "$app")" "$PLATFORM_READY_TIMEOUT" "$(http_code "$(app_ready_url "$app")")" >&2
   show_log_tail "$(app_log "$app")"
   return 1
+}
+
+# The console answers through the gateway: the gateway's active health check (every 5 s) may still count it as down
+# after it became ready, and people only ever browse it there. Ready = / answers other than 502/503.
+wait_console_through_gateway() {
+  local url="$PLATFORM_CONSOLE_PUBLIC_ORIGIN/" deadline code
+  deadline=$((SECONDS + PLATFORM_READY_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    code=$(http_code "$url")
+    if [[ $code =~ ^[23] ]]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "the console is ready but the gateway does not route to it: GET $url answered $code (./platform logs gateway)"
 }
 
 # Start APPS..., then wait for each; report every failure, not just the first.
@@ -283,7 +322,8 @@ stop_apps() {
 
 app_status_line() {
   local app=$1 pid state="stopped" ready="not ready" url
-  url="$(app_url "$app") grpc://127.0.0.1:$(app_grpc_port "$app")"
+  url=$(app_url "$app")
+  ! app_has_grpc "$app" || url+=" grpc://127.0.0.1:$(app_grpc_port "$app")"
   if ! app_present "$app"; then
     status_line "$app" absent - "$url" "(${PLATFORM_APP_PROJECT[$app]} not in the repository yet)"
     return 0
@@ -378,8 +418,8 @@ seed() {
 print_demo_accounts() {
   [[ -s $PLATFORM_DEMO_ACCOUNTS_FILE ]] || return 0
   {
-    printf '\nDemo accounts (sign in at %saccount/login with the initial password; list in %s)\n' \
-      "$PLATFORM_IDENTITY_ISSUER" "${PLATFORM_DEMO_ACCOUNTS_FILE#"$PLATFORM_ROOT"/}"
+    printf '\nDemo accounts (sign in to the console at %s/ with the initial password, changed at the first sign-in; list in %s)\n' \
+      "$PLATFORM_CONSOLE_PUBLIC_ORIGIN" "${PLATFORM_DEMO_ACCOUNTS_FILE#"$PLATFORM_ROOT"/}"
     awk -F '\t' 'BEGIN { printf "  %-16s %-10s %-13s %-20s %s\n", "user name", "role", "region", "password", "name" }
       NF >= 5 { printf "  %-16s %-10s %-13s %-20s %s\n", $1, $3, ($4 == "" ? "(all)" : $4), $5, $2 }' \
       "$PLATFORM_DEMO_ACCOUNTS_FILE"

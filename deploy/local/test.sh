@@ -48,6 +48,8 @@ run_tests() {
   require_root test
   take_lock
   ensure_packages
+  # The console's browser tests drive Debian's chromium (deploy/local/browser.sh).
+  ensure_browser
   # A cluster only tests have used runs fast; one that ./platform up has used stays durable.
   pg_start "$(pg_test_durability)"
   pg_ensure_databases

@@ -51,12 +51,12 @@ public sealed partial class EnvironmentTests
     }
 
     [Fact]
-    public void Services_get_a_database_the_broker_users_the_broker_and_the_gateway_neither()
+    public void Services_get_a_database_the_broker_users_the_broker_and_the_gateway_and_the_console_neither()
     {
         foreach (var app in Deployed.Apps)
         {
             var env = Rendered.Of("province").Environment(app);
-            env.ContainsKey("ConnectionStrings__Database").ShouldBe(!app.IsGateway, $"{app}: ConnectionStrings__Database");
+            env.ContainsKey("ConnectionStrings__Database").ShouldBe(app.IsService, $"{app}: ConnectionStrings__Database");
             foreach (var key in new[] { "RabbitMq__Host", "RabbitMq__Port", "RabbitMq__Username", "RabbitMq__Password" })
             {
                 env.ContainsKey(key).ShouldBe(Deployed.BrokerUsers.Contains(app), $"{app}: {key}");

@@ -86,6 +86,7 @@ public sealed class IdentityDeploymentTests
 
         rendered.Environment(Deployed.Identity).ShouldNotContainKey("ServiceAccount__ClientId");
         rendered.Environment(Deployed.Gateway).ShouldNotContainKey("ServiceAccount__ClientId");
+        rendered.Environment(Deployed.Console).ShouldNotContainKey("ServiceAccount__ClientId");
     }
 
     [Fact]
@@ -134,6 +135,56 @@ public sealed class IdentityDeploymentTests
             client.Fields.Keys.ShouldBe(compose[id].Fields.Keys, ignoreOrder: true, $"client {id} has the same settings");
             client.Index.ShouldBe(compose[id].Index, $"client {id}");
         }
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("province")]
+    public void The_console_client_comes_back_to_the_public_address_the_gateway_serves_the_console_at_in_k8s(string overlay)
+    {
+        var rendered = Rendered.Of(overlay);
+        var identity = rendered.Environment(Deployed.Identity);
+        var console = rendered.Environment(Deployed.Console);
+        var origin = console["Console__PublicOrigin"]!;
+        // The Ingress's host: the same public address as the issuer, and the host the Ingress sends to the gateway.
+        (origin + "/").ShouldBe(identity["Identity__Issuer"]);
+        rendered.OfKind("Ingress").SelectMany(i => i["spec"]!["rules"]!.AsArray()).Select(r => (string)r!["host"]!)
+            .ShouldContain(new Uri(origin).Host);
+        ConsoleClientComesBackTo(Clients(identity)["console"].Fields, origin);
+        console["Console__ClientId"].ShouldBe("console");
+        Deployed.HostOfUrl(console["Console__GatewayAddress"]!).ShouldBe(Deployed.Gateway.Name);
+        Deployed.PortOfUrl(console["Console__GatewayAddress"]!).ShouldBe(rendered.ContainerPort(Deployed.Gateway, "rest"));
+        rendered.Environment(Deployed.Gateway)["ReverseProxy__Clusters__console__Destinations__primary__Address"]
+            .ShouldBe($"http://{Deployed.Console.Name}:{rendered.ContainerPort(Deployed.Console, "rest")}");
+    }
+
+    [Fact]
+    public void The_console_client_comes_back_to_the_gateways_address_in_compose_and_locally()
+    {
+        var console = Compose.Environment("console");
+        var origin = console["Console__PublicOrigin"]!;
+        // The host port the gateway's REST port is published on.
+        Compose.Service("gateway")["ports"]!.AsArray().Select(p => (string)p!)
+            .ShouldContain($"{Deployed.PortOfUrl(origin)}:8080", customMessage: "people browse the gateway's published port");
+        ConsoleClientComesBackTo(Clients(Compose.Environment("identity"))["console"].Fields, origin);
+        console["Console__GatewayAddress"].ShouldBe("http://gateway:8080");
+        Compose.Environment("gateway")["ReverseProxy__Clusters__console__Destinations__primary__Address"].ShouldBe("http://console:8080");
+
+        using var local = new LocalScripts();
+        local.Run("ensure_signing_key").ExitCode.ShouldBe(0);
+        var gateway = $"http://127.0.0.1:{local.Variable("PLATFORM_GATEWAY_PORT")}";
+        var env = local.Environment("console");
+        env["Console__PublicOrigin"].ShouldBe(gateway);
+        env["Console__GatewayAddress"].ShouldBe(gateway);
+        env["Console__ClientId"].ShouldBe("console");
+        ConsoleClientComesBackTo(Clients(local.Environment("identity"))["console"].Fields, gateway);
+    }
+
+    private static void ConsoleClientComesBackTo(Dictionary<string, string?> client, string origin)
+    {
+        client["RedirectUris"].ShouldBe($"{origin}/signin-oidc", "the console's Console:PublicOrigin");
+        client["PostLogoutRedirectUris"].ShouldBe($"{origin}/signout-callback-oidc");
+        client.ShouldNotContainKey("ClientSecret", "a public client (code + PKCE)");
     }
 
     [Fact]
@@ -270,44 +321,5 @@ public sealed class IdentityDeploymentTests
         return entry?["valueFrom"]?["secretKeyRef"] is { } reference
             ? ((string)reference["name"]!, (string)reference["key"]!)
             : null;
-    }
-
-    /// <summary>deploy/local's functions with their .local files in a temporary folder.</summary>
-    private sealed class LocalScripts(string settings = "") : IDisposable
-    {
-        public string Dir { get; } = Directory.CreateTempSubdirectory("platform-identity-").FullName;
-
-        public string SecretDir => Path.Combine(Dir, "identity");
-
-        public Repo.Result Run(string script) => Repo.Run("bash", ["-c", $"""
-            set -euo pipefail
-            unset PLATFORM_AUTH_MODE
-            {settings}
-            source deploy/local/env.sh; source deploy/local/common.sh; source deploy/local/services.sh
-            PLATFORM_LOCAL="$1"; PLATFORM_LOG_DIR="$1/logs"; PLATFORM_RUN_DIR="$1/run"
-            PLATFORM_KEY_FILE="$1/dev-signing-key"; PLATFORM_IDENTITY_SECRET_DIR="$1/identity"
-            PLATFORM_PERSONAL_DATA_KEY_FILE="$1/personal-data-key"; PLATFORM_PERSONAL_DATA_INDEX_KEY_FILE="$1/personal-data-index-key"
-            {script}
-            """, "_", Dir]);
-
-        /// <summary>The settings (names with "__", and OTEL_/ASPNETCORE_ ones) ./platform up starts APP with.</summary>
-        public Dictionary<string, string?> Environment(string app)
-        {
-            var run = Run($"app_environment {app}; env -0");
-            run.ExitCode.ShouldBe(0, run.Stderr);
-            return run.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => line.Split('=', 2))
-                .Where(kv => kv[0].Contains("__", StringComparison.Ordinal))
-                .ToDictionary(kv => kv[0], kv => (string?)kv[1]);
-        }
-
-        public string Variable(string name)
-        {
-            var run = Run($"printf '%s' \"${{{name}[*]}}\"");
-            run.ExitCode.ShouldBe(0, run.Stderr);
-            return run.Stdout;
-        }
-
-        public void Dispose() => Directory.Delete(Dir, recursive: true);
     }
 }

@@ -4,7 +4,8 @@ namespace Platform.DeployTests;
 
 /// <summary>
 /// Only the gateway is reachable from outside; a service takes calls from the gateway and its gRPC callers
-/// only, and reaches PostgreSQL, RabbitMQ, the collector and the services it calls only. Who calls whom
+/// only, and reaches PostgreSQL, RabbitMQ, the collector and the services it calls only; the console takes calls from
+/// the gateway only and calls the gateway and the identity service only. Who calls whom
 /// comes from configuration (Services__X__Grpc, and the identity service of Auth__Authority), which must cover what
 /// the code reads (Services:X:Grpc).
 /// </summary>
@@ -80,11 +81,47 @@ public sealed class NetworkPolicyTests
             }
 
             Allows(egress, "app.kubernetes.io/name", "otel-collector", 4317).ShouldBeTrue($"{app} reaches the collector (OTLP)");
-            if (!app.IsGateway)
+            if (!app.IsService)
+            {
+                Allows(egress, "cnpg.io/cluster", "platform-postgres", 5432).ShouldBeFalse($"{app} has no database");
+            }
+            else
             {
                 Allows(egress, "cnpg.io/cluster", "platform-postgres", 5432).ShouldBeTrue($"{app} reaches PostgreSQL");
                 Allows(egress, "app.kubernetes.io/name", "platform-rabbitmq", 5672).ShouldBe(Deployed.BrokerUsers.Contains(app), $"{app} reaches RabbitMQ if it uses it");
             }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_console_takes_calls_from_the_gateway_only_and_calls_the_gateway_and_the_identity_service_only(string overlay)
+    {
+        var rendered = Rendered.Of(overlay);
+        var console = Deployed.Console;
+        var rest = rendered.ContainerPort(console, "rest");
+        var spec = rendered.Get("NetworkPolicy", console.Name)["spec"]!;
+        var ingress = spec["ingress"]!.AsArray();
+        AppsIn(ingress, "from").ShouldBe(["gateway"], "people reach the console through the gateway only");
+        ingress.Single()!["ports"]!.AsArray().Select(p => p!["port"]!.ToString()).ShouldBe(["rest"]);
+
+        var egress = spec["egress"]!.AsArray();
+        AppsIn(egress, "to").ShouldBe(["gateway", "identity"], ignoreOrder: true);
+        Allows(egress, "app.kubernetes.io/name", "gateway", rendered.ContainerPort(Deployed.Gateway, "rest")).ShouldBeTrue("the APIs");
+        Allows(egress, "app.kubernetes.io/name", "gateway", rendered.ContainerPort(Deployed.Gateway, "grpc")).ShouldBeFalse("no gRPC");
+        Allows(egress, "app.kubernetes.io/name", "identity", rendered.ContainerPort(Deployed.Identity, "rest")).ShouldBeTrue("sign-in");
+        Allows(egress, "app.kubernetes.io/name", "platform-rabbitmq", 5672).ShouldBeFalse("no broker");
+        // Name lookups: the namespace's allow-dns policy selects every pod, the console's too.
+        rendered.Get("NetworkPolicy", "allow-dns")["spec"]!["podSelector"]!.AsObject().Count.ShouldBe(0);
+
+        // Its peers agree: the gateway may send to it (HTTP only), the identity service takes its calls.
+        var gatewayEgress = rendered.Get("NetworkPolicy", "gateway")["spec"]!["egress"]!.AsArray();
+        Allows(gatewayEgress, "app.kubernetes.io/name", console.Name, rest).ShouldBeTrue();
+        AppsIn(rendered.Get("NetworkPolicy", "identity")["spec"]!["ingress"]!.AsArray(), "from").ShouldContain(console.Name);
+        // And nothing else may reach it.
+        foreach (var app in Deployed.Apps.Where(a => !a.IsGateway && !a.IsConsole))
+        {
+            AppsIn(rendered.Get("NetworkPolicy", app.Name)["spec"]!["egress"]!.AsArray(), "to").ShouldNotContain(console.Name, $"{app}");
         }
     }
 
@@ -131,6 +168,14 @@ public sealed class NetworkPolicyTests
             && Deployed.Apps.Any(a => a.Name == Deployed.HostOfUrl(authority!)))
         {
             targets.Add((Deployed.HostOfUrl(authority!), "rest"));
+        }
+
+        // The console calls the APIs through the gateway's REST port.
+        if (env.TryGetValue("Console__GatewayAddress", out var gateway))
+        {
+            Deployed.HostOfUrl(gateway!).ShouldBe(Deployed.Gateway.Name, $"{app}: Console__GatewayAddress");
+            Deployed.PortOfUrl(gateway!).ShouldBe(rendered.ContainerPort(Deployed.Gateway, "rest"), $"{app}: Console__GatewayAddress");
+            targets.Add((Deployed.Gateway.Name, "rest"));
         }
 
         return targets.GroupBy(t => t.Service).ToDictionary(g => g.Key, g => g.Select(t => t.Port).ToHashSet());

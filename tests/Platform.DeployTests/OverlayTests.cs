@@ -2,14 +2,30 @@ using Platform.DeployTests.Infrastructure;
 
 namespace Platform.DeployTests;
 
-/// <summary>dev runs one replica of each app; the province scales each app on its own within HPA bounds.</summary>
+/// <summary>
+/// dev runs one replica of each app; the province scales each app on its own within HPA bounds, except the console,
+/// which runs one replica everywhere.
+/// </summary>
 public sealed class OverlayTests
 {
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("province")]
+    public void The_console_runs_one_replica_without_an_autoscaler(string overlay)
+    {
+        // A Blazor Server circuit lives in one pod's memory, and so do the signed-in people's tokens: a second replica
+        // needs shared data-protection keys, a shared token store and sticky circuits (docs/operations.md, "The console").
+        var rendered = Rendered.Of(overlay);
+        Rendered.Number(rendered.Get("Deployment", Deployed.Console.Name)["spec"]!["replicas"]).ShouldBe(1);
+        rendered.Find("HorizontalPodAutoscaler", Deployed.Console.Name).ShouldBeNull("nothing may scale it out");
+        Repo.Read("docs/operations.md").ShouldContain("A second replica of the console needs");
+    }
+
     [Fact]
     public void Dev_runs_one_replica_of_each_app()
     {
         var dev = Rendered.Of("dev");
-        foreach (var app in Deployed.Apps)
+        foreach (var app in Deployed.Scaled)
         {
             dev.Get("Deployment", app.Name)["spec"]!["replicas"].ShouldBeNull($"{app}: the HPA owns the replica count");
             var hpa = dev.Get("HorizontalPodAutoscaler", app.Name)["spec"]!;
@@ -22,7 +38,7 @@ public sealed class OverlayTests
     public void The_province_runs_at_least_two_replicas_of_each_app_and_lets_each_grow()
     {
         var province = Rendered.Of("province");
-        foreach (var app in Deployed.Apps)
+        foreach (var app in Deployed.Scaled)
         {
             // A replica count in the Deployment would fight the HPA: every `kubectl apply -k` would shrink a scaled-out app.
             province.Get("Deployment", app.Name)["spec"]!["replicas"].ShouldBeNull($"{app}: the HPA owns the replica count");

@@ -15,7 +15,10 @@ public sealed class ProbesAndPortsTests
         {
             var program = Repo.Read($"{app.ProjectDir}/Program.cs");
             program.ShouldContain("MapDefaultEndpoints()", customMessage: $"{app} maps /health/live and /health/ready");
-            program.ShouldContain("MapGrpcDefaults()", customMessage: $"{app} answers grpc.health.v1.Health (and reflection)");
+            if (app.HasGrpc)
+            {
+                program.ShouldContain("MapGrpcDefaults()", customMessage: $"{app} answers grpc.health.v1.Health (and reflection)");
+            }
         }
     }
 
@@ -33,7 +36,16 @@ public sealed class ProbesAndPortsTests
             var grpcPort = Deployed.PortOfUrl(env["Kestrel__Endpoints__Grpc__Url"]!);
             env["Kestrel__Endpoints__Grpc__Protocols"].ShouldBe("Http2", "a cleartext gRPC endpoint must be HTTP/2 only");
             rendered.ContainerPort(app, "rest").ShouldBe(restPort, $"{app}: container port 'rest' is Kestrel's REST endpoint");
-            rendered.ContainerPort(app, "grpc").ShouldBe(grpcPort, $"{app}: container port 'grpc' is Kestrel's gRPC endpoint");
+            if (app.HasGrpc)
+            {
+                rendered.ContainerPort(app, "grpc").ShouldBe(grpcPort, $"{app}: container port 'grpc' is Kestrel's gRPC endpoint");
+            }
+            else
+            {
+                // The image's gRPC endpoint stays on the pod's loopback: no port, nothing reaches it.
+                Deployed.HostOfUrl(env["Kestrel__Endpoints__Grpc__Url"]!).ShouldBe("127.0.0.1", $"{app} serves no gRPC");
+                container["ports"]!.AsArray().Select(p => (string)p!["name"]!).ShouldBe(["rest"], $"{app}: HTTP only");
+            }
 
             foreach (var (probe, path) in new[] { ("startupProbe", "/health/live"), ("livenessProbe", "/health/live"), ("readinessProbe", "/health/ready") })
             {
@@ -59,7 +71,7 @@ public sealed class ProbesAndPortsTests
         foreach (var app in Deployed.Apps)
         {
             var ports = rendered.Get("Service", app.Name)["spec"]!["ports"]!.AsArray();
-            ports.Select(p => (string)p!["name"]!).ShouldBe(["rest", "grpc"], ignoreOrder: true);
+            ports.Select(p => (string)p!["name"]!).ShouldBe(app.HasGrpc ? ["rest", "grpc"] : ["rest"], ignoreOrder: true, $"{app}");
             foreach (var port in ports)
             {
                 var name = (string)port!["name"]!;
@@ -67,7 +79,10 @@ public sealed class ProbesAndPortsTests
                 Rendered.Number(port["port"]).ShouldBe(rendered.ContainerPort(app, name), $"{app}: Service port {name} = container port (addresses use it)");
             }
 
-            ((string)ports.Single(p => (string)p!["name"]! == "grpc")!["appProtocol"]!).ShouldBe("kubernetes.io/h2c");
+            if (app.HasGrpc)
+            {
+                ((string)ports.Single(p => (string)p!["name"]! == "grpc")!["appProtocol"]!).ShouldBe("kubernetes.io/h2c");
+            }
         }
     }
 
@@ -98,13 +113,14 @@ public sealed class ProbesAndPortsTests
         var proxy = JsonNode.Parse(Repo.Read($"{Deployed.Gateway.ProjectDir}/appsettings.json"))!["ReverseProxy"]!;
         var clusters = proxy["Clusters"]!.AsObject().Select(kv => kv.Key).ToList();
         // A REST cluster per service, a gRPC cluster per service that publishes gRPC (the identity service does not),
-        // each used by a route.
+        // the console's, each used by a route.
         foreach (var service in Deployed.Services)
         {
             clusters.ShouldContain($"{service.Name}_rest");
         }
 
-        clusters.ShouldAllBe(c => Deployed.Services.Any(s => c == s.Name + "_rest" || c == s.Name + "_grpc"));
+        clusters.ShouldContain(Deployed.Console.Name);
+        clusters.ShouldAllBe(c => c == Deployed.Console.Name || Deployed.Services.Any(s => c == s.Name + "_rest" || c == s.Name + "_grpc"));
         proxy["Routes"]!.AsObject().Select(kv => (string)kv.Value!["ClusterId"]!).ToHashSet()
             .ShouldBe(clusters.ToHashSet(), ignoreOrder: true, "every route goes to a cluster and every cluster has a route");
         var k8s = Rendered.Of("province").Environment(Deployed.Gateway);
@@ -125,7 +141,14 @@ public sealed class ProbesAndPortsTests
         {
             var env = Compose.Environment(app.Name);
             Deployed.PortOfUrl(env["Kestrel__Endpoints__Rest__Url"]!).ShouldBe(k8s.ContainerPort(app, "rest"), $"{app} REST");
-            Deployed.PortOfUrl(env["Kestrel__Endpoints__Grpc__Url"]!).ShouldBe(k8s.ContainerPort(app, "grpc"), $"{app} gRPC");
+            if (app.HasGrpc)
+            {
+                Deployed.PortOfUrl(env["Kestrel__Endpoints__Grpc__Url"]!).ShouldBe(k8s.ContainerPort(app, "grpc"), $"{app} gRPC");
+            }
+            else
+            {
+                env["Kestrel__Endpoints__Grpc__Url"].ShouldBe(k8s.Environment(app)["Kestrel__Endpoints__Grpc__Url"], $"{app}: loopback only");
+            }
             foreach (var (key, value) in env)
             {
                 if (TargetOf(key) is { } target)
@@ -141,10 +164,12 @@ public sealed class ProbesAndPortsTests
     {
         var dockerfile = Repo.Read("deploy/docker/Dockerfile");
         var k8s = Rendered.Of("province");
-        foreach (var app in Deployed.Apps)
+        foreach (var app in Deployed.Apps.Where(a => a.HasGrpc))
         {
             dockerfile.ShouldContain($"EXPOSE {k8s.ContainerPort(app, "rest")} {k8s.ContainerPort(app, "grpc")}");
         }
+
+        dockerfile.ShouldContain($"EXPOSE {k8s.ContainerPort(Deployed.Console, "rest")}");
 
         dockerfile.ShouldContain($"Kestrel__Endpoints__Rest__Url=http://+:{k8s.ContainerPort(Deployed.Gateway, "rest")}");
         dockerfile.ShouldContain($"Kestrel__Endpoints__Grpc__Url=http://+:{k8s.ContainerPort(Deployed.Gateway, "grpc")}");
@@ -152,7 +177,10 @@ public sealed class ProbesAndPortsTests
         string.Join(' ', healthcheck).ShouldContain($"http://127.0.0.1:{k8s.ContainerPort(Deployed.Gateway, "rest")}/health/live");
     }
 
-    /// <summary>Services__Pairing__Grpc → (pairing, grpc); ReverseProxy__Clusters__funds_rest__... → (funds, rest).</summary>
+    /// <summary>
+    /// Services__Pairing__Grpc → (pairing, grpc); ReverseProxy__Clusters__funds_rest__... → (funds, rest);
+    /// ReverseProxy__Clusters__console__... → (console, rest) (the console has HTTP only).
+    /// </summary>
     internal static (string Service, string Port)? TargetOf(string key)
     {
         var parts = key.Split("__");
@@ -164,7 +192,7 @@ public sealed class ProbesAndPortsTests
         if (parts is ["ReverseProxy", "Clusters", var cluster, "Destinations", _, "Address"])
         {
             var split = cluster.LastIndexOf('_');
-            return (cluster[..split], cluster[(split + 1)..]);
+            return split < 0 ? (cluster, "rest") : (cluster[..split], cluster[(split + 1)..]);
         }
 
         return null;

@@ -150,6 +150,40 @@ public sealed class AssignmentsTests(AssignmentsFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Coverage_by_region_counts_the_same_villages_and_gaps_per_township_and_county()
+    {
+        using var province = Client(Roles.Province, "51");
+        var whole = await province.GetFromJsonAsync<JsonElement>("/api/dispatch/coverage?on=2026-11-23");
+        var byCounty = await province.GetFromJsonAsync<JsonElement>("/api/dispatch/coverage/regions?level=county&on=2026-11-23");
+        byCounty.GetProperty("level").GetString().ShouldBe("county");
+        var counties = byCounty.GetProperty("regions").EnumerateArray().ToList();
+        counties.Select(c => c.GetProperty("name").GetString()).ShouldBe(["通川区", "达川区"]);
+        counties.Sum(c => c.GetProperty("poorVillages").GetInt32()).ShouldBe(whole.GetProperty("poorVillages").GetInt32());
+        counties.Sum(c => c.GetProperty("complete").GetInt32()).ShouldBe(whole.GetProperty("complete").GetInt32());
+        counties.Sum(c => c.GetProperty("openGaps").GetInt32()).ShouldBe(whole.GetProperty("gapCount").GetInt32());
+        foreach (var county in counties)
+        {
+            var gaps = whole.GetProperty("gaps").EnumerateArray().Where(g => g.GetProperty("villageCode").GetString()!.StartsWith(county.GetProperty("code").GetString()![..6], StringComparison.Ordinal))
+                .Select(g => g.GetProperty("openDays").GetInt32()).ToList();
+            county.GetProperty("oldestGapDays").GetInt32().ShouldBe(gaps.Count == 0 ? 0 : gaps.Max());
+            county.GetProperty("gapsByForce").EnumerateObject().Sum(f => f.Value.GetInt32()).ShouldBe(county.GetProperty("openGaps").GetInt32());
+        }
+
+        // A county official gets their townships by default, and nothing of the other county.
+        using var county702 = Client();
+        var townships = await county702.GetFromJsonAsync<JsonElement>("/api/dispatch/coverage/regions?on=2026-11-23");
+        townships.GetProperty("level").GetString().ShouldBe("township");
+        var north = townships.GetProperty("regions").EnumerateArray().Single();
+        north.GetProperty("code").GetString().ShouldBe("511702104000");
+        north.GetProperty("name").GetString().ShouldBe("北山镇");
+        north.GetProperty("poorVillages").GetInt32().ShouldBe(counties[0].GetProperty("poorVillages").GetInt32());
+        north.GetProperty("openGaps").GetInt32().ShouldBe(counties[0].GetProperty("openGaps").GetInt32());
+
+        (await county702.GetAsync("/api/dispatch/coverage/regions?level=village")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await county702.GetAsync("/api/dispatch/coverage/regions?prefix=511703")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task An_exited_village_keeps_its_forces()
     {
         using var province = Client(Roles.Province, "51");

@@ -99,8 +99,40 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         longLeave.GetProperty("days").GetInt32().ShouldBe(5);
         longLeave.GetProperty("approverLevel").GetString().ShouldBe("county");
 
+        // The approvers' list: both pending, with the cadre's name; the cadre sees their own requests, another cadre none of them.
+        var leaveIds = new[] { shortLeave.GetProperty("id").GetGuid(), longLeave.GetProperty("id").GetGuid() };
+        var pending = await county.GetFromJsonAsync<JsonElement>("/api/dispatch/leave?status=pending");
+        var listed = pending.EnumerateArray().Where(l => leaveIds.Contains(l.GetProperty("id").GetGuid())).ToList();
+        listed.Count.ShouldBe(2);
+        listed.ShouldAllBe(l => l.GetProperty("cadreName").GetString() == "乙" && l.GetProperty("villageCode").GetString() == "511702104202");
+        using (var own = Client(Roles.Cadre, "511702104202", cadre.ToString()))
+        {
+            var mine = await own.GetFromJsonAsync<JsonElement>("/api/dispatch/leave");
+            mine.EnumerateArray().Select(l => l.GetProperty("id").GetGuid()).Where(leaveIds.Contains).Count().ShouldBe(2);
+            mine.EnumerateArray().ShouldAllBe(l => l.GetProperty("cadreId").GetGuid() == cadre);
+        }
+
+        using (var other = Client(Roles.Cadre, "511702104202", fixture.Cadres["甲"].ToString()))
+        {
+            (await other.GetFromJsonAsync<JsonElement>("/api/dispatch/leave")).EnumerateArray().ShouldAllBe(l => l.GetProperty("cadreId").GetGuid() != cadre);
+        }
+
+        // Settings as the console shows them: the county's own values; a cadre's village sees its county's.
+        var countySettings = (await county.GetFromJsonAsync<JsonElement>("/api/dispatch/attendance/settings")).EnumerateArray().ToList();
+        countySettings.Select(c => c.GetProperty("countyCode").GetString()).ShouldBe(["511702000000"]);
+        countySettings[0].GetProperty("minimumDays").GetInt32().ShouldBe(5);
+        countySettings[0].GetProperty("customised").GetBoolean().ShouldBeTrue();
+        using (var village = Client(Roles.Cadre, "511702104202", cadre.ToString()))
+        {
+            var seen = (await village.GetFromJsonAsync<JsonElement>("/api/dispatch/attendance/settings")).EnumerateArray().Single();
+            seen.GetProperty("countyCode").GetString().ShouldBe("511702000000");
+            seen.GetProperty("radiusMeters").GetInt32().ShouldBe(3000);
+        }
+
         using var township = Client(Roles.Township, "511702104");
         (await township.PostAsJsonAsync($"/api/dispatch/leave/{shortLeave.GetProperty("id").GetGuid()}/decision", new { approve = true })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await county.GetFromJsonAsync<JsonElement>("/api/dispatch/leave?status=pending")).EnumerateArray()
+            .Select(l => l.GetProperty("id").GetGuid()).Where(leaveIds.Contains).ShouldBe([longLeave.GetProperty("id").GetGuid()]);
         using var beyond = await township.PostAsJsonAsync($"/api/dispatch/leave/{longLeave.GetProperty("id").GetGuid()}/decision", new { approve = true });
         beyond.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await beyond.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("beyond_approver_level");
@@ -155,6 +187,13 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
               AND o.payload->>'unitCode' = 'U-AGRI' AND abs(extract(epoch FROM (o.payload->>'recordedAt')::timestamptz - i.recorded_at)) <= 0.000001
             """, new { id })).ShouldBe(1);
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%InspectionRecorded' AND payload->>'villageCode' = '511702104203'")).ShouldBe(1);
+
+        // The console's list: the county sees it with the cadre's name, the other county does not.
+        var listed = (await county.GetFromJsonAsync<JsonElement>("/api/dispatch/inspections?month=2026-11")).EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
+        listed.GetProperty("cadreName").GetString().ShouldBe("丙");
+        listed.GetProperty("present").GetBoolean().ShouldBeFalse();
+        (await other.GetFromJsonAsync<JsonElement>("/api/dispatch/inspections?month=2026-11")).EnumerateArray().ShouldAllBe(i => i.GetProperty("villageCode").GetString()!.StartsWith("511703"));
+        (await county.GetAsync("/api/dispatch/inspections?month=2026-13")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -99,6 +99,9 @@ public sealed class MatchingTests(PairingFixture fixture) : IClassFixture<Pairin
         continued.GetProperty("cadreId").GetGuid().ShouldBe(fixture.Cadres["乙"]);
         continued.GetProperty("continuityCost").GetInt32().ShouldBe(0);
         continued.GetProperty("explanation").GetString()!.ShouldContain("延续");
+        // The reviewer reads the household by its head and village, not by ids.
+        continued.GetProperty("headName").GetString().ShouldBe("王大");
+        continued.GetProperty("villageName").GetString().ShouldBe("青杠村");
 
         var rejected = withHelper.First(p => p.GetProperty("householdId").GetGuid() != wang).GetProperty("householdId").GetGuid();
         var committed = await Json(await county.PostAsJsonAsync($"/api/pairing/matching-runs/{runId}/commit", new { rejectHouseholds = new[] { rejected } }), HttpStatusCode.OK);

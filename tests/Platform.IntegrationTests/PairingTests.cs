@@ -132,6 +132,23 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("household_has_helper");
         (await Pair(county, household, fixture.Cadres["乙"], "co_helper")).StatusCode.ShouldBe(HttpStatusCode.Created); // N+1
 
+        // A helper's phone lists the households that helper carries today, responsible or co-helper, and no other.
+        foreach (var helper in new[] { fixture.Cadres["甲"], fixture.Cadres["乙"] })
+        {
+            var page = await county.GetFromJsonAsync<JsonElement>($"/api/pairing/households?helper={helper}&limit=1000");
+            var ids = page.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("id").GetGuid()).ToList();
+            ids.ShouldContain(household);
+            ids.Count.ShouldBe((int)await CountAsync(
+                """
+                SELECT count(DISTINCT p.household_id) FROM pairings p JOIN households h ON h.id = p.household_id
+                WHERE p.cadre_id = @helper AND h.village_code LIKE '511702%' AND p.starts_on <= current_date AND (p.ends_on IS NULL OR p.ends_on >= current_date)
+                """,
+                new { helper }));
+        }
+
+        var nobody = await county.GetFromJsonAsync<JsonElement>($"/api/pairing/households?helper={Guid.NewGuid()}");
+        nobody.GetProperty("items").GetArrayLength().ShouldBe(0);
+
         (await county.PostAsJsonAsync($"/api/pairing/households/{household}/status", new { status = "exited", reason = "脱贫验收" })).EnsureSuccessStatusCode();
         (await CountAsync("SELECT count(*) FROM pairings WHERE household_id = @household AND ends_on IS NULL", new { household })).ShouldBe(2); // 脱贫不脱帮扶
     }
@@ -197,6 +214,7 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         var gap = (await county.GetFromJsonAsync<JsonElement>("/api/pairing/gaps")).EnumerateArray().Single(g => g.GetProperty("householdId").GetGuid() == household);
         gap.GetProperty("lastHelperUntil").GetString().ShouldBe("2026-11-15");
         gap.GetProperty("lastEndReason").GetString().ShouldBe("干部召回：违反工作纪律");
+        gap.GetProperty("villageName").GetString().ShouldBe("青杠村");
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public static class AssignmentsApi
             .WithSummary("End an assignment with a reason (completed, recalled, adjusted, other); publishes AssignmentEnded and, for a recall, CadreRecalled.");
         api.MapGet("/villages/{code}/forces", VillageForces.HandleAsync).WithSummary("A village's forces on a date, what it lacks, and its history.");
         api.MapGet("/coverage", Coverage.HandleAsync).WithSummary("Six-ones coverage of the poor villages under a prefix, per county, with open gaps.");
+        api.MapGet("/coverage/regions", CoverageByRegion.HandleAsync)
+            .WithSummary("Six-ones coverage per city, county or township under a prefix, with open gaps and the oldest one's age.");
 
         var analytics = api.MapGroup("/analytics").WithTags("Dispatch analytics");
         analytics.MapGet("/one-third", Features.Analytics.DispatchAnalytics.OneThirdAsync).WithSummary("Each unit's share of staff in village posts; below 1/3 flagged.");

@@ -46,9 +46,13 @@ public static class FundsApi
         var disbursements = api.MapGroup("/disbursements").WithTags("Disbursements");
         disbursements.MapPost("", Disbursements.RequestAsync).RequireAuthorization(FundsPolicies.ManageFunds)
             .WithSummary("Request a disbursement from a village's or cadre's account, idempotent by the Idempotency-Key header: the same request again is the same disbursement (200); another with a used key is 409 idempotency_key_reused.");
+        disbursements.MapGet("", Disbursements.ListAsync)
+            .WithSummary("Disbursements under a prefix of the caller's scope (the approvers' list), optionally of one status, newest first; keyset-paged (next → after).");
         disbursements.MapGet("/{id:guid}", Disbursements.GetAsync).WithSummary("A disbursement with its state and who requested, approved and paid it, when.");
         disbursements.MapPost("/{id:guid}/approval", DisbursementApproval.ApproveAsync).RequireAuthorization(FundsPolicies.ManageFunds)
             .WithSummary("Approve a requested disbursement: by the level its amount requires or above (Funds:Approval), never by its requester.");
+        disbursements.MapPost("/{id:guid}/refusal", DisbursementRefusal.RefuseAsync).RequireAuthorization(FundsPolicies.ManageFunds)
+            .WithSummary("Refuse a requested disbursement with a reason (by those who could approve it, never its requester); a refused one is never paid.");
         disbursements.MapPost("/{id:guid}/payment", DisbursementPayment.PayAsync).RequireAuthorization(FundsPolicies.ManageFunds)
             .WithSummary("Pay an approved disbursement once (a repeat answers the paid one): one ledger entry and DisbursementPaid; 409 insufficient_funds when the account cannot afford it.");
 

@@ -2,10 +2,18 @@ using System.Text.RegularExpressions;
 
 namespace Platform.DeployTests.Infrastructure;
 
-/// <summary>An app that is deployed: a web project of Platform.sln under services/, or the gateway.</summary>
+/// <summary>An app that is deployed: a web project of Platform.sln under services/, the gateway, or the web console.</summary>
 public sealed record App(string Name, string ProjectDir)
 {
     public bool IsGateway => Name == "gateway";
+
+    /// <summary>The web console (web/Platform.Web): served through the gateway, no data, no gRPC, one replica.</summary>
+    public bool IsConsole => Name == "console";
+
+    public bool IsService => !IsGateway && !IsConsole;
+
+    /// <summary>Whether the app serves gRPC (a port of its own, HTTP/2 only); the console serves people only.</summary>
+    public bool HasGrpc => !IsConsole;
 
     public string ProjectFile => $"{ProjectDir}/{ProjectDir.Split('/')[^1]}.csproj";
 
@@ -15,14 +23,20 @@ public sealed record App(string Name, string ProjectDir)
 public static partial class Deployed
 {
     /// <summary>
-    /// Every web app in Platform.sln (Sdk Microsoft.NET.Sdk.Web under services/ or gateway/): a service added
-    /// to the solution without its deployment makes the tests fail. services/Dispatch.Api is "dispatch".
+    /// Every web app in Platform.sln (Sdk Microsoft.NET.Sdk.Web under services/, gateway/ or web/): a service added
+    /// to the solution without its deployment makes the tests fail. services/Dispatch.Api is "dispatch", the web
+    /// project under web/ is "console".
     /// </summary>
     public static IReadOnlyList<App> Apps { get; } = LoadApps();
 
-    public static IReadOnlyList<App> Services => Apps.Where(a => !a.IsGateway).ToList();
+    public static IReadOnlyList<App> Services => Apps.Where(a => a.IsService).ToList();
 
     public static App Gateway => Apps.Single(a => a.IsGateway);
+
+    public static App Console => Apps.Single(a => a.IsConsole);
+
+    /// <summary>The apps that scale with an autoscaler; the console runs one replica (its circuits live in memory).</summary>
+    public static IReadOnlyList<App> Scaled => Apps.Where(a => !a.IsConsole).ToList();
 
     /// <summary>The identity service: every other app validates its tokens, every other service has an account there.</summary>
     public static App Identity => Get("identity");
@@ -41,15 +55,16 @@ public static partial class Deployed
         foreach (Match m in SolutionProject().Matches(Repo.Read("Platform.sln")))
         {
             var path = m.Groups["path"].Value.Replace('\\', '/');
-            if (!(path.StartsWith("services/", StringComparison.Ordinal) || path.StartsWith("gateway/", StringComparison.Ordinal))
+            if (!(path.StartsWith("services/", StringComparison.Ordinal) || path.StartsWith("gateway/", StringComparison.Ordinal)
+                    || path.StartsWith("web/", StringComparison.Ordinal))
                 || !Repo.Read(path).Contains("Sdk=\"Microsoft.NET.Sdk.Web\"", StringComparison.Ordinal))
             {
                 continue;
             }
 
             var dir = Path.GetDirectoryName(path)!.Replace('\\', '/');
-            var name = path.StartsWith("gateway/", StringComparison.Ordinal)
-                ? "gateway"
+            var name = path.StartsWith("gateway/", StringComparison.Ordinal) ? "gateway"
+                : path.StartsWith("web/", StringComparison.Ordinal) ? "console"
                 : dir.Split('/')[^1].Replace(".Api", "", StringComparison.Ordinal).ToLowerInvariant();
             apps.Add(new App(name, dir));
         }

@@ -85,6 +85,57 @@ public sealed class DisbursementTests(FundsFixture fixture) : IClassFixture<Fund
     }
 
     [Fact]
+    public async Task A_request_refused_with_a_reason_is_never_paid_and_the_approvers_list_shows_each_state()
+    {
+        var account = await fixture.FundedVillageAsync("511723104201", 100_000);
+        using var clerk = fixture.Client(Roles.County, "511723", "clerk");
+        using var head = fixture.Client(Roles.County, "511723", "head");
+        var refused = (await RequestAsync(clerk, "r-1", new { accountId = account, amountFen = 20_000, payee = "某公司", purpose = "无依据的采购" })).Body.GetProperty("id").GetGuid();
+        var kept = (await RequestAsync(clerk, "r-2", new { accountId = account, amountFen = 10_000, payee = "青杠村股份经济合作社", purpose = "产业路硬化" })).Body.GetProperty("id").GetGuid();
+
+        // The approvers' list: the county's requests, newest first.
+        var pending = await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511723&status=requested");
+        pending.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("id").GetGuid()).ShouldBe([kept, refused]);
+
+        // A reason is required; the requester cannot refuse their own request; nothing changes.
+        using (var noReason = await head.PostAsJsonAsync($"/api/funds/disbursements/{refused}/refusal", new { reason = " " }))
+        {
+            noReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+
+        using (var own = await clerk.PostAsJsonAsync($"/api/funds/disbursements/{refused}/refusal", new { reason = "撤回" }))
+        {
+            own.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        }
+
+        (await CountAsync("SELECT count(*) FROM disbursements WHERE id = @refused AND status = 'requested'", new { refused })).ShouldBe(1);
+        using (var refusal = await head.PostAsJsonAsync($"/api/funds/disbursements/{refused}/refusal", new { reason = "采购无依据" }))
+        {
+            var body = JsonDocument.Parse(await refusal.Content.ReadAsStringAsync()).RootElement;
+            refusal.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+            body.GetProperty("status").GetString().ShouldBe("refused");
+            body.GetProperty("refusedBy").GetString().ShouldBe("head");
+            body.GetProperty("refusalReason").GetString().ShouldBe("采购无依据");
+        }
+
+        // Refused stays refused: neither approved nor paid, and no money moves.
+        (await PostAsync(head, $"/api/funds/disbursements/{refused}/approval")).Body.GetProperty("code").GetString().ShouldBe("disbursement_not_pending");
+        (await PostAsync(head, $"/api/funds/disbursements/{refused}/payment")).Body.GetProperty("code").GetString().ShouldBe("disbursement_refused");
+        (await CountAsync("SELECT balance_fen FROM accounts WHERE id = @account", new { account })).ShouldBe(100_000);
+
+        (await PostAsync(head, $"/api/funds/disbursements/{kept}/approval")).Status.ShouldBe(HttpStatusCode.OK);
+        var all = (await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511723")).GetProperty("items").EnumerateArray()
+            .ToDictionary(d => d.GetProperty("id").GetGuid(), d => d.GetProperty("status").GetString());
+        all.ShouldBe(new Dictionary<Guid, string?> { [kept] = "approved", [refused] = "refused" });
+        (await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511723&status=requested")).GetProperty("items").GetArrayLength().ShouldBe(0);
+
+        // Another county's official does not see them.
+        using var other = fixture.Client(Roles.County, "511702", "other");
+        (await other.GetFromJsonAsync<JsonElement>("/api/funds/disbursements")).GetProperty("items").EnumerateArray()
+            .ShouldNotContain(d => d.GetProperty("regionCode").GetString()!.StartsWith("511723", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_amount_above_the_county_s_limit_needs_the_city()
     {
         var account = await fixture.FundedVillageAsync("511722104201", 10_000_000);

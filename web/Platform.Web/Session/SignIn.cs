@@ -73,11 +73,13 @@ public static class SignIn
                 o.TokenValidationParameters.RoleClaimType = Platform.Security.PlatformClaims.Role;
                 o.Events.OnRedirectToIdentityProvider = context =>
                 {
+                    context.ProtocolMessage.IssuerAddress = ThroughPublicOrigin(publicOrigin, context.ProtocolMessage.IssuerAddress);
                     context.ProtocolMessage.RedirectUri = new Uri(publicOrigin, o.CallbackPath.Value).ToString();
                     return Task.CompletedTask;
                 };
                 o.Events.OnRedirectToIdentityProviderForSignOut = context =>
                 {
+                    context.ProtocolMessage.IssuerAddress = ThroughPublicOrigin(publicOrigin, context.ProtocolMessage.IssuerAddress);
                     context.ProtocolMessage.PostLogoutRedirectUri = new Uri(publicOrigin, o.SignedOutCallbackPath.Value).ToString();
                     if (context.Properties.Items.TryGetValue(OpenIdConnectParameterNames.IdTokenHint, out var idToken))
                     {
@@ -91,6 +93,14 @@ public static class SignIn
         builder.Services.AddAuthorization();
         return builder;
     }
+
+    /// <summary>
+    /// The browser goes to the identity service's pages through the gateway (it routes <c>/connect</c> and <c>/account</c>
+    /// there): the discovery document names the address the console's server asked (<c>Auth:Authority</c>, inside the
+    /// cluster in k8s and compose: http://identity:8080), which no browser reaches.
+    /// </summary>
+    private static string ThroughPublicOrigin(Uri publicOrigin, string endpoint) =>
+        new Uri(publicOrigin, new Uri(endpoint, UriKind.Absolute).PathAndQuery).ToString();
 
     /// <summary>The code was exchanged: keep the tokens here and give the cookie only the claims and the session's id.</summary>
     private static async Task KeepTokensOnServerAsync(TokenValidatedContext context)

@@ -47,20 +47,7 @@ public static class Coverage
 
         var day = on ?? ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<ForceState>(new CommandDefinition(
-            """
-            WITH villages AS (
-                SELECT code, name, created_at::date AS registered_on FROM regions
-                WHERE level = 5 AND category IN ('poor', 'planned_exit', 'exited') AND code >= @From AND code < @To
-            )
-            SELECT v.code AS village_code, v.name AS village_name, f.force,
-                   EXISTS (SELECT 1 FROM assignments a WHERE a.village_code = v.code AND a.force = f.force
-                           AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)) AS present,
-                   coalesce((SELECT max(a.ends_on) + 1 FROM assignments a WHERE a.village_code = v.code AND a.force = f.force AND a.ends_on < @day),
-                            v.registered_on) AS open_since
-            FROM villages v CROSS JOIN unnest(@forces::text[]) AS f(force)
-            """,
-            new { scope.From, scope.To, day, forces = Forces.VillageCoverage.ToArray() }, cancellationToken: cancellationToken))).ToList();
+        var rows = await ReadStatesAsync(connection, scope, day, cancellationToken);
 
         var countyNames = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition(
             "SELECT code, name FROM regions WHERE level = 3 AND code = ANY(@codes)",
@@ -113,12 +100,33 @@ public static class Coverage
             counties, gaps.Count, gaps.Take(MaxGaps).ToList(), helperCoverage));
     }
 
+
+    /// <summary>
+    /// One row per poor village of the scope and village-level force: whether it is present on <paramref name="day"/>, and
+    /// since when it has been open (the day after the last holder left, or the village's registration when it never had one).
+    /// </summary>
+    internal static async Task<List<ForceState>> ReadStatesAsync(NpgsqlConnection connection, RegionScope scope, DateOnly day, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<ForceState>(new CommandDefinition(
+            """
+            WITH villages AS (
+                SELECT code, name, created_at::date AS registered_on FROM regions
+                WHERE level = 5 AND category IN ('poor', 'planned_exit', 'exited') AND code >= @From AND code < @To
+            )
+            SELECT v.code AS village_code, v.name AS village_name, f.force,
+                   EXISTS (SELECT 1 FROM assignments a WHERE a.village_code = v.code AND a.force = f.force
+                           AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)) AS present,
+                   coalesce((SELECT max(a.ends_on) + 1 FROM assignments a WHERE a.village_code = v.code AND a.force = f.force AND a.ends_on < @day),
+                            v.registered_on) AS open_since
+            FROM villages v CROSS JOIN unnest(@forces::text[]) AS f(force)
+            """,
+            new { scope.From, scope.To, day, forces = Forces.VillageCoverage.ToArray() }, cancellationToken: cancellationToken))).ToList();
+
     private static string CountyOf(string villageCode) => villageCode[..6] + "000000";
 
-    private static Dictionary<string, int> GapsByForce(IEnumerable<ForceState> rows) =>
+    internal static Dictionary<string, int> GapsByForce(IEnumerable<ForceState> rows) =>
         Forces.VillageCoverage.ToDictionary(f => f, f => rows.Count(r => r.Force == f && !r.Present), StringComparer.Ordinal);
 
-    private sealed class ForceState
+    internal sealed class ForceState
     {
         public string VillageCode { get; init; } = string.Empty;
         public string VillageName { get; init; } = string.Empty;

@@ -24,7 +24,7 @@ public static class DisbursementApproval
         var disbursement = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken, forUpdate: true);
         if (disbursement.Status != "requested")
         {
-            throw ApiProblems.Conflict("disbursement_not_pending", "该支付申请不在待审批状态").ToException($"该支付申请已{disbursement.Status switch { "paid" => "支付", "reversed" => "冲正", _ => "审批" }}");
+            throw ApiProblems.Conflict("disbursement_not_pending", "该支付申请不在待审批状态").ToException($"该支付申请已{disbursement.Status switch { "paid" => "支付", "reversed" => "冲正", "refused" => "驳回", _ => "审批" }}");
         }
 
         if (disbursement.RequestedBy == actor)
@@ -32,7 +32,7 @@ public static class DisbursementApproval
             throw ApiProblems.Create(StatusCodes.Status403Forbidden, "own_request", "不能审批本人提出的支付申请").ToException();
         }
 
-        if (LevelOf(user) < Array.IndexOf(Levels, disbursement.RequiredLevel))
+        if (LevelOf(user) < LevelIndex(disbursement.RequiredLevel))
         {
             throw ApiProblems.Create(StatusCodes.Status403Forbidden, "approval_level_required", "审批层级不足",
                 $"该金额须由{Name(disbursement.RequiredLevel)}审批").ToException($"该金额须由{Name(disbursement.RequiredLevel)}审批");
@@ -47,8 +47,10 @@ public static class DisbursementApproval
     }
 
     /// <summary>The highest level the caller's roles may approve at (-1: none).</summary>
-    private static int LevelOf(ClaimsPrincipal user) =>
+    internal static int LevelOf(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Province) ? 2 : user.IsInRole(Roles.City) ? 1 : user.IsInRole(Roles.County) ? 0 : -1;
 
-    private static string Name(string level) => level switch { "county" => "县级", "city" => "市级", _ => "省级" };
+    internal static int LevelIndex(string level) => Array.IndexOf(Levels, level);
+
+    internal static string Name(string level) => level switch { "county" => "县级", "city" => "市级", _ => "省级" };
 }

@@ -33,6 +33,8 @@ public static class DisbursementPayment
                 throw ApiProblems.Conflict("disbursement_reversed", "支付已冲正").ToException("该笔支付已冲正，不能再次支付；如需支付，请重新提出支付申请");
             case "requested":
                 throw ApiProblems.Conflict("not_approved", "支付申请尚未审批").ToException("支付申请尚未审批，不能支付");
+            case "refused":
+                throw ApiProblems.Conflict("disbursement_refused", "支付申请已被驳回").ToException("该支付申请已被驳回，不能支付；如需支付，请重新提出支付申请");
         }
 
         var account = await Accounts.FindAsync(connection, transaction, disbursement.AccountId, RegionScope.Everything, cancellationToken);

@@ -18,7 +18,10 @@ public sealed record RequestDisbursementRequest(Guid? AccountId, long? AmountFen
 
 public sealed record DisbursementView(Guid Id, Guid AccountId, string AccountName, string RegionCode, long AmountFen, string Payee, string Purpose, string RequiredLevel,
     string Status, string RequestedBy, DateTimeOffset RequestedAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? PaidBy, DateTimeOffset? PaidAt, Guid? EntryId,
-    string? ReversedBy, DateTimeOffset? ReversedAt, string? ReversalReason, Guid? ReversalEntryId);
+    string? ReversedBy, DateTimeOffset? ReversedAt, string? ReversalReason, Guid? ReversalEntryId, string? RefusedBy, DateTimeOffset? RefusedAt,
+    string? RefusalReason);
+
+public sealed record DisbursementPage(IReadOnlyList<DisbursementView> Items, string? Next);
 
 /// <summary>
 /// A disbursement's request (经费支付申请) from a village's or cadre's account, idempotent by the caller's
@@ -30,8 +33,11 @@ public static class Disbursements
     public const string Columns =
         """
         d.id, d.account_id, a.name AS account_name, d.region_code, d.amount_fen, d.payee, d.purpose, d.required_level, d.status, d.requested_by, d.requested_at,
-        d.approved_by, d.approved_at, d.paid_by, d.paid_at, d.entry_id, d.reversed_by, d.reversed_at, d.reversal_reason, d.reversal_entry_id
+        d.approved_by, d.approved_at, d.paid_by, d.paid_at, d.entry_id, d.reversed_by, d.reversed_at, d.reversal_reason, d.reversal_entry_id,
+        d.refused_by, d.refused_at, d.refusal_reason
         """;
+
+    public static readonly IReadOnlyList<string> Statuses = ["requested", "approved", "paid", "reversed", "refused"];
 
     public static async Task<Results<Created<DisbursementView>, Ok<DisbursementView>>> RequestAsync(RequestDisbursementRequest request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
@@ -115,6 +121,33 @@ public static class Disbursements
         return TypedResults.Ok(await FindAsync(connection, null, id, scope, cancellationToken));
     }
 
+    /// <summary>
+    /// The disbursements under a prefix of the caller's scope (the approvers' list), optionally of one status, newest first,
+    /// keyset-paged (<c>next</c> → <c>after</c>).
+    /// </summary>
+    public static async Task<Ok<DisbursementPage>> ListAsync(RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
+        string? prefix = null, string? status = null, Guid? after = null, int limit = 100)
+    {
+        if (limit is < 1 or > 1000 || (status is not null && !Statuses.Contains(status)))
+        {
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效",
+                [new FieldError(status is not null && !Statuses.Contains(status) ? "status" : "limit", "invalid", "status 为 requested、approved、paid、reversed、refused 之一，limit 为1到1000")])
+                .ToException();
+        }
+
+        var region = scope.NarrowOrDeny(prefix);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM disbursements d JOIN accounts a ON a.id = d.account_id
+            WHERE d.region_code >= @From AND d.region_code < @To AND (@status::text IS NULL OR d.status = @status)
+              AND (@after::uuid IS NULL OR (d.requested_at, d.id) < (SELECT requested_at, id FROM disbursements WHERE id = @after))
+            ORDER BY d.requested_at DESC, d.id DESC LIMIT @take
+            """, new { region.From, region.To, status, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+        var items = rows.Take(limit).Select(r => r.ToView()).ToList();
+        return TypedResults.Ok(new DisbursementPage(items, rows.Count > limit ? items[^1].Id.ToString() : null));
+    }
+
     /// <summary>One disbursement in the caller's scope (404 disbursement_not_found otherwise), locked for a change when <paramref name="forUpdate"/>.</summary>
     public static async Task<DisbursementView> FindAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, RegionScope scope,
         CancellationToken cancellationToken, bool forUpdate = false) =>
@@ -133,10 +166,10 @@ public static class Disbursements
 
     private sealed record Row(Guid Id, Guid AccountId, string AccountName, string RegionCode, long AmountFen, string Payee, string Purpose, string RequiredLevel,
         string Status, string RequestedBy, DateTime RequestedAt, string? ApprovedBy, DateTime? ApprovedAt, string? PaidBy, DateTime? PaidAt, Guid? EntryId,
-        string? ReversedBy, DateTime? ReversedAt, string? ReversalReason, Guid? ReversalEntryId)
+        string? ReversedBy, DateTime? ReversedAt, string? ReversalReason, Guid? ReversalEntryId, string? RefusedBy, DateTime? RefusedAt, string? RefusalReason)
     {
         public DisbursementView ToView() => new(Id, AccountId, AccountName, RegionCode, AmountFen, Payee, Purpose, RequiredLevel, Status, RequestedBy,
             Utc(RequestedAt)!.Value, ApprovedBy, Utc(ApprovedAt), PaidBy, Utc(PaidAt), EntryId, ReversedBy, Utc(ReversedAt),
-            ReversalReason, ReversalEntryId);
+            ReversalReason, ReversalEntryId, RefusedBy, Utc(RefusedAt), RefusalReason);
     }
 }

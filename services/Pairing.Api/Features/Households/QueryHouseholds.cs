@@ -30,8 +30,13 @@ public static class QueryHouseholds
         FROM households h JOIN villages v ON v.code = h.village_code
         """;
 
+    /// <summary>
+    /// REST: <c>GET /api/pairing/households?prefix=&amp;status=&amp;helper=&amp;after=&amp;limit=</c>; <c>helper</c> (a cadre id) keeps the
+    /// households that cadre helps today (responsible or co-helper), the list a helper's phone records contacts from.
+    /// </summary>
     public static async Task<Results<Ok<HouseholdPage>, ProblemHttpResult>> ListAsync(RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
-        PersonalDataProtector protector, CancellationToken cancellationToken, string? prefix = null, string? status = null, Guid? after = null, int limit = 100)
+        PersonalDataProtector protector, TimeProvider clock, CancellationToken cancellationToken, string? prefix = null, string? status = null, Guid? after = null,
+        int limit = 100, Guid? helper = null)
     {
         if (!RegionScope.TryParse(prefix ?? string.Empty, out _) || limit is < 1 or > 1000
             || (status is not null && HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, status) is null))
@@ -46,8 +51,11 @@ public static class QueryHouseholds
             {Select}
             WHERE h.village_code >= @From AND h.village_code < @To AND (@status::text IS NULL OR h.status = @status)
               AND (@after::uuid IS NULL OR h.id > @after)
+              AND (@helper::uuid IS NULL OR EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.cadre_id = @helper
+                                                   AND p.starts_on <= @today AND (p.ends_on IS NULL OR p.ends_on >= @today)))
             ORDER BY h.id LIMIT @take
-            """, new { region.From, region.To, status = HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, status)?.Code, after, take = limit + 1 },
+            """, new { region.From, region.To, status = HouseholdVocabulary.Find(HouseholdVocabulary.Statuses, status)?.Code, after, take = limit + 1, helper,
+                today = ChinaTime.Today(clock) },
             cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(limit).Select(r => r.ToDto(user, protector)).ToList();
         return TypedResults.Ok(new HouseholdPage(items, rows.Count > limit ? items[^1].Id.ToString() : null));

@@ -26,7 +26,8 @@ public sealed record MatchingRunDto(Guid Id, string RegionPrefix, DateOnly Start
         r.Proposals, r.Unmatched, r.TotalCost, r.RequestedBy, r.RequestedAt, r.FinishedAt, r.CommittedBy, r.CommittedAt, r.Paired, r.Skipped, r.ProblemCode, r.Error);
 }
 
-public sealed record ProposalDto(Guid HouseholdId, string VillageCode, Guid? CadreId, string? CadreName, string? UnitCode, int CauseCost, int DepthCost,
+/// <summary>A proposal as the reviewer reads it: the household by its head's name and village (names, not only ids), the helper, each cost term.</summary>
+public sealed record ProposalDto(Guid HouseholdId, string HeadName, string VillageCode, string VillageName, Guid? CadreId, string? CadreName, string? UnitCode, int CauseCost, int DepthCost,
     int NearnessCost, int ContinuityCost, int LoadCost, int TotalCost, string Explanation, bool Rejected, string? Outcome);
 
 public sealed record ProposalPage(IReadOnlyList<ProposalDto> Items, string? Next);
@@ -118,13 +119,15 @@ public static class MatchingRuns
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<ProposalRow>(new CommandDefinition(
             """
-            SELECT household_id, village_code, cadre_id, cadre_name, unit_code, cause_cost, depth_cost, nearness_cost, continuity_cost, load_cost, total_cost,
-                   explanation, rejected, outcome
-            FROM matching_proposals
-            WHERE run_id = @id AND village_code >= @From AND village_code < @To AND (village_code, household_id) > (@village, @household)
-            ORDER BY village_code, household_id LIMIT @limit
+            SELECT mp.household_id, h.head_name, mp.village_code, v.name AS village_name, mp.cadre_id, mp.cadre_name, mp.unit_code, mp.cause_cost, mp.depth_cost,
+                   mp.nearness_cost, mp.continuity_cost, mp.load_cost, mp.total_cost, mp.explanation, mp.rejected, mp.outcome
+            FROM matching_proposals mp
+            JOIN households h ON h.id = mp.household_id
+            JOIN villages v ON v.code = mp.village_code
+            WHERE mp.run_id = @id AND mp.village_code >= @From AND mp.village_code < @To AND (mp.village_code, mp.household_id) > (@village, @household)
+            ORDER BY mp.village_code, mp.household_id LIMIT @limit
             """, new { id, region.From, region.To, village = cursor.Village, household = cursor.Household, limit }, cancellationToken: cancellationToken))).ToList();
-        var items = rows.Select(r => new ProposalDto(r.HouseholdId, r.VillageCode, r.CadreId, r.CadreName, r.UnitCode, r.CauseCost, r.DepthCost, r.NearnessCost,
+        var items = rows.Select(r => new ProposalDto(r.HouseholdId, r.HeadName, r.VillageCode, r.VillageName, r.CadreId, r.CadreName, r.UnitCode, r.CauseCost, r.DepthCost, r.NearnessCost,
             r.ContinuityCost, r.LoadCost, r.TotalCost, r.Explanation, r.Rejected, r.Outcome)).ToList();
         var next = rows.Count == limit ? $"{rows[^1].VillageCode}:{rows[^1].HouseholdId}" : null;
         return TypedResults.Ok(new ProposalPage(items, next));
@@ -272,7 +275,9 @@ public static class MatchingRuns
     private sealed class ProposalRow
     {
         public Guid HouseholdId { get; init; }
+        public string HeadName { get; init; } = string.Empty;
         public string VillageCode { get; init; } = string.Empty;
+        public string VillageName { get; init; } = string.Empty;
         public Guid? CadreId { get; init; }
         public string? CadreName { get; init; }
         public string? UnitCode { get; init; }

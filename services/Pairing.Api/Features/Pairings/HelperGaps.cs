@@ -6,7 +6,7 @@ using Platform.ServiceDefaults;
 
 namespace Pairing.Api.Features.Pairings;
 
-public sealed record HelperGap(Guid HouseholdId, string HeadName, string VillageCode, string Status, DateOnly? LastHelperUntil, string? LastEndReason);
+public sealed record HelperGap(Guid HouseholdId, string HeadName, string VillageCode, string VillageName, string Status, DateOnly? LastHelperUntil, string? LastEndReason);
 
 /// <summary>
 /// Households that need a helper (the sixth "one" missing): no responsible helper today, whatever their status, since
@@ -25,10 +25,11 @@ public static class HelperGaps
         var region = scope.NarrowOrDeny(prefix);
         var today = ChinaTime.Today();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(Guid Id, string HeadName, string VillageCode, string Status, DateTime? LastUntil, string? LastReason)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(Guid Id, string HeadName, string VillageCode, string VillageName, string Status, DateTime? LastUntil, string? LastReason)>(new CommandDefinition(
             """
-            SELECT h.id, h.head_name, h.village_code, h.status, last.ends_on, last.end_reason
+            SELECT h.id, h.head_name, h.village_code, v.name, h.status, last.ends_on, last.end_reason
             FROM households h
+            JOIN villages v ON v.code = h.village_code
             LEFT JOIN LATERAL (SELECT p.ends_on, p.end_reason FROM pairings p
                                WHERE p.household_id = h.id AND p.role = 'responsible' AND p.ends_on < @today
                                ORDER BY p.ends_on DESC LIMIT 1) last ON true
@@ -39,6 +40,6 @@ public static class HelperGaps
             LIMIT @limit
             """, new { region.From, region.To, today, limit }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<HelperGap>>(rows.Select(r =>
-            new HelperGap(r.Id, r.HeadName, r.VillageCode, r.Status, r.LastUntil is { } d ? DateOnly.FromDateTime(d) : null, r.LastReason)).ToList());
+            new HelperGap(r.Id, r.HeadName, r.VillageCode, r.VillageName, r.Status, r.LastUntil is { } d ? DateOnly.FromDateTime(d) : null, r.LastReason)).ToList());
     }
 }

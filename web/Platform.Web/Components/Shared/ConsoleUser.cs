@@ -18,17 +18,7 @@ public sealed record ConsoleUser(string Subject, string Name, IReadOnlyList<stri
     public bool HasRole(params string[] roles) => Roles.Any(roles.Contains);
 
     /// <summary>The role's Chinese name, as the header shows it.</summary>
-    public string RoleName => Roles.FirstOrDefault() switch
-    {
-        Platform.Security.Roles.Province => "省级",
-        Platform.Security.Roles.City => "市级",
-        Platform.Security.Roles.County => "县级",
-        Platform.Security.Roles.Township => "乡镇",
-        Platform.Security.Roles.Cadre => "驻村干部",
-        Platform.Security.Roles.Auditor => "审计",
-        Platform.Security.Roles.Integration => "系统对接",
-        _ => "",
-    };
+    public string RoleName => RoleNames.Of(Roles.FirstOrDefault());
 
     public static ConsoleUser From(ClaimsPrincipal principal) => new(
         principal.FindFirstValue(PlatformClaims.Subject) ?? "",

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Platform.Security;
+using Platform.ServiceDefaults;
+
+namespace Funds.Api.Features.Disbursements;
+
+public sealed record RefuseDisbursementRequest(string? Reason);
+
+/// <summary>
+/// Refusal (驳回) of a requested disbursement with a reason, by those who could approve it (the level its amount requires
+/// or above, never its requester). Nothing was booked for a request, so a refusal moves no money; a refused request stays
+/// refused and cannot be paid (asking again is a new request).
+/// </summary>
+public static class DisbursementRefusal
+{
+    public static async Task<Ok<DisbursementView>> RefuseAsync(Guid id, RefuseDisbursementRequest request, RegionScope scope, ClaimsPrincipal user,
+        NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var reason = request.Reason?.Trim() ?? string.Empty;
+        if (reason.Length is 0 or > 500)
+        {
+            throw ApiProblems.Invalid("invalid_refusal", "驳回请求无效", [new FieldError("reason", "required", "须填写驳回原因（至多500字）")]).ToException();
+        }
+
+        var actor = user.GetActor();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var disbursement = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken, forUpdate: true);
+        if (disbursement.Status != "requested")
+        {
+            throw ApiProblems.Conflict("disbursement_not_pending", "该支付申请不在待审批状态").ToException();
+        }
+
+        if (disbursement.RequestedBy == actor)
+        {
+            throw ApiProblems.Create(StatusCodes.Status403Forbidden, "own_request", "不能审批本人提出的支付申请").ToException();
+        }
+
+        if (DisbursementApproval.LevelOf(user) < DisbursementApproval.LevelIndex(disbursement.RequiredLevel))
+        {
+            var needed = $"该金额须由{DisbursementApproval.Name(disbursement.RequiredLevel)}审批";
+            throw ApiProblems.Create(StatusCodes.Status403Forbidden, "approval_level_required", "审批层级不足", needed).ToException(needed);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE disbursements SET status = 'refused', refused_by = @actor, refused_at = now(), refusal_reason = @reason WHERE id = @id",
+            new { id, actor, reason }, transaction, cancellationToken: cancellationToken));
+        var view = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(view);
+    }
+}
