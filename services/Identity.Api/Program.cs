@@ -20,7 +20,7 @@ app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contrac
 app.MapConnectApi();
 app.MapAccountsApi();
 app.MapFederatedSignIn();
-app.MapRazorPages();
+app.MapRazorPages().WithMetadata(ProtocolParameters.Instance);
 app.MapGrpcDefaults();
 
 await app.RunAsync();

@@ -24,6 +24,13 @@ public static class InputRules
     /// <summary>The longest query or route value (a file name, a prefix, a month...).</summary>
     public const int MaxParameterLength = 1_000;
 
+    /// <summary>
+    /// The longest value of an OpenID Connect protocol parameter (<see cref="ProtocolParameters"/>): an ID token as
+    /// <c>id_token_hint</c>, or a whole authorize request as the sign-in page's <c>ReturnUrl</c>, outgrows
+    /// <see cref="MaxParameterLength"/>; Kestrel's request line (8 KiB) bounds them anyway.
+    /// </summary>
+    public const int MaxProtocolParameterLength = 8_192;
+
     public const string ProblemCode = "invalid_input";
 
     /// <summary>Why <paramref name="value"/> breaks the text rules (code and Chinese message), or null when it keeps them.</summary>
@@ -194,16 +201,32 @@ internal static class InputRulesRegistration
     }
 }
 
+/// <summary>
+/// Marks the endpoints of a sign-in protocol (OpenID Connect's, the sign-in pages): their query values are tokens and
+/// URLs that may be up to <see cref="InputRules.MaxProtocolParameterLength"/> long; the other text rules still hold.
+/// </summary>
+public sealed class ProtocolParameters
+{
+    public static readonly ProtocolParameters Instance = new();
+
+    private ProtocolParameters()
+    {
+    }
+}
+
 /// <summary>The text rules on query and route values (an import's file name, a prefix...), before any handler runs.</summary>
 internal sealed class ParameterTextMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
+        var queryLimit = context.GetEndpoint()?.Metadata.GetMetadata<ProtocolParameters>() is null
+            ? InputRules.MaxParameterLength
+            : InputRules.MaxProtocolParameterLength;
         foreach (var (name, values) in context.Request.Query)
         {
             foreach (var value in values)
             {
-                if (value is not null && InputRules.CheckText(value, InputRules.MaxParameterLength) is { } broken)
+                if (value is not null && InputRules.CheckText(value, queryLimit) is { } broken)
                 {
                     throw InputRules.Invalid(name, broken.Code, broken.Message);
                 }

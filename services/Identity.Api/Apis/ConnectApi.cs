@@ -1,6 +1,7 @@
 using Identity.Api.Features.SignIn;
 using Identity.Api.Features.Tokens;
 using Platform.Security;
+using Platform.ServiceDefaults;
 
 namespace Identity.Api.Apis;
 
@@ -12,7 +13,8 @@ public static class ConnectApi
 {
     public static IEndpointRouteBuilder MapConnectApi(this IEndpointRouteBuilder app)
     {
-        var connect = app.MapGroup("/connect").AllowAnonymous().ExcludeFromDescription().WithoutRegionScope("OpenID Connect protocol endpoints");
+        var connect = app.MapGroup("/connect").AllowAnonymous().ExcludeFromDescription().WithoutRegionScope("OpenID Connect protocol endpoints")
+            .WithMetadata(ProtocolParameters.Instance);
         connect.MapPost("/token", TokenEndpoint.ExchangeAsync);
         connect.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.AuthorizeAsync);
         connect.MapMethods("/endsession", [HttpMethods.Get, HttpMethods.Post], EndSessionEndpoint.EndAsync);

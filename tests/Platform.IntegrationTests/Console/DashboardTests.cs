@@ -85,5 +85,5 @@ public sealed class DashboardTests(ConsoleStack stack)
     internal static ILocator StatisticValue(IPage page, string testId) => page.GetByTestId(testId).Locator(".ant-statistic-content-value");
 
     internal static Regex Number(JsonElement json, string property) =>
-        new($"^{json.GetProperty(property).GetInt32().ToString("N0", CultureInfo.InvariantCulture)}$");
+        new($@"^\s*{json.GetProperty(property).GetInt32().ToString("N0", CultureInfo.InvariantCulture)}\s*$");
 }
