@@ -6,6 +6,9 @@ using Platform.Web.Session;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("console");
 builder.AddApplicationServices();
+// Served from a build's output (./platform up runs bin/Release): AntDesign's and Blazor's files are found through the
+// build's static-assets manifest, which ASP.NET Core reads by itself only in Development. A published image has the files.
+builder.WebHost.UseStaticWebAssets();
 
 var app = builder.Build();
 app.UseServiceDefaults();
