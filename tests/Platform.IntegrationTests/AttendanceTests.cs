@@ -194,6 +194,9 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         listed.GetProperty("present").GetBoolean().ShouldBeFalse();
         (await other.GetFromJsonAsync<JsonElement>("/api/dispatch/inspections?month=2026-11")).EnumerateArray().ShouldAllBe(i => i.GetProperty("villageCode").GetString()!.StartsWith("511703"));
         (await county.GetAsync("/api/dispatch/inspections?month=2026-13")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        // The last month of the calendar and the year 0001 are refused, not a 500 from the month's end overflowing.
+        (await county.GetAsync("/api/dispatch/inspections?month=9999-12")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await county.GetAsync("/api/dispatch/inspections?month=0001-01")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -78,6 +78,15 @@ public sealed class DateWindow(TimeProvider clock)
     public bool Contains(DateOnly day) => day >= Earliest && day <= Latest;
 
     public string Describe() => $"日期应在{Earliest:yyyy-MM-dd}至{Latest:yyyy-MM-dd}之间";
+
+    /// <summary>
+    /// A query's month (yyyy-MM) as its first day, from <see cref="Earliest"/> to the year 9000, so that a month's end
+    /// (<c>AddMonths(1)</c>) never overflows; false for anything else.
+    /// </summary>
+    public static bool TryParseMonth(string? month, out DateOnly first) =>
+        DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out first)
+        && first >= Earliest && first.Year <= 9000;
 }
 
 /// <summary>A JSON value that breaks <see cref="InputRules"/>; the exception handler answers it as 400 invalid_input.</summary>

@@ -100,7 +100,6 @@ public static class Coverage
             counties, gaps.Count, gaps.Take(MaxGaps).ToList(), helperCoverage));
     }
 
-
     /// <summary>
     /// One row per poor village of the scope and village-level force: whether it is present on <paramref name="day"/>, and
     /// since when it has been open (the day after the last holder left, or the village's registration when it never had one).

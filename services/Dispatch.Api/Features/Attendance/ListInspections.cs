@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -19,8 +18,7 @@ public static class ListInspections
     public static async Task<Results<Ok<IReadOnlyList<InspectionListItem>>, ProblemHttpResult>> HandleAsync(
         RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? month = null, string? prefix = null, int limit = 200)
     {
-        if (!DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var monthStart)
-            || limit is < 1 or > MaxLimit)
+        if (!DateWindow.TryParseMonth(month, out var monthStart) || limit is < 1 or > MaxLimit)
         {
             return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("month", "invalid_month", $"month 应为 yyyy-MM，limit 为1到{MaxLimit}")]);
         }

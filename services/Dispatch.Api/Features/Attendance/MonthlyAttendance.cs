@@ -44,8 +44,7 @@ public static class MonthlyAttendance
         NpgsqlDataSource dataSource, RegionScope callerScope, string? month, string? prefix, string? after, int limit, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        if (!DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var monthStart)
-            || monthStart < DateWindow.Earliest || monthStart.Year > 9000)
+        if (!DateWindow.TryParseMonth(month, out var monthStart))
         {
             errors.Add(new FieldError("month", "invalid_month", "month 应为 yyyy-MM"));
         }

@@ -22,6 +22,21 @@ public static class DisbursementApproval
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var disbursement = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken, forUpdate: true);
+        EnsureMayDecide(disbursement, user, actor);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE disbursements SET status = 'approved', approved_by = @actor, approved_at = now() WHERE id = @id",
+            new { id, actor }, transaction, cancellationToken: cancellationToken));
+        var view = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(view);
+    }
+
+    /// <summary>
+    /// Who may decide (approve or refuse) a request: it is still requested, the caller did not ask for it, and the caller's
+    /// level reaches the one its amount requires.
+    /// </summary>
+    internal static void EnsureMayDecide(DisbursementView disbursement, ClaimsPrincipal user, string actor)
+    {
         if (disbursement.Status != "requested")
         {
             throw ApiProblems.Conflict("disbursement_not_pending", "该支付申请不在待审批状态").ToException($"该支付申请已{disbursement.Status switch { "paid" => "支付", "reversed" => "冲正", "refused" => "驳回", _ => "审批" }}");
@@ -34,16 +49,9 @@ public static class DisbursementApproval
 
         if (LevelOf(user) < LevelIndex(disbursement.RequiredLevel))
         {
-            throw ApiProblems.Create(StatusCodes.Status403Forbidden, "approval_level_required", "审批层级不足",
-                $"该金额须由{Name(disbursement.RequiredLevel)}审批").ToException($"该金额须由{Name(disbursement.RequiredLevel)}审批");
+            var needed = $"该金额须由{Name(disbursement.RequiredLevel)}审批";
+            throw ApiProblems.Create(StatusCodes.Status403Forbidden, "approval_level_required", "审批层级不足", needed).ToException(needed);
         }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE disbursements SET status = 'approved', approved_by = @actor, approved_at = now() WHERE id = @id",
-            new { id, actor }, transaction, cancellationToken: cancellationToken));
-        var view = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(view);
     }
 
     /// <summary>The highest level the caller's roles may approve at (-1: none).</summary>

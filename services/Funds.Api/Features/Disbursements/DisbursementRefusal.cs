@@ -29,22 +29,7 @@ public static class DisbursementRefusal
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var disbursement = await Disbursements.FindAsync(connection, transaction, id, scope, cancellationToken, forUpdate: true);
-        if (disbursement.Status != "requested")
-        {
-            throw ApiProblems.Conflict("disbursement_not_pending", "该支付申请不在待审批状态").ToException();
-        }
-
-        if (disbursement.RequestedBy == actor)
-        {
-            throw ApiProblems.Create(StatusCodes.Status403Forbidden, "own_request", "不能审批本人提出的支付申请").ToException();
-        }
-
-        if (DisbursementApproval.LevelOf(user) < DisbursementApproval.LevelIndex(disbursement.RequiredLevel))
-        {
-            var needed = $"该金额须由{DisbursementApproval.Name(disbursement.RequiredLevel)}审批";
-            throw ApiProblems.Create(StatusCodes.Status403Forbidden, "approval_level_required", "审批层级不足", needed).ToException(needed);
-        }
-
+        DisbursementApproval.EnsureMayDecide(disbursement, user, actor);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE disbursements SET status = 'refused', refused_by = @actor, refused_at = now(), refusal_reason = @reason WHERE id = @id",
             new { id, actor, reason }, transaction, cancellationToken: cancellationToken));
