@@ -11,8 +11,10 @@ using WebProgram = web::Program;
 namespace Platform.IntegrationTests.Console;
 
 /// <summary>
-/// The console (its own Program) in the tests' environment, with its static web assets: the host serves them from the
-/// build's manifest by itself only in Development, and a page without AntDesign's styles and Blazor's script is no page.
+/// The console (its own Program) in the tests' environment. Outside Development the host reads the build's static-assets
+/// manifest only because Program.cs asks for it (as when <c>./platform up</c> runs the build's output in Production), so
+/// this host adds nothing of its own: were that call lost, AntDesign's styles and Blazor's script would answer 404, no page
+/// would become interactive and every browser test would fail.
 /// </summary>
 public sealed class ConsoleHost(IReadOnlyDictionary<string, string?> settings, ConsoleServerErrors errors) : WebApplicationFactory<WebProgram>
 {
@@ -24,7 +26,6 @@ public sealed class ConsoleHost(IReadOnlyDictionary<string, string?> settings, C
             builder.UseSetting(key, value);
         }
 
-        builder.UseStaticWebAssets();
         builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(errors));
     }
 

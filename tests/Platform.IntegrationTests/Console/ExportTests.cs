@@ -36,7 +36,7 @@ public sealed class ExportTests(ConsoleStack stack)
         await session.StepAsync("the download", async () =>
         {
             var download = await page.RunAndWaitForDownloadAsync(() =>
-                page.GetByRole(AriaRole.Button, new() { Name = "导出村列表为 Excel" }).ClickAsync());
+                page.GetByRole(AriaRole.Button, new() { Name = "导出 Excel：村列表" }).ClickAsync());
             download.SuggestedFilename.ShouldBe("村列表.xlsx");
             await download.SaveAsAsync(path);
         });
