@@ -10,7 +10,7 @@ namespace Platform.Web.Components.Shared;
 /// and never reaches Blazor: an exception left to Blazor ends the person's whole circuit and loses what they typed.
 /// A component that overrides <see cref="LoadAsync"/> loads once it is interactive; leaving it cancels its calls.
 /// </summary>
-public abstract class GatewayComponent : ComponentBase, IDisposable
+public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
 {
     private const string UnavailableText = "服务暂时无法访问，请稍后刷新重试";
 
@@ -25,8 +25,8 @@ public abstract class GatewayComponent : ComponentBase, IDisposable
 
     [Inject] private ILogger<GatewayComponent> Logger { get; set; } = null!;
 
-    /// <summary>True until the load after the first render has finished (never true for a component that loads nothing).</summary>
-    protected bool Loading { get; private set; }
+    /// <summary>True while the component loads (from the first render until <see cref="LoadAsync"/> finished; a page may set it while it loads more).</summary>
+    protected bool Loading { get; set; }
 
     /// <summary>The problem the service answered to the page's last load or action.</summary>
     protected GatewayProblem? Problem { get; set; }
@@ -115,12 +115,18 @@ public abstract class GatewayComponent : ComponentBase, IDisposable
         }
     }
 
-    public void Dispose()
+    // IAsyncDisposable rather than IDisposable: Blazor calls only DisposeAsync on a component that has both, and pages
+    // that hold JavaScript objects dispose them asynchronously (DisposeAsyncCore).
+    public async ValueTask DisposeAsync()
     {
-        stopping.Cancel();
+        await stopping.CancelAsync();
+        await DisposeAsyncCore();
         stopping.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>What a page releases when the person leaves it, after its calls were cancelled.</summary>
+    protected virtual ValueTask DisposeAsyncCore() => ValueTask.CompletedTask;
 
     private static bool OverridesLoad(Type type) =>
         type.GetMethod(nameof(LoadAsync), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(CancellationToken)])?.DeclaringType
