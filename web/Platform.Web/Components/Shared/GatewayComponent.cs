@@ -19,7 +19,12 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
     // How many calls are under way: a call inside another (a load's several reads) must not clear what the first found.
     private int running;
 
-    protected GatewayComponent() => Loading = OverridesLoad(GetType());
+    protected GatewayComponent()
+    {
+        // Taken once: a disposed source's Token throws, and a page's late continuation may still ask for it.
+        Stopping = stopping.Token;
+        Loading = OverridesLoad(GetType());
+    }
 
     [Inject] protected GatewayApi Api { get; set; } = null!;
 
@@ -35,7 +40,7 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
     protected string? Unavailable { get; private set; }
 
     /// <summary>Fires when the person leaves the page.</summary>
-    protected CancellationToken Stopping => stopping.Token;
+    protected CancellationToken Stopping { get; }
 
     /// <summary>What the component loads once it is interactive; a component that loads nothing does not override it.</summary>
     protected virtual Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -94,7 +99,7 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
 
         try
         {
-            await action(stopping.Token);
+            await action(Stopping);
             return (null, true);
         }
         catch (GatewayProblem problem)
