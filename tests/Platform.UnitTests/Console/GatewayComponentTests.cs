@@ -1,0 +1,204 @@
+extern alias console;
+
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using console::Platform.Web.Components.Shared;
+using console::Platform.Web.Extensions;
+using console::Platform.Web.Gateway;
+using console::Platform.Web.Session;
+
+namespace Platform.UnitTests.Console;
+
+/// <summary>
+/// A page's call to the gateway never ends the person's circuit: a problem the service answered is the page's to show,
+/// any other failure shows as unavailable, and only leaving the page cancels a call (without an error).
+/// </summary>
+public sealed class GatewayComponentTests
+{
+    private const string Session = "session-1";
+
+    [Fact]
+    public async Task An_answer_cut_off_by_the_network_shows_unavailable_and_does_not_throw()
+    {
+        // The headers came, then the connection dropped: HttpClient throws HttpRequestException while the body is read.
+        await using var page = await PageAsync(_ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new DroppedContent() }));
+
+        var succeeded = await page.RunAsync(ct => page.Gateway.GetAsync<Village>("/api/dispatch/villages/511702104201", ct));
+
+        succeeded.ShouldBeFalse();
+        page.Component.Unavailable.ShouldBe("服务暂时无法访问，请稍后刷新重试");
+        page.Component.Problem.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_call_that_throws_HttpRequestException_shows_unavailable_and_does_not_throw()
+    {
+        await using var page = await PageAsync(_ => throw new InvalidOperationException("the gateway is not called"));
+
+        var succeeded = await page.RunAsync(_ => throw new HttpRequestException("Connection refused (127.0.0.1:8000)"));
+
+        succeeded.ShouldBeFalse();
+        page.Component.Unavailable.ShouldBe("服务暂时无法访问，请稍后刷新重试");
+        page.Component.Problem.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task An_answer_that_does_not_parse_shows_unavailable()
+    {
+        await using var page = await PageAsync(_ => Task.FromResult(Answer(HttpStatusCode.OK, "application/json", "{\"code\":")));
+
+        (await page.RunAsync(ct => page.Gateway.GetAsync<Village>("/api/dispatch/villages/511702104201", ct))).ShouldBeFalse();
+
+        page.Component.Unavailable.ShouldNotBeNull();
+        page.Component.Problem.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_problem_the_service_answered_lands_in_Problem_and_a_later_success_clears_it()
+    {
+        var answers = new Queue<HttpResponseMessage>([
+            Answer(HttpStatusCode.Conflict, "application/problem+json", """{"title":"该村已有第一书记","status":409,"code":"first_secretary_taken"}"""),
+            Answer(HttpStatusCode.OK, "application/json", """{"code":"511702104201","name":"青杠村"}"""),
+        ]);
+        await using var page = await PageAsync(_ => Task.FromResult(answers.Dequeue()));
+
+        (await page.RunAsync(ct => page.Gateway.PostAsync("/api/dispatch/assignments", new { }, ct))).ShouldBeFalse();
+        page.Component.Problem.ShouldNotBeNull().Code.ShouldBe("first_secretary_taken");
+        page.Component.Problem.Title.ShouldBe("该村已有第一书记");
+        page.Component.Unavailable.ShouldBeNull();
+
+        (await page.RunAsync(ct => page.Gateway.GetAsync<Village>("/api/dispatch/villages/511702104201", ct))).ShouldBeTrue();
+        page.Component.Problem.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_form_gets_its_problem_back_and_the_page_keeps_none()
+    {
+        await using var page = await PageAsync(_ => Task.FromResult(
+            Answer(HttpStatusCode.BadRequest, "application/problem+json", """{"title":"请假信息有误","status":400,"code":"invalid_leave"}""")));
+
+        var problem = await page.TryAsync(ct => page.Gateway.PostAsync("/api/dispatch/leave", new { }, ct));
+
+        problem.ShouldNotBeNull().Code.ShouldBe("invalid_leave");
+        page.Component.Problem.ShouldBeNull();
+        page.Component.Unavailable.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Leaving_the_page_cancels_its_call_without_an_error()
+    {
+        var called = new TaskCompletionSource();
+        var page = await PageAsync(async ct =>
+        {
+            called.SetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("a cancelled call has no answer");
+        });
+
+        var call = page.RunAsync(ct => page.Gateway.GetAsync<Village>("/api/dispatch/villages/511702104201", ct));
+        await called.Task;
+        await page.DisposeAsync();
+
+        // Cancelled, not failed: Blazor ignores a cancelled task, and the page that would show an error is gone.
+        var ended = await Should.ThrowAsync<OperationCanceledException>(call);
+        ended.ShouldNotBeNull();
+        call.IsCanceled.ShouldBeTrue();
+        page.Component.Problem.ShouldBeNull();
+        page.Component.Unavailable.ShouldBeNull();
+    }
+
+    private static HttpResponseMessage Answer(HttpStatusCode status, string mediaType, string body) =>
+        new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+
+    /// <summary>A probe page rendered by a real renderer (which injects it and disposes it), over a gateway answered by <paramref name="answer"/>.</summary>
+    private static async Task<RenderedPage> PageAsync(Func<CancellationToken, Task<HttpResponseMessage>> answer)
+    {
+        var cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
+        var options = Options.Create(new ConsoleOptions());
+        var store = new SessionTokenStore(cache, options);
+        // A token far from expiry: AccessTokens never refreshes, so the identity service's client and options are not needed.
+        await store.SetAsync(Session, new SessionTokens("access-token", null, null, DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None);
+        var tokens = new AccessTokens(store, null!, null!, options, TimeProvider.System, NullLogger<AccessTokens>.Instance);
+        var authentication = new ServerAuthenticationStateProvider();
+        authentication.SetAuthenticationState(Task.FromResult(new AuthenticationState(
+            new ClaimsPrincipal(new ClaimsIdentity([new Claim(SessionClaims.SessionId, Session)], "test")))));
+        var http = new HttpClient(new AnsweringHandler(answer)) { BaseAddress = new Uri("http://gateway.test") };
+        var gateway = new GatewayApi(http, authentication, tokens);
+
+        var services = new ServiceCollection().AddLogging().AddSingleton(gateway).BuildServiceProvider();
+        var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
+        ProbePage? component = null;
+        await renderer.Dispatcher.InvokeAsync(() => renderer.RenderComponentAsync<ProbePage>(ParameterView.FromDictionary(
+            new Dictionary<string, object?> { [nameof(ProbePage.Created)] = (Action<ProbePage>)(p => component = p) })));
+        return new RenderedPage(renderer, services, http, component.ShouldNotBeNull(), gateway);
+    }
+
+    private sealed record Village(string Code, string Name);
+
+    private sealed class RenderedPage(HtmlRenderer renderer, ServiceProvider services, HttpClient http, ProbePage component, GatewayApi gateway)
+        : IAsyncDisposable
+    {
+        public ProbePage Component => component;
+
+        public GatewayApi Gateway => gateway;
+
+        // On the renderer's dispatcher, as Blazor runs a page's event handlers.
+        public Task<bool> RunAsync(Func<CancellationToken, Task> action) => renderer.Dispatcher.InvokeAsync(() => component.Run(action));
+
+        public Task<GatewayProblem?> TryAsync(Func<CancellationToken, Task> action) => renderer.Dispatcher.InvokeAsync(() => component.Try(action));
+
+        // Disposing the renderer disposes its components: what Blazor does when the person leaves the page.
+        public async ValueTask DisposeAsync()
+        {
+            await renderer.DisposeAsync();
+            await services.DisposeAsync();
+            http.Dispose();
+        }
+    }
+
+    private sealed class AnsweringHandler(Func<CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(cancellationToken);
+    }
+
+    private sealed class DroppedContent : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            throw new HttpRequestException("The response ended prematurely.");
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => throw new HttpRequestException("The response ended prematurely.");
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}
+
+/// <summary>A page that only exposes its base's members to the test.</summary>
+public sealed class ProbePage : GatewayComponent
+{
+    [Parameter] public Action<ProbePage>? Created { get; set; }
+
+    public new GatewayProblem? Problem => base.Problem;
+
+    public new string? Unavailable => base.Unavailable;
+
+    public Task<bool> Run(Func<CancellationToken, Task> action) => RunAsync(action);
+
+    public Task<GatewayProblem?> Try(Func<CancellationToken, Task> action) => TryAsync(action);
+
+    protected override void OnInitialized() => Created?.Invoke(this);
+}

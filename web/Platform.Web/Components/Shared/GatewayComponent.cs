@@ -1,0 +1,139 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Components;
+using Platform.Web.Gateway;
+
+namespace Platform.Web.Components.Shared;
+
+/// <summary>
+/// A page or card that calls the gateway. Every call goes through <see cref="RunAsync"/> or <see cref="TryAsync"/>, so
+/// a failure shows in its place (<see cref="Problem"/>, or <see cref="Unavailable"/> through <c>&lt;LoadFailure&gt;</c>)
+/// and never reaches Blazor: an exception left to Blazor ends the person's whole circuit and loses what they typed.
+/// A component that overrides <see cref="LoadAsync"/> loads once it is interactive; leaving it cancels its calls.
+/// </summary>
+public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
+{
+    private const string UnavailableText = "服务暂时无法访问，请稍后刷新重试";
+
+    private readonly CancellationTokenSource stopping = new();
+
+    // How many calls are under way: a call inside another (a load's several reads) must not clear what the first found.
+    private int running;
+
+    protected GatewayComponent()
+    {
+        // Taken once: a disposed source's Token throws, and a page's late continuation may still ask for it.
+        Stopping = stopping.Token;
+        Loading = OverridesLoad(GetType());
+    }
+
+    [Inject] protected GatewayApi Api { get; set; } = null!;
+
+    [Inject] private ILogger<GatewayComponent> Logger { get; set; } = null!;
+
+    /// <summary>True while the component loads (from the first render until <see cref="LoadAsync"/> finished; a page may set it while it loads more).</summary>
+    protected bool Loading { get; set; }
+
+    /// <summary>The problem the service answered to the page's last load or action.</summary>
+    protected GatewayProblem? Problem { get; set; }
+
+    /// <summary>The service did not answer at all (not a problem document): a Chinese sentence to show.</summary>
+    protected string? Unavailable { get; private set; }
+
+    /// <summary>Fires when the person leaves the page.</summary>
+    protected CancellationToken Stopping { get; }
+
+    /// <summary>What the component loads once it is interactive; a component that loads nothing does not override it.</summary>
+    protected virtual Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Loading after the first interactive render, not in OnInitializedAsync: prerendering would wait for every service
+    // before the page shows anything.
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && Loading)
+        {
+            await ReloadAsync();
+        }
+    }
+
+    /// <summary>Loads again (<see cref="LoadAsync"/>), the earlier failure cleared.</summary>
+    protected async Task ReloadAsync()
+    {
+        Loading = true;
+        Problem = null;
+        Unavailable = null;
+        StateHasChanged();
+        await RunAsync(LoadAsync);
+        Loading = false;
+        StateHasChanged();
+    }
+
+    /// <summary>
+    /// Runs an action against the gateway; its problem is kept in <see cref="Problem"/> for the page to show (the last
+    /// action's problem is cleared first). True when it succeeded.
+    /// </summary>
+    protected async Task<bool> RunAsync(Func<CancellationToken, Task> action)
+    {
+        if (running == 0)
+        {
+            Problem = null;
+        }
+
+        var (problem, reached) = await CallAsync(action);
+        Problem ??= problem;
+        return reached && problem is null;
+    }
+
+    /// <summary>
+    /// Runs an action against the gateway and gives back the problem it answered (null when it succeeded or the service
+    /// did not answer, which shows in <see cref="Unavailable"/>), for a form to show beside itself.
+    /// </summary>
+    protected async Task<GatewayProblem?> TryAsync(Func<CancellationToken, Task> action) => (await CallAsync(action)).Problem;
+
+    private async Task<(GatewayProblem? Problem, bool Reached)> CallAsync(Func<CancellationToken, Task> action)
+    {
+        // A call the person started clears the last failure; calls inside it (a load's several reads) keep the first.
+        if (running++ == 0)
+        {
+            Unavailable = null;
+        }
+
+        try
+        {
+            await action(Stopping);
+            return (null, true);
+        }
+        catch (GatewayProblem problem)
+        {
+            return (problem, true);
+        }
+        // Any other failure (a service down, a timeout, an answer that does not parse) stays in this component. Only the
+        // cancellation of leaving the page goes on: Blazor ignores a cancelled task, and the page is gone.
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            Logger.LogWarning(ex, "{Component} could not reach the gateway", GetType().Name);
+            Unavailable ??= UnavailableText;
+            return (null, false);
+        }
+        finally
+        {
+            running--;
+        }
+    }
+
+    // IAsyncDisposable rather than IDisposable: Blazor calls only DisposeAsync on a component that has both, and pages
+    // that hold JavaScript objects dispose them asynchronously (DisposeAsyncCore).
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        await DisposeAsyncCore();
+        stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>What a page releases when the person leaves it, after its calls were cancelled.</summary>
+    protected virtual ValueTask DisposeAsyncCore() => ValueTask.CompletedTask;
+
+    private static bool OverridesLoad(Type type) =>
+        type.GetMethod(nameof(LoadAsync), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(CancellationToken)])?.DeclaringType
+            != typeof(GatewayComponent);
+}
