@@ -44,6 +44,9 @@ public sealed class DashboardTests(ConsoleStack stack)
             await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync(Number(north, "complete"));
             await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(Number(north, "openGaps"));
             await Assertions.Expect(row.Locator("td").Nth(4)).ToHaveTextAsync(Number(north, "oldestGapDays"));
+
+            // ECharts is fetched when the first chart is drawn (not with the page): the township chart is drawn.
+            await Assertions.Expect(page.Locator(".ant-card").Filter(new() { Has = page.GetByTestId("region-coverage") }).Locator("canvas").First).ToBeVisibleAsync();
         });
 
         await session.StepAsync("ranking", async () =>

@@ -1,9 +1,29 @@
 // The console's few browser functions, called through Blazor's JS interop (Components/Shared).
 
 const charts = new WeakMap();
+let library;
+
+/**
+ * Loads ECharts (1.1 MB) the first time a chart is drawn, not with every page: parsing it on load delayed the first
+ * render of pages without charts, and of the dashboard's numbers, which do not wait for their charts.
+ */
+function loadECharts(libraryUrl) {
+  library ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = libraryUrl;
+    script.onload = resolve;
+    script.onerror = () => {
+      library = undefined;
+      reject(new Error(`ECharts could not be loaded from ${libraryUrl}`));
+    };
+    document.head.appendChild(script);
+  });
+  return library;
+}
 
 /** Draws (or redraws) an Apache ECharts chart in element from an option given as JSON. */
-export function renderChart(element, optionJson) {
+export async function renderChart(element, optionJson, libraryUrl) {
+  await loadECharts(libraryUrl);
   let chart = charts.get(element);
   if (!chart) {
     chart = echarts.init(element, null, { renderer: 'canvas' });
