@@ -130,10 +130,18 @@ public sealed class DisbursementTests(FundsFixture fixture) : IClassFixture<Fund
         all.ShouldBe(new Dictionary<Guid, string?> { [kept] = "approved", [refused] = "refused" });
         (await head.GetFromJsonAsync<JsonElement>("/api/funds/disbursements?prefix=511747&status=requested")).GetProperty("items").GetArrayLength().ShouldBe(0);
 
-        // Another county's official does not see them.
+        // Another county's official neither sees them nor reaches them: out of scope answers as missing, and changes nothing.
+        var waiting = (await RequestAsync(clerk, "r-3", new { accountId = account, amountFen = 5_000, payee = "某合作社", purpose = "种苗" })).Body.GetProperty("id").GetGuid();
         using var other = fixture.Client(Roles.County, "511702", "other");
         (await other.GetFromJsonAsync<JsonElement>("/api/funds/disbursements")).GetProperty("items").EnumerateArray()
-            .ShouldNotContain(d => d.GetProperty("regionCode").GetString()!.StartsWith("511741", StringComparison.Ordinal));
+            .Select(d => d.GetProperty("id").GetGuid()).ShouldNotContain(id => id == kept || id == refused || id == waiting);
+        (await other.GetAsync("/api/funds/disbursements?prefix=511747")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using (var outOfScope = await other.PostAsJsonAsync($"/api/funds/disbursements/{waiting}/refusal", new { reason = "越权驳回" }))
+        {
+            outOfScope.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        }
+
+        (await CountAsync("SELECT count(*) FROM disbursements WHERE id = @waiting AND status = 'requested'", new { waiting })).ShouldBe(1);
     }
 
     [Fact]
