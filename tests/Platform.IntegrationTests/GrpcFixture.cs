@@ -50,14 +50,22 @@ public sealed class GrpcFixture : IAsyncLifetime
         using var response = await rest.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(csv.ToString()));
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
 
+        Gateway = new ServiceHost<GatewayProgram>(GatewaySettings(GatewayRestPort, GatewayGrpcPort));
+        Gateway.UseKestrel();
+        Gateway.StartServer();
+    }
+
+    /// <summary>A gateway's settings, its ports given, with dispatch behind it and the other services' ports closed.</summary>
+    public Dictionary<string, string?> GatewaySettings(int gatewayRestPort, int gatewayGrpcPort)
+    {
         const int closed = 1; // nothing listens on port 1 (a free ephemeral port could be taken by another test)
         var gatewaySettings = new Dictionary<string, string?>
         {
             ["Auth:Issuer"] = TestSettings.Auth.Issuer,
             ["Auth:Audience"] = TestSettings.Auth.Audience,
             ["Auth:SigningKey"] = TestSettings.Auth.SigningKey,
-            ["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{GatewayRestPort}",
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{GatewayGrpcPort}",
+            ["Kestrel:Endpoints:Rest:Url"] = $"http://127.0.0.1:{gatewayRestPort}",
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{gatewayGrpcPort}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Gateway:ConsoleOrigins:0"] = ConsoleOrigin,
             ["Gateway:Burst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -70,9 +78,7 @@ public sealed class GrpcFixture : IAsyncLifetime
             gatewaySettings[$"ReverseProxy:Clusters:{service}_grpc:Destinations:primary:Address"] = $"http://127.0.0.1:{grpcPort}";
         }
 
-        Gateway = new ServiceHost<GatewayProgram>(gatewaySettings);
-        Gateway.UseKestrel();
-        Gateway.StartServer();
+        return gatewaySettings;
     }
 
     /// <summary>An HTTP client of the gateway's REST port, with a token unless null.</summary>

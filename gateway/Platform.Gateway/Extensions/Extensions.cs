@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using Grpc.Core;
 using Grpc.Reflection;
 using Microsoft.AspNetCore.RateLimiting;
@@ -26,7 +24,10 @@ internal static class Extensions
 
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.Backends, new(o.Backends), null, validateAllProperties: true),
+                "Gateway:Backends has a value out of range (ConcurrentRequests >= 1, QueuedRequests >= 0, RetryAfter 1 s to 10 min).")
+            .ValidateOnStart();
         var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
 
         builder.AddPlatformAuthentication();
@@ -50,36 +51,10 @@ internal static class Extensions
 
         builder.Services.AddRateLimiter(o =>
         {
-            o.AddPolicy(RateLimitPolicy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-                var caller = context.User.FindFirst(PlatformClaims.Subject)?.Value is { } subject
-                    ? "sub:" + subject
-                    : "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.Burst,
-                    TokensPerPeriod = options.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-            o.OnRejected = async (rejected, cancellationToken) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                var http = rejected.HttpContext;
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                if (GrpcStatusResponse.IsGrpc(http.Request))
-                {
-                    await GrpcStatusResponse.WriteTrailersOnlyAsync(http.Response, StatusCode.ResourceExhausted, $"请求过于频繁，请在 {seconds} 秒后重试");
-                    return;
-                }
-
-                await ApiProblems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "请求过于频繁",
-                    $"Too many requests from this caller; retry after {seconds} s.").ExecuteAsync(http);
-            };
+            o.AddPolicy<string, PerCallerRateLimit>(RateLimitPolicy);
+            // Ahead of every route's own policy: what a saturated backend cannot take is turned away at once.
+            o.GlobalLimiter = BackendConcurrency.Create(gateway.Backends);
+            o.OnRejected = (rejected, _) => BackendConcurrency.RejectAsync(rejected, gateway.Backends);
         });
 
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));

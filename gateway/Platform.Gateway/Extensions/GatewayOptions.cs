@@ -20,4 +20,27 @@ public sealed class GatewayOptions
 
     /// <summary>A backend that does not accept a connection in this time counts as down.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How many requests the gateway lets wait for, and send to, each backend at once (see <see cref="BackendConcurrency"/>).</summary>
+    public BackendLimits Backends { get; set; } = new();
+}
+
+/// <summary>
+/// The requests in flight to one backend (a YARP cluster) and the requests queued for it; above both the gateway answers
+/// 503 <c>overloaded</c> at once with Retry-After. A cluster's metadata <c>ConcurrentRequests</c> and <c>QueuedRequests</c>
+/// override these for that cluster; <c>ConcurrentRequests: unlimited</c> turns the limit off (the console's circuits).
+/// </summary>
+public sealed class BackendLimits
+{
+    /// <summary>Requests forwarded to one backend at once, per gateway replica (about the backend's connection pool).</summary>
+    [Range(1, 100_000)]
+    public int ConcurrentRequests { get; set; } = 128;
+
+    /// <summary>Requests waiting for a free slot, oldest first; at a few hundred requests a second this is a wait of about a second.</summary>
+    [Range(0, 1_000_000)]
+    public int QueuedRequests { get; set; } = 512;
+
+    /// <summary>What Retry-After tells a caller turned away.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 }
