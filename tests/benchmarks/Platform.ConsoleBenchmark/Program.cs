@@ -34,6 +34,18 @@ await using (var first = await browser.NewContextAsync(desktop))
     await WaitForDashboardAsync(page);
 }
 
+// The numbers are visible when every card's content is in the page, whether the server rendered it or the circuit: the
+// coverage, attendance and compliance figures, the region table's rows, the ranking (or 暂无). Polled on animation
+// frames, which the browser runs only once it can paint (its stylesheets loaded).
+const string NumbersShown = """
+    (() => {
+      const value = id => document.querySelector(`[data-testid="${id}"] .ant-statistic-content-value`);
+      return !!(value('coverage-villages') && value('attendance-cadres') && value('compliance-households')
+        && document.querySelector('[data-testid="region-coverage"] tbody tr.ant-table-row')
+        && (document.querySelector('[data-testid="ranking"]') || document.querySelector('[data-testid="ranking-none"]')));
+    })()
+    """;
+
 var baseline = new List<double>();
 var load = new List<double>();
 var numbers = new List<double>();
@@ -125,18 +137,6 @@ async Task<Stopwatch> SignInAsync(IPage page, string secret, string? changeTo = 
     await page.WaitForURLAsync(url => url.StartsWith(options.Gateway.ToString(), StringComparison.Ordinal) && !url.Contains("/signin-oidc", StringComparison.Ordinal));
     return clock;
 }
-
-// The numbers are visible when every card's content is in the page, whether the server rendered it or the circuit: the
-// coverage, attendance and compliance figures, the region table's rows, the ranking (or 暂无). Polled on animation
-// frames, which the browser runs only once it can paint (its stylesheets loaded).
-const string NumbersShown = """
-    (() => {
-      const value = id => document.querySelector(`[data-testid="${id}"] .ant-statistic-content-value`);
-      return !!(value('coverage-villages') && value('attendance-cadres') && value('compliance-households')
-        && document.querySelector('[data-testid="region-coverage"] tbody tr.ant-table-row')
-        && (document.querySelector('[data-testid="ranking"]') || document.querySelector('[data-testid="ranking-none"]')));
-    })()
-    """;
 
 Task WaitForNumbersAsync(IPage page) => page.WaitForFunctionAsync($"() => {NumbersShown}", null, new() { Timeout = 60_000 });
 
