@@ -50,7 +50,7 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
     [PersistentState]
     public bool? LoadedWhilePrerendering { get; set; }
 
-    /// <summary>How this component loaded, once its parameters were first set (tests and the budget's log read it).</summary>
+    /// <summary>How this component loads, decided when its parameters were first set (for the tests).</summary>
     internal LoadStart? Start => start;
 
     /// <summary>True while the component loads (from the first render until <see cref="LoadAsync"/> finished; a page may set it while it loads more).</summary>
@@ -65,7 +65,10 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
     /// <summary>Fires when the person leaves the page.</summary>
     protected CancellationToken Stopping { get; }
 
-    /// <summary>What the component loads once it is interactive; a component that loads nothing does not override it.</summary>
+    /// <summary>
+    /// What the component loads once it is interactive, or while prerendering when it opted in
+    /// (<see cref="LoadWhilePrerenderingAttribute"/>); a component that loads nothing does not override it.
+    /// </summary>
     protected virtual Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // The decision is taken here, the first time: the restored [PersistentState] values are set by then, and no page
