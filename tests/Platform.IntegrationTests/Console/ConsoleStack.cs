@@ -9,6 +9,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Platform.IntegrationTests.Identity;
 using Platform.IntegrationTests.Infrastructure;
@@ -92,6 +95,9 @@ public sealed class ConsoleStack : IdentityFixture
 
     /// <summary>What the console's server logged as errors (a failed step prints those logged during it).</summary>
     public ConsoleServerErrors ServerErrors { get; } = new();
+
+    /// <summary>The gateway's request log (one entry per request, its path without the query): what reached the APIs.</summary>
+    public CapturedLogs GatewayLog { get; } = new();
 
     /// <summary>Notification's clock: daytime in China, so in-app notifications are delivered at once.</summary>
     public TestClock Clock { get; } = new();
@@ -188,6 +194,9 @@ public sealed class ConsoleStack : IdentityFixture
             ["Console:PublicOrigin"] = Address.ToString().TrimEnd('/'),
             ["Console:GatewayAddress"] = Address.ToString().TrimEnd('/'),
             ["Console:ClientId"] = ConsoleClientId,
+            // The most the setting allows (its default is 300 ms): these tests check what the first HTML holds, not how
+            // fast it comes, and a whole stack in one process on two cores answers its first calls slowly.
+            ["Console:PrerenderBudget"] = "00:00:05",
             ["Kestrel:Endpoints:Rest:Url"] = rest["console"].ToString(),
         }, ServerErrors);
         Web.UseKestrel();
@@ -203,6 +212,8 @@ public sealed class ConsoleStack : IdentityFixture
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["ReverseProxy:Clusters:identity_rest:Destinations:primary:Address"] = Issuer.ToString(),
             ["ReverseProxy:Clusters:console:Destinations:primary:Address"] = rest["console"].ToString(),
+            // One line per request (GatewayLog): which API calls the console made, e.g. none again once its circuit is up.
+            ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging"] = "Information",
         };
         foreach (var service in new[] { "dispatch", "pairing", "assessment", "notification", "funds" })
         {
@@ -210,7 +221,7 @@ public sealed class ConsoleStack : IdentityFixture
             settings[$"ReverseProxy:Clusters:{service}_grpc:Destinations:primary:Address"] = grpc[service].ToString();
         }
 
-        Gateway = new ServiceHost<GatewayProgram>(settings);
+        Gateway = new ServiceHost<GatewayProgram>(settings, services => services.AddSingleton<ILoggerProvider>(GatewayLog));
         Gateway.UseKestrel();
         Gateway.StartServer();
     }
@@ -287,10 +298,12 @@ public sealed class ConsoleStack : IdentityFixture
     /// <summary>
     /// A fresh browser (its own cookies) that opens the console at <paramref name="path"/> (default <c>/</c>, a phone
     /// <c>/m</c>), is sent to the identity service's sign-in page, signs in as <paramref name="account"/> and returns once
-    /// back on the console with the page interactive. A phone is 360×740 with touch, its position at 青杠村
+    /// back on the console with the page interactive (with <paramref name="circuit"/> false, Blazor's script is blocked and it
+    /// returns once the server's page is there: no circuit ever starts). A phone is 360×740 with touch, its position at 青杠村
     /// (<see cref="AtVillage1"/>) with the geolocation permission granted; a desktop is 1440×900.
     /// </summary>
-    public async Task<ConsoleSession> SignInAsync(ConsoleAccount account, bool phone = false, string? path = null, [CallerMemberName] string test = "")
+    public async Task<ConsoleSession> SignInAsync(ConsoleAccount account, bool phone = false, string? path = null, bool circuit = true,
+        [CallerMemberName] string test = "")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -304,6 +317,13 @@ public sealed class ConsoleStack : IdentityFixture
             Permissions = phone ? ["geolocation"] : [],
         });
         context.SetDefaultTimeout(15_000);
+        if (!circuit)
+        {
+            // Without Blazor's script no circuit starts: the page is only what the server rendered. Its name carries a
+            // fingerprint (blazor.web.<hash>.js, MapStaticAssets).
+            await context.RouteAsync("**/_framework/blazor.web*.js*", route => route.AbortAsync());
+        }
+
         var page = await context.NewPageAsync();
         var session = new ConsoleSession(context, page, Address, ServerErrors, test);
         await session.StepAsync("sign-in", async () =>
@@ -313,10 +333,21 @@ public sealed class ConsoleStack : IdentityFixture
             await page.GetByLabel("密码", new() { Exact = true }).FillAsync(Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "登录", Exact = true }).ClickAsync();
             await page.WaitForURLAsync(url => url.StartsWith(Address.ToString(), StringComparison.Ordinal) && !url.Contains("/signin-oidc", StringComparison.Ordinal));
-            await session.WaitUntilInteractiveAsync();
+            if (circuit)
+            {
+                await session.WaitUntilInteractiveAsync();
+            }
         });
         return session;
     }
+
+    /// <summary>The paths of the requests the gateway answered (its request log, in the order they ended; no query strings).</summary>
+    public IReadOnlyList<string> GatewayPaths() => GatewayLog.Entries
+        .Where(e => e.Category.StartsWith("Microsoft.AspNetCore.HttpLogging", StringComparison.Ordinal))
+        .Select(e => Regex.Match(e.Message, @"^Path: (\S+)", RegexOptions.Multiline))
+        .Where(m => m.Success)
+        .Select(m => m.Groups[1].Value)
+        .ToList();
 
     /// <summary>A real access token of the identity service for test setup (<see cref="IdentityFixture.TokenAsync"/>).</summary>
     public HttpClient Api(string token)

@@ -45,14 +45,17 @@ public sealed class AccessTokens(
                 return tokens.AccessToken;
             }
 
-            var refreshed = await RefreshAsync(tokens, cancellationToken);
+            // A refresh once sent is seen through, whoever stops waiting (a card's prerender budget, a page left): the
+            // identity service spends the refresh token when it answers, so a refresh cut off between its answer and the
+            // store would leave the session without one. The identity client's own timeout still bounds it.
+            var refreshed = await RefreshAsync(tokens, CancellationToken.None);
             if (refreshed is null)
             {
-                await store.RemoveAsync(sessionId, cancellationToken);
+                await store.RemoveAsync(sessionId, CancellationToken.None);
                 throw new SessionExpiredException("登录已失效（账号可能已停用或会话已结束），请重新登录");
             }
 
-            await store.SetAsync(sessionId, refreshed, cancellationToken);
+            await store.SetAsync(sessionId, refreshed, CancellationToken.None);
             return refreshed.AccessToken;
         }
         finally

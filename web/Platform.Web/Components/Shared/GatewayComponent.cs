@@ -1,5 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using Platform.Web.Extensions;
 using Platform.Web.Gateway;
 
 namespace Platform.Web.Components.Shared;
@@ -8,7 +10,9 @@ namespace Platform.Web.Components.Shared;
 /// A page or card that calls the gateway. Every call goes through <see cref="RunAsync"/> or <see cref="TryAsync"/>, so
 /// a failure shows in its place (<see cref="Problem"/>, or <see cref="Unavailable"/> through <c>&lt;LoadFailure&gt;</c>)
 /// and never reaches Blazor: an exception left to Blazor ends the person's whole circuit and loses what they typed.
-/// A component that overrides <see cref="LoadAsync"/> loads once it is interactive; leaving it cancels its calls.
+/// A component that overrides <see cref="LoadAsync"/> loads once it is interactive, or, with
+/// <see cref="LoadWhilePrerenderingAttribute"/>, already while its page is rendered on the server (the rule is
+/// <see cref="LoadStarts.Decide"/>); leaving it cancels its calls.
 /// </summary>
 public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
 {
@@ -19,16 +23,35 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
     // How many calls are under way: a call inside another (a load's several reads) must not clear what the first found.
     private int running;
 
+    // What the calls are cancelled by: leaving the page, and while prerendering also the end of the budget.
+    private CancellationToken calls;
+
+    private LoadStart? start;
+
     protected GatewayComponent()
     {
         // Taken once: a disposed source's Token throws, and a page's late continuation may still ask for it.
         Stopping = stopping.Token;
+        calls = Stopping;
         Loading = OverridesLoad(GetType());
     }
 
     [Inject] protected GatewayApi Api { get; set; } = null!;
 
     [Inject] private ILogger<GatewayComponent> Logger { get; set; } = null!;
+
+    [Inject] private IOptions<ConsoleOptions> ConsoleOptions { get; set; } = null!;
+
+    /// <summary>
+    /// Set by the prerendered page when its load finished within the budget, and carried to the circuit with the
+    /// component's other <c>[PersistentState]</c> properties: the circuit then does not load again. Null otherwise (a
+    /// null is not persisted, so components that do not opt in add nothing to the page).
+    /// </summary>
+    [PersistentState]
+    public bool? LoadedWhilePrerendering { get; set; }
+
+    /// <summary>How this component loads, decided when its parameters were first set (for the tests).</summary>
+    internal LoadStart? Start => start;
 
     /// <summary>True while the component loads (from the first render until <see cref="LoadAsync"/> finished; a page may set it while it loads more).</summary>
     protected bool Loading { get; set; }
@@ -42,11 +65,74 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
     /// <summary>Fires when the person leaves the page.</summary>
     protected CancellationToken Stopping { get; }
 
-    /// <summary>What the component loads once it is interactive; a component that loads nothing does not override it.</summary>
+    /// <summary>
+    /// What the component loads once it is interactive, or while prerendering when it opted in
+    /// (<see cref="LoadWhilePrerenderingAttribute"/>); a component that loads nothing does not override it.
+    /// </summary>
     protected virtual Task LoadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // Loading after the first interactive render, not in OnInitializedAsync: prerendering would wait for every service
-    // before the page shows anything.
+    // The decision is taken here, the first time: the restored [PersistentState] values are set by then, and no page
+    // overrides this (pages override OnInitializedAsync, not always calling the base). The prerender's load runs after the
+    // page's own initialisation (what LoadAsync reads, such as a region prefix, is set by then), and the server's render
+    // waits for this task, so what it loaded is in the HTML.
+    public override async Task SetParametersAsync(ParameterView parameters)
+    {
+        if (start is not null)
+        {
+            await base.SetParametersAsync(parameters);
+            return;
+        }
+
+        parameters.SetParameterProperties(this);
+        start = LoadStarts.Decide(OverridesLoad(GetType()), RendererInfo.IsInteractive, GetType().IsDefined(typeof(LoadWhilePrerenderingAttribute), true),
+            ConsoleOptions.Value.PrerenderBudget, LoadedWhilePrerendering == true);
+        if (start == LoadStart.Restored)
+        {
+            // The first interactive render shows the restored data, no spinner.
+            Loading = false;
+        }
+
+        await base.SetParametersAsync(ParameterView.Empty);
+        if (start == LoadStart.WhilePrerendering)
+        {
+            await LoadWhilePrerenderingAsync();
+        }
+    }
+
+    private async Task LoadWhilePrerenderingAsync()
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+        budget.CancelAfter(ConsoleOptions.Value.PrerenderBudget);
+        calls = budget.Token;
+        try
+        {
+            if (await RunAsync(LoadAsync) && Unavailable is null)
+            {
+                LoadedWhilePrerendering = true;
+                Loading = false;
+            }
+            else
+            {
+                // It loads again once interactive, and shows its failure then if it still fails: the first HTML spins.
+                Problem = null;
+                Unavailable = null;
+            }
+        }
+        // Whatever a call cut off by the budget ends with (a cancellation, or the error of an aborted read).
+        catch (Exception) when (budget.IsCancellationRequested && !Stopping.IsCancellationRequested)
+        {
+            Logger.LogDebug("{Component} did not load within the prerender budget; it loads once interactive", GetType().Name);
+        }
+        finally
+        {
+            calls = Stopping;
+        }
+
+        StateHasChanged();
+    }
+
+    // Loading after the first interactive render, not in OnInitializedAsync, unless the component opted in to loading
+    // within the prerender budget: prerendering would otherwise wait for every service before the page shows anything.
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender && Loading)
@@ -99,7 +185,7 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
 
         try
         {
-            await action(Stopping);
+            await action(calls);
             return (null, true);
         }
         catch (GatewayProblem problem)
@@ -107,8 +193,9 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
             return (problem, true);
         }
         // Any other failure (a service down, a timeout, an answer that does not parse) stays in this component. Only the
-        // cancellation of leaving the page goes on: Blazor ignores a cancelled task, and the page is gone.
-        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        // cancellation of leaving the page (or of the prerender's budget) goes on: Blazor ignores a cancelled task, the
+        // page is gone, and a load cut off by the budget starts again once interactive.
+        catch (Exception ex) when (!calls.IsCancellationRequested)
         {
             Logger.LogWarning(ex, "{Component} could not reach the gateway", GetType().Name);
             Unavailable ??= UnavailableText;
