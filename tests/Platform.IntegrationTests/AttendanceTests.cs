@@ -62,6 +62,20 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         farRecord.GetProperty("onPost").GetBoolean().ShouldBeFalse();
         farRecord.GetProperty("distanceMeters").GetInt32().ShouldBeInRange(9400, 9600);
 
+        // The same check-in sent eight times at once (a phone retrying while the first is still in flight): one row and one
+        // event for its daily log, whichever insert wins; the others are answered with the record.
+        var raced = Guid.NewGuid();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => CheckIn(me, raced, cadre, "2026-11-04T08:10:00+08:00", log: "入户走访")));
+        answers.Count(a => a.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(7);
+        (await CountAsync("SELECT count(*) FROM check_ins WHERE id = @raced", new { raced })).ShouldBe(1);
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%ProcessRecordWritten' AND payload->>'recordId' = @id",
+            new { id = raced.ToString() })).ShouldBe(1);
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+
         using var someoneElse = await CheckIn(me, Guid.NewGuid(), fixture.Cadres["乙"], "2026-11-03T08:40:00+08:00");
         someoneElse.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }

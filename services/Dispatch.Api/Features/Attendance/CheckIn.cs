@@ -135,36 +135,29 @@ public static class CheckIn
         // PostgreSQL keeps timestamptz in UTC; Npgsql refuses other offsets.
         var record = new CheckInDto(request.Id!.Value, request.CadreId!.Value, post.VillageCode, day, now.ToUniversalTime(), distance, distance <= post.RadiusMeters,
             string.IsNullOrWhiteSpace(request.DailyLog) ? null : request.DailyLog.Trim(), request.At.Value.ToUniversalTime(), late);
-        // Only a check-in with a daily log has an event to write with it; without one the insert commits on its own,
-        // saving the hot path a round trip.
-        await using var transaction = record.DailyLog is null ? null : await connection.BeginTransactionAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO check_ins (id, cadre_id, assignment_id, village_code, checked_at, day, longitude, latitude, distance_meters, on_post, daily_log, recorded_by,
-                                   client_at, late)
-            VALUES (@Id, @CadreId, @assignmentId, @VillageCode, @CheckedAt, @Day, @longitude, @latitude, @DistanceMeters, @OnPost, @DailyLog, @actor, @ClientAt, @Late)
-            ON CONFLICT (id) DO NOTHING
-            """,
-            new
-            {
-                record.Id, record.CadreId, assignmentId = post.AssignmentId, record.VillageCode, record.CheckedAt, record.Day,
-                longitude = request.Longitude, latitude = request.Latitude, record.DistanceMeters, record.OnPost, record.DailyLog, actor = user.GetActor(),
-                record.ClientAt, record.Late,
-            }, transaction, cancellationToken: cancellationToken));
-        if (inserted == 1 && transaction is not null)
+        var row = new DynamicParameters(new
         {
-            // A daily log written with the check-in is a process record (assessment counts it on time by the server's clock).
-            await outbox.EnqueueAsync(transaction, new ProcessRecordWritten(record.Id, record.VillageCode, "daily_log", record.CadreId, record.Day, "check_in",
-                record.CheckedAt), cancellationToken);
-        }
-
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
+            record.Id, record.CadreId, assignmentId = post.AssignmentId, record.VillageCode, record.CheckedAt, record.Day,
+            longitude = request.Longitude, latitude = request.Latitude, record.DistanceMeters, record.OnPost, record.DailyLog, actor = user.GetActor(),
+            record.ClientAt, record.Late,
+        });
+        // A daily log written with the check-in is a process record (assessment counts it on time by the server's clock): its
+        // event is written by the same statement, only when the row is new, so the hot path stays one round trip.
+        var inserted = record.DailyLog is null
+            ? await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: cancellationToken))
+            : await outbox.ExecuteWithEventAsync(connection, InsertSql + " RETURNING id", row,
+                new ProcessRecordWritten(record.Id, record.VillageCode, "daily_log", record.CadreId, record.Day, "check_in", record.CheckedAt), cancellationToken);
 
         return inserted == 1 ? TypedResults.Created($"/api/dispatch/check-ins/{record.Id}", record) : TypedResults.Ok(record);
     }
+
+    private const string InsertSql =
+        """
+        INSERT INTO check_ins (id, cadre_id, assignment_id, village_code, checked_at, day, longitude, latitude, distance_meters, on_post, daily_log, recorded_by,
+                               client_at, late)
+        VALUES (@Id, @CadreId, @assignmentId, @VillageCode, @CheckedAt, @Day, @longitude, @latitude, @DistanceMeters, @OnPost, @DailyLog, @actor, @ClientAt, @Late)
+        ON CONFLICT (id) DO NOTHING
+        """;
 
     private sealed record Post(Guid AssignmentId, string VillageCode, double Longitude, double Latitude, bool CheckInEnabled, int RadiusMeters);
 
