@@ -1,22 +1,15 @@
 extern alias console;
 
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Web;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using console::Platform.Web.Components.Shared;
 using console::Platform.Web.Extensions;
 using console::Platform.Web.Gateway;
-using console::Platform.Web.Session;
 
 namespace Platform.UnitTests.Console;
 
@@ -26,8 +19,6 @@ namespace Platform.UnitTests.Console;
 /// </summary>
 public sealed class GatewayComponentTests
 {
-    private const string Session = "session-1";
-
     [Fact]
     public async Task An_answer_cut_off_by_the_network_shows_unavailable_and_does_not_throw()
     {
@@ -124,17 +115,7 @@ public sealed class GatewayComponentTests
     /// <summary>A probe page rendered by a real renderer (which injects it and disposes it), over a gateway answered by <paramref name="answer"/>.</summary>
     private static async Task<RenderedPage> PageAsync(Func<CancellationToken, Task<HttpResponseMessage>> answer)
     {
-        var cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
-        var options = Options.Create(new ConsoleOptions());
-        var store = new SessionTokenStore(cache, options);
-        // A token far from expiry: AccessTokens never refreshes, so the identity service's client and options are not needed.
-        await store.SetAsync(Session, new SessionTokens("access-token", null, null, DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None);
-        var tokens = new AccessTokens(store, null!, null!, options, TimeProvider.System, NullLogger<AccessTokens>.Instance);
-        var authentication = new ServerAuthenticationStateProvider();
-        authentication.SetAuthenticationState(Task.FromResult(new AuthenticationState(
-            new ClaimsPrincipal(new ClaimsIdentity([new Claim(SessionClaims.SessionId, Session)], "test")))));
-        var http = new HttpClient(new AnsweringHandler(answer)) { BaseAddress = new Uri("http://gateway.test") };
-        var gateway = new GatewayApi(http, authentication, tokens);
+        var (gateway, http) = await TestGateway.CreateAsync(Options.Create(new ConsoleOptions()), answer);
 
         var services = new ServiceCollection().AddLogging().AddSingleton(gateway).BuildServiceProvider();
         var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
@@ -165,11 +146,6 @@ public sealed class GatewayComponentTests
             await services.DisposeAsync();
             http.Dispose();
         }
-    }
-
-    private sealed class AnsweringHandler(Func<CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(cancellationToken);
     }
 
     private sealed class DroppedContent : HttpContent

@@ -1,24 +1,17 @@
 extern alias console;
 
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Rendering;
-using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Components.Web;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using console::Platform.Web.Components.Shared;
 using console::Platform.Web.Extensions;
 using console::Platform.Web.Gateway;
-using console::Platform.Web.Session;
 
 namespace Platform.UnitTests.Console;
 
@@ -28,8 +21,6 @@ namespace Platform.UnitTests.Console;
 /// </summary>
 public sealed class PrerenderLoadTests
 {
-    private const string Session = "session-1";
-
     [Fact]
     public void The_budget_is_300_ms_unless_set_and_stays_between_0_and_5_seconds()
     {
@@ -158,17 +149,10 @@ public sealed class PrerenderLoadTests
     private static async Task<RenderedProbe<TProbe>> RenderAsync<TProbe>(TimeSpan budget, Func<CancellationToken, Task<HttpResponseMessage>> answer)
         where TProbe : ProbeCard
     {
-        var cache = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
         var options = Microsoft.Extensions.Options.Options.Create(new ConsoleOptions { PrerenderBudget = budget });
-        var store = new SessionTokenStore(cache, options);
-        await store.SetAsync(Session, new SessionTokens("access-token", null, null, DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None);
-        var tokens = new AccessTokens(store, null!, null!, options, TimeProvider.System, NullLogger<AccessTokens>.Instance);
-        var authentication = new ServerAuthenticationStateProvider();
-        authentication.SetAuthenticationState(Task.FromResult(new AuthenticationState(
-            new ClaimsPrincipal(new ClaimsIdentity([new Claim(SessionClaims.SessionId, Session)], "test")))));
-        var http = new HttpClient(new AnsweringHandler(answer)) { BaseAddress = new Uri("http://gateway.test") };
+        var (gateway, http) = await TestGateway.CreateAsync(options, answer);
 
-        var services = new ServiceCollection().AddLogging().AddSingleton(options).AddSingleton(new GatewayApi(http, authentication, tokens)).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddSingleton(options).AddSingleton(gateway).BuildServiceProvider();
         var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
         TProbe? component = null;
         var html = await renderer.Dispatcher.InvokeAsync(async () => (await renderer.RenderComponentAsync<TProbe>(ParameterView.FromDictionary(
@@ -188,11 +172,6 @@ public sealed class PrerenderLoadTests
             await services.DisposeAsync();
             http.Dispose();
         }
-    }
-
-    private sealed class AnsweringHandler(Func<CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(cancellationToken);
     }
 }
 
