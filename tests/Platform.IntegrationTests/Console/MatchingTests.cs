@@ -34,7 +34,9 @@ public sealed class MatchingTests(ConsoleStack stack)
         var runId = Guid.Empty;
         await session.StepAsync("progress reaches the end", async () =>
         {
-            await Assertions.Expect(page.Locator(".matching-status")).ToHaveTextAsync($"已完成（待审核）：共 {gapsBefore.Count} 户");
+            // The run is background work (BackgroundRunWorker): on a loaded machine it ends after Playwright's default 5 s
+            // (a clean-clone CI run saw it still computing at 5 s and finished in the failure screenshot moments later).
+            await Assertions.Expect(page.Locator(".matching-status")).ToHaveTextAsync($"已完成（待审核）：共 {gapsBefore.Count} 户", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator(".matching-progress .ant-progress-status-success")).ToBeVisibleAsync();
             await page.WaitForURLAsync(url => url.Contains("run=", StringComparison.Ordinal));
             runId = Guid.Parse(new Uri(page.Url).Query.Split("run=")[1][..36]);
