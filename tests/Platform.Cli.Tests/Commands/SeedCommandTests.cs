@@ -394,7 +394,7 @@ public sealed class SeedCommandTests : IDisposable
         service.To(HttpMethod.Post, "/api/pairing/pairings/import").Count.ShouldBe(2);
         service.To(HttpMethod.Post, "/api/pairing/contacts/import").Count.ShouldBe(2);
         service.Requests.ShouldNotContain(r => r.Path.EndsWith("/contacts", StringComparison.Ordinal) || r.Path.EndsWith("/helpers", StringComparison.Ordinal));
-        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"county 511702: helper pool {helperCadres:N0} ({helperCadres:N0} new), pairings {plan.Pairings.Count:N0} ({plan.Pairings.Count:N0} new, {plan.Pairings.Count:N0} events)"));
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"county 511702 (1 of 1): households {plan.Households.Count:N0} ({plan.Households.Count:N0} new), helper-only cadres 0 (0 new), helper pool {helperCadres:N0} ({helperCadres:N0} new), pairings {plan.Pairings.Count:N0} ({plan.Pairings.Count:N0} new, {plan.Pairings.Count:N0} events)"));
         contacts.ShouldBe(plan.Contacts.Count);
         service.ContactCount.ShouldBe(contacts);
         run.Output.ShouldContain("retry in");

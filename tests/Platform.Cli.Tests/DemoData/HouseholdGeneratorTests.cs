@@ -34,13 +34,51 @@ public sealed class HouseholdGeneratorTests(ForcesPlanFixture plans) : IClassFix
     }
 
     [Fact]
-    public void Larger_scales_are_capped()
+    public void The_city_is_capped_and_needs_no_helper_only_cadres()
+    {
+        var plan = new HouseholdGenerator(ProvinceGenerator.DefaultSeed, ForcesPlanFixture.AsOf).Generate(GenerationScale.City, new ForcesGenerator(ProvinceGenerator.DefaultSeed, ForcesPlanFixture.AsOf).Generate(GenerationScale.City));
+
+        plan.HouseholdCount.ShouldBeInRange(2500, HouseholdGenerator.CityCap);
+        plan.Households.Count.ShouldBe(plan.HouseholdCount);
+        plan.PlannedHouseholds.ShouldBeGreaterThan(plan.HouseholdCount);
+        plan.Counties.ShouldAllBe(c => c.Contacts.Count <= HouseholdGenerator.MaxContacts);
+        plan.HelperCadres.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_province_plans_every_poor_household_and_helper_only_cadres_where_the_forces_are_too_few()
     {
         var plan = new HouseholdGenerator(ProvinceGenerator.DefaultSeed, ForcesPlanFixture.AsOf).Generate(GenerationScale.Province, plans.Province);
+        var villages = new ProvinceGenerator().Generate(GenerationScale.Province).Where(r => r is { Level: RegionLevel.Village, Village.PoorHouseholds: > 0 }).ToList();
 
-        plan.Households.Count.ShouldBeInRange(2500, HouseholdGenerator.LargerCap);
-        plan.PlannedHouseholds.ShouldBeGreaterThan(plan.Households.Count);
-        plan.Contacts.Count.ShouldBeLessThanOrEqualTo(HouseholdGenerator.MaxContacts);
+        plan.HouseholdCount.ShouldBe(plan.PlannedHouseholds);
+        plan.PlannedHouseholds.ShouldBe(villages.Sum(v => v.Village!.PoorHouseholds));
+        plan.PlannedHouseholds.ShouldBeInRange(1_900_000, 2_200_000);
+        plan.CountyCodes.ShouldBe(villages.Select(v => v.Code[..6]).Distinct().Order(StringComparer.Ordinal));
+
+        // One county, generated on its own, the same as when every county before it was generated too.
+        var code = plan.CountyCodes[37];
+        var county = plan.Counties.Skip(37).First();
+        county.CountyCode.ShouldBe(code);
+        county.Households.Count.ShouldBe(villages.Where(v => v.Code.StartsWith(code, StringComparison.Ordinal)).Sum(v => v.Village!.PoorHouseholds));
+        county.Households.Select(h => h.HeadCitizenId).ShouldBe(plan.Counties.Skip(37).First().Households.Select(h => h.HeadCitizenId));
+
+        // Every household to pair is paired, within the load cap; the county's forces could not carry them all.
+        var toPair = county.Households.Count - (int)Math.Round(county.Households.Count * HouseholdGenerator.UnpairedShare, MidpointRounding.AwayFromZero);
+        county.Pairings.Count.ShouldBe(toPair);
+        county.Pairings.GroupBy(p => p.CadreCitizenId).ShouldAllBe(g => g.Count() <= HouseholdGenerator.MaxHouseholdsPerHelper);
+        ((double)county.Pairings.Count / county.Helpers).ShouldBeInRange(2.6, 3.2);
+        county.HelperCadres.ShouldNotBeEmpty();
+
+        var unitRegions = plans.Province.Units.ToDictionary(u => u.Code, u => u.RegionCode);
+        var forcesIds = plans.Province.Cadres.Select(c => c.CitizenId).ToHashSet();
+        county.HelperCadres.ShouldAllBe(c => c.Role == CadreRole.Helper && unitRegions[c.UnitCode].StartsWith(code) && CitizenId.IsValid(c.CitizenId)
+                                             && c.CitizenId.StartsWith(code) && !forcesIds.Contains(c.CitizenId));
+        county.HelperCadres.Select(c => c.CitizenId).Distinct().Count().ShouldBe(county.HelperCadres.Count);
+        county.Pairings.Select(p => p.CadreCitizenId).ShouldBeSubsetOf(county.HelperCadres.Select(c => c.CitizenId).Concat(forcesIds));
+
+        // Uncapped: a contact for about 85% of the paired households.
+        ((double)county.Contacts.Count / county.Pairings.Count).ShouldBeInRange(0.8, 0.9);
     }
 
     [Fact]

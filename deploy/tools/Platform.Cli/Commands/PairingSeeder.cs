@@ -3,60 +3,108 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Platform.Cli.DemoData;
+using Platform.Security.PersonalData;
 
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// Loads a <see cref="HouseholdPlan"/> through pairing's API: the household file (retried while pairing has not yet learnt the
-/// villages from dispatch's events), then per county the helper pool, the pairings and a month of contacts as bulk imports
-/// (contacts keyed by the seed and their place in the plan, so a re-seed adds none).
+/// Loads a <see cref="HouseholdPlan"/> through pairing's API, one county at a time (a province is about 2 million households,
+/// far over one file's 100 MiB): the county's helper-only cadres into dispatch (and their ids read back), then its household
+/// file (retried while pairing has not yet learnt the villages from dispatch's events), helper pool, pairings and a month of
+/// contacts, each one bulk import (contacts keyed by the seed and their place in the plan, so a re-seed adds none).
 /// </summary>
-internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, TimeSpan pollDelay, TimeSpan pollTimeout)
+internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pairing, TextWriter output, TimeSpan pollDelay, TimeSpan pollTimeout)
 {
     public const string ImportPath = "api/pairing/households/import";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>
-    /// Runs every step: the household file, then per county the helper pool, the pairings and the month's contacts, each
-    /// one bulk import (a county is far below the 100 MiB limit, a province is not). The imports are idempotent (a pairing
-    /// or contact already there is unchanged), so a re-run resumes where one stopped and adds nothing twice.
+    /// Runs every county in code order. Every import is idempotent (a household, cadre, pairing or contact already there is
+    /// unchanged), so a re-run resumes where one stopped and adds nothing twice. <paramref name="cadreIds"/> gains the
+    /// helper-only cadres' ids.
     /// </summary>
-    public async Task<bool> RunAsync(HouseholdPlan plan, IReadOnlyDictionary<string, Guid> cadreIds, string fileSuffix, TextWriter error, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(HouseholdPlan plan, Dictionary<string, Guid> cadreIds, string fileSuffix, TextWriter error, CancellationToken cancellationToken)
     {
-        var import = await ImportAsync(plan, fileSuffix, cancellationToken);
-        var villages = plan.Households.ToDictionary(h => h.HeadCitizenId, h => h.VillageCode, StringComparer.Ordinal);
-        var contactKeys = plan.Contacts.Select((c, i) => (Contact: c, Key: string.Create(Invariant, $"{fileSuffix}-{i}"))).ToList();
-        var counties = plan.Pairings.GroupBy(p => villages[p.HouseholdCitizenId][..6], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var contactsByCounty = contactKeys.ToLookup(c => villages[c.Contact.HouseholdCitizenId][..6], StringComparer.Ordinal);
         var total = new ImportTotals();
         var stopwatch = Stopwatch.StartNew();
-        foreach (var county in counties)
+        var contactIndex = 0;
+        var counties = 0;
+        foreach (var county in plan.Counties)
         {
             var countyWatch = Stopwatch.StartNew();
-            var helpers = await ImportFileAsync($"helpers/import?fileName={Uri.EscapeDataString($"demo-helpers-{county.Key}-{fileSuffix}.csv")}", "干部ID",
-                county.Select(p => cadreIds[p.CadreCitizenId]).Distinct().Select(id => id.ToString()), cancellationToken);
-            var pairings = await ImportFileAsync($"pairings/import?fileName={Uri.EscapeDataString($"demo-pairings-{county.Key}-{fileSuffix}.csv")}", "户主身份证号,干部ID,角色,开始日期",
-                county.Select(p => string.Create(Invariant, $"{p.HouseholdCitizenId},{cadreIds[p.CadreCitizenId]},帮扶责任人,{p.StartsOn:yyyy-MM-dd}")), cancellationToken);
-            var contacts = await ImportFileAsync($"contacts/import?fileName={Uri.EscapeDataString($"demo-contacts-{county.Key}-{fileSuffix}.csv")}",
+            var helperCadres = await ImportHelperCadresAsync(county, cadreIds, fileSuffix, cancellationToken);
+            var households = await ImportHouseholdsAsync(county, fileSuffix, cancellationToken);
+            var helpers = await ImportFileAsync($"helpers/import?fileName={Uri.EscapeDataString($"demo-helpers-{county.CountyCode}-{fileSuffix}.csv")}", "干部ID",
+                county.Pairings.Select(p => cadreIds[p.CadreCitizenId]).Distinct().Select(id => id.ToString()), cancellationToken);
+            var pairings = await ImportFileAsync($"pairings/import?fileName={Uri.EscapeDataString($"demo-pairings-{county.CountyCode}-{fileSuffix}.csv")}", "户主身份证号,干部ID,角色,开始日期",
+                county.Pairings.Select(p => string.Create(Invariant, $"{p.HouseholdCitizenId},{cadreIds[p.CadreCitizenId]},帮扶责任人,{p.StartsOn:yyyy-MM-dd}")), cancellationToken);
+            var contacts = await ImportFileAsync($"contacts/import?fileName={Uri.EscapeDataString($"demo-contacts-{county.CountyCode}-{fileSuffix}.csv")}",
                 "编号,户主身份证号,干部ID,方式,联系日期,经度,纬度,帮扶措施",
-                contactsByCounty[county.Key].Select(c => string.Create(Invariant,
-                    $"{c.Key},{c.Contact.HouseholdCitizenId},{cadreIds[c.Contact.CadreCitizenId]},{(c.Contact.Kind == "visit" ? "走访" : "电话")},{c.Contact.ContactedOn:yyyy-MM-dd},{c.Contact.Longitude},{c.Contact.Latitude},{Quote(c.Contact.Measures)}")),
+                county.Contacts.Select(c => string.Create(Invariant,
+                    $"{fileSuffix}-{contactIndex++},{c.HouseholdCitizenId},{cadreIds[c.CadreCitizenId]},{(c.Kind == "visit" ? "走访" : "电话")},{c.ContactedOn:yyyy-MM-dd},{c.Longitude},{c.Latitude},{Quote(c.Measures)}")),
                 cancellationToken);
-            total.Add(helpers, pairings, contacts);
+            total.Add(county, households, helperCadres, helpers, pairings, contacts);
+            counties++;
             await SayAsync(string.Create(Invariant,
-                $"county {county.Key}: helper pool {helpers.Rows:N0} ({helpers.Created:N0} new), pairings {pairings.Rows:N0} ({pairings.Created:N0} new, {pairings.Events:N0} events), contacts {contacts.Rows:N0} ({contacts.Created:N0} new) in {countyWatch.Elapsed.TotalSeconds:F1} s"),
+                $"county {county.CountyCode} ({counties:N0} of {plan.CountyCodes.Count:N0}): households {households.Rows:N0} ({households.Created:N0} new), helper-only cadres {county.HelperCadres.Count:N0} ({helperCadres:N0} new), helper pool {helpers.Rows:N0} ({helpers.Created:N0} new), pairings {pairings.Rows:N0} ({pairings.Created:N0} new, {pairings.Events:N0} events), contacts {contacts.Rows:N0} ({contacts.Created:N0} new) in {countyWatch.Elapsed.TotalSeconds:F1} s; {total.Households:N0} of {plan.HouseholdCount:N0} households so far, {stopwatch.Elapsed.TotalSeconds:F0} s"),
                 cancellationToken);
         }
 
         await SayAsync(string.Create(Invariant,
-            $"helper pool: {total.Helpers:N0} cadres registered; pairings: {total.Pairings:N0} created, {total.PairingsThere:N0} already there; contacts for {plan.ContactMonth:yyyy-MM}: {total.Contacts:N0} new ({plan.Contacts.Count(c => c.Kind == "visit"):N0} visits planned) of {plan.Contacts.Count:N0} planned, in {counties.Count:N0} counties, {stopwatch.Elapsed.TotalSeconds:F1} s"),
+            $"helper pool: {total.Helpers:N0} cadres registered ({total.HelperCadres:N0} of them helper-only, {total.HelperCadresCreated:N0} new in dispatch); pairings: {total.Pairings:N0} created, {total.PairingsThere:N0} already there; contacts for {plan.ContactMonth:yyyy-MM}: {total.Contacts:N0} new ({total.Visits:N0} visits planned) of {total.ContactsPlanned:N0} planned, in {counties:N0} counties, {stopwatch.Elapsed.TotalSeconds:F1} s"),
             cancellationToken);
         await SayAsync(string.Create(Invariant,
-            $"summary: households {plan.Households.Count:N0} of {plan.PlannedHouseholds:N0} poor households ({import.Created:N0} created, {import.Updated:N0} updated), helpers {plan.Pairings.Count:N0} ({total.Pairings:N0} created, {total.PairingsThere:N0} already there), without helper {plan.Unpaired:N0} ({Percent(plan.Unpaired, plan.Households.Count)}), contacts {total.Contacts:N0} new for {plan.ContactMonth:yyyy-MM}"),
+            $"summary: households {total.Households:N0} of {plan.PlannedHouseholds:N0} poor households ({total.HouseholdsCreated:N0} created, {total.HouseholdsUpdated:N0} updated), helpers {total.PairingsPlanned:N0} ({total.Pairings:N0} created, {total.PairingsThere:N0} already there), without helper {total.Households - total.PairingsPlanned:N0} ({Percent(total.Households - total.PairingsPlanned, total.Households)}), contacts {total.Contacts:N0} new for {plan.ContactMonth:yyyy-MM}"),
             cancellationToken);
         await error.FlushAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Imports the county's helper-only cadres into dispatch (all or nothing, unchanged on a re-run) and reads their ids back
+    /// under the county's prefix; returns how many were new.
+    /// </summary>
+    private async Task<int> ImportHelperCadresAsync(CountyHouseholds county, Dictionary<string, Guid> cadreIds, string fileSuffix, CancellationToken cancellationToken)
+    {
+        if (county.HelperCadres.Count == 0)
+        {
+            return 0;
+        }
+
+        var endpoint = dispatch.Endpoint($"{ForcesSeeder.CadresPath}?fileName={Uri.EscapeDataString($"demo-helper-cadres-{county.CountyCode}-{fileSuffix}.csv")}");
+        var answer = await dispatch.PostCsvAsync(endpoint, ForcesCsvWriter.CadresFile(county.HelperCadres), cancellationToken);
+        if (answer.Status != HttpStatusCode.OK)
+        {
+            throw new UnexpectedAnswerException($"helper-only cadres: POST {endpoint}", answer);
+        }
+
+        var imported = answer.Read<ImportAnswer>();
+        string? after = null;
+        do
+        {
+            var list = dispatch.Endpoint(string.Create(Invariant,
+                $"{ForcesSeeder.CadreListPath}?prefix={county.CountyCode}&limit={ForcesSeeder.PageSize}{(after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after))}"));
+            var page = await dispatch.GetAsync(list, cancellationToken);
+            if (page.Status != HttpStatusCode.OK)
+            {
+                throw new UnexpectedAnswerException($"helper-only cadres: GET {list}", page);
+            }
+
+            var items = page.Read<CadrePage>();
+            foreach (var item in items.Items)
+            {
+                cadreIds.TryAdd(CitizenId.Normalize(item.CitizenId), item.Id);
+            }
+
+            after = items.Next;
+        }
+        while (after is not null);
+
+        var missing = county.HelperCadres.FirstOrDefault(c => !cadreIds.ContainsKey(c.CitizenId));
+        return missing is null
+            ? imported.Created
+            : throw new InvalidOperationException($"helper-only cadre {CitizenId.Mask(missing.CitizenId)} of unit {missing.UnitCode} was imported but is not listed under {county.CountyCode}");
     }
 
     /// <summary>One bulk import of pairing: the header and the rows as one UTF-8 file; anything but 200 stops the seed.</summary>
@@ -79,25 +127,42 @@ internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, T
     /// <summary>What the per-county imports added, for the summary.</summary>
     private sealed class ImportTotals
     {
+        public int Households { get; private set; }
+        public int HouseholdsCreated { get; private set; }
+        public int HouseholdsUpdated { get; private set; }
+        public int HelperCadres { get; private set; }
+        public int HelperCadresCreated { get; private set; }
         public int Helpers { get; private set; }
+        public int PairingsPlanned { get; private set; }
         public int Pairings { get; private set; }
         public int PairingsThere { get; private set; }
+        public int ContactsPlanned { get; private set; }
+        public int Visits { get; private set; }
         public int Contacts { get; private set; }
 
-        public void Add(BulkImportAnswer helpers, BulkImportAnswer pairings, BulkImportAnswer contacts)
+        public void Add(CountyHouseholds county, HouseholdImportAnswer households, int helperCadresCreated, BulkImportAnswer helpers, BulkImportAnswer pairings,
+            BulkImportAnswer contacts)
         {
+            Households += county.Households.Count;
+            HouseholdsCreated += households.Created;
+            HouseholdsUpdated += households.Updated;
+            HelperCadres += county.HelperCadres.Count;
+            HelperCadresCreated += helperCadresCreated;
             Helpers += helpers.Rows;
+            PairingsPlanned += county.Pairings.Count;
             Pairings += pairings.Created;
             PairingsThere += pairings.Unchanged;
+            ContactsPlanned += county.Contacts.Count;
+            Visits += county.Contacts.Count(c => c.Kind == "visit");
             Contacts += contacts.Created;
         }
     }
 
-    /// <summary>Imports the file, again every <c>pollDelay</c> while pairing does not yet know some villages (its events lag dispatch).</summary>
-    private async Task<HouseholdImportAnswer> ImportAsync(HouseholdPlan plan, string fileSuffix, CancellationToken cancellationToken)
+    /// <summary>Imports the county's households, again every <c>pollDelay</c> while pairing does not yet know some villages (its events lag dispatch).</summary>
+    private async Task<HouseholdImportAnswer> ImportHouseholdsAsync(CountyHouseholds county, string fileSuffix, CancellationToken cancellationToken)
     {
-        var endpoint = pairing.Endpoint($"{ImportPath}?fileName={Uri.EscapeDataString($"demo-households-{fileSuffix}.csv")}");
-        var file = HouseholdGenerator.HouseholdsFile(plan.Households);
+        var endpoint = pairing.Endpoint($"{ImportPath}?fileName={Uri.EscapeDataString($"demo-households-{county.CountyCode}-{fileSuffix}.csv")}");
+        var file = HouseholdGenerator.HouseholdsFile(county.Households);
         var stopwatch = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
@@ -105,9 +170,11 @@ internal sealed class PairingSeeder(DispatchClient pairing, TextWriter output, T
             if (answer.Status == HttpStatusCode.OK)
             {
                 var result = answer.Read<HouseholdImportAnswer>();
-                await SayAsync(string.Create(Invariant,
-                    $"households: {answer.StatusLine}: {result.Rows:N0} rows, {result.Created:N0} created, {result.Updated:N0} updated, {result.Unchanged:N0} unchanged in {answer.Elapsed.TotalSeconds:F1} s ({file.Length:N0} bytes, attempt {attempt})"),
-                    cancellationToken);
+                if (attempt > 1)
+                {
+                    await SayAsync(string.Create(Invariant, $"households of {county.CountyCode}: imported at attempt {attempt}"), cancellationToken);
+                }
+
                 return result;
             }
 

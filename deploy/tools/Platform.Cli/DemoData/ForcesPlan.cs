@@ -28,6 +28,9 @@ public enum CadreRole
 
     /// <summary>Not assigned: a candidate for open posts (some of them due for a village stint, 补课).</summary>
     Reserve,
+
+    /// <summary>Not a force: a responsible helper (帮扶责任人) of poor households only (<see cref="HouseholdGenerator"/>).</summary>
+    Helper,
 }
 
 /// <summary>One row of the unit import file (帮扶单位).</summary>
