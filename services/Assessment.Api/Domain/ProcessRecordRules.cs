@@ -10,7 +10,8 @@ namespace Assessment.Api.Domain;
 /// is over every record it counts is known and a record written later stays late. Due: a daily log for every day a
 /// first secretary was on post (dispatch's attendance), a weekly summary for every week ending in the month and a
 /// monthly report for the month from every village a resident force (first secretary or work team) served during
-/// that period. A running month counts only periods that ended before today.
+/// that period. A running month counts only periods that ended before today. A daily log written with a check-in is
+/// not an event: dispatch reports its day with the month's attendance (<see cref="CountedDailyLogDays"/>).
 /// </summary>
 public static class ProcessRecordRules
 {
@@ -28,6 +29,14 @@ public static class ProcessRecordRules
 
     /// <summary>True when the server wrote the record by the end of its period (China time).</summary>
     public static bool IsOnTime(string kind, DateOnly periodStart, DateTimeOffset writtenAt) => ChinaTime.DayOf(writtenAt) <= PeriodEnd(kind, periodStart);
+
+    /// <summary>
+    /// The days of a month's daily logs written with a check-in (dispatch's attendance) that the month counts: those in the
+    /// month up to <paramref name="asOf"/>, as for the daily logs that come as events. Each was written on its day by the
+    /// server's clock, so each is on time.
+    /// </summary>
+    public static IEnumerable<DateOnly> CountedDailyLogDays(IReadOnlyList<DateOnly>? days, AssessmentMonth month, DateOnly asOf) =>
+        (days ?? []).Where(d => d >= month.First && d <= asOf);
 
     /// <summary>
     /// The weeks (their Mondays) a month counts: those whose Sunday falls in the month and before <paramref name="cutoff"/>

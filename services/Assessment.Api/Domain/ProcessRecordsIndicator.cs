@@ -45,6 +45,8 @@ public sealed class ProcessRecordsIndicator
         {
             var logs = dailyLogs[(fact.CadreId, fact.VillageCode)].ToList();
             var onTimeDays = logs.Where(r => ProcessRecordRules.IsOnTime(r.Kind, r.PeriodStart, r.WrittenAt)).Select(r => r.PeriodStart).ToHashSet();
+            // Logs written with a check-in come with the attendance fact, each on its day (the server's clock decides it).
+            onTimeDays.UnionWith(ProcessRecordRules.CountedDailyLogDays(fact.DailyLogDays, inputs.Month, inputs.AsOf));
             var lateDays = logs.Select(r => r.PeriodStart).Where(d => !onTimeDays.Contains(d)).Distinct().Count();
             // Days on post are what is due: logs of other days (an off-post day) do not make up for missing ones.
             var met = Math.Min(onTimeDays.Count, fact.OnPostDays);

@@ -1,7 +1,8 @@
 namespace Assessment.Api.Domain;
 
+/// <param name="DailyLogDays">Days a daily log was written with a check-in in the village (on time by construction; dispatch's attendance).</param>
 public sealed record AttendanceFact(Guid Id, Guid CadreId, string CadreName, string VillageCode, string Force, int OnPostDays, int MinimumDays, int OffPostCheckIns,
-    int ApprovedLeaveDays);
+    int ApprovedLeaveDays, IReadOnlyList<DateOnly>? DailyLogDays = null);
 
 /// <summary>A force serving a village; the dates (null when unknown, as for a cadre named only by attendance) say which weeks it served.</summary>
 public sealed record AssignmentFact(string VillageCode, string Force, Guid? CadreId, string UnitCode, DateOnly? StartsOn = null, DateOnly? EndsOn = null);

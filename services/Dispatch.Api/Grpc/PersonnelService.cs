@@ -127,6 +127,7 @@ public sealed class PersonnelService(NpgsqlDataSource dataSource) : Personnel.Pe
             MinimumDays = i.MinimumDays,
             BelowMinimum = i.BelowMinimum,
             LateCheckIns = i.LateCheckIns,
+            DailyLogDays = { i.DailyLogDays.Select(GrpcFields.Format) },
         }));
         return message;
     }

@@ -95,6 +95,45 @@ public sealed class AssessmentFactsTests(AssessmentFactsFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Daily_logs_written_with_check_ins_reach_the_score_through_the_month_s_attendance_not_events()
+    {
+        async Task CheckInAsync(string cadre, string village, int day, string? log)
+        {
+            var (longitude, latitude) = village == V1 ? (107.501234, 31.212345) : (107.551234, 31.252345);
+            fixture.At(2026, 8, day, 8);
+            using var phone = fixture.DispatchClient(Roles.County, "511702"); // an official may record a check-in for a cadre in scope
+            using var response = await phone.PostAsJsonAsync("/api/dispatch/check-ins",
+                new { id = Guid.NewGuid(), cadreId = fixture.Cadres[cadre], at = new DateTimeOffset(2026, 8, day, 8, 0, 0, TimeSpan.FromHours(8)), longitude, latitude, dailyLog = log });
+            response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        }
+
+        try
+        {
+            // Three days on post each in August 2026: 甲 writes the day's log with every check-in, 乙 only with the first.
+            foreach (var day in new[] { 3, 4, 5 })
+            {
+                await CheckInAsync("甲", V1, day, "走访农户3户");
+                await CheckInAsync("乙", V2, day, day == 3 ? "召开村两委会议" : null);
+            }
+        }
+        finally
+        {
+            fixture.Now();
+        }
+
+        // No event carries them: the scoring run collects them with the month's attendance (dispatch.v1.Personnel over gRPC).
+        (await fixture.DispatchDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%ProcessRecordWritten' AND payload->>'source' = 'check_in'")).ShouldBe(0);
+        using var client = Assessment();
+        await ScoreAsync(client, "2026-08");
+        (await CountAsync("SELECT count(*) FROM attendance_facts WHERE month = '2026-08' AND cardinality(daily_log_days) > 0")).ShouldBe(2);
+        (await RankingAsync(client, "2026-08", "first_secretary")).ShouldBe([fixture.Cadres["甲"].ToString(), fixture.Cadres["乙"].ToString()]);
+        var bad = await IndicatorAsync(client, "2026-08", "first_secretary", fixture.Cadres["乙"].ToString(), "records_on_time");
+        bad.GetProperty("note").GetString()!.ShouldContain("应交纪实3份，按时1份，逾期0份，未交2份");
+        var good = await IndicatorAsync(client, "2026-08", "first_secretary", fixture.Cadres["甲"].ToString(), "records_on_time");
+        good.GetProperty("value").GetDecimal().ShouldBe(1m);
+    }
+
+    [Fact]
     public async Task A_work_team_whose_weekly_summary_was_written_late_ranks_below_and_the_late_record_is_cited()
     {
         using var county = fixture.DispatchClient(Roles.County, "511702");

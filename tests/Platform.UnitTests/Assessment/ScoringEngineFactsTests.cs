@@ -11,7 +11,8 @@ public class ScoringEngineFactsTests
     private static readonly Guid Cadre = Guid.Parse("0196a000-0000-7000-8000-000000000001");
     private static readonly AssessmentMonth May = AssessmentMonth.Parse("2026-05");
 
-    private static ScoringInputs Inputs(IReadOnlyList<ProcessRecordFact> records, IReadOnlyList<InspectionFact> inspections, int onPostDays)
+    private static ScoringInputs Inputs(IReadOnlyList<ProcessRecordFact> records, IReadOnlyList<InspectionFact> inspections, int onPostDays,
+        IReadOnlyList<DateOnly>? checkInLogDays = null)
     {
         var model = new ModelDefinition(
         [
@@ -21,7 +22,7 @@ public class ScoringEngineFactsTests
                 new Dictionary<string, decimal> { ["first_secretary"] = 50, ["work_team"] = 50 }),
         ], null, null);
         return new ScoringInputs(May, May.Last, false,
-            [new AttendanceFact(Guid.Parse("0196a000-0000-7000-8000-0000000000a1"), Cadre, "甲", Village, "first_secretary", onPostDays, 20, 0, 0)],
+            [new AttendanceFact(Guid.Parse("0196a000-0000-7000-8000-0000000000a1"), Cadre, "甲", Village, "first_secretary", onPostDays, 20, 0, 0, checkInLogDays)],
             [new AssignmentFact(Village, "first_secretary", Cadre, "U-A", new DateOnly(2026, 5, 18), null)],
             [], [], [], new Dictionary<string, ModelChoice> { ["511702"] = new(Guid.Empty, model) }, inspections, records);
     }
@@ -46,6 +47,20 @@ public class ScoringEngineFactsTests
         explained.Note.ShouldContain("应交纪实3份，按时1份，逾期1份，未交1份");
         explained.Facts.Select(f => f.Id).ShouldBe([Guid.Parse("0196a000-0000-7000-8000-0000000000a1"), Log(5, 6).Id]);
         explained.Points.ShouldBe(0m); // below the floor
+    }
+
+    [Fact]
+    public void Daily_logs_written_with_check_ins_come_with_attendance_and_count_once_a_day()
+    {
+        // Three days on post. Check-ins carried the logs of the 4th and 5th (and of 1 June, another month); the 5th's log was
+        // also written apart, on time; the 6th's only apart, a day late.
+        var late = Log(6, 7);
+        var result = ScoringEngine.Score(Inputs([Log(5, 5), late], [], onPostDays: 3,
+            checkInLogDays: [new DateOnly(2026, 5, 4), new DateOnly(2026, 5, 5), new DateOnly(2026, 6, 1)]));
+        var secretary = Indicator(result, "first_secretary", "records_on_time");
+        secretary.Note.ShouldContain("应交纪实3份，按时2份，逾期1份，未交0份");
+        secretary.Value.ShouldBe(0.6667m);
+        secretary.Facts.Select(f => f.Id).ShouldBe([Guid.Parse("0196a000-0000-7000-8000-0000000000a1"), late.Id]);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Platform.ServiceDefaults;
 namespace Assessment.Api.Features.Facts;
 
 /// <summary>
-/// Copies a month's on-post days and off-post check-ins of the resident cadres under a prefix from dispatch
+/// Copies a month's on-post days, off-post check-ins and daily-log days (written with a check-in) of the resident cadres under a prefix from dispatch
 /// (dispatch.v1.Personnel/GetMonthlyAttendance, page by page, as the service account), before a month is scored.
 /// Check-ins are not events, so dispatch is asked; a cadre's fact keeps its id when collected again, so explanations
 /// keep citing the same fact.
@@ -41,13 +41,15 @@ public sealed class CollectAttendance(Personnel.PersonnelClient personnel, Npgsq
                 var cadres = page.Cadres.GroupBy(c => c.CadreId).Select(g => g.MaxBy(c => c.OnPostDays)!).ToList();
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO attendance_facts (id, month, cadre_id, cadre_name, village_code, force, on_post_days, minimum_days, off_post_check_ins, approved_leave_days)
-                    SELECT id, @month, cadre_id, cadre_name, village_code, force, on_post, minimum, off_post, leave
-                    FROM unnest(@ids, @cadreIds, @names, @villages, @forces, @onPost, @minimum, @offPost, @leave)
-                         AS f (id, cadre_id, cadre_name, village_code, force, on_post, minimum, off_post, leave)
+                    INSERT INTO attendance_facts (id, month, cadre_id, cadre_name, village_code, force, on_post_days, minimum_days, off_post_check_ins, approved_leave_days,
+                        daily_log_days)
+                    SELECT id, @month, cadre_id, cadre_name, village_code, force, on_post, minimum, off_post, leave,
+                           CASE WHEN log_days = '' THEN '{}'::date[] ELSE string_to_array(log_days, ',')::date[] END
+                    FROM unnest(@ids, @cadreIds, @names, @villages, @forces, @onPost, @minimum, @offPost, @leave, @logDays)
+                         AS f (id, cadre_id, cadre_name, village_code, force, on_post, minimum, off_post, leave, log_days)
                     ON CONFLICT (month, cadre_id) DO UPDATE SET cadre_name = EXCLUDED.cadre_name, village_code = EXCLUDED.village_code, force = EXCLUDED.force,
                         on_post_days = EXCLUDED.on_post_days, minimum_days = EXCLUDED.minimum_days, off_post_check_ins = EXCLUDED.off_post_check_ins,
-                        approved_leave_days = EXCLUDED.approved_leave_days, collected_at = now()
+                        approved_leave_days = EXCLUDED.approved_leave_days, daily_log_days = EXCLUDED.daily_log_days, collected_at = now()
                     """,
                     new
                     {
@@ -61,6 +63,8 @@ public sealed class CollectAttendance(Personnel.PersonnelClient personnel, Npgsq
                         minimum = cadres.Select(c => c.MinimumDays).ToArray(),
                         offPost = cadres.Select(c => c.OffPostCheckIns).ToArray(),
                         leave = cadres.Select(c => c.ApprovedLeaveDays).ToArray(),
+                        // One text per cadre (days joined by commas): unnest cannot give each row an array of its own.
+                        logDays = cadres.Select(c => string.Join(',', c.DailyLogDays)).ToArray(),
                     }, cancellationToken: cancellationToken));
             }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Assessment.Api.Domain;
 using Assessment.Api.Features.Facts;
@@ -102,12 +103,15 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var attendance = (await connection.QueryAsync<(Guid Id, Guid CadreId, string CadreName, string VillageCode, string Force, int OnPostDays, int MinimumDays,
-            int OffPostCheckIns, int ApprovedLeaveDays)>(new CommandDefinition(
+            int OffPostCheckIns, int ApprovedLeaveDays, string DailyLogDays)>(new CommandDefinition(
             """
-            SELECT id, cadre_id, cadre_name, village_code, force, on_post_days, minimum_days, off_post_check_ins, approved_leave_days FROM attendance_facts
+            SELECT id, cadre_id, cadre_name, village_code, force, on_post_days, minimum_days, off_post_check_ins, approved_leave_days,
+                   array_to_string(daily_log_days, ',') AS daily_log_days
+            FROM attendance_facts
             WHERE month = @month AND village_code >= @From AND village_code < @To
             """, args, cancellationToken: cancellationToken)))
-            .Select(r => new AttendanceFact(r.Id, r.CadreId, r.CadreName, r.VillageCode, r.Force, r.OnPostDays, r.MinimumDays, r.OffPostCheckIns, r.ApprovedLeaveDays))
+            .Select(r => new AttendanceFact(r.Id, r.CadreId, r.CadreName, r.VillageCode, r.Force, r.OnPostDays, r.MinimumDays, r.OffPostCheckIns, r.ApprovedLeaveDays,
+                r.DailyLogDays.Length == 0 ? [] : [.. r.DailyLogDays.Split(',').Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture))]))
             .ToList();
         var assignments = (await connection.QueryAsync<(string VillageCode, string Force, Guid? CadreId, string UnitCode, DateOnly StartsOn, DateOnly? EndsOn)>(new CommandDefinition(
             """

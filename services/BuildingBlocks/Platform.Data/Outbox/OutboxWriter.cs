@@ -35,38 +35,6 @@ public sealed class OutboxWriter
         return id;
     }
 
-    /// <summary>
-    /// One statement that makes a change and writes its event only when the change happened, without a transaction
-    /// around them: a single statement is atomic on its own, so the hot path saves BEGIN, a round trip and COMMIT.
-    /// <paramref name="change"/> is a data-modifying statement with <c>RETURNING</c> (e.g. <c>INSERT ... ON CONFLICT DO
-    /// NOTHING RETURNING id</c>); the event row is written once per row it returns, so it must return at most one.
-    /// Returns how many events were written (0: the change did not happen). The change's parameters go in
-    /// <paramref name="parameters"/>; the event's are added as <c>outbox_*</c>.
-    /// </summary>
-    public async Task<int> ExecuteWithEventAsync<TEvent>(NpgsqlConnection connection, string change, DynamicParameters parameters, TEvent message,
-        CancellationToken cancellationToken)
-        where TEvent : class
-    {
-        parameters.Add("outbox_id", Guid.CreateVersion7());
-        parameters.Add("outbox_type", ContractType<TEvent>());
-        parameters.Add("outbox_payload", JsonSerializer.Serialize(message, SerializerOptions));
-        parameters.Add("outbox_trace_parent", Activity.Current?.Id);
-        var written = await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            WITH change AS ({change})
-            INSERT INTO outbox_messages (id, message_type, payload, trace_parent)
-            SELECT @outbox_id, @outbox_type, CAST(@outbox_payload AS jsonb), @outbox_trace_parent FROM change
-            """,
-            parameters,
-            cancellationToken: cancellationToken));
-        if (written > 0)
-        {
-            OutboxSignal.Written();
-        }
-
-        return written;
-    }
-
     /// <summary>Many events of one type in one statement (a committed matching run pairs thousands of households).</summary>
     public async Task EnqueueManyAsync<TEvent>(NpgsqlTransaction transaction, IReadOnlyList<TEvent> messages, CancellationToken cancellationToken)
         where TEvent : class

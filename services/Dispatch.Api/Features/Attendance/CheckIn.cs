@@ -3,8 +3,6 @@ using Dispatch.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Platform.Contracts.IntegrationEvents.Dispatch.V1;
-using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -34,7 +32,7 @@ public static class CheckIn
 
     public static async Task<Results<Created<CheckInDto>, Ok<CheckInDto>, ProblemHttpResult>> HandleAsync(
         CheckInRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AttendanceOptions> options,
-        OutboxWriter outbox, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var window = options.Value;
@@ -141,12 +139,10 @@ public static class CheckIn
             longitude = request.Longitude, latitude = request.Latitude, record.DistanceMeters, record.OnPost, record.DailyLog, actor = user.GetActor(),
             record.ClientAt, record.Late,
         });
-        // A daily log written with the check-in is a process record (assessment counts it on time by the server's clock): its
-        // event is written by the same statement, only when the row is new, so the hot path stays one round trip.
-        var inserted = record.DailyLog is null
-            ? await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: cancellationToken))
-            : await outbox.ExecuteWithEventAsync(connection, InsertSql + " RETURNING id", row,
-                new ProcessRecordWritten(record.Id, record.VillageCode, "daily_log", record.CadreId, record.Day, "check_in", record.CheckedAt), cancellationToken);
+        // A daily log written with the check-in is a process record that is on time by construction (the server decides the
+        // day). It is not an event: assessment reads the days with the month's attendance (MonthlyAttendance.DailyLogDays),
+        // so a check-in stays one plain insert (an event each doubled its cost, docs/performance.md).
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: cancellationToken));
 
         return inserted == 1 ? TypedResults.Created($"/api/dispatch/check-ins/{record.Id}", record) : TypedResults.Ok(record);
     }

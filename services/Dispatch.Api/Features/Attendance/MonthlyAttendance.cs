@@ -8,8 +8,13 @@ using Platform.ServiceDefaults;
 
 namespace Dispatch.Api.Features.Attendance;
 
+/// <param name="DailyLogDays">
+/// Days of the month with a daily log (日纪实) written with a check-in in this village: written on its day by the server's
+/// clock, so on time. Assessment's records-on-time indicator reads them here (they are not events: one per check-in would
+/// double a check-in's cost).
+/// </param>
 public sealed record CadreMonth(Guid CadreId, string CadreName, string VillageCode, string Force, int OnPostDays, int OffPostCheckIns, int ApprovedLeaveDays,
-    int MinimumDays, bool BelowMinimum, int LateCheckIns);
+    int MinimumDays, bool BelowMinimum, int LateCheckIns, IReadOnlyList<DateOnly> DailyLogDays);
 
 /// <summary>
 /// The month's report: <see cref="Cadres"/> and <see cref="Below"/> count the whole scope, <see cref="Items"/> is one page
@@ -86,14 +91,14 @@ public static class MonthlyAttendance
         var totals = await results.ReadSingleAsync<(int Cadres, int Below)>();
         var page = (await results.ReadAsync<Row>()).ToList();
         var items = page.Take(limit).Select(r => new CadreMonth(r.CadreId, r.CadreName, r.VillageCode, r.Force, r.OnPostDays, r.OffPostCheckIns, r.ApprovedLeaveDays,
-            r.MinimumDays, r.Rank == 0, r.LateCheckIns)).ToList();
+            r.MinimumDays, r.Rank == 0, r.LateCheckIns, ParseDays(r.DailyLogDays))).ToList();
         var next = page.Count > limit ? new Cursor(page[limit - 1].Rank, page[limit - 1].VillageCode, page[limit - 1].AssignmentId).ToString() : null;
         return new MonthlyAttendanceReport(scope.ToString(), monthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals.Cadres, totals.Below, items, next);
     }
 
     /// <summary>
     /// One row per resident post held in the month: on-post days (distinct days with an on-post check-in that was not late),
-    /// off-post check-ins, late ones, approved leave days inside the month, and rank 0 when below the minimum (on-post days
+    /// off-post check-ins, late ones, the days with a daily log written with a check-in in the village, approved leave days inside the month, and rank 0 when below the minimum (on-post days
     /// plus leave, <see cref="AttendanceRules.BelowMinimum"/>), else 1.
     /// </summary>
     private const string Rows =
@@ -104,6 +109,8 @@ public static class MonthlyAttendance
                    (SELECT count(DISTINCT ci.day) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.on_post AND NOT ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS on_post_days,
                    (SELECT count(*) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND NOT ci.on_post AND NOT ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS off_post_check_ins,
                    (SELECT count(*) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS late_check_ins,
+                   (SELECT coalesce(string_agg(DISTINCT to_char(ci.day, 'YYYY-MM-DD'), ',' ORDER BY to_char(ci.day, 'YYYY-MM-DD')), '') FROM check_ins ci
+                    WHERE ci.cadre_id = a.cadre_id AND ci.village_code = a.village_code AND ci.daily_log IS NOT NULL AND ci.day BETWEEN @monthStart AND @monthEnd) AS daily_log_days,
                    (SELECT coalesce(sum(least(l.ends_on, @monthEnd::date) - greatest(l.starts_on, @monthStart::date) + 1), 0) FROM leave_requests l
                     WHERE l.cadre_id = a.cadre_id AND l.status = 'approved' AND l.starts_on <= @monthEnd AND l.ends_on >= @monthStart)::int AS approved_leave_days
             FROM assignments a
@@ -117,6 +124,9 @@ public static class MonthlyAttendance
             SELECT *, CASE WHEN on_post_days + approved_leave_days < minimum_days THEN 0 ELSE 1 END AS rank FROM posts
         )
         """;
+
+    private static DateOnly[] ParseDays(string days) =>
+        days.Length == 0 ? [] : [.. days.Split(',').Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture))];
 
     /// <summary>Where a page ended: rank (0 below the minimum, 1 not), village code, assignment id, as "rank.village.id".</summary>
     private sealed record Cursor(int Rank, string Village, Guid AssignmentId)
@@ -142,6 +152,7 @@ public static class MonthlyAttendance
         public int OffPostCheckIns { get; init; }
         public int LateCheckIns { get; init; }
         public int ApprovedLeaveDays { get; init; }
+        public string DailyLogDays { get; init; } = string.Empty;
         public int Rank { get; init; }
     }
 }
