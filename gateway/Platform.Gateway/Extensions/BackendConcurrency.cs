@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Grpc.Core;
 using Microsoft.AspNetCore.RateLimiting;
@@ -49,16 +50,22 @@ internal static class BackendConcurrency
         return new ConcurrencyLimiterOptions { PermitLimit = concurrent, QueueLimit = queued, QueueProcessingOrder = QueueProcessingOrder.OldestFirst };
     }
 
-    /// <summary>One concurrency limiter per cluster; requests the gateway answers itself (health, discovery) are not limited.</summary>
-    public static PartitionedRateLimiter<HttpContext> Create(BackendLimits defaults) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(context =>
+    /// <summary>
+    /// One concurrency limiter per cluster; requests the gateway answers itself (health, discovery) are not limited. A
+    /// cluster's limits are read once per model (YARP makes a new model when the configuration changes), not per request.
+    /// </summary>
+    public static PartitionedRateLimiter<HttpContext> Create(BackendLimits defaults)
+    {
+        var known = new ConditionalWeakTable<ClusterModel, ClusterLimits>();
+        return PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             var cluster = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Cluster;
-            var limits = cluster is null ? null : For(cluster.Model.Config.Metadata, defaults);
+            var limits = cluster is null ? null : known.GetValue(cluster.Model, model => new ClusterLimits(For(model.Config.Metadata, defaults))).Options;
             return limits is null
                 ? RateLimitPartition.GetNoLimiter(string.Empty)
                 : RateLimitPartition.GetConcurrencyLimiter(cluster!.ClusterId, _ => limits);
         });
+    }
 
     /// <summary>The answer to a request turned away because its backend is saturated.</summary>
     public static async ValueTask RejectAsync(OnRejectedContext rejected, BackendLimits limits)
@@ -76,6 +83,8 @@ internal static class BackendConcurrency
         await ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "overloaded", "服务繁忙，请稍后重试",
             $"The {service} service has as many requests as it can take; nothing was done, retry after {seconds} s.").ExecuteAsync(http);
     }
+
+    private sealed record ClusterLimits(ConcurrencyLimiterOptions? Options);
 
     private static int Positive(string value, string key) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
