@@ -12,9 +12,12 @@ public sealed class CliApplication(TextWriter output, TextWriter error)
     /// <summary>Wait between attempts while the service refuses connections (<c>seed</c>).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The clock <c>seed</c> decides by which check-ins dispatch can still accept (tests).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        ICommand[] commands = [new TokenCommand(output, error, HttpHandler, RetryDelay), new GenerateCommand(output, error), new SeedCommand(output, error, HttpHandler, RetryDelay)];
+        ICommand[] commands = [new TokenCommand(output, error, HttpHandler, RetryDelay), new GenerateCommand(output, error), new SeedCommand(output, error, HttpHandler, RetryDelay, Clock)];
         var usage = "usage: Platform.Cli <command> [options]   (Platform.Cli <command> --help for its options)\n\ncommands:\n"
             + string.Concat(commands.Select(c => $"  {c.Spec.Name,-10}{c.Spec.Summary}\n"));
 

@@ -11,6 +11,8 @@ public static class AssignmentsApi
         var api = app.MapGroup("/api/dispatch").WithTags("Assignments");
         api.MapPost("/assignments", StartAssignment.HandleAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Assign a force to a village; publishes AssignmentStarted.");
+        api.MapPost("/assignments/import", ImportAssignments.HandleAsync).RequireAuthorization(Policies.ManageForces).Accepts<string>("text/csv")
+            .WithSummary("Import open-ended assignments from CSV (all or nothing, StartAssignment's rules checked set-wise; a row already there is unchanged); publishes AssignmentStarted for each created.");
         api.MapPost("/assignments/{id:guid}/end", EndAssignment.HandleAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("End an assignment with a reason (completed, recalled, adjusted, other); publishes AssignmentEnded and, for a recall, CadreRecalled.");
         api.MapGet("/villages/{code}/forces", VillageForces.HandleAsync).WithSummary("A village's forces on a date, what it lacks, and its history.");

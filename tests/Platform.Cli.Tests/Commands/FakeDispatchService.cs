@@ -19,9 +19,9 @@ internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Conte
 
 /// <summary>
 /// Stands in for dispatch, in memory: the region, unit and cadre imports (upserts that count created, updated and unchanged
-/// rows), the keyset-paged cadre list, and assignments and check-ins with the service's rules and answers (one first
-/// secretary per village, one resident post per cadre, no duplicate holder; a check-in needs a resident post that day and
-/// is idempotent by id). <see cref="Intercept"/> may answer (or throw) first, for failures.
+/// rows), the keyset-paged cadre list, assignments (one by one, and imported as a file, all or nothing: a row already there
+/// unchanged) and check-ins with the service's rules and answers (one first secretary per village, one resident post per
+/// cadre, no duplicate holder; a check-in needs a resident post that day and is idempotent by id). <see cref="Intercept"/> may answer (or throw) first, for failures.
 /// </summary>
 internal sealed class FakeDispatchService : HttpMessageHandler
 {
@@ -121,6 +121,15 @@ internal sealed class FakeDispatchService : HttpMessageHandler
         }
     }
 
+    /// <summary>Who holds <paramref name="force"/> in <paramref name="village"/>: a cadre's id, or a unit's code; null when nobody.</summary>
+    public string? HolderOf(string village, string force)
+    {
+        lock (gate)
+        {
+            return assignments.FirstOrDefault(a => a.Village == village && a.Force == force)?.Holder;
+        }
+    }
+
     public int CheckInCount
     {
         get
@@ -163,6 +172,7 @@ internal sealed class FakeDispatchService : HttpMessageHandler
                 ("POST", _) when path.EndsWith("/api/dispatch/cadres/import", StringComparison.Ordinal) => ImportCadres(Encoding.UTF8.GetString(body)),
                 ("GET", _) when path.EndsWith("/api/dispatch/cadres", StringComparison.Ordinal) => ListCadres(HttpUtility.ParseQueryString(request.RequestUri.Query)),
                 ("POST", _) when path.EndsWith("/api/dispatch/assignments", StringComparison.Ordinal) => Assign(JsonDocument.Parse(body).RootElement),
+                ("POST", _) when path.EndsWith("/api/dispatch/assignments/import", StringComparison.Ordinal) => ImportAssignments(Encoding.UTF8.GetString(body)),
                 ("POST", _) when path.EndsWith("/api/dispatch/check-ins", StringComparison.Ordinal) => CheckIn(JsonDocument.Parse(body).RootElement),
                 ("POST", _) when path.EndsWith("/api/pairing/households/import", StringComparison.Ordinal) => ImportHouseholds(Encoding.UTF8.GetString(body)),
                 ("GET", _) when path.EndsWith("/api/pairing/households", StringComparison.Ordinal) => ListHouseholds(HttpUtility.ParseQueryString(request.RequestUri.Query)),
@@ -289,6 +299,54 @@ internal sealed class FakeDispatchService : HttpMessageHandler
 
         assignments.Add(new Assignment(village, force, holder, resident, startsOn));
         return Json(HttpStatusCode.Created, $$"""{"id":"{{Guid.NewGuid()}}","villageCode":"{{village}}","force":"{{force}}"}""");
+    }
+
+    /// <summary>The assignment import: the rules of <see cref="Assign"/> against what is there and between the rows, all or nothing.</summary>
+    private HttpResponseMessage ImportAssignments(string csv)
+    {
+        var rows = Rows(csv, "村区划代码,帮扶力量,干部身份证号,单位编码,开始日期,选派原因", out var headerKept);
+        var forces = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["联系县级领导"] = "contact_leader", ["帮扶单位"] = "assisting_unit", ["第一书记"] = "first_secretary",
+            ["驻村工作队队长"] = "team_leader", ["驻村工作队队员"] = "team_member", ["农技员"] = "agricultural_technician",
+        };
+        var parsed = new List<Assignment>();
+        foreach (var f in rows)
+        {
+            if (!headerKept || f.Length != 6 || f[0].Length != 12 || !forces.TryGetValue(f[1], out var force)
+                || !DateOnly.TryParseExact(f[4], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var startsOn))
+            {
+                return Problem(HttpStatusCode.UnprocessableEntity, "invalid_assignment_file");
+            }
+
+            string? holder = force == "assisting_unit"
+                ? f[2].Length == 0 && units.ContainsKey(f[3]) ? f[3] : null
+                : f[3].Length == 0 && cadres.TryGetValue(f[2], out var cadre) ? cadre.Id.ToString() : null;
+            if (holder is null)
+            {
+                return Problem(HttpStatusCode.UnprocessableEntity, "invalid_assignment_file");
+            }
+
+            parsed.Add(new Assignment(f[0], force, holder, force is "first_secretary" or "team_leader" or "team_member", startsOn));
+        }
+
+        var fresh = parsed.Where(a => !assignments.Contains(a)).ToList();
+        var known = assignments.ToList();
+        foreach (var a in fresh)
+        {
+            // All assignments here are open-ended, so any two with the same key overlap.
+            if ((a.Force == "first_secretary" && known.Any(k => k.Village == a.Village && k.Force == a.Force))
+                || (a.Resident && known.Any(k => k.Holder == a.Holder && k.Resident))
+                || known.Any(k => k.Village == a.Village && k.Force == a.Force && k.Holder == a.Holder))
+            {
+                return Problem(HttpStatusCode.UnprocessableEntity, "invalid_assignment_file");
+            }
+
+            known.Add(a);
+        }
+
+        assignments.AddRange(fresh);
+        return Json(HttpStatusCode.OK, string.Format(CultureInfo.InvariantCulture, ImportResult, rows.Count, fresh.Count, 0, rows.Count - fresh.Count));
     }
 
     private HttpResponseMessage CheckIn(JsonElement body)

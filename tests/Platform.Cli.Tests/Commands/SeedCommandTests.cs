@@ -13,6 +13,15 @@ public sealed class SeedCommandTests : IDisposable
 {
     private const string AsOf = "2026-11-23";
 
+    /// <summary>The seeder's clock: late on the last day of the check-in month, so the last two days' check-ins are within dispatch's offline window.</summary>
+    private static readonly DateTimeOffset Now = new(2026, 10, 31, 20, 0, 0, TimeSpan.FromHours(8));
+
+    /// <summary>The check-ins dispatch can still accept at <see cref="Now"/> (48 h back, kept 10 minutes off the edge).</summary>
+    private static List<CheckInRecord> Sendable(ForcesPlan plan) =>
+        plan.CheckIns.Where(c => c.At >= Now - TimeSpan.FromHours(48) + TimeSpan.FromMinutes(10) && c.At <= Now + TimeSpan.FromMinutes(5)).ToList();
+
+    private const string AssignmentFileQuery = "?fileName=demo-assignments-511702-county-20261123.csv";
+
     private readonly KeyFile keyFile = new();
 
     public void Dispose() => keyFile.Dispose();
@@ -105,7 +114,7 @@ public sealed class SeedCommandTests : IDisposable
         var refused = 0;
         var dispatch = new FakeDispatchService
         {
-            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/assignments", StringComparison.Ordinal) && Interlocked.Increment(ref refused) <= 2
+            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/assignments/import", StringComparison.Ordinal) && Interlocked.Increment(ref refused) <= 2
                 ? throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused))
                 : null,
         };
@@ -191,44 +200,74 @@ public sealed class SeedCommandTests : IDisposable
         dispatch.To(HttpMethod.Get, "/cadres").Select(r => r.Uri.Query).ShouldBe([
             "?prefix=511702&limit=1000", "?prefix=510000000000&limit=1000", "?prefix=511700000000&limit=1000"]);
 
-        // The service's rules accepted every assignment and every check-in.
-        dispatch.To(HttpMethod.Post, "/assignments").Count.ShouldBe(plan.Assignments.Count);
+        // One assignment file for the county, which the service's rules accepted whole; the check-ins dispatch can still accept, each accepted.
+        var assignments = dispatch.To(HttpMethod.Post, "/assignments/import").ShouldHaveSingleItem();
+        assignments.Uri.Query.ShouldBe(AssignmentFileQuery);
+        assignments.ContentType.ShouldBe("text/csv; charset=utf-8");
+        assignments.Body.ShouldBe(ForcesCsvWriter.AssignmentsFile(plan.Assignments));
+        dispatch.To(HttpMethod.Post, "/assignments").ShouldBeEmpty();
         dispatch.AssignmentCount.ShouldBe(plan.Assignments.Count);
-        dispatch.To(HttpMethod.Post, "/check-ins").Count.ShouldBe(plan.CheckIns.Count);
-        dispatch.CheckInCount.ShouldBe(plan.CheckIns.Count);
+        var sendable = Sendable(plan);
+        sendable.Count.ShouldBeGreaterThan(0);
+        sendable.Count.ShouldBeLessThan(plan.CheckIns.Count / 5);
+        dispatch.To(HttpMethod.Post, "/check-ins").Count.ShouldBe(sendable.Count);
+        dispatch.CheckInCount.ShouldBe(sendable.Count);
 
         var output = run.Output;
         output.ShouldContain(string.Create(CultureInfo.InvariantCulture,
             $"units: HTTP 200 OK: {plan.Units.Count:N0} rows, {plan.Units.Count:N0} created, 0 updated, 0 unchanged in "));
         output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"cadres read back: {plan.Cadres.Count:N0} of {plan.Cadres.Count:N0} planned"));
-        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments: {plan.Assignments.Count:N0} created, 0 already there; {plan.Gaps.Count} gaps left ("));
-        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"check-ins for 2026-10: {plan.CheckIns.Count:N0} new, 0 already recorded, 0 without a resident post in "));
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments, county 511702: {plan.Assignments.Count:N0} rows, {plan.Assignments.Count:N0} created, 0 unchanged in "));
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments: {plan.Assignments.Count:N0} created, 0 unchanged; {plan.Gaps.Count} gaps left ("));
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"check-ins for 2026-10: {sendable.Count:N0} new, 0 already recorded, 0 without a resident post in "));
+        output.ShouldContain(string.Create(CultureInfo.InvariantCulture,
+            $"; {plan.CheckIns.Count - sendable.Count:N0} not sent as older than dispatch's offline window (48 h before 2026-10-31 12:00 UTC)\n"));
         output.ShouldContain("\nsummary: units ");
         output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"\nrates: {plan.CompleteVillages} of {plan.EligibleVillages} villages with all five forces ("));
         run.Error.ShouldBeEmpty();
     }
 
     [Fact]
-    public async Task Sends_assisting_units_with_a_unit_code_and_people_with_a_cadre_id()
+    public async Task Sends_assisting_units_with_a_unit_code_and_people_with_a_citizen_id()
     {
         var dispatch = new FakeDispatchService();
 
         (await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102")).ExitCode.ShouldBe(0);
 
-        var bodies = dispatch.To(HttpMethod.Post, "/assignments").Select(r => r.Json).ToList();
-        bodies.ShouldAllBe(b => b.GetProperty("startsOn").GetString()!.Length == 10 && b.GetProperty("reason").GetString()!.Length > 0);
-        bodies.Where(b => b.GetProperty("force").GetString() == "assisting_unit")
-            .ShouldAllBe(b => b.GetProperty("unitCode").GetString()!.StartsWith("U-", StringComparison.Ordinal) && !Has(b, "cadreId"));
-        bodies.Where(b => b.GetProperty("force").GetString() != "assisting_unit")
-            .ShouldAllBe(b => b.GetProperty("cadreId").GetGuid() != Guid.Empty && !Has(b, "unitCode"));
+        var lines = dispatch.To(HttpMethod.Post, "/assignments/import").ShouldHaveSingleItem().Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldBe("村区划代码,帮扶力量,干部身份证号,单位编码,开始日期,选派原因");
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        rows.ShouldAllBe(f => f.Length == 6 && f[0].Length == 12 && f[4].Length == 10 && f[5].Length > 0);
+        rows.Select(f => f[1]).Distinct().ShouldBe(["联系县级领导", "帮扶单位", "第一书记", "驻村工作队队长", "驻村工作队队员", "农技员"], ignoreOrder: true);
+        rows.Where(f => f[1] == "帮扶单位").ShouldAllBe(f => f[3].StartsWith("U-", StringComparison.Ordinal) && f[2].Length == 0);
+        rows.Where(f => f[1] != "帮扶单位").ShouldAllBe(f => f[2].Length == 18 && f[3].Length == 0);
 
-        // Check-ins are sent several at a time, so find the plan's first one among them rather than expecting it first.
-        var first = CountyPlan.CheckIns[0]; // CountyPlan generates the plan on every read
+        // Check-ins are sent several at a time, so find the first sendable one among them rather than expecting it first.
+        var first = Sendable(CountyPlan)[0]; // CountyPlan generates the plan on every read
         var checkIn = dispatch.To(HttpMethod.Post, "/check-ins").Select(r => r.Json)
             .Where(j => j.GetProperty("id").GetGuid() == first.Id).ShouldHaveSingleItem();
-        checkIn.GetProperty("at").GetString()!.ShouldMatch(@"^2026-10-\d{2}T\d{2}:\d{2}:00\+08:00$");
+        checkIn.GetProperty("at").GetString()!.ShouldMatch(@"^2026-10-(29|30|31)T\d{2}:\d{2}:00\+08:00$");
         checkIn.GetProperty("longitude").GetDouble().ShouldBe(first.Longitude);
         checkIn.GetProperty("dailyLog").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task Sends_no_check_in_older_than_dispatch_s_offline_window_and_says_how_many()
+    {
+        var plan = CountyPlan;
+        var dispatch = new FakeDispatchService();
+
+        var run = await CliRun.RunAsync(
+            (output, error) => new CliApplication(output, error) { HttpHandler = dispatch, RetryDelay = TimeSpan.FromMilliseconds(1), Clock = new FixedClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.FromHours(8))) },
+            "seed", "--scale", "county", "--key-file", keyFile.Path, "--as-of", AsOf, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        dispatch.To(HttpMethod.Post, "/check-ins").ShouldBeEmpty();
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture,
+            $"check-ins for 2026-10: 0 new, 0 already recorded, 0 without a resident post in "));
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture,
+            $"; {plan.CheckIns.Count:N0} not sent as older than dispatch's offline window (48 h before 2026-11-23 01:00 UTC)\n"));
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"check-ins {plan.CheckIns.Count:N0} (0 new, 0 already recorded, 0 without a resident post, {plan.CheckIns.Count:N0} not sent as older than the offline window)"));
     }
 
     [Fact]
@@ -242,55 +281,33 @@ public sealed class SeedCommandTests : IDisposable
 
         again.ExitCode.ShouldBe(0, again.Error);
         dispatch.AssignmentCount.ShouldBe(plan.Assignments.Count);
-        dispatch.CheckInCount.ShouldBe(plan.CheckIns.Count);
+        dispatch.CheckInCount.ShouldBe(Sendable(plan).Count);
+        dispatch.To(HttpMethod.Post, "/assignments/import").Count.ShouldBe(2);
         again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"units: HTTP 200 OK: {plan.Units.Count:N0} rows, 0 created, 0 updated, {plan.Units.Count:N0} unchanged"));
         again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"cadres: HTTP 200 OK: {plan.Cadres.Count:N0} rows, 0 created, 0 updated, {plan.Cadres.Count:N0} unchanged"));
-        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments: 0 created, {plan.Assignments.Count:N0} already there ("));
-        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $": 0 new, {plan.CheckIns.Count:N0} already recorded, 0 without a resident post"));
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments, county 511702: {plan.Assignments.Count:N0} rows, 0 created, {plan.Assignments.Count:N0} unchanged in "));
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments: 0 created, {plan.Assignments.Count:N0} unchanged; "));
+        again.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $": 0 new, {Sendable(plan).Count:N0} already recorded, 0 without a resident post"));
     }
 
     [Fact]
-    public async Task Counts_check_ins_of_cadres_whose_post_someone_else_holds()
+    public async Task Stops_with_the_problem_details_of_a_refused_assignment_file()
     {
-        // Another first secretary is already in office in every village: ours are refused, and so are their check-ins.
-        var plan = CountyPlan;
+        const string problem = """{"title":"选派文件有误，未导入任何数据","status":422,"code":"invalid_assignment_file","errors":[{"field":"帮扶力量","code":"first_secretary_taken","message":"该村在此期间已有第一书记","line":7}]}""";
         var dispatch = new FakeDispatchService
         {
-            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/assignments", StringComparison.Ordinal)
-                && request.Content!.ReadAsStringAsync().Result.Contains("\"first_secretary\"", StringComparison.Ordinal)
-                ? FakeDispatchService.Problem(HttpStatusCode.Conflict, "first_secretary_taken")
-                : null,
-        };
-
-        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
-
-        run.ExitCode.ShouldBe(0, run.Error);
-        var secretaries = plan.Assignments.Where(a => a.Force == ForceCodes.FirstSecretary).Select(a => a.CadreCitizenId).ToHashSet();
-        var refused = plan.CheckIns.Count(c => secretaries.Contains(c.CadreCitizenId));
-        refused.ShouldBeGreaterThan(0);
-        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"already there ({secretaries.Count:N0} first_secretary_taken)"));
-        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"{plan.CheckIns.Count - refused:N0} new, 0 already recorded, {refused:N0} without a resident post"));
-    }
-
-    [Fact]
-    public async Task Stops_with_the_problem_details_of_an_unexpected_refusal()
-    {
-        const string problem = """{"type":"urn:problem:platform:village_not_found","title":"未找到该村","status":404,"code":"village_not_found"}""";
-        var dispatch = new FakeDispatchService
-        {
-            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/assignments", StringComparison.Ordinal)
-                ? Json(HttpStatusCode.NotFound, problem, "application/problem+json")
+            Intercept = (request, _) => request.RequestUri!.AbsolutePath.EndsWith("/assignments/import", StringComparison.Ordinal)
+                ? Json(HttpStatusCode.UnprocessableEntity, problem, "application/problem+json")
                 : null,
         };
 
         var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
 
         run.ExitCode.ShouldBe(1);
-        run.Error.ShouldMatch(@"^assignments: POST http://127\.0\.0\.1:5102/api/dispatch/assignments \(\w+ in \d{12}\): HTTP 404 Not Found\n");
-        run.Error.ShouldEndWith("\n" + problem + "\n");
+        run.Error.ShouldBe($"assignments: POST http://127.0.0.1:5102/api/dispatch/assignments/import{AssignmentFileQuery}: HTTP 422 Unprocessable Entity\n{problem}\n");
         run.Output.ShouldNotContain("summary:");
         dispatch.To(HttpMethod.Post, "/check-ins").ShouldBeEmpty();
-        dispatch.To(HttpMethod.Post, "/assignments").Count.ShouldBeLessThan(CountyPlan.Assignments.Count / 10, "the other requests stop");
+        dispatch.To(HttpMethod.Post, "/assignments/import").ShouldHaveSingleItem();
     }
 
     [Fact]
@@ -308,7 +325,7 @@ public sealed class SeedCommandTests : IDisposable
 
         run.ExitCode.ShouldBe(1);
         run.Error.ShouldBe($"cadres: POST http://127.0.0.1:5102/api/dispatch/cadres/import?fileName=demo-cadres-county-20261123.csv: HTTP 422 Unprocessable Entity\n{problem}\n");
-        dispatch.To(HttpMethod.Post, "/assignments").ShouldBeEmpty();
+        dispatch.To(HttpMethod.Post, "/assignments/import").ShouldBeEmpty();
     }
 
     [Fact]
@@ -324,7 +341,7 @@ public sealed class SeedCommandTests : IDisposable
         run.ExitCode.ShouldBe(1);
         run.Error.ShouldStartWith(string.Create(CultureInfo.InvariantCulture,
             $"error: {CountyPlan.Cadres.Count:N0} of {CountyPlan.Cadres.Count:N0} imported cadres are not listed by http://127.0.0.1:5102/api/dispatch/cadres (first: 5117**********"));
-        dispatch.To(HttpMethod.Post, "/assignments").ShouldBeEmpty();
+        dispatch.To(HttpMethod.Post, "/assignments/import").ShouldBeEmpty();
     }
 
     [Fact]
@@ -350,7 +367,7 @@ public sealed class SeedCommandTests : IDisposable
         var dispatch = new FakeDispatchService();
 
         var run = await CliRun.RunAsync(
-            (output, error) => new CliApplication(output, error) { HttpHandler = dispatch },
+            (output, error) => new CliApplication(output, error) { HttpHandler = dispatch, Clock = new FixedClock(Now) },
             "seed", "--scale", "city", "--key-file", keyFile.Path, "--as-of", AsOf, "--url", "http://127.0.0.1:5102");
 
         run.ExitCode.ShouldBe(0, run.Error);
@@ -358,9 +375,18 @@ public sealed class SeedCommandTests : IDisposable
         pages.Distinct().ShouldBe(["5117", "510000000000"]);
         pages.Count(p => p == "5117").ShouldBe((plan.Cadres.Count(c => !c.UnitCode.StartsWith("U-51-", StringComparison.Ordinal)) / 1000) + 1);
         dispatch.AssignmentCount.ShouldBe(plan.Assignments.Count);
-        dispatch.CheckInCount.ShouldBe(plan.CheckIns.Count);
+        // One assignment file per county of the city, named after it.
+        var counties = plan.Assignments.Select(a => a.VillageCode[..6]).Distinct().Order(StringComparer.Ordinal).ToList();
+        counties.Count.ShouldBeGreaterThan(1);
+        dispatch.To(HttpMethod.Post, "/assignments/import").Select(r => r.Uri.Query).ShouldBe(counties.Select(c => $"?fileName=demo-assignments-{c}-city-20261123.csv"));
+        foreach (var county in counties)
+        {
+            run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"assignments, county {county}: {plan.Assignments.Count(a => a.VillageCode.StartsWith(county, StringComparison.Ordinal)):N0} rows, "));
+        }
+
+        dispatch.CheckInCount.ShouldBe(Sendable(plan).Count);
         plan.CheckIns.Count.ShouldBeLessThanOrEqualTo(ForcesGenerator.CappedCheckIns);
-        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"check-ins for 2026-10 (a sample of the {plan.PlannedCheckIns:N0} planned): {plan.CheckIns.Count:N0} new"));
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"check-ins for 2026-10 (a sample of the {plan.PlannedCheckIns:N0} planned): {Sendable(plan).Count:N0} new"));
     }
 
     [Fact]
@@ -468,10 +494,13 @@ public sealed class SeedCommandTests : IDisposable
 
     private Task<CliRun> SeedAsync(HttpMessageHandler dispatch, params string[] args) =>
         CliRun.RunAsync(
-            (output, error) => new CliApplication(output, error) { HttpHandler = dispatch, RetryDelay = TimeSpan.FromMilliseconds(1) },
+            (output, error) => new CliApplication(output, error) { HttpHandler = dispatch, RetryDelay = TimeSpan.FromMilliseconds(1), Clock = new FixedClock(Now) },
             ["seed", "--scale", "county", "--key-file", keyFile.Path, "--as-of", AsOf, .. args]);
 
-    private static bool Has(System.Text.Json.JsonElement json, string property) => json.TryGetProperty(property, out _);
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
+    }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body, string mediaType = "application/json") =>
         FakeDispatchService.Json(status, body, mediaType);

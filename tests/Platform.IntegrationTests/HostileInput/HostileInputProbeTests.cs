@@ -294,6 +294,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             var p when p.EndsWith("/units/import", StringComparison.Ordinal) => ("单位编码,单位名称,层级,所在区划,负责人,编制人数", "U-PROBE,探针局,县,511702000000,王局长,45"),
             var p when p.EndsWith("/cadres/import", StringComparison.Ordinal) => ("身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿",
                 Cadre("51170219810309009")),
+            var p when p.EndsWith("/assignments/import", StringComparison.Ordinal) => ("村区划代码,帮扶力量,干部身份证号,单位编码,开始日期,选派原因",
+                $"{fixture.Values["village"]},帮扶单位,,U-A,{fixture.Values["today"]},探针选派"),
             var p when p.EndsWith("/households/import", StringComparison.Ordinal) => ("户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态",
                 Household("51170219700309009")),
             var p when p.EndsWith("/helpers/import", StringComparison.Ordinal) => ("干部ID", fixture.Values["cadre"]),

@@ -253,6 +253,12 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 $"身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n{t.ResidentCitizenId},探针干部,,{h.UnitCode},科员,党建,否,,愿意\n",
                 $"身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n{newId},探针干部,,{t.UnitCode},科员,党建,否,,愿意\n",
             ],
+            "/api/dispatch/assignments/import" =>
+            [
+                $"村区划代码,帮扶力量,干部身份证号,单位编码,开始日期,选派原因\n{t.Village},帮扶单位,,{h.UnitCode},2026-01-01,探针\n",
+                $"村区划代码,帮扶力量,干部身份证号,单位编码,开始日期,选派原因\n{h.Village},联系县级领导,{t.ResidentCitizenId},,2026-01-01,探针\n",
+                $"村区划代码,帮扶力量,干部身份证号,单位编码,开始日期,选派原因\n{h.Village},帮扶单位,,{t.UnitCode},2026-01-01,探针\n",
+            ],
             "/api/pairing/households/import" =>
             [
                 $"户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n探针户主,{t.HeadCitizenId},2,{h.Village},因学,一般贫困,高,已脱贫\n",

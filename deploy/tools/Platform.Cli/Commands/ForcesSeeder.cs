@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -9,20 +8,31 @@ namespace Platform.Cli.Commands;
 
 /// <summary>
 /// Loads a <see cref="ForcesPlan"/> through dispatch's API: the unit and cadre files (all or nothing, idempotent), the cadres'
-/// ids read back by citizen ID, the assignments and the check-ins (a few requests at a time). Re-runnable: a 409 on an
-/// assignment means a rule already holds it (the same assignment from an earlier run), and a check-in's id is the same at
-/// every run, so dispatch answers 200 for one it already has. Any other failure is an <see cref="UnexpectedAnswerException"/>.
+/// ids read back by citizen ID, the assignments as one import file per county (all or nothing; an assignment already there
+/// is unchanged, so a re-run creates nothing) and the check-ins dispatch can still accept (a few requests at a time): one
+/// older than dispatch's offline window (<see cref="OfflineWindow"/>, the server's clock decides) is counted and not sent.
+/// A check-in's id is the same at every run, so dispatch answers 200 for one it already has. Any other failure is an
+/// <see cref="UnexpectedAnswerException"/>.
 /// </summary>
-internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, int concurrency)
+internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, int concurrency, TimeProvider clock)
 {
     public const string UnitsPath = "api/dispatch/units/import";
     public const string CadresPath = "api/dispatch/cadres/import";
     public const string CadreListPath = "api/dispatch/cadres";
-    public const string AssignmentsPath = "api/dispatch/assignments";
+    public const string AssignmentsPath = "api/dispatch/assignments/import";
     public const string CheckInsPath = "api/dispatch/check-ins";
 
     /// <summary>The largest page dispatch's cadre list gives.</summary>
     public const int PageSize = 1000;
+
+    /// <summary>How old a check-in dispatch still accepts (its Attendance:OfflineWindow default): older ones are refused as too_old.</summary>
+    public static readonly TimeSpan OfflineWindow = TimeSpan.FromHours(48);
+
+    /// <summary>Kept off the window's edge, so that a check-in is not too old by the time its request arrives.</summary>
+    public static readonly TimeSpan WindowMargin = TimeSpan.FromMinutes(10);
+
+    /// <summary>How far ahead of its clock dispatch accepts a check-in's time.</summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>Dispatch's default monthly minimum of days on post for resident cadres (domain.md §3).</summary>
     public const int MinimumDaysOnPost = 20;
@@ -47,12 +57,11 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
             return null;
         }
 
-        var assignments = await AssignAsync(plan, ids, cancellationToken);
+        var assignments = await AssignAsync(plan, fileSuffix, cancellationToken);
         var checkIns = await CheckInAsync(plan, ids, cancellationToken);
 
-        var alreadyThere = assignments.Conflicts.Values.Sum();
         await SayAsync(string.Create(Invariant,
-            $"summary: units {plan.Units.Count:N0} ({units.Created:N0} created, {units.Updated:N0} updated), cadres {plan.Cadres.Count:N0} ({cadres.Created:N0} created, {cadres.Updated:N0} updated), assignments {plan.Assignments.Count:N0} ({assignments.Created:N0} created, {alreadyThere:N0} already there), gaps left {plan.Gaps.Count:N0}, check-ins {plan.CheckIns.Count:N0} ({checkIns.New:N0} new, {checkIns.Already:N0} already recorded, {checkIns.NoPost:N0} without a resident post)"),
+            $"summary: units {plan.Units.Count:N0} ({units.Created:N0} created, {units.Updated:N0} updated), cadres {plan.Cadres.Count:N0} ({cadres.Created:N0} created, {cadres.Updated:N0} updated), assignments {plan.Assignments.Count:N0} ({assignments.Created:N0} created, {assignments.Unchanged:N0} unchanged), gaps left {plan.Gaps.Count:N0}, check-ins {plan.CheckIns.Count:N0} ({checkIns.New:N0} new, {checkIns.Already:N0} already recorded, {checkIns.NoPost:N0} without a resident post, {checkIns.TooOld:N0} not sent as older than the offline window)"),
             cancellationToken);
         await SayAsync(string.Create(Invariant,
             $"rates: {plan.CompleteVillages:N0} of {plan.EligibleVillages:N0} villages with all five forces ({Percent(plan.CompleteVillages, plan.EligibleVillages)}); {plan.VillagesPerHolder(ForceCodes.ContactLeader):F1} villages per contact leader, {plan.VillagesPerHolder(ForceCodes.AssistingUnit):F2} per assisting unit, {plan.VillagesPerHolder(ForceCodes.AgriculturalTechnician):F1} per technician; {plan.PeoplePerTeam:F2} people per work team; {Percent(plan.OnPostShare)} of check-ins on post; {plan.CadresBelow(MinimumDaysOnPost):N0} of {plan.CheckIns.Select(c => c.CadreCitizenId).Distinct().Count():N0} cadres checking in are on post fewer than {MinimumDaysOnPost} days"),
@@ -114,45 +123,53 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         return ids;
     }
 
-    private async Task<AssignmentCounts> AssignAsync(ForcesPlan plan, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
+    /// <summary>One assignment import per county (the village's first six digits), one after another.</summary>
+    private async Task<AssignmentCounts> AssignAsync(ForcesPlan plan, string fileSuffix, CancellationToken cancellationToken)
     {
-        var endpoint = dispatch.Endpoint(AssignmentsPath);
-        var created = 0;
-        var conflicts = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        int created = 0, unchanged = 0, imports = 0;
         var stopwatch = Stopwatch.StartNew();
-        await ForEachAsync(plan.Assignments, async (assignment, token) =>
+        foreach (var county in plan.Assignments.GroupBy(a => a.VillageCode[..6], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var request = new AssignmentRequest(assignment.VillageCode, assignment.Force,
-                assignment.CadreCitizenId is null ? null : ids[assignment.CadreCitizenId], assignment.UnitCode, assignment.StartsOn, assignment.Reason);
-            var answer = await dispatch.PostJsonAsync(endpoint, request, token);
-            switch (answer.Status)
+            var file = ForcesCsvWriter.AssignmentsFile(county);
+            var endpoint = dispatch.Endpoint($"{AssignmentsPath}?fileName={Uri.EscapeDataString($"demo-assignments-{county.Key}-{fileSuffix}.csv")}");
+            var answer = await dispatch.PostCsvAsync(endpoint, file, cancellationToken);
+            if (answer.Status != HttpStatusCode.OK)
             {
-                case HttpStatusCode.Created:
-                    Interlocked.Increment(ref created);
-                    break;
-                case HttpStatusCode.Conflict:
-                    // first_secretary_taken, cadre_already_resident or assignment_overlaps: already there from an earlier run.
-                    conflicts.AddOrUpdate(answer.ProblemCode ?? "conflict", 1, (_, n) => n + 1);
-                    break;
-                default:
-                    throw new UnexpectedAnswerException($"assignments: POST {endpoint} ({assignment.Force} in {assignment.VillageCode})", answer);
+                throw new UnexpectedAnswerException($"assignments: POST {endpoint}", answer);
             }
-        }, cancellationToken);
+
+            var result = answer.Read<ImportAnswer>();
+            created += result.Created;
+            unchanged += result.Unchanged;
+            imports++;
+            await SayAsync(string.Create(Invariant,
+                $"assignments, county {county.Key}: {result.Rows:N0} rows, {result.Created:N0} created, {result.Unchanged:N0} unchanged in {answer.Elapsed.TotalSeconds:F1} s ({file.Length:N0} bytes)"),
+                cancellationToken);
+        }
 
         var elapsed = stopwatch.Elapsed.TotalSeconds;
-        var detail = conflicts.IsEmpty ? string.Empty : $" ({string.Join(", ", conflicts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => string.Create(Invariant, $"{c.Value:N0} {c.Key}")))})";
         await SayAsync(string.Create(Invariant,
-            $"assignments: {created:N0} created, {conflicts.Values.Sum():N0} already there{detail}; {plan.Gaps.Count:N0} gaps left ({GapsByForce(plan)}) in {elapsed:F1} s ({Rate(plan.Assignments.Count, elapsed)} requests/s)"),
+            $"assignments: {created:N0} created, {unchanged:N0} unchanged; {plan.Gaps.Count:N0} gaps left ({GapsByForce(plan)}) in {elapsed:F1} s ({imports:N0} imports, {Rate(plan.Assignments.Count, elapsed)} rows/s)"),
             cancellationToken);
-        return new AssignmentCounts(created, conflicts);
+        return new AssignmentCounts(created, unchanged);
     }
 
+    /// <summary>
+    /// Sends the check-ins dispatch can still record: its clock decides a check-in's day, and it refuses one older than
+    /// <see cref="OfflineWindow"/> (too_old), so those are counted instead of sent (a month back, that is most of them).
+    /// </summary>
     private async Task<CheckInCounts> CheckInAsync(ForcesPlan plan, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
     {
         var endpoint = dispatch.Endpoint(CheckInsPath);
-        int created = 0, already = 0, noPost = 0, tooOld = 0;
+        var now = clock.GetUtcNow();
+        var oldest = now - OfflineWindow + WindowMargin;
+        var latest = now + FutureTolerance;
+        var sendable = plan.CheckIns.Where(c => c.At >= oldest && c.At <= latest).ToList();
+        var tooOld = plan.CheckIns.Count(c => c.At < oldest);
+        var ahead = plan.CheckIns.Count(c => c.At > latest);
+        int created = 0, already = 0, noPost = 0;
         var stopwatch = Stopwatch.StartNew();
-        await ForEachAsync(plan.CheckIns, async (checkIn, token) =>
+        await ForEachAsync(sendable, async (checkIn, token) =>
         {
             var request = new CheckInRequest(checkIn.Id, ids[checkIn.CadreCitizenId], checkIn.At, checkIn.Longitude, checkIn.Latitude, checkIn.DailyLog);
             var answer = await dispatch.PostJsonAsync(endpoint, request, token);
@@ -168,11 +185,6 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
                     // The cadre's post is held by someone else (an earlier seed with another seed value, or a manual change).
                     Interlocked.Increment(ref noPost);
                     break;
-                case HttpStatusCode.BadRequest when answer.ProblemCode == "invalid_check_in" && answer.Body.Contains("\"too_old\"", StringComparison.Ordinal):
-                    // The server's clock decides a check-in's day: one older than the offline window (48 h) cannot be
-                    // recorded through the API any more, so a past month of demo check-ins is mostly refused.
-                    Interlocked.Increment(ref tooOld);
-                    break;
                 default:
                     throw new UnexpectedAnswerException($"check-ins: POST {endpoint} (check-in {checkIn.Id} in {checkIn.VillageCode})", answer);
             }
@@ -180,10 +192,12 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
 
         var elapsed = stopwatch.Elapsed.TotalSeconds;
         var sample = plan.CheckIns.Count < plan.PlannedCheckIns ? string.Create(Invariant, $" (a sample of the {plan.PlannedCheckIns:N0} planned)") : string.Empty;
+        var skipped = string.Create(Invariant, $"; {tooOld:N0} not sent as older than dispatch's offline window ({OfflineWindow.TotalHours:0} h before {now:yyyy-MM-dd HH:mm} UTC)")
+            + (ahead > 0 ? string.Create(Invariant, $", {ahead:N0} not sent as later than now") : string.Empty);
         await SayAsync(string.Create(Invariant,
-            $"check-ins for {plan.CheckInMonth:yyyy-MM}{sample}: {created:N0} new, {already:N0} already recorded, {noPost:N0} without a resident post in {elapsed:F1} s ({Rate(plan.CheckIns.Count, elapsed)} requests/s){(tooOld > 0 ? string.Create(Invariant, $"; {tooOld:N0} refused as older than the offline window") : string.Empty)}"),
+            $"check-ins for {plan.CheckInMonth:yyyy-MM}{sample}: {created:N0} new, {already:N0} already recorded, {noPost:N0} without a resident post in {elapsed:F1} s ({Rate(sendable.Count, elapsed)} requests/s){skipped}"),
             cancellationToken);
-        return new CheckInCounts(created, already, noPost);
+        return new CheckInCounts(created, already, noPost, tooOld);
     }
 
     private Task ForEachAsync<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>
@@ -204,21 +218,18 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
 
     private static string Rate(int count, double seconds) => string.Create(Invariant, $"{(seconds <= 0 ? 0 : count / seconds):N0}");
 
-    private sealed record AssignmentCounts(int Created, ConcurrentDictionary<string, int> Conflicts);
+    private sealed record AssignmentCounts(int Created, int Unchanged);
 
-    private sealed record CheckInCounts(int New, int Already, int NoPost);
+    private sealed record CheckInCounts(int New, int Already, int NoPost, int TooOld);
 }
 
-/// <summary>Dispatch's answer to an import (units, cadres).</summary>
+/// <summary>Dispatch's answer to an import (units, cadres, assignments).</summary>
 internal sealed record ImportAnswer(Guid ImportId, string Status, int Rows, int Created, int Updated, int Unchanged, double ElapsedSeconds);
 
 /// <summary>One page of <c>GET /api/dispatch/cadres</c>: pass <see cref="Next"/> back as <c>after</c>.</summary>
 internal sealed record CadrePage(IReadOnlyList<CadreItem> Items, string? Next);
 
 internal sealed record CadreItem(Guid Id, string Name, string CitizenId, string UnitCode);
-
-/// <summary>The body of <c>POST /api/dispatch/assignments</c>: <c>unitCode</c> for an assisting unit, <c>cadreId</c> otherwise.</summary>
-internal sealed record AssignmentRequest(string VillageCode, string Force, Guid? CadreId, string? UnitCode, DateOnly StartsOn, string Reason);
 
 /// <summary>The body of <c>POST /api/dispatch/check-ins</c>.</summary>
 internal sealed record CheckInRequest(Guid Id, Guid CadreId, DateTimeOffset At, double Longitude, double Latitude, string? DailyLog);

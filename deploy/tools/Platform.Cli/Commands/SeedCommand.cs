@@ -10,11 +10,11 @@ namespace Platform.Cli.Commands;
 /// <summary>
 /// Seeds the demo province through dispatch's API with a province token, from the identity service (client credentials,
 /// province, nationwide, write) or signed with the development key: the region file, then the assistance forces
-/// (<see cref="ForcesGenerator"/>): units, cadres, assignments and a month of check-ins; then pairing's households and
+/// (<see cref="ForcesGenerator"/>): units, cadres, assignments and a month's check-ins (those within dispatch's offline window); then pairing's households and
 /// helpers, and assessment's task lists of the month and the scored month before (<see cref="AssessmentSeeder"/>); then,
 /// with the identity service, its demo accounts (<see cref="DemoAccountsSeeder"/>).
 /// </summary>
-internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler, TimeSpan retryDelay) : ICommand
+internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler, TimeSpan retryDelay, TimeProvider? clock = null) : ICommand
 {
     public const string ImportPath = "api/dispatch/regions/import";
     public const string Subject = "demo-seeder";
@@ -22,7 +22,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     /// <summary>Connection refusals retried while the service starts: about ten seconds with the default delay.</summary>
     public const int MaxRetries = DispatchClient.MaxRetries;
 
-    /// <summary>Requests in flight at once while assigning and checking in.</summary>
+    /// <summary>Requests in flight at once while checking in.</summary>
     public const int Concurrency = 8;
 
     /// <summary>A province file is imported in one transaction; allow for a slow machine.</summary>
@@ -65,7 +65,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     public CommandSpec Spec { get; } = new(
         "seed",
         $"Generates the demo province, POSTs it to BASE/{ImportPath} with a province token, then loads its units, cadres, "
-        + "assignments of the six forces and a month of check-ins through the same API; then pairing's households, helpers and a month of contacts; "
+        + "assignments of the six forces (one import per county) and the check-ins of a month that dispatch can still accept through the same API; then pairing's households, helpers and a month of contacts; "
         + "then assessment's \"1+6\" task lists of the month and the scored month before (rankings, red flags). "
         + "The token: from the identity service with --authority, --client-id and --client-secret-file (province, nationwide, write), which then also "
         + "gets the demo accounts (printed, and written to --accounts-file); or signed with the development key of --key-file (scope 51; tests and development only).",
@@ -128,7 +128,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
                 $"planned the forces of {plan.EligibleVillages:N0} villages (贫困村, 当年计划退出村, 已退出村) as of {generator.ReferenceMonth:yyyy-MM}: {plan.Units.Count:N0} units, {plan.Cadres.Count:N0} cadres, {plan.Assignments.Count:N0} assignments, {plan.Gaps.Count:N0} gaps, {plan.CheckIns.Count:N0} check-ins in {plan.CheckInMonth:yyyy-MM} ({stopwatch.Elapsed.TotalSeconds:F1} s)"),
                 cancellationToken);
 
-            if (await new ForcesSeeder(dispatch, output, Concurrency).RunAsync(plan, fileSuffix, error, cancellationToken) is not { } cadreIds)
+            if (await new ForcesSeeder(dispatch, output, Concurrency, clock ?? TimeProvider.System).RunAsync(plan, fileSuffix, error, cancellationToken) is not { } cadreIds)
             {
                 return ExitCodes.Failure;
             }

@@ -13,6 +13,18 @@ public static class ForceCodes
     /// <summary>The five village-level forces the coverage dashboard counts (the team counts when it has a leader).</summary>
     public static IReadOnlyList<string> VillageCoverage { get; } = [ContactLeader, AssistingUnit, FirstSecretary, TeamLeader, AgriculturalTechnician];
 
+    /// <summary>Each force's name as dispatch's files write it (帮扶力量 column of the assignment import).</summary>
+    public static string ChineseName(string force) => force switch
+    {
+        ContactLeader => "联系县级领导",
+        AssistingUnit => "帮扶单位",
+        FirstSecretary => "第一书记",
+        TeamLeader => "驻村工作队队长",
+        TeamMember => "驻村工作队队员",
+        AgriculturalTechnician => "农技员",
+        _ => force,
+    };
+
     /// <summary>Posts held in residence: one at a time per cadre, and the ones that check in.</summary>
     public static bool IsResident(string force) => force is FirstSecretary or TeamLeader or TeamMember;
 }
@@ -49,13 +61,13 @@ public sealed record CadreRecord(
     string Willingness,
     CadreRole Role);
 
-/// <summary>One assignment to POST: a unit for <see cref="ForceCodes.AssistingUnit"/>, a cadre (by citizen ID) for the others.</summary>
+/// <summary>One assignment to import: a unit for <see cref="ForceCodes.AssistingUnit"/>, a cadre (by citizen ID) for the others.</summary>
 public sealed record AssignmentRecord(string VillageCode, string Force, string? CadreCitizenId, string? UnitCode, DateOnly StartsOn, string Reason);
 
 /// <summary>A force a village is deliberately left without, so the coverage dashboard has gaps to show.</summary>
 public sealed record GapRecord(string VillageCode, string Force);
 
-/// <summary>One check-in to POST; the id is derived from the seed, the cadre and the day, so a re-seed sends the same one.</summary>
+/// <summary>One check-in to POST (when still within dispatch's offline window); the id is derived from the seed, the cadre and the day, so a re-seed sends the same one.</summary>
 public sealed record CheckInRecord(Guid Id, string CadreCitizenId, string VillageCode, DateTimeOffset At, double Longitude, double Latitude, string? DailyLog, bool OnPost);
 
 /// <summary>Everything <see cref="ForcesGenerator"/> plans for one scale, in a deterministic order.</summary>
