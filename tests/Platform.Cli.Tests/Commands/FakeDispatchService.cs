@@ -61,6 +61,9 @@ internal sealed class FakeDispatchService : HttpMessageHandler
     /// <summary>Household imports answered 422 unknown_village first, as pairing does before dispatch's events reach it.</summary>
     public int UnknownVillageAnswers { get; set; }
 
+    /// <summary>Pairing imports answered 503 database_unavailable first (nothing done), as pairing does when a statement times out.</summary>
+    public int UnavailablePairingAnswers { get; set; }
+
     public int HouseholdCount
     {
         get
@@ -465,6 +468,12 @@ internal sealed class FakeDispatchService : HttpMessageHandler
     /// <summary>The pairing import: one responsible helper per household, a pairing already there unchanged.</summary>
     private HttpResponseMessage ImportPairings(string csv)
     {
+        if (UnavailablePairingAnswers > 0)
+        {
+            UnavailablePairingAnswers--;
+            return Problem(HttpStatusCode.ServiceUnavailable, "database_unavailable");
+        }
+
         var rows = Rows(csv, "户主身份证号,干部ID,角色,开始日期", out var headerKept);
         if (!headerKept || rows.Any(f => !households.ContainsKey(f[0]) || f[2] != "帮扶责任人"
                 || (helpers.TryGetValue(households[f[0]], out var known) && known != Guid.Parse(f[1]))))

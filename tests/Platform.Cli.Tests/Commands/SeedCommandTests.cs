@@ -430,6 +430,36 @@ public sealed class SeedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_503_is_retried_with_a_doubling_delay_and_the_seed_goes_on()
+    {
+        // Pairing answered 503 database_unavailable (a statement timed out, nothing done) to a county's pairings at province
+        // scale: the import is all or nothing and idempotent, so the seeder sends it again.
+        var service = new FakeDispatchService { UnavailablePairingAnswers = 2 };
+
+        var run = await SeedAsync(service, "--url", "http://127.0.0.1:5100");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        service.To(HttpMethod.Post, "/api/pairing/pairings/import").Count.ShouldBe(3);
+        run.Error.ShouldContain("/api/pairing/pairings/import: HTTP 503 Service Unavailable database_unavailable; nothing was done, retry 1/5 in 0.002 s");
+        run.Error.ShouldContain("retry 2/5 in 0.004 s");
+        service.HelperCount.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A_503_that_lasts_stops_the_seed_with_the_problem()
+    {
+        var service = new FakeDispatchService { UnavailablePairingAnswers = DispatchClientRetries + 1 };
+
+        var run = await SeedAsync(service, "--url", "http://127.0.0.1:5100");
+
+        run.ExitCode.ShouldBe(1);
+        service.To(HttpMethod.Post, "/api/pairing/pairings/import").Count.ShouldBe(DispatchClientRetries + 1);
+        run.Error.ShouldContain("database_unavailable");
+    }
+
+    private const int DispatchClientRetries = 5; // DispatchClient.MaxUnavailableRetries (internal to the CLI)
+
+    [Fact]
     public async Task Pairing_url_can_be_given()
     {
         var service = new FakeDispatchService();

@@ -10,12 +10,18 @@ namespace Platform.Cli.Commands;
 
 /// <summary>
 /// Dispatch's REST API as the seeder calls it: every request carries the bearer token, and a refused connection (the service
-/// still starting) is retried <see cref="MaxRetries"/> times, <c>retryDelay</c> apart. Answers are read whole.
+/// still starting) is retried <see cref="MaxRetries"/> times, <c>retryDelay</c> apart. A 503 (the service said nothing was
+/// done and to retry: <c>database_unavailable</c>, the gateway's <c>overloaded</c>) is retried
+/// <see cref="MaxUnavailableRetries"/> times with a doubling delay (its Retry-After when longer): every request the seeder
+/// sends is idempotent (imports leave rows already there unchanged, check-ins carry their id). Answers are read whole.
 /// </summary>
 internal sealed class DispatchClient(HttpClient client, Uri baseUri, string token, TextWriter error, TimeSpan retryDelay)
 {
     /// <summary>Connection refusals retried while the service starts: about ten seconds with the default delay.</summary>
     public const int MaxRetries = 10;
+
+    /// <summary>503 answers retried: with the default 1 s delay, after 2, 4, 8, 16 and 32 s (about a minute in all).</summary>
+    public const int MaxUnavailableRetries = 5;
 
     /// <summary>The API's JSON: camelCase, nulls left out (an assisting unit is sent without a cadre id).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -50,26 +56,50 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
     public Task<DispatchAnswer> GetAsync(Uri endpoint, CancellationToken cancellationToken) =>
         SendAsync(endpoint, () => new HttpRequestMessage(HttpMethod.Get, endpoint), cancellationToken);
 
-    /// <summary>Sends a fresh request per attempt; while the service refuses connections, waits and tries again.</summary>
+    /// <summary>
+    /// Sends a fresh request per attempt; while the service refuses connections, waits and tries again; a 503 is tried again
+    /// after a doubling delay.
+    /// </summary>
     private async Task<DispatchAnswer> SendAsync(Uri endpoint, Func<HttpRequestMessage> create, CancellationToken cancellationToken)
     {
+        var unavailable = 0;
         for (var retry = 1; ; retry++)
         {
             using var request = create();
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            DispatchAnswer answer;
+            TimeSpan? retryAfter;
             try
             {
                 var stopwatch = Stopwatch.StartNew();
                 using var response = await client.SendAsync(request, cancellationToken);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                return new DispatchAnswer(endpoint, response.StatusCode, response.ReasonPhrase, body, stopwatch.Elapsed);
+                answer = new DispatchAnswer(endpoint, response.StatusCode, response.ReasonPhrase, body, stopwatch.Elapsed);
+                retryAfter = response.Headers.RetryAfter?.Delta;
             }
             catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && retry <= MaxRetries)
             {
                 await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"connection refused by {Authority}; retry {retry}/{MaxRetries} in {retryDelay.TotalSeconds:0.###} s"));
                 await Task.Delay(retryDelay, cancellationToken);
+                continue;
             }
+
+            if (answer.Status != HttpStatusCode.ServiceUnavailable || unavailable >= MaxUnavailableRetries)
+            {
+                return answer;
+            }
+
+            unavailable++;
+            var delay = retryDelay * Math.Pow(2, unavailable);
+            if (retryAfter > delay)
+            {
+                delay = retryAfter.Value;
+            }
+
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{endpoint.AbsolutePath}: {answer.StatusLine} {answer.ProblemCode}; nothing was done, retry {unavailable}/{MaxUnavailableRetries} in {delay.TotalSeconds:0.###} s"));
+            await Task.Delay(delay, cancellationToken);
         }
     }
 }
