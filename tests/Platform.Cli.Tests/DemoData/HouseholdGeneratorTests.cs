@@ -82,6 +82,23 @@ public sealed class HouseholdGeneratorTests(ForcesPlanFixture plans) : IClassFix
     }
 
     [Fact]
+    public void The_province_s_demo_county_begins_with_the_county_scale_s_plan_so_a_province_seed_after_up_finds_it_there()
+    {
+        var county = County();
+        var province = new HouseholdGenerator(ProvinceGenerator.DefaultSeed, ForcesPlanFixture.AsOf).Generate(GenerationScale.Province, plans.Province);
+        var demo = province.Counties.Single(c => c.CountyCode == "511702");
+
+        demo.Households.Count.ShouldBeGreaterThan(county.Households.Count);
+        HouseholdGenerator.HouseholdsFile(demo.Households.Take(county.Households.Count)).ShouldBe(HouseholdGenerator.HouseholdsFile(county.Households));
+        demo.Pairings.Take(county.Pairings.Count).ShouldBe(county.Pairings);
+        demo.Contacts.Take(county.Contacts.Count).ShouldBe(county.Contacts);
+        // The rest: every household paired once, helpers within the cap, contact keys never reused.
+        demo.Pairings.Select(p => p.HouseholdCitizenId).Distinct().Count().ShouldBe(demo.Pairings.Count);
+        demo.Pairings.GroupBy(p => p.CadreCitizenId).ShouldAllBe(g => g.Count() <= HouseholdGenerator.MaxHouseholdsPerHelper);
+        demo.Contacts.Select(c => c.Key).Distinct().Count().ShouldBe(demo.Contacts.Count);
+    }
+
+    [Fact]
     public void Head_ids_are_valid_unique_and_never_a_cadres()
     {
         var plan = County();

@@ -11,7 +11,7 @@ namespace Platform.Cli.Commands;
 /// Loads a <see cref="HouseholdPlan"/> through pairing's API, one county at a time (a province is about 2 million households,
 /// far over one file's 100 MiB): the county's helper-only cadres into dispatch (and their ids read back), then its household
 /// file (retried while pairing has not yet learnt the villages from dispatch's events), helper pool, pairings and a month of
-/// contacts, each one bulk import (contacts keyed by the seed and their place in the plan, so a re-seed adds none).
+/// contacts, each one bulk import (each contact keyed by a hash of the seed, household, helper and day, so a re-seed at any scale adds none).
 /// </summary>
 internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pairing, TextWriter output, TimeSpan pollDelay, TimeSpan pollTimeout)
 {
@@ -28,7 +28,6 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
     {
         var total = new ImportTotals();
         var stopwatch = Stopwatch.StartNew();
-        var contactIndex = 0;
         var counties = 0;
         foreach (var county in plan.Counties)
         {
@@ -42,7 +41,7 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
             var contacts = await ImportFileAsync($"contacts/import?fileName={Uri.EscapeDataString($"demo-contacts-{county.CountyCode}-{fileSuffix}.csv")}",
                 "编号,户主身份证号,干部ID,方式,联系日期,经度,纬度,帮扶措施",
                 county.Contacts.Select(c => string.Create(Invariant,
-                    $"{fileSuffix}-{contactIndex++},{c.HouseholdCitizenId},{cadreIds[c.CadreCitizenId]},{(c.Kind == "visit" ? "走访" : "电话")},{c.ContactedOn:yyyy-MM-dd},{c.Longitude},{c.Latitude},{Quote(c.Measures)}")),
+                    $"{c.Key},{c.HouseholdCitizenId},{cadreIds[c.CadreCitizenId]},{(c.Kind == "visit" ? "走访" : "电话")},{c.ContactedOn:yyyy-MM-dd},{c.Longitude},{c.Latitude},{Quote(c.Measures)}")),
                 cancellationToken);
             total.Add(county, households, helperCadres, helpers, pairings, contacts);
             counties++;

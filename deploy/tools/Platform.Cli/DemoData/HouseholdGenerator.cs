@@ -12,9 +12,13 @@ public sealed record HouseholdRecord(
 /// <summary>A responsible helper (帮扶责任人) to pair with a household, both by citizen ID.</summary>
 public sealed record HelperPairingRecord(string HouseholdCitizenId, string CadreCitizenId, DateOnly StartsOn);
 
-/// <summary>A contact of the helper with the household: a call, or a visit at the village's location.</summary>
+/// <summary>
+/// A contact of the helper with the household: a call, or a visit at the village's location. <see cref="Key"/> is the
+/// contact import's client key, derived from the seed, the household, the helper and the day (a hash: no citizen ID in
+/// it), so the same contact has the same key at every scale and a re-seed adds none.
+/// </summary>
 public sealed record ContactPlanRecord(
-    string HouseholdCitizenId, string CadreCitizenId, string Kind, DateOnly ContactedOn, double? Longitude, double? Latitude, string Measures);
+    string HouseholdCitizenId, string CadreCitizenId, string Kind, DateOnly ContactedOn, double? Longitude, double? Latitude, string Measures, Guid Key);
 
 /// <summary>
 /// Everything <see cref="HouseholdGenerator"/> plans for one scale, in a deterministic order. A county's part is generated when
@@ -101,7 +105,8 @@ public sealed class HouseholdGenerator
 
     public static readonly string Header = "户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态";
 
-    private const ulong VillageSalt = 0x484F555345UL, SampleSalt = 0x53414D50UL, PairSalt = 0x50414952UL, ContactSalt = 0x434F4E54UL, HelperSalt = 0x48454C50UL;
+    private const ulong VillageSalt = 0x484F555345UL, SampleSalt = 0x53414D50UL, PairSalt = 0x50414952UL, ContactSalt = 0x434F4E54UL, HelperSalt = 0x48454C50UL,
+        RestSalt = 0x52455354UL;
 
     private static readonly string[] CauseNames = ["因病", "因残", "因学", "因灾", "缺土地", "缺水", "缺技术", "缺劳力", "缺资金", "交通条件落后", "自身发展动力不足"];
     private static readonly double[] CauseWeights = [0.25, 0.1, 0.08, 0.04, 0.06, 0.05, 0.14, 0.12, 0.1, 0.03, 0.03];
@@ -171,7 +176,9 @@ public sealed class HouseholdGenerator
         var maxContacts = maxHouseholds is null ? int.MaxValue : MaxContacts;
         return new HouseholdPlan(
             [.. byCounty.Keys.Order(StringComparer.Ordinal)],
-            county => PlanCounty(county, byCounty[county], cadresByCounty[county], unitsByCounty[county], maxContacts))
+            county => county == DemoCounty && maxHouseholds is null
+                ? PlanDemoCountyWhole(byCounty[county], cadresByCounty[county], unitsByCounty[county])
+                : PlanCounty(county, byCounty[county], cadresByCounty[county], unitsByCounty[county], maxContacts, PairSalt))
         {
             PlannedHouseholds = planned,
             HouseholdCount = total,
@@ -179,15 +186,47 @@ public sealed class HouseholdGenerator
         };
     }
 
-    private CountyHouseholds PlanCounty(string county, List<RegionRecord> villages, IEnumerable<CadreRecord> forcesCadres, IEnumerable<UnitRecord> units, int maxContacts)
+    private static readonly string DemoCounty = ProvinceGenerator.DemoCountyCode[..6];
+
+    /// <summary>
+    /// The demo county when every household is planned (the province): first exactly what the county scale plans (its
+    /// sampled villages, their pairings and contacts), then the county's other villages with the cadres left and
+    /// helper-only ones, so that `./platform seed province` on the county `./platform up` seeded finds the county's
+    /// pairings already there instead of a second helper for the same households.
+    /// </summary>
+    private CountyHouseholds PlanDemoCountyWhole(List<RegionRecord> villages, IEnumerable<CadreRecord> forcesCadres, IEnumerable<UnitRecord> units)
     {
-        var citizenIds = new HashSet<string>(StringComparer.Ordinal);
+        var sampled = new HashSet<string>(StringComparer.Ordinal);
+        var total = 0;
+        foreach (var village in villages.OrderBy(v => StableRandom.DeriveSeed(Seed, v.Code, SampleSalt)).ThenBy(v => v.Code, StringComparer.Ordinal))
+        {
+            if (total + village.Village!.PoorHouseholds <= CountyCap)
+            {
+                sampled.Add(village.Code);
+                total += village.Village.PoorHouseholds;
+            }
+        }
+
+        var cadres = forcesCadres.ToList();
+        var unitList = units.ToList();
+        var first = PlanCounty(DemoCounty, [.. villages.Where(v => sampled.Contains(v.Code))], cadres, unitList, MaxContacts, PairSalt);
+        var used = first.Pairings.Select(p => p.CadreCitizenId).ToHashSet(StringComparer.Ordinal);
+        var rest = PlanCounty(DemoCounty, [.. villages.Where(v => !sampled.Contains(v.Code))], cadres.Where(c => !used.Contains(c.CitizenId)), unitList, int.MaxValue,
+            RestSalt, cadres.Select(c => c.CitizenId), first.Households.Select(h => h.HeadCitizenId));
+        return new CountyHouseholds(DemoCounty, [.. first.Households, .. rest.Households], [.. first.Pairings, .. rest.Pairings], [.. first.Contacts, .. rest.Contacts],
+            [.. first.HelperCadres, .. rest.HelperCadres]);
+    }
+
+    private CountyHouseholds PlanCounty(string county, List<RegionRecord> villages, IEnumerable<CadreRecord> forcesCadres, IEnumerable<UnitRecord> units, int maxContacts,
+        ulong pairSalt, IEnumerable<string>? takenIds = null, IEnumerable<string>? takenHeads = null)
+    {
+        var citizenIds = new HashSet<string>(takenHeads ?? [], StringComparer.Ordinal);
         var households = villages.SelectMany(v => VillageHouseholds(v, citizenIds)).ToList();
 
         var pairings = new List<HelperPairingRecord>();
         var firstStart = ReferenceMonth.AddYears(-2);
         var lastStart = ContactMonth.AddDays(-1);
-        var random = StableRandom.For(Seed, county + "000000", PairSalt);
+        var random = StableRandom.For(Seed, county + "000000", pairSalt);
         var countyCadres = forcesCadres.ToList();
         var cadres = countyCadres.Select(c => c.CitizenId).Order(StringComparer.Ordinal).ToArray();
         random.Shuffle(cadres);
@@ -209,8 +248,8 @@ public sealed class HouseholdGenerator
         var helperUnits = units.Select(u => u.Code).Order(StringComparer.Ordinal).ToArray();
         if (next < toPair && helperUnits.Length > 0)
         {
-            var helperRandom = StableRandom.For(Seed, county + "000000", HelperSalt);
-            var taken = countyCadres.Select(c => c.CitizenId).ToHashSet(StringComparer.Ordinal);
+            var helperRandom = StableRandom.For(Seed, county + "000000", pairSalt == PairSalt ? HelperSalt : HelperSalt ^ pairSalt);
+            var taken = (takenIds ?? countyCadres.Select(c => c.CitizenId)).ToHashSet(StringComparer.Ordinal);
             while (next < toPair)
             {
                 var helper = NewHelperCadre(helperRandom, county, helperRandom.Pick(helperUnits), taken);
@@ -322,8 +361,10 @@ public sealed class HouseholdGenerator
             var household = byId[pairing.HouseholdCitizenId];
             var visit = random.Chance(0.6);
             var measures = random.Pick(Measures);
-            contacts.Add(new ContactPlanRecord(pairing.HouseholdCitizenId, pairing.CadreCitizenId, visit ? "visit" : "call", random.Pick(days),
-                visit ? household.Longitude : null, visit ? household.Latitude : null, visit ? "入户走访：" + measures : "电话联系：" + measures));
+            var day = random.Pick(days);
+            contacts.Add(new ContactPlanRecord(pairing.HouseholdCitizenId, pairing.CadreCitizenId, visit ? "visit" : "call", day,
+                visit ? household.Longitude : null, visit ? household.Latitude : null, visit ? "入户走访：" + measures : "电话联系：" + measures,
+                StableRandom.Guid(string.Create(CultureInfo.InvariantCulture, $"contact|{Seed}|{pairing.HouseholdCitizenId}|{pairing.CadreCitizenId}|{day:yyyy-MM-dd}"))));
         }
 
         return contacts;

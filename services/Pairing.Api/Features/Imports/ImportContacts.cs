@@ -129,7 +129,8 @@ public static class ImportContacts
             FROM contact_import_staging s
             LEFT JOIN households h ON h.head_citizen_id_index = s.household_index AND h.village_code >= @From AND h.village_code < @To
             LEFT JOIN contact_records e ON e.client_key = s.client_key;
-
+            -- A temporary table is never analyzed by autovacuum: without statistics the checks below may get a bad plan.
+            ANALYZE contact_import_rows;
             SELECT line, problem FROM (
                 SELECT line, 'household_not_found' AS problem FROM contact_import_rows WHERE household_id IS NULL
                 UNION ALL

@@ -121,7 +121,8 @@ public static class ImportPairings
                            AND p.starts_on = s.starts_on AND p.ends_on IS NULL) AS existing
             FROM pairing_import_staging s
             LEFT JOIN households h ON h.head_citizen_id_index = s.household_index AND h.village_code >= @From AND h.village_code < @To;
-
+            -- A temporary table is never analyzed by autovacuum: without statistics the checks below may get a bad plan.
+            ANALYZE pairing_import_rows;
             SELECT line, problem FROM (
                 SELECT line, 'household_not_found' AS problem FROM pairing_import_rows WHERE household_id IS NULL
                 UNION ALL
