@@ -93,27 +93,7 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         var requests = 0;
         foreach (var prefix in plan.CadreListingPrefixes)
         {
-            string? after = null;
-            do
-            {
-                var endpoint = dispatch.Endpoint(string.Create(Invariant,
-                    $"{CadreListPath}?prefix={prefix}&limit={PageSize}{(after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after))}"));
-                var answer = await dispatch.GetAsync(endpoint, cancellationToken);
-                requests++;
-                if (answer.Status != HttpStatusCode.OK)
-                {
-                    throw new UnexpectedAnswerException($"cadres: GET {endpoint}", answer);
-                }
-
-                var page = answer.Read<CadrePage>();
-                foreach (var item in page.Items)
-                {
-                    ids.TryAdd(CitizenId.Normalize(item.CitizenId), item.Id);
-                }
-
-                after = page.Next;
-            }
-            while (after is not null);
+            requests += await ReadCadreIdsAsync(dispatch, prefix, ids, cancellationToken);
         }
 
         var found = plan.Cadres.Count(c => ids.ContainsKey(c.CitizenId));
@@ -121,6 +101,38 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
             $"cadres read back: {found:N0} of {plan.Cadres.Count:N0} planned ({ids.Count:N0} listed under {string.Join(", ", plan.CadreListingPrefixes)}) in {requests:N0} requests, {stopwatch.Elapsed.TotalSeconds:F1} s"),
             cancellationToken);
         return ids;
+    }
+
+    /// <summary>
+    /// Pages through <c>GET /api/dispatch/cadres?prefix=</c> and adds each cadre's id by citizen ID (a province token sees the
+    /// IDs in clear); returns the number of requests.
+    /// </summary>
+    internal static async Task<int> ReadCadreIdsAsync(DispatchClient dispatch, string prefix, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
+    {
+        var requests = 0;
+        string? after = null;
+        do
+        {
+            var endpoint = dispatch.Endpoint(string.Create(Invariant,
+                $"{CadreListPath}?prefix={prefix}&limit={PageSize}{(after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after))}"));
+            var answer = await dispatch.GetAsync(endpoint, cancellationToken);
+            requests++;
+            if (answer.Status != HttpStatusCode.OK)
+            {
+                throw new UnexpectedAnswerException($"cadres: GET {endpoint}", answer);
+            }
+
+            var page = answer.Read<CadrePage>();
+            foreach (var item in page.Items)
+            {
+                ids.TryAdd(CitizenId.Normalize(item.CitizenId), item.Id);
+            }
+
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return requests;
     }
 
     /// <summary>One assignment import per county (the village's first six digits), one after another.</summary>

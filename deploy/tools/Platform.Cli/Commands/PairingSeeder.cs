@@ -79,27 +79,7 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
         }
 
         var imported = answer.Read<ImportAnswer>();
-        string? after = null;
-        do
-        {
-            var list = dispatch.Endpoint(string.Create(Invariant,
-                $"{ForcesSeeder.CadreListPath}?prefix={county.CountyCode}&limit={ForcesSeeder.PageSize}{(after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after))}"));
-            var page = await dispatch.GetAsync(list, cancellationToken);
-            if (page.Status != HttpStatusCode.OK)
-            {
-                throw new UnexpectedAnswerException($"helper-only cadres: GET {list}", page);
-            }
-
-            var items = page.Read<CadrePage>();
-            foreach (var item in items.Items)
-            {
-                cadreIds.TryAdd(CitizenId.Normalize(item.CitizenId), item.Id);
-            }
-
-            after = items.Next;
-        }
-        while (after is not null);
-
+        await ForcesSeeder.ReadCadreIdsAsync(dispatch, county.CountyCode, cadreIds, cancellationToken);
         var missing = county.HelperCadres.FirstOrDefault(c => !cadreIds.ContainsKey(c.CitizenId));
         return missing is null
             ? imported.Created
