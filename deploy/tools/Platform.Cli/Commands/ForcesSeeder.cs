@@ -161,7 +161,7 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
 
         var elapsed = stopwatch.Elapsed.TotalSeconds;
         await SayAsync(string.Create(Invariant,
-            $"assignments: {created:N0} created, {unchanged:N0} unchanged; {plan.Gaps.Count:N0} gaps left ({GapsByForce(plan)}) in {elapsed:F1} s ({imports:N0} imports, {Rate(plan.Assignments.Count, elapsed)} rows/s)"),
+            $"assignments: {created:N0} created, {unchanged:N0} unchanged; {plan.Gaps.Count:N0} gaps left ({GapsByForce(plan)}) in {elapsed:F1} s ({imports:N0} {(imports == 1 ? "import" : "imports")}, {Rate(plan.Assignments.Count, elapsed)} rows/s)"),
             cancellationToken);
         return new AssignmentCounts(created, unchanged);
     }

@@ -137,7 +137,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
             stopwatch.Restart();
             var households = new HouseholdGenerator(seed, asOf).Generate(scale, plan);
             await SayAsync(string.Create(CultureInfo.InvariantCulture,
-                $"planned {households.HouseholdCount:N0} households (of {households.PlannedHouseholds:N0} poor households) in {households.CountyCodes.Count:N0} counties, with their helpers and contacts in {households.ContactMonth:yyyy-MM}, for {pairing.Authority}; each county is generated as it is seeded ({stopwatch.Elapsed.TotalSeconds:F1} s)"),
+                $"planned {households.HouseholdCount:N0} households (of {households.PlannedHouseholds:N0} poor households) in {households.CountyCodes.Count:N0} {(households.CountyCodes.Count == 1 ? "county" : "counties")}, with their helpers and contacts in {households.ContactMonth:yyyy-MM}, for {pairing.Authority}; each county is generated as it is seeded ({stopwatch.Elapsed.TotalSeconds:F1} s)"),
                 cancellationToken);
             var pollDelay = retryDelay < VillagePollDelay ? retryDelay : VillagePollDelay;
             if (!await new PairingSeeder(dispatch, pairing, output, pollDelay, VillagePollTimeout).RunAsync(households, cadreIds, fileSuffix, error, cancellationToken))
