@@ -15,6 +15,12 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, IReadOnlyList<M
     // Any constant works as long as every replica of every service uses the same one for its own database.
     private const long AdvisoryLockKey = 0x706C_6174_666F_726D; // "platform"
 
+    /// <summary>
+    /// A migration that fills a new table from a province's data (two million households) can take minutes; the pool's
+    /// 30-second command timeout is for requests, not for this. Stopping the host still cancels it.
+    /// </summary>
+    public static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(30);
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         using var activity = PlatformTelemetry.BuildingBlocks.StartActivity("migrate database");
@@ -44,7 +50,8 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, IReadOnlyList<M
                 {
                     var started = Stopwatch.GetTimestamp();
                     await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                    await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken));
+                    await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, commandTimeout: (int)ScriptTimeout.TotalSeconds,
+                        cancellationToken: cancellationToken));
                     await connection.ExecuteAsync(new CommandDefinition(
                         "INSERT INTO schema_migrations (stream, version, name, checksum) VALUES (@Stream, @Version, @Name, @Checksum)",
                         script, transaction, cancellationToken: cancellationToken));

@@ -110,13 +110,19 @@ public static class Coverage
             WITH villages AS (
                 SELECT code, name, created_at::date AS registered_on FROM regions
                 WHERE level = 5 AND category IN ('poor', 'planned_exit', 'exited') AND code >= @From AND code < @To
+            ), held AS (
+                -- One pass over the scope's assignments (a province has about 120,000), not two lookups per village and force.
+                SELECT a.village_code, a.force,
+                       bool_or(a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)) AS present,
+                       max(a.ends_on) FILTER (WHERE a.ends_on < @day) + 1 AS reopened_on
+                FROM assignments a
+                WHERE a.village_code >= @From AND a.village_code < @To AND a.force = ANY (@forces)
+                GROUP BY a.village_code, a.force
             )
-            SELECT v.code AS village_code, v.name AS village_name, f.force,
-                   EXISTS (SELECT 1 FROM assignments a WHERE a.village_code = v.code AND a.force = f.force
-                           AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)) AS present,
-                   coalesce((SELECT max(a.ends_on) + 1 FROM assignments a WHERE a.village_code = v.code AND a.force = f.force AND a.ends_on < @day),
-                            v.registered_on) AS open_since
+            SELECT v.code AS village_code, v.name AS village_name, f.force, coalesce(h.present, false) AS present,
+                   coalesce(h.reopened_on, v.registered_on) AS open_since
             FROM villages v CROSS JOIN unnest(@forces::text[]) AS f(force)
+            LEFT JOIN held h ON h.village_code = v.code AND h.force = f.force
             """,
             new { scope.From, scope.To, day, forces = Forces.VillageCoverage.ToArray() }, cancellationToken: cancellationToken))).ToList();
 

@@ -78,16 +78,18 @@ public static class MonthlyAttendance
             afterRank = cursor?.Rank ?? -1, afterVillage = cursor?.Village ?? string.Empty, afterId = cursor?.AssignmentId ?? Guid.Empty, take = limit + 1,
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One read-only transaction: the rows are computed once into a table that lives until its end, and the totals
+        // and the page see the same data.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
-            {Rows}
-            SELECT count(*)::int AS cadres, count(*) FILTER (WHERE rank = 0)::int AS below FROM rows;
-            {Rows}
-            SELECT * FROM rows
+            CREATE TEMP TABLE attendance_rows ON COMMIT DROP AS {Rows};
+            SELECT count(*)::int AS cadres, count(*) FILTER (WHERE rank = 0)::int AS below FROM attendance_rows;
+            SELECT * FROM attendance_rows
             WHERE (rank, village_code, assignment_id) > (@afterRank, @afterVillage, @afterId)
             ORDER BY rank, village_code, assignment_id
             LIMIT @take;
-            """, args, cancellationToken: cancellationToken));
+            """, args, transaction, cancellationToken: cancellationToken));
         var totals = await results.ReadSingleAsync<(int Cadres, int Below)>();
         var page = (await results.ReadAsync<Row>()).ToList();
         var items = page.Take(limit).Select(r => new CadreMonth(r.CadreId, r.CadreName, r.VillageCode, r.Force, r.OnPostDays, r.OffPostCheckIns, r.ApprovedLeaveDays,
@@ -98,21 +100,16 @@ public static class MonthlyAttendance
 
     /// <summary>
     /// One row per resident post held in the month: on-post days (distinct days with an on-post check-in that was not late),
-    /// off-post check-ins, late ones, the days with a daily log written with a check-in in the village, approved leave days inside the month, and rank 0 when below the minimum (on-post days
-    /// plus leave, <see cref="AttendanceRules.BelowMinimum"/>), else 1.
+    /// off-post check-ins, late ones, the days with a daily log written with a check-in in the village, approved leave days
+    /// inside the month, and rank 0 when below the minimum (on-post days plus leave, <see cref="AttendanceRules.BelowMinimum"/>),
+    /// else 1. The month's check-ins and leave are grouped once per cadre (a province has about 70,000 resident posts and a
+    /// million check-ins a month), not looked up per post.
     /// </summary>
     private const string Rows =
         """
-        WITH posts AS (
+        WITH posts AS MATERIALIZED (
             SELECT a.id AS assignment_id, a.cadre_id, c.name AS cadre_name, a.village_code, a.force,
-                   coalesce(s.minimum_days, @minimum) AS minimum_days,
-                   (SELECT count(DISTINCT ci.day) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.on_post AND NOT ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS on_post_days,
-                   (SELECT count(*) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND NOT ci.on_post AND NOT ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS off_post_check_ins,
-                   (SELECT count(*) FROM check_ins ci WHERE ci.cadre_id = a.cadre_id AND ci.late AND ci.day BETWEEN @monthStart AND @monthEnd)::int AS late_check_ins,
-                   (SELECT coalesce(string_agg(DISTINCT to_char(ci.day, 'YYYY-MM-DD'), ',' ORDER BY to_char(ci.day, 'YYYY-MM-DD')), '') FROM check_ins ci
-                    WHERE ci.cadre_id = a.cadre_id AND ci.village_code = a.village_code AND ci.daily_log IS NOT NULL AND ci.day BETWEEN @monthStart AND @monthEnd) AS daily_log_days,
-                   (SELECT coalesce(sum(least(l.ends_on, @monthEnd::date) - greatest(l.starts_on, @monthStart::date) + 1), 0) FROM leave_requests l
-                    WHERE l.cadre_id = a.cadre_id AND l.status = 'approved' AND l.starts_on <= @monthEnd AND l.ends_on >= @monthStart)::int AS approved_leave_days
+                   coalesce(s.minimum_days, @minimum) AS minimum_days
             FROM assignments a
             JOIN cadres c ON c.id = a.cadre_id
             LEFT JOIN attendance_settings s ON s.county_code = substr(a.village_code, 1, 6) || '000000'
@@ -120,9 +117,34 @@ public static class MonthlyAttendance
               AND a.starts_on <= @monthEnd AND (a.ends_on IS NULL OR a.ends_on >= @monthStart)
               AND a.village_code >= @From AND a.village_code < @To
               AND coalesce(s.check_in_enabled, true)
-        ), rows AS (
-            SELECT *, CASE WHEN on_post_days + approved_leave_days < minimum_days THEN 0 ELSE 1 END AS rank FROM posts
+        ), month_check_ins AS (
+            SELECT ci.cadre_id,
+                   count(DISTINCT ci.day) FILTER (WHERE ci.on_post AND NOT ci.late)::int AS on_post_days,
+                   count(*) FILTER (WHERE NOT ci.on_post AND NOT ci.late)::int AS off_post_check_ins,
+                   count(*) FILTER (WHERE ci.late)::int AS late_check_ins
+            FROM check_ins ci
+            WHERE ci.day BETWEEN @monthStart AND @monthEnd AND ci.cadre_id IN (SELECT cadre_id FROM posts)
+            GROUP BY ci.cadre_id
+        ), log_days AS (
+            SELECT ci.cadre_id, ci.village_code,
+                   string_agg(DISTINCT to_char(ci.day, 'YYYY-MM-DD'), ',' ORDER BY to_char(ci.day, 'YYYY-MM-DD')) AS daily_log_days
+            FROM check_ins ci
+            WHERE ci.day BETWEEN @monthStart AND @monthEnd AND ci.daily_log IS NOT NULL AND ci.cadre_id IN (SELECT cadre_id FROM posts)
+            GROUP BY ci.cadre_id, ci.village_code
+        ), month_leave AS (
+            SELECT l.cadre_id, sum(least(l.ends_on, @monthEnd::date) - greatest(l.starts_on, @monthStart::date) + 1)::int AS approved_leave_days
+            FROM leave_requests l
+            WHERE l.status = 'approved' AND l.starts_on <= @monthEnd AND l.ends_on >= @monthStart AND l.cadre_id IN (SELECT cadre_id FROM posts)
+            GROUP BY l.cadre_id
         )
+        SELECT p.*, coalesce(m.on_post_days, 0) AS on_post_days, coalesce(m.off_post_check_ins, 0) AS off_post_check_ins,
+               coalesce(m.late_check_ins, 0) AS late_check_ins, coalesce(d.daily_log_days, '') AS daily_log_days,
+               coalesce(l.approved_leave_days, 0) AS approved_leave_days,
+               CASE WHEN coalesce(m.on_post_days, 0) + coalesce(l.approved_leave_days, 0) < p.minimum_days THEN 0 ELSE 1 END AS rank
+        FROM posts p
+        LEFT JOIN month_check_ins m ON m.cadre_id = p.cadre_id
+        LEFT JOIN log_days d ON d.cadre_id = p.cadre_id AND d.village_code = p.village_code
+        LEFT JOIN month_leave l ON l.cadre_id = p.cadre_id
         """;
 
     private static DateOnly[] ParseDays(string days) =>

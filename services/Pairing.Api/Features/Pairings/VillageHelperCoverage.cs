@@ -8,7 +8,9 @@ public sealed record VillageHelperCoverageDto(string VillageCode, int Households
 
 /// <summary>
 /// Per village under a prefix: its households, and those with a responsible helper today (the sixth "one" of dispatch's
-/// coverage, pairing.v1 ListVillageHelperCoverage).
+/// coverage, pairing.v1 ListVillageHelperCoverage). Read from <c>village_helper_counts</c>, which triggers keep as
+/// households and pairings change (migration 0010), plus the day's corrections: pairings that end on or after today
+/// still count, open ones that start after today do not yet.
 /// </summary>
 public static class VillageHelperCoverage
 {
@@ -23,11 +25,24 @@ public static class VillageHelperCoverage
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<VillageHelperCoverageDto>(new CommandDefinition(
             """
-            SELECT h.village_code, count(*)::int AS households,
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.role = 'responsible'
-                                                  AND p.starts_on <= @today AND (p.ends_on IS NULL OR p.ends_on >= @today)))::int AS with_helper
-            FROM households h WHERE h.village_code >= @From AND h.village_code < @To
-            GROUP BY h.village_code ORDER BY h.village_code
+            WITH corrections AS (
+                SELECT h.village_code, count(*) AS households
+                FROM pairings p JOIN households h ON h.id = p.household_id
+                WHERE p.role = 'responsible' AND p.ends_on IS NOT NULL AND p.ends_on >= @today AND p.starts_on <= @today
+                  AND h.village_code >= @From AND h.village_code < @To
+                GROUP BY h.village_code
+                UNION ALL
+                SELECT h.village_code, -count(*)
+                FROM pairings p JOIN households h ON h.id = p.household_id
+                WHERE p.role = 'responsible' AND p.ends_on IS NULL AND p.starts_on > @today
+                  AND h.village_code >= @From AND h.village_code < @To
+                GROUP BY h.village_code
+            )
+            SELECT c.village_code, c.households, (c.open_responsible + coalesce(sum(x.households), 0))::int AS with_helper
+            FROM village_helper_counts c LEFT JOIN corrections x ON x.village_code = c.village_code
+            WHERE c.village_code >= @From AND c.village_code < @To AND c.households > 0
+            GROUP BY c.village_code, c.households, c.open_responsible
+            ORDER BY c.village_code
             """, new { region.From, region.To, today = ChinaTime.Today() }, cancellationToken: cancellationToken))).ToList();
     }
 }
