@@ -1,3 +1,5 @@
+extern alias dispatch;
+
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -302,6 +304,50 @@ public sealed class AttendanceTests(AssignmentsFixture fixture) : IClassFixture<
         var row = report.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("cadreId").GetGuid() == cadre);
         row.GetProperty("onPostDays").GetInt32().ShouldBe(1);
         row.GetProperty("lateCheckIns").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_kept_month_rows_count_each_day_once_and_an_operator_s_correction_is_counted_again()
+    {
+        // Behind the service's back, in a transaction that is rolled back so that the class's other tests see nothing.
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var cadre = fixture.Cadres.Values.First();
+        var assignment = Guid.NewGuid();
+        const string Village = "511702104201";
+        await connection.ExecuteAsync(
+            "INSERT INTO assignments (id, village_code, force, cadre_id, starts_on, started_by) VALUES (@assignment, @Village, 'agricultural_technician', @cadre, '2020-01-01', 'test')",
+            new { assignment, Village, cadre }, transaction);
+        const string Insert =
+            """
+            INSERT INTO check_ins (id, cadre_id, assignment_id, village_code, checked_at, day, longitude, latitude, distance_meters, on_post, daily_log, recorded_by, client_at, late)
+            SELECT gen_random_uuid(), @cadre, @assignment, @Village, d::timestamptz, d, 107.5, 31.2, 10, on_post, log, 'test', d::timestamptz, late
+            FROM (VALUES (@d3, true, NULL, false), (@d3, true, NULL, false), (@d4, false, '日志', false), (@d5, true, '补记', true)) AS v(d, on_post, log, late)
+            """;
+        // A statement of four (the 3rd twice, an off-post 4th with a log, a late 5th with a log), then the 3rd again alone.
+        await connection.ExecuteAsync(Insert, new { cadre, assignment, Village, d3 = new DateOnly(2019, 10, 3), d4 = new DateOnly(2019, 10, 4), d5 = new DateOnly(2019, 10, 5) }, transaction);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO check_ins (id, cadre_id, assignment_id, village_code, checked_at, day, longitude, latitude, distance_meters, on_post, daily_log, recorded_by, client_at, late)
+            VALUES (gen_random_uuid(), @cadre, @assignment, @Village, now(), '2019-10-03', 107.5, 31.2, 10, true, NULL, 'test', now(), false),
+                   (gen_random_uuid(), @cadre, @assignment, @Village, now(), '2019-11-01', 107.5, 31.2, 10, true, NULL, 'test', now(), false)
+            """, new { cadre, assignment, Village }, transaction);
+        Task<(long OnPost, long Logs, int OffPost, int Late)?> Month(string month) => connection.QuerySingleOrDefaultAsync<(long, long, int, int)?>(
+            "SELECT on_post_days, log_days, off_post_check_ins, late_check_ins FROM attendance_months WHERE month = @month::date AND cadre_id = @cadre AND village_code = @Village",
+            new { month, cadre, Village }, transaction);
+        (await Month("2019-10-01")).ShouldBe((1L << 2, (1L << 3) | (1L << 4), 1, 1)); // one on-post day, though three check-ins
+        dispatch::Dispatch.Api.Features.Attendance.MonthlyAttendance.DaysOf(new DateOnly(2019, 10, 1), (1L << 3) | (1L << 4))
+            .ShouldBe([new DateOnly(2019, 10, 4), new DateOnly(2019, 10, 5)]);
+        await AttendanceMonthsCheck.ShouldMatchARecountAsync(connection, transaction);
+
+        // An operator turns the off-post check-in into an on-post one and removes November's: both months are counted again.
+        await connection.ExecuteAsync("UPDATE check_ins SET on_post = true WHERE cadre_id = @cadre AND day = '2019-10-04'", new { cadre }, transaction);
+        await connection.ExecuteAsync("DELETE FROM check_ins WHERE cadre_id = @cadre AND day = '2019-11-01'", new { cadre }, transaction);
+        (await Month("2019-10-01")).ShouldBe(((1L << 2) | (1L << 3), (1L << 3) | (1L << 4), 0, 1));
+        (await Month("2019-11-01")).ShouldBeNull();
+        await AttendanceMonthsCheck.ShouldMatchARecountAsync(connection, transaction);
+        await transaction.RollbackAsync();
     }
 
     [Fact]

@@ -120,6 +120,8 @@ public sealed class MatchingTests(PairingFixture fixture) : IClassFixture<Pairin
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%PairingEnded' AND payload->>'householdId' = @wang", new { wang = wang.ToString() }))
             .ShouldBe(1);
 
+        await VillageHelperCountsCheck.ShouldMatchARecountAsync(fixture.PairingDb); // the commit's promotions and new pairings counted per village
+
         var again = await Json(await county.PostAsJsonAsync($"/api/pairing/matching-runs/{runId}/commit", new { }), HttpStatusCode.Conflict);
         again.GetProperty("code").GetString().ShouldBe("matching_run_not_proposed");
         (await CountAsync("SELECT count(*) FROM pairings WHERE starts_on = '2026-02-01'")).ShouldBe(room - 1);

@@ -49,6 +49,7 @@ public sealed class PairingImportTests(PairingFixture fixture) : IClassFixture<P
             new { ids = new[] { fixture.Cadres["戊"], fixture.Cadres["己"] } })).ShouldBe(2); // joined the pool as when paired by hand
         (await fixture.PairingDb.ScalarAsync<string>("SELECT cadre_name FROM pairings p JOIN households h ON h.id = p.household_id WHERE h.head_name = '测户3'"))
             .ShouldBe("己"); // from dispatch, over gRPC
+        await VillageHelperCountsCheck.ShouldMatchARecountAsync(fixture.PairingDb); // households and pairings imported are counted per village
 
         using var again = await Import(county, file);
         again.StatusCode.ShouldBe(HttpStatusCode.OK, await again.Content.ReadAsStringAsync());

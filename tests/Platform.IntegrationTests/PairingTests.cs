@@ -321,6 +321,61 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         report.GetProperty("counties")[0].GetProperty("households").GetInt32().ShouldBe(6);
     }
 
+    [Fact]
+    public async Task The_kept_village_helper_counts_follow_every_kind_of_change_and_a_day_s_corrections_match_a_recount()
+    {
+        // Behind the service's back, in a transaction that is rolled back so that the class's other tests see nothing.
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.PairingDb.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var households = (await connection.QueryAsync<(Guid Id, string Village)>(
+            "SELECT id, village_code FROM households ORDER BY village_code, id", transaction: transaction)).ToList();
+        households.Count.ShouldBeGreaterThanOrEqualTo(3);
+        var villages = (await connection.QueryAsync<string>("SELECT code FROM villages ORDER BY code", transaction: transaction)).ToList();
+        var cadre = Guid.NewGuid();
+
+        // Free three households, then: one helped since a past day, one from a day next month, one whose help ended yesterday
+        // and another that ends today (still helped today), and a co-helper that never counts.
+        var (past, future, ended) = (households[0].Id, households[1].Id, households[2].Id);
+        await connection.ExecuteAsync(
+            "UPDATE pairings SET ends_on = greatest(starts_on, @yesterday), end_reason = '测试' WHERE household_id = ANY (@ids) AND (ends_on IS NULL OR ends_on >= @today)",
+            new { ids = new[] { past, future, ended }, yesterday = today.AddDays(-1), today }, transaction);
+        await connection.ExecuteAsync(
+            """
+            DELETE FROM pairings WHERE household_id = ANY (@ids) AND starts_on >= @today;
+            INSERT INTO pairings (id, household_id, cadre_id, cadre_name, unit_code, role, starts_on, ends_on, end_reason, started_by) VALUES
+                (gen_random_uuid(), @past, @cadre, '测', 'U-A', 'responsible', @today, NULL, NULL, 'test'),
+                (gen_random_uuid(), @past, gen_random_uuid(), '协', 'U-A', 'co_helper', @today, NULL, NULL, 'test'),
+                (gen_random_uuid(), @future, @cadre, '测', 'U-A', 'responsible', @nextMonth, NULL, NULL, 'test'),
+                (gen_random_uuid(), @ended, @cadre, '测', 'U-A', 'responsible', @today, @today, '今日结束', 'test');
+            """,
+            new { ids = new[] { past, future, ended }, past, future, ended, cadre, today, nextMonth = today.AddMonths(1) }, transaction);
+        // A household moves to another village with its open helper; a pairing is deleted; a household is added.
+        await connection.ExecuteAsync("UPDATE households SET village_code = @village WHERE id = @past",
+            new { past, village = villages.First(v => v != households[0].Village) }, transaction);
+        await connection.ExecuteAsync("DELETE FROM pairings WHERE household_id = @future AND role = 'co_helper'", new { future }, transaction);
+
+        await VillageHelperCountsCheck.ShouldMatchARecountAsync(connection, transaction);
+
+        var read = await pairing::Pairing.Api.Features.Pairings.VillageHelperCoverage.ReadAsync(connection, transaction, RegionScope.Everything, today, default);
+        var expected = (await connection.QueryAsync<(string Village, int Households, int WithHelper)>(
+            """
+            SELECT h.village_code, count(*)::int,
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id AND p.role = 'responsible'
+                                                  AND p.starts_on <= @today AND (p.ends_on IS NULL OR p.ends_on >= @today)))::int
+            FROM households h GROUP BY h.village_code ORDER BY h.village_code
+            """, new { today }, transaction)).ToList();
+        read.Select(v => (v.VillageCode, v.Households, v.WithHelper)).ShouldBe(expected);
+        // The three households: helped today (moved), not yet (next month), helped today (ends today).
+        var helpedToday = await connection.ExecuteScalarAsync<int>(
+            """
+            SELECT count(*) FROM pairings WHERE household_id = ANY (@ids) AND role = 'responsible' AND starts_on <= @today AND (ends_on IS NULL OR ends_on >= @today)
+            """, new { ids = new[] { past, future, ended }, today }, transaction);
+        helpedToday.ShouldBe(2);
+        await transaction.RollbackAsync();
+    }
+
     private async Task<int> CountWithHelperAsync() => (int)await CountAsync(
         """
         SELECT count(*) FROM households h WHERE h.village_code LIKE '511702%' AND EXISTS (SELECT 1 FROM pairings p WHERE p.household_id = h.id

@@ -23,18 +23,24 @@ public static class VillageHelperCoverage
     {
         var region = scope.NarrowOrDeny(prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<VillageHelperCoverageDto>(new CommandDefinition(
+        return await ReadAsync(connection, null, region, ChinaTime.Today(), cancellationToken);
+    }
+
+    /// <summary>The villages of <paramref name="region"/> with households, counted for <paramref name="day"/>.</summary>
+    internal static async Task<IReadOnlyList<VillageHelperCoverageDto>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RegionScope region,
+        DateOnly day, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<VillageHelperCoverageDto>(new CommandDefinition(
             """
             WITH corrections AS (
                 SELECT h.village_code, count(*) AS households
                 FROM pairings p JOIN households h ON h.id = p.household_id
-                WHERE p.role = 'responsible' AND p.ends_on IS NOT NULL AND p.ends_on >= @today AND p.starts_on <= @today
+                WHERE p.role = 'responsible' AND p.ends_on IS NOT NULL AND p.ends_on >= @day AND p.starts_on <= @day
                   AND h.village_code >= @From AND h.village_code < @To
                 GROUP BY h.village_code
                 UNION ALL
                 SELECT h.village_code, -count(*)
                 FROM pairings p JOIN households h ON h.id = p.household_id
-                WHERE p.role = 'responsible' AND p.ends_on IS NULL AND p.starts_on > @today
+                WHERE p.role = 'responsible' AND p.ends_on IS NULL AND p.starts_on > @day
                   AND h.village_code >= @From AND h.village_code < @To
                 GROUP BY h.village_code
             )
@@ -43,6 +49,5 @@ public static class VillageHelperCoverage
             WHERE c.village_code >= @From AND c.village_code < @To AND c.households > 0
             GROUP BY c.village_code, c.households, c.open_responsible
             ORDER BY c.village_code
-            """, new { region.From, region.To, today = ChinaTime.Today() }, cancellationToken: cancellationToken))).ToList();
-    }
+            """, new { region.From, region.To, day }, transaction, cancellationToken: cancellationToken))).ToList();
 }
