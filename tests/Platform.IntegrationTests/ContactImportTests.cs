@@ -49,6 +49,7 @@ public sealed class ContactImportTests(PairingFixture fixture) : IClassFixture<P
         var second = await again.Content.ReadFromJsonAsync<JsonElement>();
         (second.GetProperty("created").GetInt32(), second.GetProperty("unchanged").GetInt32(), second.GetProperty("changed").GetBoolean()).ShouldBe((0, 2, false));
         (await Contacts("a-")).ShouldBe(2);
+        await ContactMonthsCheck.ShouldMatchARecountAsync(fixture.PairingDb); // an import's contacts are counted per village and month, once
     }
 
     [Fact]

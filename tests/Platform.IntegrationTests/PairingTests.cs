@@ -237,6 +237,29 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
         var november = await county.GetFromJsonAsync<JsonElement>("/api/pairing/compliance?month=2026-11");
         november.GetProperty("overdue").EnumerateArray().ShouldNotContain(o => o.GetProperty("householdId").GetGuid() == household);
 
+        // The dashboard's compliance by region, from the kept village rows, says what the full report works out per household.
+        await ContactMonthsCheck.ShouldMatchARecountAsync(fixture.PairingDb);
+        foreach (var month in new[] { "2026-10", "2026-11", "2026-12" })
+        {
+            var full = await county.GetFromJsonAsync<JsonElement>($"/api/pairing/compliance?month={month}&limit=1");
+            var byRegion = await county.GetFromJsonAsync<JsonElement>($"/api/pairing/compliance/regions?month={month}");
+            byRegion.GetProperty("level").GetString().ShouldBe("township");
+            var kept = (byRegion.GetProperty("households").GetInt32(), byRegion.GetProperty("contacted").GetInt32(), byRegion.GetProperty("visited").GetInt32(),
+                byRegion.GetProperty("overdue").GetInt32());
+            kept.ShouldBe((full.GetProperty("households").GetInt32(), full.GetProperty("contacted").GetInt32(), full.GetProperty("visited").GetInt32(),
+                full.GetProperty("overdueHouseholds").GetInt32()), month);
+            byRegion.GetProperty("regions").EnumerateArray().Sum(r => r.GetProperty("overdue").GetInt32()).ShouldBe(kept.Item4);
+        }
+
+        var novemberByCounty = await Client(Roles.Province, "51").GetFromJsonAsync<JsonElement>("/api/pairing/compliance/regions?month=2026-11&level=county");
+        var thisCounty = novemberByCounty.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("code").GetString() == "511702000000");
+        thisCounty.GetProperty("contacted").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+        (await county.GetAsync("/api/pairing/compliance/regions?month=2026-11&prefix=511703")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var badLevel = await county.GetAsync("/api/pairing/compliance/regions?month=2026-11&level=village");
+        badLevel.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await badLevel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("invalid_query");
+        (await county.GetAsync("/api/pairing/compliance/regions?month=11-2026")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
         var december = await county.GetFromJsonAsync<JsonElement>("/api/pairing/compliance?month=2026-12");
         var overdue = december.GetProperty("overdue").EnumerateArray().Single(o => o.GetProperty("householdId").GetGuid() == household);
         overdue.GetProperty("missingContact").GetBoolean().ShouldBeTrue();

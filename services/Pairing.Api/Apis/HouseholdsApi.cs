@@ -21,6 +21,8 @@ public static class HouseholdsApi
             .WithSummary("Record a call or a visit (with GPS) by a helper of the household, with the measures taken.");
         api.MapGet("/compliance", Features.Contacts.ContactRecords.GetComplianceAsync)
             .WithSummary("每月联系、两月走访 for a month: overdue households by helper, unit and county.");
+        api.MapGet("/compliance/regions", Features.Contacts.ComplianceByRegion.HandleAsync)
+            .WithSummary("每月联系、两月走访 for a month by city, county or township (the dashboard's; kept counts, fast at province scope).");
         api.MapPost("/compliance/{month}/overdue-notices", Features.Contacts.ContactRecords.PublishOverdueAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Publish HouseholdContactOverdue once per overdue household and month (repeatable).");
         api.MapGet("/gaps", Features.Pairings.HelperGaps.HandleAsync)

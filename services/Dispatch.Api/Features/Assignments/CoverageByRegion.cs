@@ -16,8 +16,7 @@ public sealed record RegionCoverageReport(string Scope, DateOnly On, string Leve
 /// <summary>
 /// Six-ones coverage (六个一) of the scope's poor villages grouped by city, county or township, for the console's
 /// dashboard: the same villages and gaps as <see cref="Coverage"/>, counted per region with the age of each region's
-/// oldest open gap. The default level is the one below the scope (province → cities, city → counties, county →
-/// townships); a level above the scope gives the one region that holds it.
+/// oldest open gap, grouped as <see cref="RegionGrouping"/> says; a level above the scope gives the one region that holds it.
 /// </summary>
 public static class CoverageByRegion
 {
@@ -26,25 +25,11 @@ public static class CoverageByRegion
         RegionScope callerScope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? level = null, DateOnly? on = null)
     {
         var scope = callerScope.NarrowOrDeny(prefix);
-        var grouping = level switch
-        {
-            null or "" => scope.Prefix.Length switch
-            {
-                < 4 => RegionLevel.City,
-                < 6 => RegionLevel.County,
-                _ => RegionLevel.Township,
-            },
-            "city" => RegionLevel.City,
-            "county" => RegionLevel.County,
-            "township" => RegionLevel.Township,
-            _ => throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("level", "unknown_level", "level 应为 city、county、township 之一")]).ToException(),
-        };
-
+        var grouping = RegionGrouping.For(scope, level);
         var day = on ?? ChinaTime.Today();
-        var length = grouping.PrefixLength();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await Coverage.ReadStatesAsync(connection, scope, day, cancellationToken);
-        var groups = rows.GroupBy(r => r.VillageCode[..length].PadRight(DivisionCode.Length, '0'), StringComparer.Ordinal).ToList();
+        var groups = rows.GroupBy(r => grouping.RegionOf(r.VillageCode), StringComparer.Ordinal).ToList();
         var names = (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition(
                 "SELECT code, name FROM regions WHERE code = ANY(@codes)", new { codes = groups.Select(g => g.Key).ToArray() }, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
@@ -60,6 +45,6 @@ public static class CoverageByRegion
                     open.Count, oldest, Coverage.GapsByForce(g));
             })
             .ToList();
-        return TypedResults.Ok(new RegionCoverageReport(scope.ToString(), day, grouping.ToString().ToLowerInvariant(), grouping.ChineseName(), regions));
+        return TypedResults.Ok(new RegionCoverageReport(scope.ToString(), day, grouping.Level, grouping.ChineseName, regions));
     }
 }

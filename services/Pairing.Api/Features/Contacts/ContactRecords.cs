@@ -269,9 +269,9 @@ public static class ContactRecords
             cancellationToken: cancellationToken));
 
     /// <summary>A yyyy-MM month from 2000 on (the date window's start; a far year would overflow the month arithmetic).</summary>
-    private static DateOnly? ParseMonth(string? month) =>
+    internal static DateOnly? ParseMonth(string? month) =>
         DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
         && start >= DateWindow.Earliest && start.Year <= 9000 ? start : null;
 
-    private static string Format(DateOnly start) => start.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    internal static string Format(DateOnly start) => start.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }
