@@ -108,7 +108,7 @@ public sealed class DashboardPrerenderTests(ConsoleStack stack)
             Calls("/api/dispatch/coverage").ShouldBe(1, string.Join('\n', paths));
             Calls("/api/dispatch/coverage/regions").ShouldBe(2, string.Join('\n', paths));
             Calls("/api/dispatch/attendance/monthly").ShouldBe(1, string.Join('\n', paths));
-            Calls("/api/pairing/compliance").ShouldBe(1, string.Join('\n', paths));
+            Calls("/api/pairing/compliance/regions").ShouldBe(1, string.Join('\n', paths));
             // The ranking card looks back month by month until one has entries: each month once.
             var rankings = paths.Where(p => p.StartsWith("/api/assessment/rankings/", StringComparison.Ordinal)).ToList();
             rankings.ShouldNotBeEmpty();

@@ -161,7 +161,7 @@ public static class ContactRecords
         var monthStart = start!.Value;
         var args = new
         {
-            region.From, region.To, start = monthStart, end = monthStart.AddMonths(1).AddDays(-1), visitStart = monthStart.AddMonths(-1),
+            region.From, region.To, start = monthStart, end = monthStart.AddMonths(1).AddDays(-1), previous = monthStart.AddMonths(-1),
             afterVillage = cursor?.Village ?? string.Empty, afterId = cursor?.Household ?? Guid.Empty, take = limit + 1, groups = MaxGroups,
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -196,17 +196,20 @@ public static class ContactRecords
 
     /// <summary>
     /// Every household of the scope with its responsible helper at the month's end and whether it misses the month's contact
-    /// or the two months' visit (the same rule as <see cref="QueryAsync"/>), kept for the request's transaction in a temporary table.
+    /// or the two months' visit (the same rule as <see cref="QueryAsync"/>), kept for the request's transaction in a temporary
+    /// table. The months come from household_contact_months, which a trigger keeps as contacts are written (migration
+    /// 0011): one row per household and month with a contact, so a province is joined, not searched household by household.
+    /// At most one responsible pairing covers a day (one_responsible_helper_per_household), so the join adds no rows.
     /// </summary>
     private const string StatusSql =
         """
         SELECT h.id AS household_id, h.head_name, h.village_code, p.cadre_id AS helper_cadre_id, p.cadre_name AS helper_name, p.unit_code,
-               NOT EXISTS (SELECT 1 FROM contact_records c WHERE c.household_id = h.id AND c.contacted_on BETWEEN @start AND @end) AS missing_contact,
-               NOT EXISTS (SELECT 1 FROM contact_records c WHERE c.household_id = h.id AND c.kind = 'visit' AND c.contacted_on BETWEEN @visitStart AND @end) AS missing_visit
+               cur.household_id IS NULL AS missing_contact,
+               NOT (coalesce(cur.visited, false) OR coalesce(prev.visited, false)) AS missing_visit
         FROM households h
-        LEFT JOIN LATERAL (SELECT cadre_id, cadre_name, unit_code FROM pairings
-                           WHERE household_id = h.id AND role = 'responsible' AND starts_on <= @end AND (ends_on IS NULL OR ends_on >= @end)
-                           LIMIT 1) p ON true
+        LEFT JOIN household_contact_months cur ON cur.household_id = h.id AND cur.month = @start
+        LEFT JOIN household_contact_months prev ON prev.household_id = h.id AND prev.month = @previous
+        LEFT JOIN pairings p ON p.household_id = h.id AND p.role = 'responsible' AND p.starts_on <= @end AND (p.ends_on IS NULL OR p.ends_on >= @end)
         WHERE h.village_code >= @From AND h.village_code < @To
         """;
 
@@ -265,7 +268,7 @@ public static class ContactRecords
     private static Task<IEnumerable<OverdueHousehold>> QueryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RegionScope scope, DateOnly start,
         CancellationToken cancellationToken) =>
         connection.QueryAsync<OverdueHousehold>(new CommandDefinition(
-            StatusSql + " ORDER BY h.village_code, h.id", new { scope.From, scope.To, start, end = start.AddMonths(1).AddDays(-1), visitStart = start.AddMonths(-1) }, transaction,
+            StatusSql + " ORDER BY h.village_code, h.id", new { scope.From, scope.To, start, end = start.AddMonths(1).AddDays(-1), previous = start.AddMonths(-1) }, transaction,
             cancellationToken: cancellationToken));
 
     /// <summary>A yyyy-MM month from 2000 on (the date window's start; a far year would overflow the month arithmetic).</summary>

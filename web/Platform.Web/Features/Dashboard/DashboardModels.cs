@@ -15,17 +15,20 @@ public sealed record AttendanceSummary(int Cadres, int Below, IReadOnlyList<Cadr
 
 public sealed record CadreShortfall(string CadreName, string Force, int OnPostDays, int MinimumDays, int ApprovedLeaveDays);
 
-/// <summary><c>GET /api/pairing/compliance</c>: 每月联系、两月走访 for a month.</summary>
-public sealed record ComplianceGroup(string Key, int Households, int Overdue);
+/// <summary>
+/// <c>GET /api/pairing/compliance/regions</c>: 每月联系、两月走访 for a month by region, from counts pairing keeps per
+/// village (fast at province scope; the full report with helpers and units is the compliance page's).
+/// </summary>
+public sealed record RegionCompliance(string Code, int Households, int Contacted, int Visited, int Overdue);
 
-public sealed record ComplianceReport(string Month, string Scope, int Households, int Contacted, int Visited, IReadOnlyList<ComplianceGroup> ByHelper,
-    IReadOnlyList<ComplianceGroup> ByUnit, IReadOnlyList<ComplianceGroup> ByCounty, int OverdueHouseholds, int Helpers, int Units);
+public sealed record RegionComplianceReport(string Month, string Scope, string Level, string LevelName, int Households, int Contacted, int Visited, int Overdue,
+    IReadOnlyList<RegionCompliance> Regions);
 
-/// <summary>The compliance card's content: the month's totals.</summary>
-public sealed record ComplianceSummary(int Households, int Contacted, int Visited, int OverdueHouseholds, int Helpers, int Units)
+/// <summary>The compliance card's content: the month's totals and how many regions of the level below have overdue households.</summary>
+public sealed record ComplianceSummary(int Households, int Contacted, int Visited, int OverdueHouseholds, string LevelName, int Regions, int RegionsWithOverdue)
 {
-    public static ComplianceSummary Of(ComplianceReport report) =>
-        new(report.Households, report.Contacted, report.Visited, report.OverdueHouseholds, report.Helpers, report.Units);
+    public static ComplianceSummary Of(RegionComplianceReport report) =>
+        new(report.Households, report.Contacted, report.Visited, report.Overdue, report.LevelName, report.Regions.Count, report.Regions.Count(r => r.Overdue > 0));
 }
 
 /// <summary><c>GET /api/assessment/rankings/{month}/{kind}</c>.</summary>
