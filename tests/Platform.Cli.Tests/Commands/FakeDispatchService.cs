@@ -61,6 +61,9 @@ internal sealed class FakeDispatchService : HttpMessageHandler
     /// <summary>Household imports answered 422 unknown_village first, as pairing does before dispatch's events reach it.</summary>
     public int UnknownVillageAnswers { get; set; }
 
+    /// <summary>Check-ins made before this instant are refused as too_old, as a dispatch with a shorter offline window does.</summary>
+    public DateTimeOffset? RefuseCheckInsBefore { get; set; }
+
     /// <summary>Pairing imports answered 503 database_unavailable first (nothing done), as pairing does when a statement times out.</summary>
     public int UnavailablePairingAnswers { get; set; }
 
@@ -361,6 +364,12 @@ internal sealed class FakeDispatchService : HttpMessageHandler
         if (checkIns.TryGetValue(id, out var known))
         {
             return known == cadreId ? Json(HttpStatusCode.OK, $$"""{"id":"{{id}}"}""") : Problem(HttpStatusCode.Conflict, "check_in_id_reused");
+        }
+
+        if (at < RefuseCheckInsBefore)
+        {
+            return Json(HttpStatusCode.BadRequest,
+                """{"title":"x","status":400,"code":"invalid_check_in","errors":[{"field":"at","code":"too_old","message":"x"}]}""", "application/problem+json");
         }
 
         if (!assignments.Any(a => a.Resident && a.Holder == cadreId.ToString() && a.StartsOn <= day))

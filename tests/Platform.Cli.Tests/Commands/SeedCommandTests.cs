@@ -252,6 +252,25 @@ public sealed class SeedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_ins_a_dispatch_with_a_shorter_offline_window_refuses_are_counted_not_an_error()
+    {
+        var sendable = Sendable(CountyPlan);
+        // Refused: those made before the middle one of the check-ins the seeder sends.
+        var dispatch = new FakeDispatchService { RefuseCheckInsBefore = sendable.Select(c => c.At).Order().ElementAt(sendable.Count / 2) };
+        var refused = sendable.Count(c => c.At < dispatch.RefuseCheckInsBefore);
+        refused.ShouldBeGreaterThan(0);
+        refused.ShouldBeLessThan(sendable.Count);
+
+        var run = await SeedAsync(dispatch, "--url", "http://127.0.0.1:5102");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        dispatch.CheckInCount.ShouldBe(sendable.Count - refused);
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture,
+            $"check-ins for 2026-10: {sendable.Count - refused:N0} new, 0 already recorded, 0 without a resident post in "));
+        run.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $", {refused:N0} refused by dispatch as older than its own (shorter) window\n"));
+    }
+
+    [Fact]
     public async Task Sends_no_check_in_older_than_dispatch_s_offline_window_and_says_how_many()
     {
         var plan = CountyPlan;

@@ -131,6 +131,28 @@ internal sealed record DispatchAnswer(Uri Uri, HttpStatusCode Status, string? Re
         }
     }
 
+    /// <summary>The <c>code</c> of each field error of a problem-details body (e.g. <c>too_old</c>), or none.</summary>
+    public IReadOnlyList<string> FieldErrorCodes
+    {
+        get
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(Body);
+                return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("errors", out var errors)
+                    && errors.ValueKind == JsonValueKind.Array
+                    ? [.. errors.EnumerateArray()
+                        .Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String)
+                        .Select(e => e.GetProperty("code").GetString()!)]
+                    : [];
+            }
+            catch (JsonException)
+            {
+                return [];
+            }
+        }
+    }
+
     public T Read<T>() => JsonSerializer.Deserialize<T>(Body, DispatchClient.Json)
         ?? throw new JsonException($"{Uri.AbsolutePath} answered an empty body.");
 }

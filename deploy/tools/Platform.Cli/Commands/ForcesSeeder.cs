@@ -25,7 +25,10 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
     /// <summary>The largest page dispatch's cadre list gives.</summary>
     public const int PageSize = 1000;
 
-    /// <summary>How old a check-in dispatch still accepts (its Attendance:OfflineWindow default): older ones are refused as too_old.</summary>
+    /// <summary>
+    /// How old a check-in dispatch accepts by default (Attendance:OfflineWindow): older ones are not sent. A dispatch
+    /// configured with a shorter window refuses some that are sent (too_old): those are counted with them, not an error.
+    /// </summary>
     public static readonly TimeSpan OfflineWindow = TimeSpan.FromHours(48);
 
     /// <summary>Kept off the window's edge, so that a check-in is not too old by the time its request arrives.</summary>
@@ -179,7 +182,7 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         var sendable = plan.CheckIns.Where(c => c.At >= oldest && c.At <= latest).ToList();
         var tooOld = plan.CheckIns.Count(c => c.At < oldest);
         var ahead = plan.CheckIns.Count(c => c.At > latest);
-        int created = 0, already = 0, noPost = 0;
+        int created = 0, already = 0, noPost = 0, refusedOld = 0;
         var stopwatch = Stopwatch.StartNew();
         await ForEachAsync(sendable, async (checkIn, token) =>
         {
@@ -197,6 +200,10 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
                     // The cadre's post is held by someone else (an earlier seed with another seed value, or a manual change).
                     Interlocked.Increment(ref noPost);
                     break;
+                case HttpStatusCode.BadRequest when answer.ProblemCode == "invalid_check_in" && answer.FieldErrorCodes is ["too_old"]:
+                    // Dispatch's offline window is shorter than the default: its clock decides.
+                    Interlocked.Increment(ref refusedOld);
+                    break;
                 default:
                     throw new UnexpectedAnswerException($"check-ins: POST {endpoint} (check-in {checkIn.Id} in {checkIn.VillageCode})", answer);
             }
@@ -205,11 +212,12 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         var elapsed = stopwatch.Elapsed.TotalSeconds;
         var sample = plan.CheckIns.Count < plan.PlannedCheckIns ? string.Create(Invariant, $" (a sample of the {plan.PlannedCheckIns:N0} planned)") : string.Empty;
         var skipped = string.Create(Invariant, $"; {tooOld:N0} not sent as older than dispatch's offline window ({OfflineWindow.TotalHours:0} h before {now:yyyy-MM-dd HH:mm} UTC)")
+            + (refusedOld > 0 ? string.Create(Invariant, $", {refusedOld:N0} refused by dispatch as older than its own (shorter) window") : string.Empty)
             + (ahead > 0 ? string.Create(Invariant, $", {ahead:N0} not sent as later than now") : string.Empty);
         await SayAsync(string.Create(Invariant,
             $"check-ins for {plan.CheckInMonth:yyyy-MM}{sample}: {created:N0} new, {already:N0} already recorded, {noPost:N0} without a resident post in {elapsed:F1} s ({Rate(sendable.Count, elapsed)} requests/s){skipped}"),
             cancellationToken);
-        return new CheckInCounts(created, already, noPost, tooOld);
+        return new CheckInCounts(created, already, noPost, tooOld + refusedOld);
     }
 
     private Task ForEachAsync<T>(IEnumerable<T> items, Func<T, CancellationToken, ValueTask> body, CancellationToken cancellationToken) =>

@@ -46,6 +46,45 @@ public sealed class CsvImportReader
         }
     }
 
+    /// <summary>
+    /// Reads the file into a staging table by binary COPY (<paramref name="copyCommand"/>, <c>COPY t (...) FROM STDIN (FORMAT
+    /// BINARY)</c>): each row is parsed (its errors recorded with its line) and, while the file has no error, written by
+    /// <paramref name="stage"/>; every <paramref name="progressEvery"/> rows <paramref name="progress"/> is told. The COPY is
+    /// completed only for a file without errors; otherwise false, the staging table is left empty and the caller rejects
+    /// the file with <see cref="Errors"/>. The imports of assignments, cadres and the like share this loop.
+    /// </summary>
+    public async Task<bool> StageAsync<T>(
+        Npgsql.NpgsqlConnection connection, string copyCommand, Stream body, IReadOnlyCollection<string> expectedColumns,
+        Func<Func<string, string>, long, List<FieldError>, T?> parse, Func<Npgsql.NpgsqlBinaryImporter, T, CancellationToken, Task> stage,
+        int progressEvery, Action<int, int> progress, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(copyCommand, cancellationToken);
+        await foreach (var row in ReadAsync(body, expectedColumns, cancellationToken))
+        {
+            var rowErrors = new List<FieldError>();
+            var parsed = parse(column => Field(row, column), row.Line, rowErrors);
+            rowErrors.ForEach(AddError);
+            if (parsed is not null && ErrorCount == 0)
+            {
+                await stage(importer, parsed, cancellationToken);
+            }
+
+            if (Rows % progressEvery == 0)
+            {
+                progress(Rows, ErrorCount);
+            }
+        }
+
+        if (ErrorCount > 0)
+        {
+            return false; // disposed without CompleteAsync: the COPY is cancelled and nothing is staged
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+        return true;
+    }
+
     /// <summary>The trimmed value of <paramref name="column"/> in <paramref name="row"/>, empty when absent.</summary>
     public string Field(CsvRow row, string column) =>
         columns.TryGetValue(column, out var i) && i < row.Fields.Length ? row.Fields[i].Trim() : string.Empty;

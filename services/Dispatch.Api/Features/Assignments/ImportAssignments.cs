@@ -56,32 +56,13 @@ public static class ImportAssignments
             ) ON COMMIT DROP
             """, transaction: transaction, cancellationToken: cancellationToken));
 
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY assignment_import_staging (line, id, village_code, force, cadre_index, unit_code, starts_on, reason) FROM STDIN (FORMAT BINARY)",
-            cancellationToken))
+        if (!await csv.StageAsync(connection, "COPY assignment_import_staging (line, id, village_code, force, cadre_index, unit_code, starts_on, reason) FROM STDIN (FORMAT BINARY)",
+                http.Request.Body, AssignmentCsv.Headers,
+                (field, line, errors) => AssignmentCsv.Parse(field, line, today, errors), (importer, assignment, token) => StageAsync(importer, assignment, protector, token),
+                ProgressEvery, (rows, errors) => logger.LogInformation("Assignment import {ImportId}: {Rows} rows read, {Errors} errors", id, rows, errors),
+                cancellationToken))
         {
-            await foreach (var row in csv.ReadAsync(http.Request.Body, AssignmentCsv.Headers, cancellationToken))
-            {
-                var errors = new List<FieldError>();
-                var assignment = AssignmentCsv.Parse(column => csv.Field(row, column), row.Line, today, errors);
-                errors.ForEach(csv.AddError);
-                if (assignment is not null && csv.ErrorCount == 0)
-                {
-                    await StageAsync(importer, assignment, protector, cancellationToken);
-                }
-
-                if (csv.Rows % ProgressEvery == 0)
-                {
-                    logger.LogInformation("Assignment import {ImportId}: {Rows} rows read, {Errors} errors", id, csv.Rows, csv.ErrorCount);
-                }
-            }
-
-            if (csv.ErrorCount > 0)
-            {
-                return await RejectAsync(csv.Errors, csv.ErrorCount);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
+            return await RejectAsync(csv.Errors, csv.ErrorCount);
         }
 
         // Each row resolved in the caller's scope: a village, cadre or unit outside it is missing, as in StartAssignment.

@@ -47,33 +47,14 @@ public static class ImportCadres
             ) ON COMMIT DROP
             """, transaction: transaction, cancellationToken: cancellationToken));
 
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY cadre_import_staging (line, name, citizen_id_cipher, citizen_id_index, citizen_id_masked, phone_cipher, phone_index, phone_masked, unit_code, rank, skills, rural_experience, last_promoted_on, willingness) FROM STDIN (FORMAT BINARY)",
-            cancellationToken))
+        if (!await csv.StageAsync(connection, "COPY cadre_import_staging (line, name, citizen_id_cipher, citizen_id_index, citizen_id_masked, phone_cipher, phone_index, phone_masked, unit_code, rank, skills, rural_experience, last_promoted_on, willingness) FROM STDIN (FORMAT BINARY)",
+                http.Request.Body, CadreCsv.Headers,
+                (field, line, errors) => CadreCsv.Parse(field, line, today, errors), (importer, cadre, token) => StageAsync(importer, cadre, protector, token),
+                ProgressEvery, (rows, errors) => logger.LogInformation("Cadre import {ImportId}: {Rows} rows read, {Errors} errors", id, rows, errors),
+                cancellationToken))
         {
-            await foreach (var row in csv.ReadAsync(http.Request.Body, CadreCsv.Headers, cancellationToken))
-            {
-                var errors = new List<FieldError>();
-                var cadre = CadreCsv.Parse(column => csv.Field(row, column), row.Line, today, errors);
-                errors.ForEach(csv.AddError);
-                if (cadre is not null && csv.ErrorCount == 0)
-                {
-                    await StageAsync(importer, cadre, protector, cancellationToken);
-                }
-
-                if (csv.Rows % ProgressEvery == 0)
-                {
-                    logger.LogInformation("Cadre import {ImportId}: {Rows} rows read, {Errors} errors", id, csv.Rows, csv.ErrorCount);
-                }
-            }
-
-            if (csv.ErrorCount > 0)
-            {
-                return await ImportAudit.RejectAsync(dataSource, id, "cadres", fileName, scope, actor, csv.Rows, csv.ErrorCount, csv.Errors, started,
-                    "invalid_cadre_file", "干部文件有误，未导入任何数据");
-            }
-
-            await importer.CompleteAsync(cancellationToken);
+            return await ImportAudit.RejectAsync(dataSource, id, "cadres", fileName, scope, actor, csv.Rows, csv.ErrorCount, csv.Errors, started,
+                "invalid_cadre_file", "干部文件有误，未导入任何数据");
         }
 
         // Cross-row rules: each person once in the file; each unit registered and inside the caller's scope; no person
