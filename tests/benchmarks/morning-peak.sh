@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The morning peak replayed (not a test): 60,000 check-ins through the gateway compressed into 5 minutes (sin² shaped, peak
-# at twice the mean), province dashboards (coverage, attendance, compliance; add the ranking with
+# at twice the mean), province dashboards (coverage and its regions, attendance, compliance by region; add the ranking with
 # --dashboard ranking=/api/assessment/...) read by 4 readers meanwhile; prints p50/p99 per path and each service's resident
 # memory before and at peak. Needs a running, seeded platform (./platform up; ./platform seed province for the real shape).
 # Reads the ports from deploy/local/env.sh (export PLATFORM_GATEWAY_PORT etc. first). Writes .local/bench/morning-peak-*.md.

@@ -55,12 +55,14 @@ if (posts.Count == 0)
     return 1;
 }
 
-// Dashboards: what a province office has open in the morning. Ranking joins once the assessment service answers it.
+// Dashboards: what a province office has open in the morning, as the console's dashboard reads them (coverage, its
+// regions, attendance, compliance by region). Add the ranking or the full compliance report with --dashboard.
 var dashboards = new List<(string Name, string Path)>
 {
     ("coverage", $"/api/dispatch/coverage?prefix={options.Scope}"),
+    ("coverage regions", $"/api/dispatch/coverage/regions?prefix={options.Scope}"),
     ("attendance", $"/api/dispatch/attendance/monthly?month={month}&limit=50"),
-    ("compliance", $"/api/pairing/compliance?month={month}&limit=50"),
+    ("compliance regions", $"/api/pairing/compliance/regions?month={month}&prefix={options.Scope}"),
 };
 foreach (var (name, path) in options.Extra)
 {

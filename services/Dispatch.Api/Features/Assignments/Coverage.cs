@@ -46,6 +46,9 @@ public static class Coverage
         var scope = callerScope.NarrowOrDeny(prefix);
 
         var day = on ?? ChinaTime.Today();
+        // The sixth "one" (a helper for every household) is pairing's: asked over gRPC as the caller while this service
+        // reads its own part. Without it the report still answers, and says so.
+        var helpersRead = ReadHouseholdHelpersAsync(pairing, scope, loggers, cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await ReadStatesAsync(connection, scope, day, cancellationToken);
 
@@ -63,23 +66,7 @@ public static class Coverage
             })
             .OrderByDescending(g => g.OpenDays).ThenBy(g => g.VillageCode, StringComparer.Ordinal).ThenBy(g => g.Force, StringComparer.Ordinal)
             .ToList();
-        // The sixth "one" (a helper for every household) is pairing's: asked over gRPC as the caller. Without it the
-        // report still answers, and says so.
-        var helpers = new Dictionary<string, (int Households, int WithHelper)>(StringComparer.Ordinal);
-        string? note = null;
-        try
-        {
-            using var call = pairing.ListVillageHelperCoverage(new ListVillageHelperCoverageRequest { Prefix = scope.Prefix }, cancellationToken: cancellationToken);
-            await foreach (var village in call.ResponseStream.ReadAllAsync(cancellationToken))
-            {
-                helpers[village.VillageCode] = (village.Households, village.WithHelper);
-            }
-        }
-        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            note = $"结对服务暂不可用，帮扶责任人覆盖未计入（{ex.StatusCode}）";
-            loggers.CreateLogger(typeof(Coverage)).LogWarning("Coverage without household helpers: pairing answered {Status} {Detail}", ex.StatusCode, ex.Status.Detail);
-        }
+        var (helpers, note) = await helpersRead;
 
         var poorVillages = byVillage.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
         var counties = byVillage.GroupBy(v => CountyOf(v.Key))
@@ -98,6 +85,28 @@ public static class Coverage
 
         return TypedResults.Ok(new CoverageReport(scope.ToString(), day, byVillage.Count, byVillage.Count(v => v.All(r => r.Present)), GapsByForce(rows),
             counties, gaps.Count, gaps.Take(MaxGaps).ToList(), helperCoverage));
+    }
+
+    /// <summary>Households and those with a responsible helper per village of the scope, from pairing; a note instead when it cannot answer.</summary>
+    private static async Task<(Dictionary<string, (int Households, int WithHelper)> Helpers, string? Note)> ReadHouseholdHelpersAsync(
+        Pairing.PairingClient pairing, RegionScope scope, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var helpers = new Dictionary<string, (int Households, int WithHelper)>(StringComparer.Ordinal);
+        try
+        {
+            using var call = pairing.ListVillageHelperCoverage(new ListVillageHelperCoverageRequest { Prefix = scope.Prefix }, cancellationToken: cancellationToken);
+            await foreach (var village in call.ResponseStream.ReadAllAsync(cancellationToken))
+            {
+                helpers[village.VillageCode] = (village.Households, village.WithHelper);
+            }
+
+            return (helpers, null);
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            loggers.CreateLogger(typeof(Coverage)).LogWarning("Coverage without household helpers: pairing answered {Status} {Detail}", ex.StatusCode, ex.Status.Detail);
+            return ([], $"结对服务暂不可用，帮扶责任人覆盖未计入（{ex.StatusCode}）");
+        }
     }
 
     /// <summary>
