@@ -143,6 +143,12 @@ public sealed class AssignmentsTests(AssignmentsFixture fixture) : IClassFixture
         county.GetProperty("countyName").GetString().ShouldBe("达川区");
         report.GetProperty("gapCount").GetInt32().ShouldBe(5);
         report.GetProperty("gaps").EnumerateArray().ShouldAllBe(g => g.GetProperty("villageCode").GetString() == "511703105202");
+        // Pairing is not reachable in this fixture (its address is a closed port): the five forces are still reported, and
+        // the sixth "one" says it is missing rather than showing zeros as if counted.
+        var helpers = report.GetProperty("householdHelpers");
+        helpers.GetProperty("available").GetBoolean().ShouldBeFalse();
+        helpers.GetProperty("note").GetString()!.ShouldStartWith("结对服务暂不可用");
+        county.GetProperty("households").ValueKind.ShouldBe(JsonValueKind.Null);
 
         var forces = await province.GetFromJsonAsync<JsonElement>("/api/dispatch/villages/511703105201/forces?on=2026-11-23");
         forces.GetProperty("missing").GetArrayLength().ShouldBe(0);
