@@ -15,12 +15,17 @@ CREATE TABLE attendance_months (
     PRIMARY KEY (month, cadre_id, village_code)
 );
 
+-- A day's bit in its month's set (bit 0 = the 1st).
+CREATE FUNCTION day_bit(day date) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT 1::bigint << (extract(day FROM day)::integer - 1)
+$$;
+
 CREATE FUNCTION attendance_months_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO attendance_months AS m (month, cadre_id, village_code, on_post_days, log_days, off_post_check_ins, late_check_ins)
     SELECT date_trunc('month', day)::date, cadre_id, village_code,
-           bit_or(CASE WHEN on_post AND NOT late THEN 1::bigint << (extract(day FROM day)::integer - 1) ELSE 0 END),
-           bit_or(CASE WHEN daily_log IS NOT NULL THEN 1::bigint << (extract(day FROM day)::integer - 1) ELSE 0 END),
+           bit_or(CASE WHEN on_post AND NOT late THEN day_bit(day) ELSE 0 END),
+           bit_or(CASE WHEN daily_log IS NOT NULL THEN day_bit(day) ELSE 0 END),
            count(*) FILTER (WHERE NOT on_post AND NOT late),
            count(*) FILTER (WHERE late)
     FROM new_rows
@@ -43,8 +48,8 @@ BEGIN
     WHERE m.month = t.month AND m.cadre_id = t.cadre_id AND m.village_code = t.village_code;
     INSERT INTO attendance_months (month, cadre_id, village_code, on_post_days, log_days, off_post_check_ins, late_check_ins)
     SELECT t.month, t.cadre_id, t.village_code,
-           bit_or(CASE WHEN c.on_post AND NOT c.late THEN 1::bigint << (extract(day FROM c.day)::integer - 1) ELSE 0 END),
-           bit_or(CASE WHEN c.daily_log IS NOT NULL THEN 1::bigint << (extract(day FROM c.day)::integer - 1) ELSE 0 END),
+           bit_or(CASE WHEN c.on_post AND NOT c.late THEN day_bit(c.day) ELSE 0 END),
+           bit_or(CASE WHEN c.daily_log IS NOT NULL THEN day_bit(c.day) ELSE 0 END),
            count(*) FILTER (WHERE NOT c.on_post AND NOT c.late),
            count(*) FILTER (WHERE c.late)
     FROM (SELECT DISTINCT month, cadre_id, village_code FROM unnest(months, cadres, villages) AS u(month, cadre_id, village_code)) t
@@ -94,8 +99,8 @@ CREATE TRIGGER attendance_months_truncate AFTER TRUNCATE ON check_ins
 -- What is there already.
 INSERT INTO attendance_months (month, cadre_id, village_code, on_post_days, log_days, off_post_check_ins, late_check_ins)
 SELECT date_trunc('month', day)::date, cadre_id, village_code,
-       bit_or(CASE WHEN on_post AND NOT late THEN 1::bigint << (extract(day FROM day)::integer - 1) ELSE 0 END),
-       bit_or(CASE WHEN daily_log IS NOT NULL THEN 1::bigint << (extract(day FROM day)::integer - 1) ELSE 0 END),
+       bit_or(CASE WHEN on_post AND NOT late THEN day_bit(day) ELSE 0 END),
+       bit_or(CASE WHEN daily_log IS NOT NULL THEN day_bit(day) ELSE 0 END),
        count(*) FILTER (WHERE NOT on_post AND NOT late),
        count(*) FILTER (WHERE late)
 FROM check_ins

@@ -22,13 +22,15 @@ CREATE TABLE village_contact_months (
     PRIMARY KEY (month, village_code)
 );
 
--- Counts the given villages' given months again from household_contact_months. Each village is locked (a transaction
--- advisory lock, in code order) before it is counted, so a writer counts after any other writer of the village has
--- committed (each statement of a READ COMMITTED transaction reads afresh) and two writers never wait in a cycle.
+-- Counts the given villages' given months again from household_contact_months. Their counties are locked (transaction
+-- advisory locks, in code order) before they are counted, so a writer counts after any other writer of the county has
+-- committed (each statement of a READ COMMITTED transaction reads afresh) and two writers never wait in a cycle. A lock
+-- per county, not per village: an operation over a whole province takes at most a few hundred locks, within the
+-- server's lock table.
 CREATE FUNCTION recount_village_contact_months(villages text[], months date[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended('village_contact_months:' || v, 0))
-    FROM (SELECT DISTINCT v FROM unnest(villages) AS v ORDER BY v) AS ordered;
+    PERFORM pg_advisory_xact_lock(hashtextextended('village_contact_months:' || county, 0))
+    FROM (SELECT DISTINCT substr(v, 1, 6) AS county FROM unnest(villages) AS v ORDER BY 1) AS ordered;
     DELETE FROM village_contact_months c USING unnest(villages, months) AS t(village_code, month)
     WHERE c.village_code = t.village_code AND c.month = t.month;
     INSERT INTO village_contact_months (month, village_code, contacted, visited, compliant)
