@@ -374,9 +374,13 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
                 (gen_random_uuid(), @ended, @cadre, '测', 'U-A', 'responsible', @today, @today, '今日结束', 'test');
             """,
             new { ids = new[] { past, future, ended }, past, future, ended, cadre, today, nextMonth = today.AddMonths(1) }, transaction);
-        // A household moves to another village with its open helper; a pairing is deleted; a household is added.
+        // A household moves to another village with its open helper, and one with a pairing that ends today; a pairing is
+        // deleted. The household helped from next month and the one helped until today now live in different villages, so
+        // the read's two corrections (one subtracts, one adds) cannot cancel each other out.
         await connection.ExecuteAsync("UPDATE households SET village_code = @village WHERE id = @past",
             new { past, village = villages.First(v => v != households[0].Village) }, transaction);
+        var endedVillage = villages.First(v => v != households[1].Village);
+        await connection.ExecuteAsync("UPDATE households SET village_code = @endedVillage WHERE id = @ended", new { ended, endedVillage }, transaction);
         await connection.ExecuteAsync("DELETE FROM pairings WHERE household_id = @future AND role = 'co_helper'", new { future }, transaction);
 
         await VillageHelperCountsCheck.ShouldMatchARecountAsync(connection, transaction);
@@ -396,6 +400,9 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
             SELECT count(*) FROM pairings WHERE household_id = ANY (@ids) AND role = 'responsible' AND starts_on <= @today AND (ends_on IS NULL OR ends_on >= @today)
             """, new { ids = new[] { past, future, ended }, today }, transaction);
         helpedToday.ShouldBe(2);
+        var futureVillage = households[1].Village;
+        read.Single(v => v.VillageCode == futureVillage).WithHelper.ShouldBe(expected.Single(e => e.Village == futureVillage).WithHelper);
+        read.Single(v => v.VillageCode == endedVillage).WithHelper.ShouldBe(expected.Single(e => e.Village == endedVillage).WithHelper);
         await transaction.RollbackAsync();
     }
 
