@@ -276,6 +276,47 @@ public sealed class PairingTests(PairingFixture fixture) : IClassFixture<Pairing
     }
 
     [Fact]
+    public async Task Overdue_notices_go_out_county_by_county_and_a_wider_run_skips_what_a_county_already_published()
+    {
+        // 2027-01 has no contacts anywhere: every household of both counties is overdue in it.
+        using var province = Client(Roles.Province, "51");
+        async Task<int> OverdueIn(string prefix) =>
+            (await province.GetFromJsonAsync<JsonElement>($"/api/pairing/compliance?month=2027-01&prefix={prefix}&limit=1")).GetProperty("overdueHouseholds").GetInt32();
+        var inDachuan = await OverdueIn("511703");
+        var inProvince = await OverdueIn("51");
+        inDachuan.ShouldBeGreaterThanOrEqualTo(1); // 赵四
+        (inProvince - inDachuan).ShouldBeGreaterThanOrEqualTo(6); // the households of 511702
+
+        async Task<JsonElement> Publish(HttpClient client)
+        {
+            using var response = await client.PostAsync("/api/pairing/compliance/2027-01/overdue-notices", null);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        var county = await Publish(Client(Roles.County, "511703"));
+        (county.GetProperty("published").GetInt32(), county.GetProperty("alreadyPublished").GetInt32()).ShouldBe((inDachuan, 0));
+        var wider = await Publish(province);
+        (wider.GetProperty("published").GetInt32(), wider.GetProperty("alreadyPublished").GetInt32()).ShouldBe((inProvince - inDachuan, inDachuan));
+        var again = await Publish(province);
+        (again.GetProperty("published").GetInt32(), again.GetProperty("alreadyPublished").GetInt32()).ShouldBe((0, inProvince));
+
+        // One notice and one event per household, each event saying what the household missed and who helps it.
+        (await CountAsync("SELECT count(*) FROM overdue_notices WHERE period = '2027-01'")).ShouldBe(inProvince);
+        (await CountAsync("SELECT count(DISTINCT payload->>'householdId') FROM outbox_messages WHERE message_type LIKE '%HouseholdContactOverdue' AND payload->>'period' = '2027-01'"))
+            .ShouldBe(inProvince);
+        (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%HouseholdContactOverdue' AND payload->>'period' = '2027-01'")).ShouldBe(inProvince);
+        await using var dataSource = fixture.PairingDb.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var zhaosi = await connection.QuerySingleAsync<(string Village, bool MissingContact, bool MissingVisit)>(
+            """
+            SELECT payload->>'villageCode', (payload->>'missingContact')::boolean, (payload->>'missingVisit')::boolean FROM outbox_messages
+            WHERE message_type LIKE '%HouseholdContactOverdue' AND payload->>'period' = '2027-01' AND payload->>'householdId' = @id
+            """, new { id = fixture.Households["赵四"].ToString() });
+        zhaosi.ShouldBe(("511703105201", true, true));
+    }
+
+    [Fact]
     public async Task The_pairing_grpc_service_answers_helpers_loads_compliance_and_village_coverage()
     {
         var cadre = fixture.Cadres["庚"];

@@ -23,7 +23,7 @@ public static class HouseholdsApi
             .WithSummary("每月联系、两月走访 for a month: overdue households by helper, unit and county.");
         api.MapGet("/compliance/regions", Features.Contacts.ComplianceByRegion.HandleAsync)
             .WithSummary("每月联系、两月走访 for a month by city, county or township (the dashboard's; kept counts, fast at province scope).");
-        api.MapPost("/compliance/{month}/overdue-notices", Features.Contacts.ContactRecords.PublishOverdueAsync).RequireAuthorization(Policies.ManageForces)
+        api.MapPost("/compliance/{month}/overdue-notices", Features.Contacts.OverdueNotices.HandleAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Publish HouseholdContactOverdue once per overdue household and month (repeatable).");
         api.MapGet("/gaps", Features.Pairings.HelperGaps.HandleAsync)
             .WithSummary("Households without a responsible helper today (needs a helper), oldest first, with why the last one left.");

@@ -3,8 +3,6 @@ using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Platform.Contracts.IntegrationEvents.Pairing.V1;
-using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
 
@@ -29,12 +27,10 @@ public sealed record ComplianceReport(string Month, string Scope, int Households
     IReadOnlyList<ComplianceGroup> ByUnit, IReadOnlyList<ComplianceGroup> ByCounty, IReadOnlyList<OverdueHousehold> Overdue, int OverdueHouseholds, string? Next,
     int Helpers, int Units);
 
-public sealed record NoticeResult(string Month, int Published, int AlreadyPublished);
-
 /// <summary>
 /// Contact and visit records, and compliance with "contact every month, visit every two months" (每月联系、两月走访,
 /// domain.md §4): per household for a month, contacted in the month and visited in that month or the one before;
-/// overdue lists by helper, unit and county; and HouseholdContactOverdue published once per household and period.
+/// overdue lists by helper, unit and county (their notices: <see cref="OverdueNotices"/>).
 /// Compliance is one core (<see cref="ComplianceAsync"/>) that REST and pairing.v1 GetCompliance both adapt.
 /// </summary>
 public static class ContactRecords
@@ -196,12 +192,12 @@ public static class ContactRecords
 
     /// <summary>
     /// Every household of the scope with its responsible helper at the month's end and whether it misses the month's contact
-    /// or the two months' visit (the same rule as <see cref="QueryAsync"/>), kept for the request's transaction in a temporary
-    /// table. The months come from household_contact_months, which a trigger keeps as contacts are written (migration
+    /// or the two months' visit: the report keeps it for the request's transaction in a temporary table, and
+    /// <see cref="OverdueNotices"/> publishes its overdue rows. The months come from household_contact_months, which a trigger keeps as contacts are written (migration
     /// 0011): one row per household and month with a contact, so a province is joined, not searched household by household.
     /// At most one responsible pairing covers a day (one_responsible_helper_per_household), so the join adds no rows.
     /// </summary>
-    private const string StatusSql =
+    internal const string StatusSql =
         """
         SELECT h.id AS household_id, h.head_name, h.village_code, p.cadre_id AS helper_cadre_id, p.cadre_name AS helper_name, p.unit_code,
                cur.household_id IS NULL AS missing_contact,
@@ -218,58 +214,6 @@ public static class ContactRecords
         SELECT {key} COLLATE "C" AS key, count(*)::int AS households, count(*) FILTER (WHERE missing_contact OR missing_visit)::int AS overdue
         FROM compliance_status GROUP BY 1 ORDER BY overdue DESC, key LIMIT @groups;
         """;
-
-    /// <summary>Publishes HouseholdContactOverdue for every overdue household of a month not yet notified; safe to repeat.</summary>
-    public static async Task<Results<Ok<NoticeResult>, ProblemHttpResult>> PublishOverdueAsync(
-        string month, RegionScope scope, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
-    {
-        if (ParseMonth(month) is not { } start)
-        {
-            return ApiProblems.Invalid("invalid_query", "参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]);
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await PublishOverdueForAsync(transaction, outbox, scope, start, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(result);
-    }
-
-    /// <summary>
-    /// Publishes HouseholdContactOverdue once per overdue household of the scope and month, in the caller's transaction
-    /// (the API's, or the monthly worker's together with its mark).
-    /// </summary>
-    internal static async Task<NoticeResult> PublishOverdueForAsync(NpgsqlTransaction transaction, OutboxWriter outbox, RegionScope scope, DateOnly start,
-        CancellationToken cancellationToken)
-    {
-        var period = Format(start);
-        var connection = transaction.Connection!;
-        var published = 0;
-        var already = 0;
-        foreach (var household in (await QueryAsync(connection, transaction, scope, start, cancellationToken)).Where(r => r.MissingContact || r.MissingVisit))
-        {
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO overdue_notices (household_id, period) VALUES (@HouseholdId, @period) ON CONFLICT DO NOTHING",
-                new { household.HouseholdId, period }, transaction, cancellationToken: cancellationToken));
-            if (inserted == 0)
-            {
-                already++;
-                continue;
-            }
-
-            published++;
-            await outbox.EnqueueAsync(transaction, new HouseholdContactOverdue(household.HouseholdId, household.VillageCode, household.HelperCadreId, household.UnitCode,
-                period, household.MissingContact, household.MissingVisit), cancellationToken);
-        }
-
-        return new NoticeResult(period, published, already);
-    }
-
-    private static Task<IEnumerable<OverdueHousehold>> QueryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RegionScope scope, DateOnly start,
-        CancellationToken cancellationToken) =>
-        connection.QueryAsync<OverdueHousehold>(new CommandDefinition(
-            StatusSql + " ORDER BY h.village_code, h.id", new { scope.From, scope.To, start, end = start.AddMonths(1).AddDays(-1), previous = start.AddMonths(-1) }, transaction,
-            cancellationToken: cancellationToken));
 
     /// <summary>A yyyy-MM month from 2000 on (the date window's start; a far year would overflow the month arithmetic).</summary>
     internal static DateOnly? ParseMonth(string? month) =>

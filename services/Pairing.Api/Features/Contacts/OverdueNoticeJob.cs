@@ -10,9 +10,9 @@ namespace Pairing.Api.Features.Contacts;
 /// Once a month is over (China time), publishes HouseholdContactOverdue for every household of the province that missed
 /// its monthly contact or two-monthly visit in it, so notification reminds the helper (and the unit after a second miss).
 /// A Quartz job (Platform.Scheduling, section <c>Pairing:Jobs</c>): each occurrence fires on one replica, by default at
-/// 00:10 on the first of the month; a month missed while no replica ran fires once when one is back. A month is done
-/// once whatever fires it: the notices and the month's mark commit in one transaction under an advisory lock, and each
-/// notice is also unique per household and period.
+/// 00:10 on the first of the month; a month missed while no replica ran fires once when one is back. A session advisory
+/// lock keeps two runs apart; <see cref="OverdueNotices"/> commits county by county, and the month's mark is written
+/// once every county is done. A run that fails half way is retried by Quartz and skips the counties already published.
 /// </summary>
 public sealed class OverdueNoticeJob(NpgsqlDataSource dataSource, OutboxWriter outbox, ILogger<OverdueNoticeJob> logger) : IScheduledJob
 {
@@ -35,21 +35,37 @@ public sealed class OverdueNoticeJob(NpgsqlDataSource dataSource, OutboxWriter o
     {
         var period = month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT pg_try_advisory_xact_lock(hashtextextended('pairing-overdue-notices', 0))", transaction: transaction, cancellationToken: cancellationToken));
-        if (!locked || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT EXISTS (SELECT 1 FROM overdue_notice_runs WHERE period = @period)", new { period }, transaction, cancellationToken: cancellationToken)))
+        // A session lock, not a transaction's: the run commits many transactions. Closing the connection releases it.
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT pg_try_advisory_lock(hashtextextended('pairing-overdue-notices', 0))", cancellationToken: cancellationToken)))
         {
             return null;
         }
 
-        var result = await ContactRecords.PublishOverdueForAsync(transaction, outbox, RegionScope.Everything, month, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO overdue_notice_runs (period, published, already) VALUES (@period, @Published, @Already)",
-            new { period, result.Published, Already = result.AlreadyPublished }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Overdue notices for {Period}: {Published} published, {Already} already out", period, result.Published, result.AlreadyPublished);
-        return result.Published;
+        try
+        {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "SELECT EXISTS (SELECT 1 FROM overdue_notice_runs WHERE period = @period)", new { period }, cancellationToken: cancellationToken)))
+            {
+                return null;
+            }
+
+            var result = await OverdueNotices.PublishAsync(connection, outbox, RegionScope.Everything, month, logger, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO overdue_notice_runs (period, published, already) VALUES (@period, @Published, @Already)",
+                new { period, result.Published, Already = result.AlreadyPublished }, cancellationToken: cancellationToken));
+            logger.LogInformation("Overdue notices for {Period}: {Published} published, {Already} already out", period, result.Published, result.AlreadyPublished);
+            return result.Published;
+        }
+        finally
+        {
+            // Pooled connections keep their session: unlock before this one goes back (CancellationToken.None: the run may be
+            // cancelled). A broken connection has lost the lock with its session.
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "SELECT pg_advisory_unlock(hashtextextended('pairing-overdue-notices', 0))", cancellationToken: CancellationToken.None));
+            }
+        }
     }
 }
