@@ -386,6 +386,16 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
         using var card = await city.PostAsJsonAsync("/api/assessment/yellow-cards", new { month = "2026-07", subjectKind = "county", subjectId = "511703", reason = "脱贫攻坚重大问题" });
         card.StatusCode.ShouldBe(HttpStatusCode.Created);
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%YellowCardIssued' AND payload->>'reason' = '脱贫攻坚重大问题'")).ShouldBe(1);
+
+        // The list of one kind (the dashboard's ranking card) has the county's card and no card of another kind.
+        var ofCounties = await city.GetFromJsonAsync<JsonElement>("/api/assessment/yellow-cards?month=2026-07&kind=county");
+        ofCounties.EnumerateArray().ShouldContain(c => c.GetProperty("subjectId").GetString() == "511703" && c.GetProperty("reason").GetString() == "脱贫攻坚重大问题");
+        ofCounties.EnumerateArray().ShouldAllBe(c => c.GetProperty("subjectKind").GetString() == "county");
+        (await city.GetFromJsonAsync<JsonElement>("/api/assessment/yellow-cards?month=2026-07&kind=township")).EnumerateArray()
+            .ShouldNotContain(c => c.GetProperty("subjectId").GetString() == "511703");
+        using var unknownKind = await city.GetAsync("/api/assessment/yellow-cards?month=2026-07&kind=mayor");
+        unknownKind.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await unknownKind.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("invalid_query");
     }
 
     /// <summary>The definition of the province default's latest version among the listed models (every version is listed).</summary>

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,30 +65,77 @@ public sealed class PrerenderLoadTests
     }
 
     [Fact]
-    public async Task A_call_still_running_when_the_budget_ends_is_cancelled_and_the_card_spins_without_an_error()
+    public async Task A_call_still_running_when_the_budget_ends_goes_on_and_the_circuit_takes_its_answer_instead_of_asking_again()
     {
-        var cancelled = false;
+        var handoff = new PrerenderHandoff(new MemoryCache(new MemoryCacheOptions()));
+        var gatewayAnswers = new TaskCompletionSource();
+        var calls = 0;
         await using var page = await RenderAsync<PrerenderedProbe>(TimeSpan.FromMilliseconds(50), async ct =>
         {
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled = true;
-                throw;
-            }
+            Interlocked.Increment(ref calls);
+            await gatewayAnswers.Task.WaitAsync(ct);
+            return Answer(HttpStatusCode.OK, """{"code":"511702","name":"通川区"}""");
+        }, handoff);
 
-            throw new InvalidOperationException("a cancelled call has no answer");
-        });
-
-        cancelled.ShouldBeTrue();
+        // The server's HTML did not wait: the card spins, without an error.
         page.Html.ShouldContain("spinning");
         page.Html.ShouldNotContain("<p>");
         page.Component.LoadedWhilePrerendering.ShouldBeNull();
         page.Component.Unavailable.ShouldBeNull();
         page.Component.Problem.ShouldBeNull();
+
+        // The circuit of the same session asks for the same path: it waits for the read under way, not for a new one.
+        var options = Microsoft.Extensions.Options.Options.Create(new ConsoleOptions());
+        var (circuit, circuitHttp) = await TestGateway.CreateAsync(options, _ =>
+        {
+            Interlocked.Increment(ref calls);
+            return Task.FromResult(Answer(HttpStatusCode.OK, """{"code":"511702","name":"新读"}"""));
+        }, handoff);
+        using (circuitHttp)
+        {
+            var pending = circuit.GetAsync<ProbeRegion>(ProbeCard.Path);
+            await Task.Delay(50);
+            pending.IsCompleted.ShouldBeFalse();
+            gatewayAnswers.SetResult();
+            (await pending).Name.ShouldBe("通川区");
+            calls.ShouldBe(1);
+
+            // Taken once: the next read asks the gateway.
+            (await circuit.GetAsync<ProbeRegion>(ProbeCard.Path)).Name.ShouldBe("新读");
+            calls.ShouldBe(2);
+        }
+    }
+
+    [Fact]
+    public async Task A_read_left_by_the_prerender_is_only_for_its_own_session_and_a_failed_one_is_asked_again()
+    {
+        var handoff = new PrerenderHandoff(new MemoryCache(new MemoryCacheOptions()));
+        await using var page = await RenderAsync<PrerenderedProbe>(TimeSpan.FromMilliseconds(50), async ct =>
+        {
+            await Task.Delay(200, ct);
+            throw new HttpRequestException("Connection refused");
+        }, handoff);
+        page.Html.ShouldContain("spinning");
+
+        var options = Microsoft.Extensions.Options.Options.Create(new ConsoleOptions());
+        var asked = new List<string>();
+        async Task<string> ReadAs(string session)
+        {
+            var (api, http) = await TestGateway.CreateAsync(options, _ =>
+            {
+                asked.Add(session);
+                return Task.FromResult(Answer(HttpStatusCode.OK, """{"code":"511702","name":"通川区"}"""));
+            }, handoff, session);
+            using (http)
+            {
+                return (await api.GetAsync<ProbeRegion>(ProbeCard.Path)).Name;
+            }
+        }
+
+        // Another person's circuit never sees it; the owner's, finding it failed, asks the gateway itself.
+        (await ReadAs("session-2")).ShouldBe("通川区");
+        (await ReadAs(TestGateway.Session)).ShouldBe("通川区");
+        asked.ShouldBe(["session-2", TestGateway.Session]);
     }
 
     [Fact]
@@ -146,11 +194,12 @@ public sealed class PrerenderLoadTests
     /// Renders <typeparamref name="TProbe"/> as the server does before a circuit exists (the HTML renderer is not
     /// interactive), with the console's budget <paramref name="budget"/>, over a gateway answered by <paramref name="answer"/>.
     /// </summary>
-    private static async Task<RenderedProbe<TProbe>> RenderAsync<TProbe>(TimeSpan budget, Func<CancellationToken, Task<HttpResponseMessage>> answer)
+    private static async Task<RenderedProbe<TProbe>> RenderAsync<TProbe>(TimeSpan budget, Func<CancellationToken, Task<HttpResponseMessage>> answer,
+        PrerenderHandoff? handoff = null)
         where TProbe : ProbeCard
     {
         var options = Microsoft.Extensions.Options.Options.Create(new ConsoleOptions { PrerenderBudget = budget });
-        var (gateway, http) = await TestGateway.CreateAsync(options, answer);
+        var (gateway, http) = await TestGateway.CreateAsync(options, answer, handoff);
 
         var services = new ServiceCollection().AddLogging().AddSingleton(options).AddSingleton(gateway).BuildServiceProvider();
         var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
@@ -189,8 +238,10 @@ public abstract class ProbeCard : GatewayComponent
 
     protected override void OnInitialized() => Created?.Invoke(this);
 
+    public const string Path = "/api/dispatch/regions/511702000000";
+
     protected override async Task LoadAsync(CancellationToken cancellationToken) =>
-        Name = (await Api.GetAsync<Region>("/api/dispatch/regions/511702000000", cancellationToken)).Name;
+        Name = (await Api.GetAsync<ProbeRegion>(Path, cancellationToken)).Name;
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
@@ -208,9 +259,9 @@ public abstract class ProbeCard : GatewayComponent
             builder.AddMarkupContent(2, $"<p>{Name}</p>");
         }
     }
-
-    private sealed record Region(string Code, string Name);
 }
+
+public sealed record ProbeRegion(string Code, string Name);
 
 [LoadWhilePrerendering]
 public sealed class PrerenderedProbe : ProbeCard;

@@ -21,17 +21,18 @@ internal static class TestGateway
 {
     public const string Session = "session-1";
 
-    public static async Task<(GatewayApi Api, HttpClient Http)> CreateAsync(IOptions<ConsoleOptions> options, Func<CancellationToken, Task<HttpResponseMessage>> answer)
+    public static async Task<(GatewayApi Api, HttpClient Http)> CreateAsync(IOptions<ConsoleOptions> options, Func<CancellationToken, Task<HttpResponseMessage>> answer,
+        PrerenderHandoff? handoff = null, string session = Session)
     {
         var cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
         var store = new SessionTokenStore(cache, options);
-        await store.SetAsync(Session, new SessionTokens("access-token", null, null, DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None);
+        await store.SetAsync(session, new SessionTokens("access-token", null, null, DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None);
         var tokens = new AccessTokens(store, null!, null!, options, TimeProvider.System, NullLogger<AccessTokens>.Instance);
         var authentication = new ServerAuthenticationStateProvider();
         authentication.SetAuthenticationState(Task.FromResult(new AuthenticationState(
-            new ClaimsPrincipal(new ClaimsIdentity([new Claim(SessionClaims.SessionId, Session)], "test")))));
+            new ClaimsPrincipal(new ClaimsIdentity([new Claim(SessionClaims.SessionId, session)], "test")))));
         var http = new HttpClient(new AnsweringHandler(answer)) { BaseAddress = new Uri("http://gateway.test") };
-        return (new GatewayApi(http, authentication, tokens), http);
+        return (new GatewayApi(http, authentication, tokens, handoff ?? new PrerenderHandoff(new MemoryCache(new MemoryCacheOptions()))), http);
     }
 
     private sealed class AnsweringHandler(Func<CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler

@@ -21,6 +21,8 @@ internal static class Extensions
             http.BaseAddress = options.GatewayAddress;
             http.Timeout = options.GatewayTimeout;
         });
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<PrerenderHandoff>();
         builder.Services.AddScoped<CurrentUser>();
         builder.Services.AddScoped<ExcelExport>();
 

@@ -12,16 +12,64 @@ namespace Platform.Web.Gateway;
 /// decides by that person's role and region exactly as for any other client. Paths are the gateway's
 /// (<c>/api/dispatch/...</c>). A failed call throws <see cref="GatewayProblem"/>.
 /// </summary>
-public sealed class GatewayApi(HttpClient http, AuthenticationStateProvider authentication, AccessTokens tokens)
+public sealed class GatewayApi(HttpClient http, AuthenticationStateProvider authentication, AccessTokens tokens, PrerenderHandoff handoff)
 {
     public const string ClientName = "gateway";
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// Set for the server's render of a page (GatewayComponent): a read cut off by the prerender budget then goes on and
+    /// is left for the person's circuit (<see cref="PrerenderHandoff"/>).
+    /// </summary>
+    internal bool Prerendering { get; set; }
+
     public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken = default)
+    {
+        var session = await SessionIdAsync();
+        if (session is not null && handoff.Take<T>(session, path) is { } left)
+        {
+            try
+            {
+                return await left.WaitAsync(cancellationToken);
+            }
+            // The prerender's read failed or ran out of its time: this one asks afresh and shows its own outcome.
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        if (!Prerendering || session is null)
+        {
+            return await ReadAsync<T>(path, cancellationToken);
+        }
+
+        var read = ReadBeyondThePrerenderAsync<T>(path);
+        try
+        {
+            return await read.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            handoff.Leave(session, path, read);
+            throw;
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken);
         return await ReadAsync<T>(response, cancellationToken);
     }
+
+    // Not cancelled with the page's render, only by the handoff's lifetime: nobody takes it after that.
+    private async Task<T> ReadBeyondThePrerenderAsync<T>(string path)
+    {
+        using var lifetime = new CancellationTokenSource(PrerenderHandoff.Lifetime);
+        return await ReadAsync<T>(path, lifetime.Token);
+    }
+
+    private async Task<string?> SessionIdAsync() =>
+        (await authentication.GetAuthenticationStateAsync()).User.FindFirstValue(SessionClaims.SessionId);
 
     public async Task<byte[]> GetBytesAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -75,8 +123,7 @@ public sealed class GatewayApi(HttpClient http, AuthenticationStateProvider auth
             throw new ArgumentException("A gateway path starts with '/'.", nameof(path));
         }
 
-        var state = await authentication.GetAuthenticationStateAsync();
-        var sessionId = state.User.FindFirstValue(SessionClaims.SessionId);
+        var sessionId = await SessionIdAsync();
         string token;
         try
         {

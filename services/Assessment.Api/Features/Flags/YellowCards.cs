@@ -21,17 +21,27 @@ public sealed record IssueYellowCardRequest(string? Month, string? SubjectKind, 
 /// </summary>
 public static class YellowCards
 {
+    /// <summary>
+    /// A month's cards under <paramref name="prefix"/> (narrowed to the scope), of one kind of subject when
+    /// <paramref name="kind"/> is given (the dashboard's ranking card: a province's first secretaries alone may hold
+    /// tens of thousands of cards that a ranking of counties does not show).
+    /// </summary>
     public static async Task<Ok<IReadOnlyList<YellowCardView>>> ListAsync(string month, RegionScope scope, NpgsqlDataSource dataSource,
-        CancellationToken cancellationToken, string? prefix = null)
+        CancellationToken cancellationToken, string? prefix = null, string? kind = null)
     {
         var parsed = AssessmentMonth.Parse(month);
+        if (kind is not null && !SubjectKinds.IsKnown(kind))
+        {
+            throw ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("kind", "unknown_subject", $"kind 须为 {string.Join("、", SubjectKinds.All)} 之一")]).ToException();
+        }
+
         var region = scope.NarrowOrDeny(prefix);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<CardRow>(new CommandDefinition(
             """
             SELECT id, month, subject_kind, subject_id, subject_name, region_code, rule, reason, issued_by, issued_at FROM yellow_cards
-            WHERE month = @month AND region_code >= @From AND region_code < @To ORDER BY issued_at, id
-            """, new { month = parsed.Text, region.From, region.To }, cancellationToken: cancellationToken));
+            WHERE month = @month AND region_code >= @From AND region_code < @To AND (@kind::text IS NULL OR subject_kind = @kind) ORDER BY issued_at, id
+            """, new { month = parsed.Text, region.From, region.To, kind }, cancellationToken: cancellationToken));
         return TypedResults.Ok<IReadOnlyList<YellowCardView>>(rows.Select(r => r.ToView()).ToList());
     }
 

@@ -95,6 +95,8 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
         await base.SetParametersAsync(ParameterView.Empty);
         if (start == LoadStart.WhilePrerendering)
         {
+            // A read the budget cuts off goes on for the circuit instead of being asked for again once it is up.
+            Api.Prerendering = true;
             await LoadWhilePrerenderingAsync();
         }
     }
