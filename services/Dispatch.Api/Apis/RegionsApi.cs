@@ -1,10 +1,11 @@
 using Dispatch.Api.Extensions;
 using Dispatch.Api.Features.Regions;
+using Dispatch.Api.Features.ServiceCentres;
 using Platform.Security;
 
 namespace Dispatch.Api.Apis;
 
-/// <summary>The region and village registry (行政区划与村): import, browse, query, change a village's category.</summary>
+/// <summary>The region and village registry (行政区划与村): import, browse, query, change a village's category; the village's service centre.</summary>
 public static class RegionsApi
 {
     public static IEndpointRouteBuilder MapRegionsApi(this IEndpointRouteBuilder app)
@@ -24,6 +25,14 @@ public static class RegionsApi
         api.MapPut("/villages/{code}/category", ChangeVillageCategory.HandleAsync)
             .RequireAuthorization(DispatchPolicies.ChangeVillageCategory)
             .WithSummary("Change a village's category (province and city officials); publishes VillageCategoryChanged.");
+
+        // The village's own organisation (组织建设, domain.md §9).
+        api.MapGet("/villages/{code}/service-centre", ServiceCentreHistory.HandleAsync).WithSummary("A village's service centre (党群服务中心): its rating now and every rating.");
+        api.MapPost("/villages/{code}/service-centre/ratings", RateServiceCentre.HandleAsync)
+            .RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Rate a village's service centre after a check: model, standard or below (示范、达标、未达标); publishes ServiceCentreRated.");
+        api.MapGet("/service-centres/regions", ServiceCentresByRegion.HandleAsync)
+            .WithSummary("Service centres by city, county or township: model, standard, below and unrated villages.");
         return app;
     }
 }

@@ -31,6 +31,14 @@ public sealed class TestDatabase : IAsyncDisposable
         return (await Dapper.SqlMapper.ExecuteScalarAsync<T>(connection, sql, args))!;
     }
 
+    /// <summary>Rows read straight from the database, in the order the query gives.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql, object? args = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return (await Dapper.SqlMapper.QueryAsync<T>(connection, sql, args)).ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -44,6 +44,7 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("dispatch.inspections", "SELECT x::text FROM inspections x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
         ("dispatch.process_records", "SELECT x::text FROM process_records x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
         ("dispatch.attendance_settings", "SELECT x::text FROM attendance_settings x WHERE starts_with(x.county_code, @p)"),
+        ("dispatch.service_centre_ratings", "SELECT x::text FROM service_centre_ratings x WHERE starts_with(x.village_code, @p)"),
     ];
 
     private static readonly (string Name, string Sql)[] PairingTables =

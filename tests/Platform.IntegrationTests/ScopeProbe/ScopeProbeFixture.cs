@@ -199,6 +199,8 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
                 new { kind = "weekly_summary", cadreId = county.ResidentCadre, periodStart = "2026-11-23", content = county.Name + "本周走访5户" }))).GetProperty("id").GetGuid();
             await OkAsync(province.PutAsJsonAsync($"/api/dispatch/attendance/settings/{county.CountyCode}", new { checkInEnabled = true, radiusMeters = 2500, minimumDays = 18 }),
                 HttpStatusCode.OK);
+            await OkAsync(province.PostAsJsonAsync($"/api/dispatch/villages/{county.Village}/service-centre/ratings",
+                new { rating = "standard", ratedOn = "2026-11-02", evidence = county.Name + "党群服务中心达标" }));
         }
 
         await Eventually.HoldsAsync(async () => await PairingDb.ScalarAsync<long>("SELECT count(*) FROM villages") == 5, "pairing learned the 5 villages");
