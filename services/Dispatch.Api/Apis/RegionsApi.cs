@@ -1,4 +1,5 @@
 using Dispatch.Api.Extensions;
+using Dispatch.Api.Features.Rectification;
 using Dispatch.Api.Features.Regions;
 using Dispatch.Api.Features.ServiceCentres;
 using Platform.Security;
@@ -33,6 +34,22 @@ public static class RegionsApi
             .WithSummary("Rate a village's service centre after a check: model, standard or below (示范、达标、未达标); publishes ServiceCentreRated.");
         api.MapGet("/service-centres/regions", ServiceCentresByRegion.HandleAsync)
             .WithSummary("Service centres by city, county or township: model, standard, below and unrated villages.");
+        api.MapPost("/villages/{code}/rectifications", FlagVillage.HandleAsync)
+            .RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Flag a weak or lax village party organisation (软弱涣散村) with a deadline and its problems; publishes VillageRectificationFlagged.");
+        api.MapGet("/rectifications", RectificationLedger.ListAsync).WithSummary("Rectifications under a prefix (open or lifted), newest first.");
+        api.MapGet("/rectifications/regions", RectificationsByRegion.HandleAsync)
+            .WithSummary("Rectifications by city, county or township: under way, past their deadline, lifted, problems open and closed.");
+        api.MapGet("/rectifications/{id:guid}", RectificationLedger.GetAsync).WithSummary("A rectification and its ledger of problems.");
+        api.MapPost("/rectifications/{id:guid}/problems", RectificationProblems.AddAsync)
+            .RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Add a problem (with its owner and measures) to an open rectification.");
+        api.MapPost("/rectifications/{id:guid}/problems/{problemId:guid}/close", RectificationProblems.CloseAsync)
+            .RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Close a problem (销号) with the evidence of a check; publishes RectificationProblemClosed.");
+        api.MapPost("/rectifications/{id:guid}/lift", LiftRectification.HandleAsync)
+            .RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Lift the flag once every problem is closed, the caller confirming as reviewer; publishes VillageRectificationLifted.");
         return app;
     }
 }

@@ -163,6 +163,13 @@ public sealed class HostileInputFixture : IAsyncLifetime
         Values["assignment"] = assignment.GetProperty("id").GetString()!;
         var leave = await PostAsync(dispatch, "/api/dispatch/leave", new { cadreId = Cadres["甲"], startsOn = Values["today"], endsOn = Values["today"], reason = "家中有事" });
         Values["leave"] = leave.GetProperty("id").GetString()!;
+        var rectification = await PostAsync(dispatch, $"/api/dispatch/villages/{Values["village"]}/rectifications", new
+        {
+            reason = "软弱涣散", deadline = today.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            problems = new[] { new { description = "组织生活不正常", owner = "村党支部书记", measures = "按月开展三会一课" } },
+        });
+        Values["rectification"] = rectification.GetProperty("id").GetString()!;
+        Values["rectificationProblem"] = rectification.GetProperty("problems")[0].GetProperty("id").GetString()!;
 
         await Eventually.HoldsAsync(async () =>
         {

@@ -200,6 +200,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (var o, "id") when o.Contains("/ledger/entries/", StringComparison.Ordinal) => v["entry"],
             (var o, "id") when o.Contains("/disbursements/", StringComparison.Ordinal) => v["disbursement"],
             (var o, "id") when o.Contains("/revolving-funds/loans/", StringComparison.Ordinal) => v["loan"],
+            (var o, "id") when o.Contains("/rectifications/", StringComparison.Ordinal) => v["rectification"],
+            (_, "problemId") => v["rectificationProblem"],
             _ => null,
         };
     }

@@ -45,6 +45,8 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("dispatch.process_records", "SELECT x::text FROM process_records x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
         ("dispatch.attendance_settings", "SELECT x::text FROM attendance_settings x WHERE starts_with(x.county_code, @p)"),
         ("dispatch.service_centre_ratings", "SELECT x::text FROM service_centre_ratings x WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.rectifications", "SELECT x::text FROM rectifications x WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.rectification_problems", "SELECT p::text FROM rectification_problems p JOIN rectifications x ON x.id = p.rectification_id WHERE starts_with(x.village_code, @p)"),
     ];
 
     private static readonly (string Name, string Sql)[] PairingTables =

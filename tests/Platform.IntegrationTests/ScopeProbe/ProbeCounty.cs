@@ -69,6 +69,9 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public Guid FundsDisbursement { get; set; }
     /// <summary>Funds: a revolving-fund loan to the county's village (lent from its pool, partly repaid).</summary>
     public Guid FundsLoan { get; set; }
+    /// <summary>Dispatch: the rectification of <see cref="Village"/> (软弱涣散村整顿) and its open problem.</summary>
+    public Guid Rectification { get; set; }
+    public Guid RectificationProblem { get; set; }
 
     /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
     public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
@@ -78,7 +81,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
         Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, AccountabilityEntry, AccountabilityProposal, Complaint, Survey,
-        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan,
+        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan, Rectification, RectificationProblem,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Platform.Security.PersonalData;
+using Platform.Security;
 
 namespace Platform.IntegrationTests.ScopeProbe;
 
@@ -57,6 +58,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "allocations" => Ids(t.FundsAllocation),
                 "disbursements" => Ids(t.FundsDisbursement),
                 "loans" => Ids(t.FundsLoan),
+                "rectifications" => Ids(t.Rectification),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -175,6 +177,11 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "state" => Strings("failed"),
             "channel" => Strings("in_app"),
             "reason" or "note" or "findings" or "measures" or "content" or "dailylog" or "title" or "body" => Strings(Text),
+            // A rectification (软弱涣散村整顿): a deadline ahead, its problems, a problem of the target's ledger.
+            "deadline" => Strings(ChinaTime.Today().AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            "problems" => [new JsonArray(new JsonObject { ["description"] = Text, ["owner"] = "探针", ["measures"] = Text })],
+            "problemid" => Ids(t.RectificationProblem),
+            "description" or "owner" or "reviewnote" => Strings(Text),
             "approve" or "checkinenabled" => [JsonValue.Create(true)],
             "present" or "unreadonly" or "urgent" => [JsonValue.Create(false)],
             "radiusmeters" => [JsonValue.Create(3000)],

@@ -201,6 +201,13 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
                 HttpStatusCode.OK);
             await OkAsync(province.PostAsJsonAsync($"/api/dispatch/villages/{county.Village}/service-centre/ratings",
                 new { rating = "standard", ratedOn = "2026-11-02", evidence = county.Name + "党群服务中心达标" }));
+            var rectification = await OkAsync(province.PostAsJsonAsync($"/api/dispatch/villages/{county.Village}/rectifications", new
+            {
+                reason = county.Name + "软弱涣散", deadline = ChinaTime.Today().AddDays(60).ToString("yyyy-MM-dd"),
+                problems = new[] { new { description = county.Name + "组织生活不正常", owner = "村党支部书记", measures = "按月开展三会一课" } },
+            }));
+            county.Rectification = rectification.GetProperty("id").GetGuid();
+            county.RectificationProblem = rectification.GetProperty("problems")[0].GetProperty("id").GetGuid();
         }
 
         await Eventually.HoldsAsync(async () => await PairingDb.ScalarAsync<long>("SELECT count(*) FROM villages") == 5, "pairing learned the 5 villages");
