@@ -14,34 +14,27 @@ public sealed record RecordBody(string? Kind, Guid? CadreId, DateOnly? PeriodSta
 public sealed record ProcessRecordDto(Guid Id, string VillageCode, string Kind, Guid CadreId, string CadreName, DateOnly PeriodStart, string Content, string Source);
 
 /// <summary>
-/// Process records (痕迹管理, domain.md §4) of a village. Who writes what: a daily log (日纪实) by the village's first
-/// secretary; a weekly summary (周小结, periods start on Monday) and a monthly report (月报表, periods start on the 1st) by
-/// its work team; a service record (服务记录) by its agricultural technician — each holding that post on that day.
+/// Process records (痕迹管理, domain.md §4) of a village. Who writes what and for which period is
+/// <see cref="ProcessRecordKinds"/>: the first secretary's daily log, weekly spot check, monthly bulletin and quarterly
+/// review; the work team's weekly summary and monthly report; the technician's service records and quarterly bulletin;
+/// the contact county leader's reminders, records and publicity — each writer holding that post on the period's first day.
 /// Daily logs written with a check-in are listed too, so nobody types the same thing twice.
 /// </summary>
 public static class ProcessRecords
 {
-    private static readonly Dictionary<string, string[]> Writers = new(StringComparer.Ordinal)
-    {
-        ["daily_log"] = [Forces.FirstSecretary],
-        ["weekly_summary"] = [Forces.FirstSecretary, Forces.TeamLeader, Forces.TeamMember],
-        ["monthly_report"] = [Forces.FirstSecretary, Forces.TeamLeader, Forces.TeamMember],
-        ["service_record"] = [Forces.AgriculturalTechnician],
-    };
-
     public static async Task<Results<Created<ProcessRecordDto>, ProblemHttpResult>> CreateAsync(
         string code, RecordBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
-        if (body.Kind is null || !Writers.ContainsKey(body.Kind))
+        var kind = ProcessRecordKinds.Find(body.Kind);
+        if (kind is null)
         {
-            errors.Add(new FieldError("kind", "unknown_kind", "kind 应为 daily_log、weekly_summary、monthly_report、service_record 之一"));
+            errors.Add(new FieldError("kind", "unknown_kind", $"kind 应为 {string.Join("、", ProcessRecordKinds.All.Select(k => k.Code))} 之一"));
         }
-        else if (body.PeriodStart is { } start
-                 && ((body.Kind == "weekly_summary" && start.DayOfWeek != DayOfWeek.Monday) || (body.Kind == "monthly_report" && start.Day != 1)))
+        else if (body.PeriodStart is { } start && !kind.StartsPeriod(start))
         {
-            errors.Add(new FieldError("periodStart", "invalid_period", body.Kind == "weekly_summary" ? "周小结的周期应从周一开始" : "月报表的周期应从每月1日开始"));
+            errors.Add(new FieldError("periodStart", "invalid_period", kind.PeriodRule));
         }
 
         if (body.CadreId is null || body.PeriodStart is null)
@@ -78,10 +71,10 @@ public static class ProcessRecords
             WHERE a.village_code = @code AND a.cadre_id = @cadre AND a.force = ANY(@forces)
               AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
             LIMIT 1
-            """, new { code, cadre = body.CadreId, forces = Writers[body.Kind!], day = body.PeriodStart }, cancellationToken: cancellationToken));
+            """, new { code, cadre = body.CadreId, forces = kind!.Writers.ToArray(), day = body.PeriodStart }, cancellationToken: cancellationToken));
         if (cadreName is null)
         {
-            return ApiProblems.Conflict("not_in_post", "该干部在此期间未在该村担任相应岗位", $"A {body.Kind} is written by: {string.Join(", ", Writers[body.Kind!])}.");
+            return ApiProblems.Conflict("not_in_post", "该干部在此期间未在该村担任相应岗位", $"A {kind.Code} is written by: {string.Join(", ", kind.Writers)}.");
         }
 
         var dto = new ProcessRecordDto(Guid.CreateVersion7(), code, body.Kind!, body.CadreId!.Value, cadreName, body.PeriodStart!.Value, content, "record");

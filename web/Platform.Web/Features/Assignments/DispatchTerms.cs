@@ -60,9 +60,16 @@ public static class DispatchTerms
     public static readonly IReadOnlyList<Term> RecordKinds =
     [
         new("daily_log", "日纪实"),
+        new("weekly_spot_check", "周抽查"),
+        new("monthly_bulletin", "月通报"),
+        new("quarterly_review", "季众评"),
         new("weekly_summary", "周小结"),
         new("monthly_report", "月报表"),
         new("service_record", "服务记录"),
+        new("quarterly_bulletin", "季度通报"),
+        new("leader_reminder", "提醒"),
+        new("leader_record", "纪实"),
+        new("leader_publicity", "公示"),
     ];
 
     /// <summary>The Chinese of a code; an unknown code is shown as it is rather than hidden.</summary>

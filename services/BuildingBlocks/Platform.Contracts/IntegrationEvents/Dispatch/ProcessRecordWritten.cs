@@ -6,7 +6,7 @@ namespace Platform.Contracts.IntegrationEvents.Dispatch.V1;
 /// whether the record was on time (docs/integration/assessment.md). The content stays in dispatch.
 /// </summary>
 /// <param name="RecordId">The process record's id, or the check-in's for a daily log written with a check-in.</param>
-/// <param name="Kind">daily_log, weekly_summary, monthly_report or service_record.</param>
+/// <param name="Kind">daily_log, weekly_spot_check, monthly_bulletin, quarterly_review, weekly_summary, monthly_report, service_record, quarterly_bulletin, leader_reminder, leader_record or leader_publicity (dispatch's Domain/ProcessRecordKinds.cs).</param>
 /// <param name="PeriodStart">The day, the week's Monday or the month's first day the record is about.</param>
 /// <param name="Source">record (written as a record) or check_in (a daily log written with a check-in).</param>
 public sealed record ProcessRecordWritten(
