@@ -57,20 +57,10 @@ public static class FlagVillage
             return ApiProblems.Invalid("invalid_rectification", "整顿登记无效", errors);
         }
 
-        if (!scope.Covers(code))
-        {
-            throw GetVillage.VillageNotFound(code);
-        }
-
         var actor = http.GetActor();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var villageName = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT name FROM regions WHERE code = @code AND level = 5 FOR UPDATE", new { code }, transaction, cancellationToken: cancellationToken));
-        if (villageName is null)
-        {
-            throw GetVillage.VillageNotFound(code);
-        }
+        var villageName = await GetVillage.LockForWriteAsync(transaction, scope, code, cancellationToken);
 
         var id = Guid.CreateVersion7();
         var inserted = await connection.ExecuteAsync(new CommandDefinition(

@@ -21,6 +21,18 @@ public static class GetVillage
         return await FindAsync(dataSource, scope, code, cancellationToken) ?? throw VillageNotFound(code);
     }
 
+    /// <summary>
+    /// Locks the village a write refers to, in the caller's scope, and gives its name: rows written about it in the same
+    /// transaction see each other (a rating's previous one, one open rectification). Missing and outside the scope alike
+    /// are 404 village_not_found.
+    /// </summary>
+    internal static async Task<string> LockForWriteAsync(NpgsqlTransaction transaction, RegionScope scope, string code, CancellationToken cancellationToken) =>
+        (scope.Covers(code)
+            ? await transaction.Connection!.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                "SELECT name FROM regions WHERE code = @code AND level = 5 FOR UPDATE", new { code }, transaction, cancellationToken: cancellationToken))
+            : null)
+        ?? throw VillageNotFound(code);
+
     internal static ProblemException VillageNotFound(string code) =>
         ApiProblems.NotFound("village_not_found", "未找到该村", $"No village {code} in your scope.").ToException($"未找到该村：{code}");
 

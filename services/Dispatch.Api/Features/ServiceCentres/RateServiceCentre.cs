@@ -62,20 +62,10 @@ public static class RateServiceCentre
             return ApiProblems.Invalid("invalid_service_centre_rating", "服务中心评定无效", errors);
         }
 
-        if (!scope.Covers(code))
-        {
-            throw GetVillage.VillageNotFound(code);
-        }
-
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The village row is locked so that two ratings of one village see each other's "previous".
-        var villageName = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT name FROM regions WHERE code = @code AND level = 5 FOR UPDATE", new { code }, transaction, cancellationToken: cancellationToken));
-        if (villageName is null)
-        {
-            throw GetVillage.VillageNotFound(code);
-        }
+        // Locked, so that two ratings of one village see each other's "previous".
+        var villageName = await GetVillage.LockForWriteAsync(transaction, scope, code, cancellationToken);
 
         var previous = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             $"{ServiceCentreHistory.LatestSql} LIMIT 1", new { code }, transaction, cancellationToken: cancellationToken));
