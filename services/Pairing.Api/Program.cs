@@ -17,6 +17,7 @@ app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contrac
 app.MapHouseholdsApi();
 app.MapMatchingApi();
 app.MapImportsApi();
+app.MapMonitoringApi();
 app.MapGrpcService<PairingService>().RequireGrpcPort();
 app.MapGrpcDefaults();
 app.MapErrorQueueApi("/api/pairing");

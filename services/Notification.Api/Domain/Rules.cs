@@ -41,6 +41,8 @@ public static class Rules
     public const string AnnualGradeConfirmed = "annual_grade_confirmed";
     public const string CountyVetoed = "county_vetoed";
     public const string LoanOverdue = "loan_overdue";
+    public const string HouseholdRiskFlagged = "household_risk_flagged";
+    public const string MonitoringResponseOverdue = "monitoring_response_overdue";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -101,6 +103,11 @@ public static class Rules
         new(LoanOverdue, "周转资金借款逾期", "A revolving-fund loan's installment is overdue (funds)", false, ["in_app"],
             [Req("borrowerName", "借款人"), Req("dueOn", "应还日期"), Req("overdue", "逾期未还金额（元）"), Opt("installmentNo", "期数"), Opt("purpose", "借款用途"),
              Opt("outstanding", "未还余额（元）"), Opt("villageCode", "村级区划代码")]),
+        new(HouseholdRiskFlagged, "防返贫监测预警", "A household came under return-to-poverty monitoring (pairing)", false, ["in_app", "sms"],
+            [Req("headName", "户主姓名"), Req("kind", "监测类别"), Req("reason", "纳入监测原因"), Req("respondBy", "落实帮扶期限"), Opt("villageCode", "村级区划代码"),
+             Opt("source", "认定方式")]),
+        new(MonitoringResponseOverdue, "监测户帮扶逾期", "A monitored household had no helper and measures by its deadline (pairing)", true, ["in_app", "sms"],
+            [Req("headName", "户主姓名"), Req("kind", "监测类别"), Req("respondBy", "落实帮扶期限"), Opt("villageCode", "村级区划代码")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
     public static string ForceName(string force) => force switch
@@ -122,6 +129,15 @@ public static class Rules
         "assisting_unit" => "帮扶单位",
         "first_secretary" => "第一书记",
         "work_team" => "驻村工作队",
+        _ => kind,
+    };
+
+    /// <summary>The Chinese name of a monitored household's kind (防返贫监测对象).</summary>
+    public static string MonitoringKindName(string kind) => kind switch
+    {
+        "unstable_exited" => "脱贫不稳定户",
+        "marginal" => "边缘易致贫户",
+        "sudden_difficulty" => "突发严重困难户",
         _ => kind,
     };
 

@@ -48,6 +48,9 @@ internal static class Extensions
             bus.AddConsumer<AnnualGradeConfirmedConsumer, AnnualGradeConfirmedConsumerDefinition>();
             bus.AddConsumer<CountyVetoedConsumer, CountyVetoedConsumerDefinition>();
             bus.AddConsumer<LoanOverdueConsumer, LoanOverdueConsumerDefinition>();
+            bus.AddConsumer<HouseholdRiskFlaggedConsumer, HouseholdRiskFlaggedConsumerDefinition>();
+            bus.AddConsumer<MonitoringResponseOverdueConsumer, MonitoringResponseOverdueConsumerDefinition>();
+            bus.AddConsumer<HouseholdRiskClosedConsumer, HouseholdRiskClosedConsumerDefinition>();
         });
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))

@@ -4,6 +4,7 @@ using Pairing.Api.Consumers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pairing.Api.Features.Contacts;
 using Pairing.Api.Features.Matching;
+using Pairing.Api.Features.Monitoring;
 using Pairing.Api.Features.Pairings;
 using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Data;
@@ -33,6 +34,7 @@ internal static class Extensions
             bus.AddConsumer<AssignmentEndedConsumer, AssignmentEndedConsumerDefinition>();
         });
         builder.Services.AddOptions<PairingOptions>().Bind(builder.Configuration.GetSection(PairingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<MonitoringOptions>().Bind(builder.Configuration.GetSection(MonitoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<MatchingOptions>().Bind(builder.Configuration.GetSection(MatchingOptions.Section));
         // The server's clock decides when a status changed (tests move it).
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -41,9 +43,11 @@ internal static class Extensions
             var matching = provider.GetRequiredService<IOptions<MatchingOptions>>().Value;
             return new BackgroundRunSettings("matching_runs", matching.Lease, matching.PollInterval);
         });
-        // Scheduled work on Quartz (Platform.Scheduling, section Pairing:Jobs): last month's overdue notices, once a month.
+        // Scheduled work on Quartz (Platform.Scheduling, section Pairing:Jobs): last month's overdue notices, once a month;
+        // monitored households past their deadline without a helper and measures, every morning.
         builder.AddPlatformScheduling("Pairing:Jobs");
         builder.Services.AddScheduledJob<OverdueNoticeJob>(OverdueNoticeJob.Name, OverdueNoticeJob.DefaultSchedule);
+        builder.Services.AddScheduledJob<MonitoringResponseOverdueJob>(MonitoringResponseOverdueJob.Name, MonitoringResponseOverdueJob.DefaultSchedule);
         // Cadres are dispatch's: checked over gRPC as the caller, so dispatch applies the caller's scope too.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc");
         builder.Services.AddOpenApi();

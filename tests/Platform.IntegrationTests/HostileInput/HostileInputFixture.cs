@@ -192,6 +192,10 @@ public sealed class HostileInputFixture : IAsyncLifetime
         await PostAsync(pairing, "/api/pairing/helpers", new { cadreId = Cadres["乙"] });
         var run = await PostAsync(pairing, "/api/pairing/matching-runs", new { prefix = "511702", startsOn = Values["today"] });
         Values["run"] = run.GetProperty("id").GetString()!;
+        // A household out of poverty under return-to-poverty monitoring (防返贫监测), flagged by hand.
+        await PostAsync(pairing, $"/api/pairing/households/{households["张三"]}/status", new { status = "exited", reason = "脱贫" });
+        var monitored = await PostAsync(pairing, "/api/pairing/monitoring/cases", new { householdId = households["张三"], kind = "unstable_exited", reason = "探针监测" });
+        Values["monitoringCase"] = monitored.GetProperty("id").GetString()!;
 
         var rules = await notification.GetFromJsonAsync<JsonElement>("/api/notification/rules");
         Values["rule"] = rules.EnumerateArray().First().GetProperty("key").GetString()!;

@@ -202,6 +202,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (var o, "id") when o.Contains("/revolving-funds/loans/", StringComparison.Ordinal) => v["loan"],
             (var o, "id") when o.Contains("/rectifications/", StringComparison.Ordinal) => v["rectification"],
             (_, "problemId") => v["rectificationProblem"],
+            (var o, "id") when o.Contains("/monitoring/cases/", StringComparison.Ordinal) => v["monitoringCase"],
+            (_, "provinceCode") => "51",
             _ => null,
         };
     }

@@ -39,6 +39,14 @@ public sealed class TestDatabase : IAsyncDisposable
         return (await Dapper.SqlMapper.QueryAsync<T>(connection, sql, args)).ToList();
     }
 
+    /// <summary>A change made behind the service's back (time passing, say); returns the rows affected.</summary>
+    public async Task<int> ExecuteAsync(string sql, object? args = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return await Dapper.SqlMapper.ExecuteAsync(connection, sql, args);
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

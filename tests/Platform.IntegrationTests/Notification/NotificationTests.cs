@@ -475,6 +475,33 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_household_under_monitoring_is_told_to_its_helper_and_the_township_and_an_overdue_one_to_the_county_too()
+    {
+        var helper = fixture.Cadres["乙"];
+        var household = Guid.NewGuid();
+        var flagged = Guid.NewGuid();
+        var overdue = Guid.NewGuid();
+        await fixture.PublishAsync(new HouseholdRiskFlagged(Guid.NewGuid(), household, Village702, "王大", "unstable_exited", ["income_below_line"], "rule",
+            "人均纯收入6200.00元，低于监测线7500.00元", new DateOnly(2026, 12, 15), helper, "test", DateTimeOffset.UtcNow), flagged);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = flagged.ToString() }) == 2,
+            "the flag is told to the helper and the township");
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id ORDER BY recipient", new { id = flagged.ToString() }))
+            .ShouldBe([$"cadre:{helper}", "org:511702104"]);
+        (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id AND recipient LIKE 'cadre:%'", new { id = flagged.ToString() }))
+            .ShouldBe($"王大户（{Village702}）已纳入防返贫监测（脱贫不稳定户）：人均纯收入6200.00元，低于监测线7500.00元。请于2026-12-15前落实帮扶责任人和帮扶措施。");
+
+        // Without a helper: the township and the county.
+        await fixture.PublishAsync(new MonitoringResponseOverdue(Guid.NewGuid(), household, Village702, "王大", "marginal", new DateOnly(2026, 11, 20), null,
+            DateTimeOffset.UtcNow), overdue);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = overdue.ToString() }) == 2,
+            "the overdue case is told to the township and the county");
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id ORDER BY recipient", new { id = overdue.ToString() }))
+            .ShouldBe(["org:511702", "org:511702104"]);
+        (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id AND recipient = 'org:511702'", new { id = overdue.ToString() }))
+            .ShouldBe($"防返贫监测户王大户（{Village702}，边缘易致贫户）应于2026-11-20前落实帮扶责任人和帮扶措施，现已逾期，请立即落实。");
+    }
+
+    [Fact]
     public async Task A_leave_decision_in_dispatch_reaches_the_cadre()
     {
         var cadre = fixture.Cadres["戊"];

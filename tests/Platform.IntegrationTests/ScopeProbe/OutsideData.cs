@@ -64,6 +64,13 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("pairing.unit_villages", "SELECT x::text FROM unit_villages x WHERE starts_with(x.village_code, @p)"),
         // A run over the region, or over a wider region that covers it (a county must not touch the city's run).
         ("pairing.matching_runs", "SELECT r::text FROM matching_runs r WHERE starts_with(r.region_prefix, @p) OR starts_with(@p, r.region_prefix)"),
+        ("pairing.monitoring_cases", "SELECT x::text FROM monitoring_cases x WHERE starts_with(x.village_code, @p)"),
+        ("pairing.monitoring_measures", """
+            SELECT m::text FROM monitoring_measures m JOIN monitoring_cases x ON x.id = m.case_id WHERE starts_with(x.village_code, @p) OR m.helper_cadre_id = ANY(@cadres)
+            """),
+        ("pairing.risk_reports", "SELECT r::text FROM risk_reports r JOIN households h ON h.id = r.household_id WHERE starts_with(h.village_code, @p)"),
+        // A province's line is every county's of it: no county may set it.
+        ("pairing.monitoring_lines", "SELECT x::text FROM monitoring_lines x WHERE starts_with(x.province_code, @p) OR starts_with(@p, x.province_code)"),
         ("pairing.matching_proposals", "SELECT x::text FROM matching_proposals x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
     ];
 

@@ -72,6 +72,8 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     /// <summary>Dispatch: the rectification of <see cref="Village"/> (软弱涣散村整顿) and its open problem.</summary>
     public Guid Rectification { get; set; }
     public Guid RectificationProblem { get; set; }
+    /// <summary>Pairing: the open return-to-poverty monitoring case of <see cref="Household"/> (防返贫监测), opened by a report.</summary>
+    public Guid MonitoringCase { get; set; }
 
     /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
     public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
@@ -81,7 +83,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
         Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, AccountabilityEntry, AccountabilityProposal, Complaint, Survey,
-        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan, Rectification, RectificationProblem,
+        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan, Rectification, RectificationProblem, MonitoringCase,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

@@ -59,6 +59,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "disbursements" => Ids(t.FundsDisbursement),
                 "loans" => Ids(t.FundsLoan),
                 "rectifications" => Ids(t.Rectification),
+                "cases" => Ids(t.MonitoringCase),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -86,8 +87,21 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
         var voice = operation.Contains("/complaints", StringComparison.Ordinal) || operation.Contains("/surveys", StringComparison.Ordinal)
             || operation.Contains("assessment.v1.Voice", StringComparison.Ordinal);
         var funds = operation.Contains("/api/funds", StringComparison.Ordinal) || operation.StartsWith("funds.v1.", StringComparison.Ordinal);
+        var monitoring = operation.Contains("/monitoring/", StringComparison.Ordinal) || operation.Contains("/risk-reports", StringComparison.Ordinal);
         return key switch
         {
+            // Return-to-poverty monitoring: the target's province (shared with the caller's county) and year, the line, a report's facts.
+            "provincecode" => Strings(t.Prefix[..2]),
+            "year" when monitoring => [JsonValue.Create(ChinaTime.Today().Year)],
+            "incomeline" => [JsonValue.Create(7500)],
+            "responsedays" => [JsonValue.Create(15)],
+            "incomepercapita" => [JsonValue.Create(5000)],
+            "events" => [new JsonArray(JsonValue.Create("major_illness"))],
+            "observedon" => Strings(ChinaTime.Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            "checknote" => Strings(Text),
+            "household" => Ids(t.Household),
+            "kind" when monitoring => Strings("unstable_exited", "marginal"),
+            "status" when monitoring => Strings("open", "overdue"),
             "subjectkind" when voice => Strings("assisting_unit", "cadre", "work_team"),
             "channel" when voice => Strings("hotline"),
             "status" when voice => Strings("open"),

@@ -224,6 +224,14 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
                 new { cadreId = county.HelperCadre, role = "responsible", startsOn = "2026-01-01" }))).GetProperty("id").GetGuid();
             county.Contact = (await OkAsync(pairingProvince.PostAsJsonAsync($"/api/pairing/households/{county.Household}/contacts",
                 new { cadreId = county.HelperCadre, kind = "call", contactedOn = "2026-11-20", measures = "电话了解病情" }))).GetProperty("id").GetGuid();
+            // Out of poverty, then at risk again: a monitoring case (防返贫监测) opened by the rules from a report.
+            await OkAsync(pairingProvince.PostAsJsonAsync($"/api/pairing/households/{county.Household}/status", new { status = "exited", reason = county.Name + "脱贫" }),
+                HttpStatusCode.OK);
+            county.MonitoringCase = (await OkAsync(pairingProvince.PostAsJsonAsync($"/api/pairing/households/{county.Household}/risk-reports", new
+            {
+                incomePerCapita = 5000, events = new[] { "major_illness" }, note = county.Name + "户主大病",
+                observedOn = ChinaTime.Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            }))).GetProperty("case").GetProperty("id").GetGuid();
         }
 
         // The city's run over both counties first (a county's run leaves it alone), then the far county's own.

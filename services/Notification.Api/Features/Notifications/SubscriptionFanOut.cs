@@ -38,6 +38,6 @@ public sealed class SubscriptionFanOut(TimeProvider clock, IOptions<Notification
     public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "AssignmentStarted", "AssignmentEnded", "CadreRecalled", "VillageCategoryChanged", "LeaveDecided",
-        "HouseholdPaired", "PairingEnded", "HouseholdContactOverdue",
+        "HouseholdPaired", "PairingEnded", "HouseholdContactOverdue", "HouseholdRiskFlagged", "MonitoringResponseOverdue", "HouseholdRiskClosed",
     };
 }
