@@ -43,6 +43,9 @@ public static class Rules
     public const string LoanOverdue = "loan_overdue";
     public const string HouseholdRiskFlagged = "household_risk_flagged";
     public const string MonitoringResponseOverdue = "monitoring_response_overdue";
+    public const string VillageRectificationFlagged = "village_rectification_flagged";
+    public const string VillageRectificationLifted = "village_rectification_lifted";
+    public const string VillageCommitteeChanged = "village_committee_changed";
 
     /// <summary>Messages sent by other services over gRPC with their own text (no template).</summary>
     public const string Direct = "direct";
@@ -108,6 +111,13 @@ public static class Rules
              Opt("source", "认定方式")]),
         new(MonitoringResponseOverdue, "监测户帮扶逾期", "A monitored household had no helper and measures by its deadline (pairing)", true, ["in_app", "sms"],
             [Req("headName", "户主姓名"), Req("kind", "监测类别"), Req("respondBy", "落实帮扶期限"), Opt("villageCode", "村级区划代码")]),
+        new(VillageRectificationFlagged, "软弱涣散村整顿", "A village party organisation was flagged as weak or lax, for rectification (dispatch)", false, ["in_app"],
+            [Req("villageName", "村名"), Req("deadline", "整顿期限"), Req("reason", "原因"), Opt("problems", "整改问题数"), Opt("villageCode", "村级区划代码")]),
+        new(VillageRectificationLifted, "软弱涣散村整顿销号", "Every problem closed and confirmed: the village's rectification flag was lifted (dispatch)", false,
+            ["in_app"], [Req("villageName", "村名"), Opt("problems", "整改问题数"), Opt("lateNote", "是否逾期"), Opt("villageCode", "村级区划代码"), Opt("deadline", "整顿期限")]),
+        new(VillageCommitteeChanged, "村干部调整撤换", "A village committee member was adjusted or removed during the term (调整撤换, dispatch)", false, ["in_app"],
+            [Req("villageName", "村名"), Req("seat", "职务"), Req("personName", "姓名"), Req("change", "调整方式"), Req("reason", "原因"), Opt("effectiveOn", "生效日期"),
+             Opt("villageCode", "村级区划代码")]),
     }.ToDictionary(r => r.Key, StringComparer.Ordinal);
 
     public static string ForceName(string force) => force switch
@@ -140,6 +150,18 @@ public static class Rules
         "sudden_difficulty" => "突发严重困难户",
         _ => kind,
     };
+
+    /// <summary>The Chinese title of a village committee seat (村两委职务).</summary>
+    public static string CommitteeSeatName(string body, string post) =>
+        (body == "party_branch" ? "村党支部" : "村民委员会") + post switch
+        {
+            "secretary" => "书记",
+            "deputy_secretary" => "副书记",
+            "director" => "主任",
+            "deputy_director" => "副主任",
+            "member" => "委员",
+            _ => post,
+        };
 
     public static string CategoryName(string? category) => category switch
     {

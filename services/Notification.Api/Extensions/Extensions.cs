@@ -51,6 +51,11 @@ internal static class Extensions
             bus.AddConsumer<HouseholdRiskFlaggedConsumer, HouseholdRiskFlaggedConsumerDefinition>();
             bus.AddConsumer<MonitoringResponseOverdueConsumer, MonitoringResponseOverdueConsumerDefinition>();
             bus.AddConsumer<HouseholdRiskClosedConsumer, HouseholdRiskClosedConsumerDefinition>();
+            bus.AddConsumer<VillageRectificationFlaggedConsumer, VillageRectificationFlaggedConsumerDefinition>();
+            bus.AddConsumer<VillageRectificationLiftedConsumer, VillageRectificationLiftedConsumerDefinition>();
+            bus.AddConsumer<RectificationProblemClosedConsumer, RectificationProblemClosedConsumerDefinition>();
+            bus.AddConsumer<ServiceCentreRatedConsumer, ServiceCentreRatedConsumerDefinition>();
+            bus.AddConsumer<VillageCommitteeChangedConsumer, VillageCommitteeChangedConsumerDefinition>();
         });
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))

@@ -162,4 +162,8 @@ public static class VillageForcesExtensions
         forces.Active.FirstOrDefault(a => a.Force == "contact_leader" && Guid.TryParse(a.CadreId, out _)) is { } leader
             ? (Guid.Parse(leader.CadreId), leader.CadreName)
             : null;
+
+    /// <summary>The village's first secretary (第一书记) among its active forces, if one is in post.</summary>
+    public static Guid? FirstSecretary(this VillageForces forces) =>
+        forces.Active.FirstOrDefault(a => a.Force == "first_secretary" && Guid.TryParse(a.CadreId, out _)) is { } secretary ? Guid.Parse(secretary.CadreId) : null;
 }

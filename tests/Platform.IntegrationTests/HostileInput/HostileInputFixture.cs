@@ -170,6 +170,12 @@ public sealed class HostileInputFixture : IAsyncLifetime
         });
         Values["rectification"] = rectification.GetProperty("id").GetString()!;
         Values["rectificationProblem"] = rectification.GetProperty("problems")[0].GetProperty("id").GetString()!;
+        // A person of the village seated on its villagers' committee (村两委).
+        var villagePerson = await PostAsync(dispatch, $"/api/dispatch/villages/{Values["village"]}/people", new { name = "探针村干部", gender = "male", birthYear = 1980 });
+        Values["villagePerson"] = villagePerson.GetProperty("id").GetString()!;
+        var seat = await PostAsync(dispatch, $"/api/dispatch/villages/{Values["village"]}/committee/posts",
+            new { personId = Values["villagePerson"], body = "villagers_committee", post = "member", startsOn = start });
+        Values["committeePost"] = seat.GetProperty("id").GetString()!;
 
         await Eventually.HoldsAsync(async () =>
         {

@@ -502,6 +502,46 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_weak_village_is_told_to_its_first_secretary_and_township_and_a_removed_village_cadre_to_the_county()
+    {
+        // A cadre of this test's own, posted as the village's first secretary (the fixture's cadres hold posts of other tests).
+        using var dispatch = new HttpClient { BaseAddress = fixture.DispatchRest };
+        dispatch.DefaultRequestHeaders.Authorization = new("Bearer", TestSettings.Token(Roles.County, "511703"));
+        const string first17 = "51170319800707001";
+        (await dispatch.PostAsync("/api/dispatch/cadres/import", RegionFiles.Csv("身份证号,姓名,手机号,单位编码,职级,专长,农村工作经历,最近提拔日期,派驻意愿\n"
+            + $"{first17}{Platform.Security.PersonalData.CitizenId.CheckCharacter(first17)},庚书记,,U-B,科员,党建,是,,愿意\n"))).EnsureSuccessStatusCode();
+        var secretary = (await dispatch.GetFromJsonAsync<JsonElement>("/api/dispatch/cadres")).GetProperty("items").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "庚书记").GetProperty("id").GetGuid();
+        (await dispatch.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = Village703, force = "first_secretary", cadreId = secretary, startsOn = "2026-01-01" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var flagged = Guid.NewGuid();
+        await fixture.PublishAsync(new VillageRectificationFlagged(Guid.NewGuid(), Village703, "金山村", "组织生活不正常", new DateOnly(2027, 3, 31), 2, "test",
+            DateTimeOffset.UtcNow), flagged);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = flagged.ToString() }) == 2,
+            "the flag is told to the first secretary and the township");
+        (await fixture.QueryAsync<string>("SELECT recipient FROM notifications WHERE source_id = @id ORDER BY recipient", new { id = flagged.ToString() }))
+            .ShouldBe([$"cadre:{secretary}", "org:511703105"]);
+        (await fixture.ScalarAsync<string>("SELECT body FROM notifications WHERE source_id = @id AND recipient = 'org:511703105'", new { id = flagged.ToString() }))
+            .ShouldBe($"金山村（{Village703}）党组织列为软弱涣散村，须于2027-03-31前完成整顿，整改问题2个。原因：组织生活不正常");
+
+        // An appointment reaches subscribers only; a removal (撤换) the county's organisation department.
+        var appointed = Guid.NewGuid();
+        var removed = Guid.NewGuid();
+        var person = Guid.NewGuid();
+        await fixture.PublishAsync(new VillageCommitteeChanged(Guid.NewGuid(), Village703, "金山村", person, "李主任", "villagers_committee", "director", "appointed", null,
+            null, new DateOnly(2024, 1, 1), "test", DateTimeOffset.UtcNow), appointed);
+        await fixture.PublishAsync(new VillageCommitteeChanged(Guid.NewGuid(), Village703, "金山村", person, "李主任", "villagers_committee", "director", "ended", "removed",
+            "履职不力", new DateOnly(2026, 11, 30), "test", DateTimeOffset.UtcNow), removed);
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = removed.ToString() }) == 1,
+            "the removal is told to the county");
+        (await fixture.ScalarAsync<string>("SELECT recipient || ' ' || body FROM notifications WHERE source_id = @id", new { id = removed.ToString() }))
+            .ShouldBe($"org:511703 金山村（{Village703}）村民委员会主任李主任已于2026-11-30被撤换。原因：履职不力");
+        await Eventually.HoldsAsync(async () => await fixture.ScalarAsync<long>("SELECT count(*) FROM inbox_messages WHERE message_id = @id", new { id = appointed }) == 1,
+            "the appointment was consumed");
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM notifications WHERE source_id = @id", new { id = appointed.ToString() })).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_leave_decision_in_dispatch_reaches_the_cadre()
     {
         var cadre = fixture.Cadres["戊"];

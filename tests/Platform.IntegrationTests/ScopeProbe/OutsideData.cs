@@ -46,6 +46,10 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("dispatch.attendance_settings", "SELECT x::text FROM attendance_settings x WHERE starts_with(x.county_code, @p)"),
         ("dispatch.service_centre_ratings", "SELECT x::text FROM service_centre_ratings x WHERE starts_with(x.village_code, @p)"),
         ("dispatch.rectifications", "SELECT x::text FROM rectifications x WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.village_people", "SELECT x::text FROM village_people x WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.village_committee_posts", "SELECT x::text FROM village_committee_posts x WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.village_cadre_pay", "SELECT y::text FROM village_cadre_pay y JOIN village_people x ON x.id = y.person_id WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.talent_steps", "SELECT s::text FROM talent_steps s JOIN village_people x ON x.id = s.person_id WHERE starts_with(x.village_code, @p)"),
         ("dispatch.rectification_problems", "SELECT p::text FROM rectification_problems p JOIN rectifications x ON x.id = p.rectification_id WHERE starts_with(x.village_code, @p)"),
     ];
 

@@ -74,6 +74,9 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     public Guid RectificationProblem { get; set; }
     /// <summary>Pairing: the open return-to-poverty monitoring case of <see cref="Household"/> (防返贫监测), opened by a report.</summary>
     public Guid MonitoringCase { get; set; }
+    /// <summary>Dispatch: a person of <see cref="Village"/> (村两委), a party member seated as branch secretary, with pay.</summary>
+    public Guid VillagePerson { get; set; }
+    public Guid CommitteePost { get; set; }
 
     /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
     public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
@@ -83,7 +86,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
         Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, AccountabilityEntry, AccountabilityProposal, Complaint, Survey,
-        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan, Rectification, RectificationProblem, MonitoringCase,
+        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan, Rectification, RectificationProblem, MonitoringCase, VillagePerson, CommitteePost,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

@@ -60,6 +60,8 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "loans" => Ids(t.FundsLoan),
                 "rectifications" => Ids(t.Rectification),
                 "cases" => Ids(t.MonitoringCase),
+                "village-people" => Ids(t.VillagePerson),
+                "committee-posts" => Ids(t.CommitteePost),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -102,6 +104,19 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "household" => Ids(t.Household),
             "kind" when monitoring => Strings("unstable_exited", "marginal"),
             "status" when monitoring => Strings("open", "overdue"),
+            // The village's own cadres (村两委) and the talent pipeline: the target's person, words of the committees.
+            "personid" => Ids(t.VillagePerson),
+            "body" when operation.Contains("/committee", StringComparison.Ordinal) => Strings("party_branch", "villagers_committee"),
+            "post" => Strings("member", "secretary", "director"),
+            "kind" when operation.Contains("/committee-posts/", StringComparison.Ordinal) => Strings("removed", "term_ended"),
+            "endson" when operation.Contains("/committee-posts/", StringComparison.Ordinal) => Strings(ChinaTime.Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            "gender" => Strings("male"),
+            "birthyear" => [JsonValue.Create(1980)],
+            "name" => Strings("探针人员"),
+            "step" or "stage" => Strings("capable_farmer", "reserve_cadre"),
+            "reachedon" => Strings("2020-01-01"),
+            "monthlypay" => [JsonValue.Create(2000)],
+            "effectivefrom" => Strings("2026-01-01"),
             "subjectkind" when voice => Strings("assisting_unit", "cadre", "work_team"),
             "channel" when voice => Strings("hotline"),
             "status" when voice => Strings("open"),

@@ -208,6 +208,14 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
             }));
             county.Rectification = rectification.GetProperty("id").GetGuid();
             county.RectificationProblem = rectification.GetProperty("problems")[0].GetProperty("id").GetGuid();
+            // The village's own branch secretary (村两委): a party member seated for a term, with pay.
+            county.VillagePerson = (await OkAsync(province.PostAsJsonAsync($"/api/dispatch/villages/{county.Village}/people",
+                new { name = county.Name + "村支书", gender = "female", birthYear = 1979 }))).GetProperty("id").GetGuid();
+            await OkAsync(province.PostAsJsonAsync($"/api/dispatch/village-people/{county.VillagePerson}/talent-steps", new { step = "party_member", reachedOn = "2010-07-01" }));
+            county.CommitteePost = (await OkAsync(province.PostAsJsonAsync($"/api/dispatch/villages/{county.Village}/committee/posts",
+                new { personId = county.VillagePerson, body = "party_branch", post = "secretary", startsOn = "2024-01-01" }))).GetProperty("id").GetGuid();
+            await OkAsync(province.PutAsJsonAsync($"/api/dispatch/village-people/{county.VillagePerson}/pay",
+                new { monthlyPay = 2000, pensionInsured = true, effectiveFrom = "2026-01-01", reason = county.Name + "报酬标准" }), HttpStatusCode.OK);
         }
 
         await Eventually.HoldsAsync(async () => await PairingDb.ScalarAsync<long>("SELECT count(*) FROM villages") == 5, "pairing learned the 5 villages");

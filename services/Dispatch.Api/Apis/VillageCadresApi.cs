@@ -1,0 +1,31 @@
+using Dispatch.Api.Features.VillageCadres;
+using Platform.Security;
+
+namespace Dispatch.Api.Apis;
+
+/// <summary>The village's own cadres (村两委): its people, committee seats and changes (调整撤换), pay, and the talent pipeline (双培双带).</summary>
+public static class VillageCadresApi
+{
+    public static IEndpointRouteBuilder MapVillageCadresApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/dispatch").WithTags("Village cadres");
+        api.MapPost("/villages/{code}/people", VillagePeople.RegisterAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Register a person of the village (a village cadre or a talent of the pipeline, not a dispatched cadre).");
+        api.MapGet("/village-people", VillagePeople.ListAsync)
+            .WithSummary("People of the scope's villages, by the furthest step reached (stage=reserve_cadre: the reserve pool), keyset-paged.");
+        api.MapGet("/village-people/{id:guid}", VillagePeople.GetAsync).WithSummary("One person: pipeline steps, committee seats, pay and its history.");
+        api.MapPost("/village-people/{id:guid}/talent-steps", TalentPipeline.RecordStepAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Record a step of the talent pipeline (capable farmer, party member, reserve cadre, committee member) with its day.");
+        api.MapPut("/village-people/{id:guid}/pay", VillageCadrePay.SetAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Set a seated village cadre's monthly pay and pension insurance from a day, with the reason; the history stays.");
+        api.MapGet("/villages/{code}/committee", CommitteePosts.GetCommitteeAsync)
+            .WithSummary("A village's party branch committee and villagers' committee: the seats held today (with pay) and earlier ones.");
+        api.MapPost("/villages/{code}/committee/posts", CommitteePosts.AppointAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Seat a person of the village on a committee for a term; publishes VillageCommitteeChanged.");
+        api.MapPost("/committee-posts/{id:guid}/end", CommitteePosts.EndAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("End a seat (term ended, adjusted, removed, resigned) with the reason (调整撤换); publishes VillageCommitteeChanged.");
+        api.MapGet("/talent/regions", TalentPipeline.RegionsAsync)
+            .WithSummary("The talent pipeline by city, county or township: capable farmers, party members, reserve cadres, committee members, pension-insured.");
+        return app;
+    }
+}
