@@ -1,9 +1,10 @@
+using Dispatch.Api.Features.MemberPoints;
 using Dispatch.Api.Features.VillageCadres;
 using Platform.Security;
 
 namespace Dispatch.Api.Apis;
 
-/// <summary>The village's own cadres (村两委): its people, committee seats and changes (调整撤换), pay, and the talent pipeline (双培双带).</summary>
+/// <summary>The village's own cadres (村两委): its people, committee seats and changes (调整撤换), pay, the talent pipeline (双培双带) and party member points (积分制).</summary>
 public static class VillageCadresApi
 {
     public static IEndpointRouteBuilder MapVillageCadresApi(this IEndpointRouteBuilder app)
@@ -26,6 +27,15 @@ public static class VillageCadresApi
             .WithSummary("End a seat (term ended, adjusted, removed, resigned) with the reason (调整撤换); publishes VillageCommitteeChanged.");
         api.MapGet("/talent/regions", TalentPipeline.RegionsAsync)
             .WithSummary("The talent pipeline by city, county or township: capable farmers, party members, reserve cadres, committee members, pension-insured.");
+        api.MapGet("/member-points/rules", PointRules.GetAsync)
+            .WithSummary("Party member points (积分制): each activity's points and monthly cap in force for a region, and who set them.");
+        api.MapPut("/member-points/rules/{region}/{activity}", PointRules.PutAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Set an activity's points and monthly cap for a province, city or county of the caller's scope.");
+        api.MapPost("/village-people/{id:guid}/points", RecordPoints.HandleAsync)
+            .WithSummary("Record a party member's points for an activity (meeting, party day, serving households, learning), capped per month.");
+        api.MapGet("/village-people/{id:guid}/points", RecordPoints.MonthAsync).WithSummary("A member's points in a month, with each record.");
+        api.MapGet("/member-points/branches", BranchTotals.HandleAsync)
+            .WithSummary("Village party branches compared by their members' points in a month: members, earners, points, average, rank.");
         return app;
     }
 }

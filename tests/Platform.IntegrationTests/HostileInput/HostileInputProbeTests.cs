@@ -204,6 +204,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (_, "problemId") => v["rectificationProblem"],
             (var o, "id") when o.Contains("/monitoring/cases/", StringComparison.Ordinal) => v["monitoringCase"],
             (_, "provinceCode") => "51",
+            (_, "region") => "511702",
+            (_, "activity") => "party_meeting",
             (var o, "id") when o.Contains("/village-people/", StringComparison.Ordinal) => v["villagePerson"],
             (var o, "id") when o.Contains("/committee-posts/", StringComparison.Ordinal) => v["committeePost"],
             _ => null,

@@ -50,6 +50,8 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("dispatch.village_committee_posts", "SELECT x::text FROM village_committee_posts x WHERE starts_with(x.village_code, @p)"),
         ("dispatch.village_cadre_pay", "SELECT y::text FROM village_cadre_pay y JOIN village_people x ON x.id = y.person_id WHERE starts_with(x.village_code, @p)"),
         ("dispatch.talent_steps", "SELECT s::text FROM talent_steps s JOIN village_people x ON x.id = s.person_id WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.point_rules", "SELECT x::text FROM point_rules x WHERE starts_with(x.region_code, @p)"),
+        ("dispatch.member_points", "SELECT x::text FROM member_points x WHERE starts_with(x.village_code, @p)"),
         ("dispatch.rectification_problems", "SELECT p::text FROM rectification_problems p JOIN rectifications x ON x.id = p.rectification_id WHERE starts_with(x.village_code, @p)"),
     ];
 

@@ -117,6 +117,12 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "reachedon" => Strings("2020-01-01"),
             "monthlypay" => [JsonValue.Create(2000)],
             "effectivefrom" => Strings("2026-01-01"),
+            // Party member points: the target county's rules and its member's records.
+            "region" when operation.Contains("/member-points/", StringComparison.Ordinal) => Strings(t.Prefix),
+            "activity" => Strings("party_meeting", "learning"),
+            "occurredon" => Strings(ChinaTime.Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            "points" => [JsonValue.Create(2)],
+            "monthlycap" => [JsonValue.Create(8)],
             "subjectkind" when voice => Strings("assisting_unit", "cadre", "work_team"),
             "channel" when voice => Strings("hotline"),
             "status" when voice => Strings("open"),

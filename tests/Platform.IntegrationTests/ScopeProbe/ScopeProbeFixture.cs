@@ -216,6 +216,12 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
                 new { personId = county.VillagePerson, body = "party_branch", post = "secretary", startsOn = "2024-01-01" }))).GetProperty("id").GetGuid();
             await OkAsync(province.PutAsJsonAsync($"/api/dispatch/village-people/{county.VillagePerson}/pay",
                 new { monthlyPay = 2000, pensionInsured = true, effectiveFrom = "2026-01-01", reason = county.Name + "报酬标准" }), HttpStatusCode.OK);
+            // Party member points: the county's own rule and the secretary's points for a meeting.
+            await OkAsync(province.PutAsJsonAsync($"/api/dispatch/member-points/rules/{county.Prefix}/party_meeting", new { points = 3, monthlyCap = 9 }), HttpStatusCode.OK);
+            await OkAsync(province.PostAsJsonAsync($"/api/dispatch/village-people/{county.VillagePerson}/points", new
+            {
+                activity = "party_meeting", occurredOn = ChinaTime.Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), note = county.Name + "支部党员大会",
+            }));
         }
 
         await Eventually.HoldsAsync(async () => await PairingDb.ScalarAsync<long>("SELECT count(*) FROM villages") == 5, "pairing learned the 5 villages");
