@@ -16,7 +16,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous().WithoutRegionScope("the published REST contract");
 app.MapRegionsApi();
 app.MapPeopleApi();
-app.MapVillageCadresApi();
+app.MapVillageOrganisationApi();
 app.MapAssignmentsApi();
 app.MapAttendanceApi();
 app.MapGrpcService<VillageRegistryService>().RequireGrpcPort();

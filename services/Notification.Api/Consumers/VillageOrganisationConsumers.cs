@@ -119,3 +119,14 @@ public sealed class ServiceCentreRatedConsumer(NpgsqlDataSource dataSource, Noti
 }
 
 public sealed class ServiceCentreRatedConsumerDefinition : NotificationConsumerDefinition<ServiceCentreRatedConsumer>;
+
+/// <summary>Only for webhook subscribers.</summary>
+public sealed class TownshipPostingChangedConsumer(NpgsqlDataSource dataSource, NotificationPipeline pipeline, ILogger<TownshipPostingChangedConsumer> logger)
+    : SubscribersOnlyConsumer<TownshipPostingChanged>(dataSource, pipeline, logger)
+{
+    protected override string RegionOf(TownshipPostingChanged message) => message.TownshipCode;
+
+    protected override DateTimeOffset? OccurredAt(TownshipPostingChanged message) => message.ChangedAt;
+}
+
+public sealed class TownshipPostingChangedConsumerDefinition : NotificationConsumerDefinition<TownshipPostingChangedConsumer>;

@@ -56,6 +56,7 @@ internal static class Extensions
             bus.AddConsumer<RectificationProblemClosedConsumer, RectificationProblemClosedConsumerDefinition>();
             bus.AddConsumer<ServiceCentreRatedConsumer, ServiceCentreRatedConsumerDefinition>();
             bus.AddConsumer<VillageCommitteeChangedConsumer, VillageCommitteeChangedConsumerDefinition>();
+            bus.AddConsumer<TownshipPostingChangedConsumer, TownshipPostingChangedConsumerDefinition>();
         });
 
         builder.Services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section))

@@ -176,6 +176,13 @@ public sealed class HostileInputFixture : IAsyncLifetime
         var seat = await PostAsync(dispatch, $"/api/dispatch/villages/{Values["village"]}/committee/posts",
             new { personId = Values["villagePerson"], body = "villagers_committee", post = "member", startsOn = start });
         Values["committeePost"] = seat.GetProperty("id").GetString()!;
+        // A cadre posted to the township; a joint party committee of two of its villages.
+        var townshipPosting = await PostAsync(dispatch, "/api/dispatch/townships/511702104000/postings",
+            new { cadreId = Cadres["丙"], role = "posted", startsOn = start, reason = "充实乡镇" });
+        Values["townshipPosting"] = townshipPosting.GetProperty("id").GetString()!;
+        var jointCommittee = await PostAsync(dispatch, "/api/dispatch/joint-committees",
+            new { name = "探针联合党委", industry = "茶叶", secretary = "探针书记", formedOn = start, villageCodes = new[] { "511702104201", "511702104203" } });
+        Values["jointCommittee"] = jointCommittee.GetProperty("id").GetString()!;
 
         await Eventually.HoldsAsync(async () =>
         {

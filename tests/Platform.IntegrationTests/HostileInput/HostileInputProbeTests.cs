@@ -175,6 +175,7 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
         var v = fixture.Values;
         return (operation, parameter) switch
         {
+            (var o, "code") when o.Contains("/townships/", StringComparison.Ordinal) => "511702104000",
             (_, "code") => v["village"],
             (_, "countyCode") => "511702000000",
             (_, "month") => DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture),
@@ -205,6 +206,8 @@ public sealed class HostileInputProbeTests(HostileInputFixture fixture, ITestOut
             (var o, "id") when o.Contains("/monitoring/cases/", StringComparison.Ordinal) => v["monitoringCase"],
             (_, "provinceCode") => "51",
             (_, "region") => "511702",
+            (var o, "id") when o.Contains("/township-postings/", StringComparison.Ordinal) => v["townshipPosting"],
+            (var o, "id") when o.Contains("/joint-committees/", StringComparison.Ordinal) => v["jointCommittee"],
             (_, "activity") => "party_meeting",
             (var o, "id") when o.Contains("/village-people/", StringComparison.Ordinal) => v["villagePerson"],
             (var o, "id") when o.Contains("/committee-posts/", StringComparison.Ordinal) => v["committeePost"],

@@ -52,6 +52,9 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("dispatch.talent_steps", "SELECT s::text FROM talent_steps s JOIN village_people x ON x.id = s.person_id WHERE starts_with(x.village_code, @p)"),
         ("dispatch.point_rules", "SELECT x::text FROM point_rules x WHERE starts_with(x.region_code, @p)"),
         ("dispatch.member_points", "SELECT x::text FROM member_points x WHERE starts_with(x.village_code, @p)"),
+        ("dispatch.township_postings", "SELECT x::text FROM township_postings x WHERE starts_with(x.township_code, @p) OR x.cadre_id = ANY(@cadres)"),
+        ("dispatch.joint_committees", "SELECT x::text FROM joint_committees x WHERE starts_with(x.county_code, @p)"),
+        ("dispatch.joint_committee_villages", "SELECT x::text FROM joint_committee_villages x WHERE starts_with(x.village_code, @p)"),
         ("dispatch.rectification_problems", "SELECT p::text FROM rectification_problems p JOIN rectifications x ON x.id = p.rectification_id WHERE starts_with(x.village_code, @p)"),
     ];
 

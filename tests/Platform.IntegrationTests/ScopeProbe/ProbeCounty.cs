@@ -77,6 +77,9 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     /// <summary>Dispatch: a person of <see cref="Village"/> (村两委), a party member seated as branch secretary, with pay.</summary>
     public Guid VillagePerson { get; set; }
     public Guid CommitteePost { get; set; }
+    /// <summary>Dispatch: <see cref="HelperCadre"/> posted to <see cref="Township"/>; a joint party committee of the county's two villages.</summary>
+    public Guid TownshipPosting { get; set; }
+    public Guid JointCommittee { get; set; }
 
     /// <summary>A valid scoring model (the province's default), for a model the probe publishes.</summary>
     public System.Text.Json.Nodes.JsonNode? ModelDefinition { get; set; }
@@ -86,7 +89,7 @@ public sealed class ProbeCounty(string prefix, string name, string township, str
     [
         ResidentCadre, HelperCadre, Household, Assignment, UnitAssignment, CheckIn, Leave, Inspection, Record, Pairing, Contact, MatchingRun, RegionImport,
         Notification, Subscription, Delivery, Model, AssessmentTask, ScoringRun, YellowCard, AccountabilityEntry, AccountabilityProposal, Complaint, Survey,
-        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan, Rectification, RectificationProblem, MonitoringCase, VillagePerson, CommitteePost,
+        FundsLine, FundsEntry, FundsAllocation, FundsAccount, FundsDisbursement, FundsLoan, Rectification, RectificationProblem, MonitoringCase, VillagePerson, CommitteePost, TownshipPosting, JointCommittee,
     ];
 
     /// <summary>Every code of the county, for a parameter whose meaning the probe does not know.</summary>

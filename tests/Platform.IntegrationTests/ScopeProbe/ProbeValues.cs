@@ -62,6 +62,8 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "cases" => Ids(t.MonitoringCase),
                 "village-people" => Ids(t.VillagePerson),
                 "committee-posts" => Ids(t.CommitteePost),
+                "township-postings" => Ids(t.TownshipPosting),
+                "joint-committees" => Ids(t.JointCommittee),
                 "{kind}" => SubjectIds(), // /scores/{month}/{kind}/{id}
                 _ => null,
             };
@@ -74,6 +76,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "regions" => Strings(t.CountyCode, t.Township, t.Village),
                 "units" => Strings(t.UnitCode),
                 "villages" => Strings(t.Village, t.OtherVillage),
+                "townships" => Strings(t.Township),
                 _ => null,
             };
         }
@@ -109,7 +112,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "body" when operation.Contains("/committee", StringComparison.Ordinal) => Strings("party_branch", "villagers_committee"),
             "post" => Strings("member", "secretary", "director"),
             "kind" when operation.Contains("/committee-posts/", StringComparison.Ordinal) => Strings("removed", "term_ended"),
-            "endson" when operation.Contains("/committee-posts/", StringComparison.Ordinal) => Strings(ChinaTime.Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            "endson" when operation.Contains("/committee-posts/", StringComparison.Ordinal) || operation.Contains("/township-postings/", StringComparison.Ordinal) => Strings(ChinaTime.Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             "gender" => Strings("male"),
             "birthyear" => [JsonValue.Create(1980)],
             "name" => Strings("探针人员"),
@@ -123,6 +126,11 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
             "occurredon" => Strings(ChinaTime.Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             "points" => [JsonValue.Create(2)],
             "monthlycap" => [JsonValue.Create(8)],
+            // Township postings and joint party committees: the target's township, villages and records.
+            "role" when operation.Contains("/townships/", StringComparison.Ordinal) => Strings("posted", "party_committee_member"),
+            "villagecodes" => [new JsonArray(JsonValue.Create(t.Village), JsonValue.Create(t.OtherVillage)), new JsonArray(JsonValue.Create(Home.Village), JsonValue.Create(t.Village))],
+            "industry" or "secretary" => Strings(Text),
+            "status" when operation.Contains("/joint-committees", StringComparison.Ordinal) => Strings("active", "dissolved"),
             "subjectkind" when voice => Strings("assisting_unit", "cadre", "work_team"),
             "channel" when voice => Strings("hotline"),
             "status" when voice => Strings("open"),

@@ -216,6 +216,13 @@ public sealed class ScopeProbeFixture : IAsyncLifetime
                 new { personId = county.VillagePerson, body = "party_branch", post = "secretary", startsOn = "2024-01-01" }))).GetProperty("id").GetGuid();
             await OkAsync(province.PutAsJsonAsync($"/api/dispatch/village-people/{county.VillagePerson}/pay",
                 new { monthlyPay = 2000, pensionInsured = true, effectiveFrom = "2026-01-01", reason = county.Name + "报酬标准" }), HttpStatusCode.OK);
+            // The helper (no village post) posted to the township; a joint party committee of the county's two villages.
+            county.TownshipPosting = (await OkAsync(province.PostAsJsonAsync($"/api/dispatch/townships/{county.Township}/postings",
+                new { cadreId = county.HelperCadre, role = "posted", startsOn = "2026-01-01", reason = county.Name + "充实乡镇" }))).GetProperty("id").GetGuid();
+            county.JointCommittee = (await OkAsync(province.PostAsJsonAsync("/api/dispatch/joint-committees", new
+            {
+                name = county.Name + "联合党委", industry = "茶叶", secretary = county.Name + "书记", formedOn = "2026-01-01", villageCodes = new[] { county.Village, county.OtherVillage },
+            }))).GetProperty("id").GetGuid();
             // Party member points: the county's own rule and the secretary's points for a meeting.
             await OkAsync(province.PutAsJsonAsync($"/api/dispatch/member-points/rules/{county.Prefix}/party_meeting", new { points = 3, monthlyCap = 9 }), HttpStatusCode.OK);
             await OkAsync(province.PostAsJsonAsync($"/api/dispatch/village-people/{county.VillagePerson}/points", new

@@ -39,6 +39,6 @@ public sealed class SubscriptionFanOut(TimeProvider clock, IOptions<Notification
     {
         "AssignmentStarted", "AssignmentEnded", "CadreRecalled", "VillageCategoryChanged", "LeaveDecided",
         "HouseholdPaired", "PairingEnded", "HouseholdContactOverdue", "HouseholdRiskFlagged", "MonitoringResponseOverdue", "HouseholdRiskClosed",
-        "VillageRectificationFlagged", "RectificationProblemClosed", "VillageRectificationLifted", "ServiceCentreRated", "VillageCommitteeChanged",
+        "VillageRectificationFlagged", "RectificationProblemClosed", "VillageRectificationLifted", "ServiceCentreRated", "VillageCommitteeChanged", "TownshipPostingChanged",
     };
 }

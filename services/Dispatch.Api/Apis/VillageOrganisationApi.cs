@@ -1,15 +1,17 @@
+using Dispatch.Api.Features.JointCommittees;
 using Dispatch.Api.Features.MemberPoints;
+using Dispatch.Api.Features.Townships;
 using Dispatch.Api.Features.VillageCadres;
 using Platform.Security;
 
 namespace Dispatch.Api.Apis;
 
-/// <summary>The village's own cadres (村两委): its people, committee seats and changes (调整撤换), pay, the talent pipeline (双培双带) and party member points (积分制).</summary>
-public static class VillageCadresApi
+/// <summary>The village's own cadres (村两委): its people, committee seats and changes (调整撤换), pay, the talent pipeline (双培双带), party member points (积分制), township postings and joint party committees (联合党委).</summary>
+public static class VillageOrganisationApi
 {
-    public static IEndpointRouteBuilder MapVillageCadresApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapVillageOrganisationApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/dispatch").WithTags("Village cadres");
+        var api = app.MapGroup("/api/dispatch").WithTags("Village organisation");
         api.MapPost("/villages/{code}/people", VillagePeople.RegisterAsync).RequireAuthorization(Policies.ManageForces)
             .WithSummary("Register a person of the village (a village cadre or a talent of the pipeline, not a dispatched cadre).");
         api.MapGet("/village-people", VillagePeople.ListAsync)
@@ -36,6 +38,20 @@ public static class VillageCadresApi
         api.MapGet("/village-people/{id:guid}/points", RecordPoints.MonthAsync).WithSummary("A member's points in a month, with each record.");
         api.MapGet("/member-points/branches", BranchTotals.HandleAsync)
             .WithSummary("Village party branches compared by their members' points in a month: members, earners, points, average, rank.");
+        api.MapGet("/townships/{code}/postings", TownshipPostings.ListAsync)
+            .WithSummary("Dispatched cadres at a township: posted to it (充实到乡镇) or first secretaries with a seat on its party committee.");
+        api.MapPost("/townships/{code}/postings", TownshipPostings.PostAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Post a cadre to a township (a resident post) or seat a first secretary of its villages on its party committee; publishes TownshipPostingChanged.");
+        api.MapPost("/township-postings/{id:guid}/end", TownshipPostings.EndAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("End a township posting with the reason; publishes TownshipPostingChanged.");
+        api.MapPost("/joint-committees", JointCommittees.FormAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Form a joint party committee (联合党委) of neighbouring villages of one county around an industry.");
+        api.MapGet("/joint-committees", JointCommittees.ListAsync).WithSummary("Joint party committees wholly inside a prefix, active or dissolved.");
+        api.MapGet("/joint-committees/{id:guid}", JointCommittees.GetAsync).WithSummary("A joint party committee and its villages.");
+        api.MapPost("/joint-committees/{id:guid}/villages", JointCommittees.AddVillageAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Add a neighbouring village of the county to a joint party committee.");
+        api.MapPost("/joint-committees/{id:guid}/dissolve", JointCommittees.DissolveAsync).RequireAuthorization(Policies.ManageForces)
+            .WithSummary("Dissolve a joint party committee with the reason; its villages leave it that day.");
         return app;
     }
 }
