@@ -58,4 +58,31 @@ public sealed class ProcessRecordKindsTests(AssignmentsFixture fixture) : IClass
         (await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%ProcessRecordWritten' AND payload->>'villageCode' = @Village", new { Village })).ShouldBe(7);
     }
+
+    [Fact]
+    public async Task The_assisting_units_daily_record_is_written_by_a_cadre_of_the_unit_assigned_to_the_village()
+    {
+        const string village = "511703105201"; // not the other test's village: its counts stay its own
+        using var city = fixture.Dispatch.CreateClient(TestSettings.Token(Roles.City, "5117"));
+        (await city.PostAsJsonAsync("/api/dispatch/assignments", new { villageCode = village, force = "assisting_unit", unitCode = "U-EDU", startsOn = "2026-01-01" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        using var county = fixture.Dispatch.CreateClient(TestSettings.Token(Roles.County, "511703"));
+        Task<HttpResponseMessage> Record(Guid cadre) =>
+            county.PostAsJsonAsync($"/api/dispatch/villages/{village}/records", new { kind = "unit_daily_record", cadreId = cadre, periodStart = "2026-11-20", content = "单位走访慰问困难户3户" });
+
+        using (var written = await Record(fixture.Cadres["己"])) // of U-EDU, the village's assisting unit
+        {
+            written.StatusCode.ShouldBe(HttpStatusCode.Created, await written.Content.ReadAsStringAsync());
+            (await written.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cadreName").GetString().ShouldBe("己");
+        }
+
+        using (var stranger = await Record(fixture.Cadres["丁"])) // of U-AGRI, assigned nowhere here
+        {
+            stranger.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+            (await stranger.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("not_in_post");
+        }
+
+        (await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM process_records WHERE village_code = @village AND kind = 'unit_daily_record'", new { village }))
+            .ShouldBe(1);
+    }
 }

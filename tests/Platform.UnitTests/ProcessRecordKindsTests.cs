@@ -29,6 +29,7 @@ public sealed class ProcessRecordKindsTests
         Of(Forces.TeamLeader).ShouldBe(["周小结", "月报表"]);
         Of(Forces.AgriculturalTechnician).ShouldBe(["服务记录", "季度通报"]);
         Of(Forces.ContactLeader).ShouldBe(["提醒", "纪实", "公示"]);
+        Of(Forces.AssistingUnit).ShouldBe(["日常纪实"]);
         ProcessRecordKinds.Find("annual_assessment").ShouldBeNull();
     }
 }

@@ -34,8 +34,8 @@ public sealed record ProcessRecordKind(string Code, string ChineseName, RecordPe
 /// <summary>
 /// The process records (痕迹管理) of domain.md §4, "Process records", by the force that keeps them. A periodic record
 /// (week, month, quarter) is one per village and period; day records may be many.
-/// Not yet here: the assisting unit's daily record and bundled evaluation (a unit is not one cadre), the first
-/// secretary's annual assessment (assessment's annual review).
+/// The assisting unit's daily record is written by a cadre of the unit assigned to the village (a unit is not one
+/// cadre). Not here: the unit's bundled evaluation and the first secretary's annual assessment (assessment's).
 /// </summary>
 public static class ProcessRecordKinds
 {
@@ -54,6 +54,7 @@ public static class ProcessRecordKinds
         new("leader_reminder", "提醒", RecordPeriod.Day, [Forces.ContactLeader]),
         new("leader_record", "纪实", RecordPeriod.Day, [Forces.ContactLeader]),
         new("leader_publicity", "公示", RecordPeriod.Day, [Forces.ContactLeader]),
+        new("unit_daily_record", "日常纪实", RecordPeriod.Day, [Forces.AssistingUnit]),
     ];
 
     public static ProcessRecordKind? Find(string? code) => All.FirstOrDefault(k => k.Code == code);

@@ -67,10 +67,12 @@ public static class ProcessRecords
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var cadreName = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             """
-            SELECT c.name FROM assignments a JOIN cadres c ON c.id = a.cadre_id
-            WHERE a.village_code = @code AND a.cadre_id = @cadre AND a.force = ANY(@forces)
-              AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
-            LIMIT 1
+            SELECT c.name FROM cadres c
+            WHERE c.id = @cadre AND EXISTS (
+                SELECT 1 FROM assignments a
+                WHERE a.village_code = @code AND a.force = ANY(@forces) AND a.starts_on <= @day AND (a.ends_on IS NULL OR a.ends_on >= @day)
+                  -- the cadre's own post, or (the unit's records) a post of the cadre's unit
+                  AND (a.cadre_id = c.id OR (a.force = 'assisting_unit' AND a.unit_id = c.unit_id)))
             """, new { code, cadre = body.CadreId, forces = kind!.Writers.ToArray(), day = body.PeriodStart }, cancellationToken: cancellationToken));
         if (cadreName is null)
         {

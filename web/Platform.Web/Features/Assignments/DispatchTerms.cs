@@ -70,6 +70,7 @@ public static class DispatchTerms
         new("leader_reminder", "提醒"),
         new("leader_record", "纪实"),
         new("leader_publicity", "公示"),
+        new("unit_daily_record", "日常纪实"),
     ];
 
     /// <summary>The Chinese of a code; an unknown code is shown as it is rather than hidden.</summary>
