@@ -19,7 +19,7 @@ public sealed class AccessibilityTests(ConsoleStack stack)
     [
         "/", "/villages", $"/villages/{TwoCountyForces.Village1}", "/units", "/cadres", $"/assignments?village={TwoCountyForces.Village1}",
         "/attendance", "/attendance/leave", "/attendance/inspections", "/attendance/settings",
-        "/households", "/pairing/matching", "/pairing/compliance",
+        "/households", "/pairing/matching", "/pairing/compliance", "/pairing/monitoring",
         "/assessment", "/assessment/rankings", "/assessment/register",
         "/funds", "/funds/disbursements", "/notifications", "/admin/accounts",
     ];

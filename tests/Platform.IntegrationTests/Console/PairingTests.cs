@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Platform.IntegrationTests.Infrastructure;
 using Platform.Security;
 
 namespace Platform.IntegrationTests.Console;
@@ -64,6 +65,41 @@ public sealed class PairingTests(ConsoleStack stack)
             await Assertions.Expect(session.Page.Locator(".ant-tabs-tabpane-active tbody tr.ant-table-row"))
                 .ToHaveCountAsync(Math.Min(20, report.GetProperty("byHelper").GetArrayLength()));
             await session.ScreenshotAsync("compliance");
+        });
+    }
+
+    [Fact]
+    public async Task The_monitoring_page_shows_a_household_a_helper_s_report_put_under_monitoring_and_the_month_s_counts()
+    {
+        using var api = stack.Api(await stack.TokenAsync(Roles.County, County));
+        // A household out of poverty (the stack's are all in poverty), imported as the county does (an upsert: a second run finds it).
+        using (var imported = await api.PostAsync("/api/pairing/households/import", RegionFiles.Csv(
+                   $"户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n孙国庆,{PairingImportFiles.Head(50)},4,{TwoCountyForces.Village2},因病,一般贫困,中,已脱贫\n")))
+        {
+            imported.IsSuccessStatusCode.ShouldBeTrue(await imported.Content.ReadAsStringAsync());
+        }
+
+        var exited = (await GetAsync(api, $"/api/pairing/households?prefix={County}&status=exited&limit=1")).GetProperty("items")[0];
+        var today = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using (var reported = await api.PostAsJsonAsync($"/api/pairing/households/{exited.GetProperty("id").GetGuid()}/risk-reports",
+                   new { incomePerCapita = 3200, events = new[] { "major_illness" }, note = "户主突发重病住院", observedOn = today }))
+        {
+            var text = await reported.Content.ReadAsStringAsync();
+            reported.IsSuccessStatusCode.ShouldBeTrue(text);
+            JsonDocument.Parse(text).RootElement.GetProperty("outcome").GetString().ShouldBeOneOf("opened", "joined"); // joined: an earlier run's open case
+        }
+
+        var cases = (await GetAsync(api, $"/api/pairing/monitoring/cases?prefix={County}&limit=500")).GetProperty("items").GetArrayLength();
+        var counts = await GetAsync(api, $"/api/pairing/monitoring/regions?month={today[..7]}&prefix={County}");
+        await using var session = await stack.SignInAsync(ConsoleStack.CountyOfficial, path: "/pairing/monitoring");
+        await session.StepAsync("cases", async () =>
+        {
+            await Assertions.Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "防返贫监测" })).ToBeVisibleAsync();
+            await Assertions.Expect(session.Page.GetByText($"监测对象（已载入 {cases} 户）")).ToBeVisibleAsync();
+            await Assertions.Expect(session.Page.GetByRole(AriaRole.Cell, new() { Name = exited.GetProperty("headName").GetString()!, Exact = true }).First).ToBeVisibleAsync();
+            await Assertions.Expect(session.Page.GetByText($"按乡统计（{today[..7]}）")).ToBeVisibleAsync();
+            await Assertions.Expect(session.Page.Locator(".ant-statistic").First).ToContainTextAsync(counts.GetProperty("flagged").GetInt32().ToString());
+            await session.ScreenshotAsync("monitoring");
         });
     }
 
