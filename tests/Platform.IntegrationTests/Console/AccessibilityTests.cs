@@ -25,7 +25,7 @@ public sealed class AccessibilityTests(ConsoleStack stack)
     ];
 
     /// <summary>The phone pages of a first secretary.</summary>
-    private static readonly string[] PhonePages = ["/m", "/m/log", "/m/leave", "/m/contacts", "/m/inbox"];
+    private static readonly string[] PhonePages = ["/m", "/m/log", "/m/leave", "/m/contacts", "/m/risk", "/m/inbox"];
 
     [Fact]
     public async Task Every_page_an_official_opens_passes_axe_s_WCAG_A_and_AA_rules()

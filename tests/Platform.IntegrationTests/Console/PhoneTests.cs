@@ -102,7 +102,8 @@ public sealed class PhoneTests(ConsoleStack stack)
         (await county.GetFromJsonAsync<JsonElement>($"/api/dispatch/villages/{TwoCountyForces.Village1}/records?kind=daily_log")).EnumerateArray()
             .Count(r => r.GetProperty("content").GetString() == log && r.GetProperty("cadreId").GetGuid() == stack.Forces.Cadres["甲"]).ShouldBe(1);
 
-        foreach (var (path, heading) in new[] { ("/m/log", "工作纪实"), ("/m/leave", "请假"), ("/m/contacts", "联系走访"), ("/m/inbox", "消息"), ("/m", "现场签到") })
+        foreach (var (path, heading) in new[] { ("/m/log", "工作纪实"), ("/m/leave", "请假"), ("/m/contacts", "联系走访"), ("/m/risk", "返贫风险上报"), ("/m/inbox", "消息"),
+                     ("/m", "现场签到") })
         {
             await phone.StepAsync($"{path} fits 360 px", async () =>
             {
@@ -112,6 +113,45 @@ public sealed class PhoneTests(ConsoleStack stack)
             });
             await phone.ScreenshotAsync(path.Replace('/', '_'));
         }
+    }
+
+    [Fact]
+    public async Task A_helper_reports_a_household_s_illness_from_the_phone_and_it_comes_under_monitoring()
+    {
+        // A household out of poverty that 甲 helps (co-helper), imported and paired as the county does.
+        using var county = stack.Api(await stack.TokenAsync(Roles.County, "511702"));
+        using (var imported = await county.PostAsync("/api/pairing/households/import", RegionFiles.Csv(
+                   $"户主姓名,户主身份证号,家庭人口,所在村,致贫原因,贫困程度,发展后劲,状态\n周国富,{PairingImportFiles.Head(51)},3,{TwoCountyForces.Village1},因病,一般贫困,中,已脱贫\n")))
+        {
+            imported.IsSuccessStatusCode.ShouldBeTrue(await imported.Content.ReadAsStringAsync());
+        }
+
+        var household = (await county.GetFromJsonAsync<JsonElement>("/api/pairing/households?prefix=511702&status=exited&limit=1000")).GetProperty("items")
+            .EnumerateArray().Single(h => h.GetProperty("headName").GetString() == "周国富").GetProperty("id").GetGuid();
+        using (var paired = await county.PostAsJsonAsync($"/api/pairing/households/{household}/helpers",
+                   new { cadreId = stack.Forces.Cadres["甲"], role = "co_helper", startsOn = "2026-01-01" }))
+        {
+            paired.IsSuccessStatusCode.ShouldBeTrue(await paired.Content.ReadAsStringAsync());
+        }
+
+        await using var phone = await stack.SignInAsync(ConsoleStack.FirstSecretary, phone: true, path: "/m/risk");
+        var page = phone.Page;
+        await phone.StepAsync("report", async () =>
+        {
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("返贫风险上报");
+            var option = page.Locator("#risk-household option", new() { HasText = "周国富" });
+            await page.Locator("#risk-household").SelectOptionAsync(new SelectOptionValue { Value = await option.GetAttributeAsync("value") });
+            await page.GetByLabel("家庭人均纯收入（元/年，可不填）").FillAsync("2600");
+            await page.GetByLabel("大病").CheckAsync();
+            await page.GetByLabel("情况说明").FillAsync("户主突发脑梗住院");
+            await page.GetByRole(AriaRole.Button, new() { Name = "上报" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("已纳入防返贫监测（脱贫不稳定户）");
+            await phone.ScreenshotAsync("risk");
+        });
+
+        var cases = (await county.GetFromJsonAsync<JsonElement>($"/api/pairing/monitoring/cases?household={household}")).GetProperty("items").EnumerateArray().ToList();
+        cases.Count.ShouldBe(1);
+        (cases[0].GetProperty("kind").GetString(), cases[0].GetProperty("status").GetString()).ShouldBe(("unstable_exited", "awaiting_response"));
     }
 
     private static async Task<(int OnPostDays, int OffPostCheckIns)> MonthOfAsync(HttpClient county, Guid cadre)
