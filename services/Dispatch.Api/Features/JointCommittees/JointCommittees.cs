@@ -119,15 +119,10 @@ public static class JointCommittees
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var committee = await LockAsync(transaction, scope, id, cancellationToken);
-        if (committee is null)
+        var (committee, refused) = await LockActiveAsync(transaction, scope, id, cancellationToken);
+        if (refused is not null)
         {
-            return NotFound();
-        }
-
-        if (committee.Dissolved)
-        {
-            return ApiProblems.Conflict("joint_committee_dissolved", "该联合党委已撤销");
+            return refused;
         }
 
         if (!await VillageInScopeAsync(transaction, scope, village, cancellationToken))
@@ -135,7 +130,7 @@ public static class JointCommittees
             return VillageNotFound(village);
         }
 
-        if (village[..6] != committee.CountyCode)
+        if (village[..6] != committee!.CountyCode)
         {
             return ApiProblems.Conflict("villages_in_different_counties", "联合党委所联村须在同一县（市、区）");
         }
@@ -171,18 +166,13 @@ public static class JointCommittees
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var committee = await LockAsync(transaction, scope, id, cancellationToken);
-        if (committee is null)
+        var (committee, refused) = await LockActiveAsync(transaction, scope, id, cancellationToken);
+        if (refused is not null)
         {
-            return NotFound();
+            return refused;
         }
 
-        if (committee.Dissolved)
-        {
-            return ApiProblems.Conflict("joint_committee_dissolved", "该联合党委已撤销");
-        }
-
-        if (day < committee.FormedOn)
+        if (day < committee!.FormedOn)
         {
             return ApiProblems.Invalid("invalid_joint_committee", "联合党委登记无效", [new FieldError("dissolvedOn", "before_start", "撤销日期不能早于成立日期")]);
         }
@@ -261,6 +251,16 @@ public static class JointCommittees
             return ApiProblems.Conflict("village_in_joint_committee", $"{village}在此期间已属于一个联合党委");
         }
     }
+
+    /// <summary>The committee in the caller's scope, locked and still active; else the answer (404 as missing, 409 dissolved).</summary>
+    private static async Task<(LockedCommittee? Committee, ProblemHttpResult? Refused)> LockActiveAsync(NpgsqlTransaction transaction, RegionScope scope, Guid id,
+        CancellationToken cancellationToken) =>
+        await LockAsync(transaction, scope, id, cancellationToken) switch
+        {
+            null => (null, NotFound()),
+            { Dissolved: true } => (null, ApiProblems.Conflict("joint_committee_dissolved", "该联合党委已撤销")),
+            var committee => (committee, null),
+        };
 
     private static Task<LockedCommittee?> LockAsync(NpgsqlTransaction transaction, RegionScope scope, Guid id, CancellationToken cancellationToken) =>
         transaction.Connection!.QuerySingleOrDefaultAsync<LockedCommittee>(new CommandDefinition(

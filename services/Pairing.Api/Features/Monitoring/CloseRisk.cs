@@ -43,15 +43,10 @@ public static class CloseRisk
         var actor = user.GetActor();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var found = await MonitoringCases.LockCaseAsync(transaction, scope, id, cancellationToken);
+        var (found, refused) = await MonitoringCases.LockOpenCaseAsync(transaction, scope, id, cancellationToken);
         if (found is null)
         {
-            return MonitoringCases.NotFound();
-        }
-
-        if (found.Closed)
-        {
-            return ApiProblems.Conflict("case_closed", "该户风险已消除，监测已结束");
+            return refused!;
         }
 
         if (!found.Responded)

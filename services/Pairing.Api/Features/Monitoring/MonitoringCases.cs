@@ -112,8 +112,18 @@ public static class MonitoringCases
             WHERE id = @id AND village_code >= @From AND village_code < @To FOR UPDATE
             """, new { id, scope.From, scope.To }, transaction, cancellationToken: cancellationToken));
 
+    /// <summary>The case in the caller's scope, locked for this transaction and still open; else the answer (404 as missing, 409 case_closed).</summary>
+    internal static async Task<(LockedCase? Case, ProblemHttpResult? Refused)> LockOpenCaseAsync(NpgsqlTransaction transaction, RegionScope scope, Guid id,
+        CancellationToken cancellationToken) =>
+        await LockCaseAsync(transaction, scope, id, cancellationToken) switch
+        {
+            null => (null, NotFound()),
+            { Closed: true } => (null, ApiProblems.Conflict("case_closed", "该户风险已消除，监测已结束")),
+            var found => (found, null),
+        };
+
     /// <summary>The case in the caller's scope, locked for this transaction, or null.</summary>
-    internal static Task<LockedCase?> LockCaseAsync(NpgsqlTransaction transaction, RegionScope scope, Guid id, CancellationToken cancellationToken) =>
+    private static Task<LockedCase?> LockCaseAsync(NpgsqlTransaction transaction, RegionScope scope, Guid id, CancellationToken cancellationToken) =>
         transaction.Connection!.QuerySingleOrDefaultAsync<LockedCase>(new CommandDefinition(
             """
             SELECT id, household_id, village_code, kind, closed_at IS NOT NULL AS closed, responded_at IS NOT NULL AS responded
