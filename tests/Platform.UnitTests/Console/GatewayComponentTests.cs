@@ -109,6 +109,32 @@ public sealed class GatewayComponentTests
         page.Component.Unavailable.ShouldBeNull();
     }
 
+    [Fact]
+    public async Task A_newer_load_cancels_the_one_under_way_whose_late_answer_then_changes_nothing()
+    {
+        // The first read answers only when released (a slow service); the second at once.
+        var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = 0;
+        var (gateway, http) = await TestGateway.CreateAsync(Options.Create(new ConsoleOptions()), _ => Interlocked.Increment(ref reads) == 1
+            ? slow.Task
+            : Task.FromResult(Answer(HttpStatusCode.OK, "application/json", """{"code":"511702104202","name":"白鹤村"}""")));
+        await using var services = new ServiceCollection().AddLogging().AddSingleton(gateway).BuildServiceProvider();
+        await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
+        ReloadProbePage? page = null;
+        await renderer.Dispatcher.InvokeAsync(() => renderer.RenderComponentAsync<ReloadProbePage>(ParameterView.FromDictionary(
+            new Dictionary<string, object?> { [nameof(ReloadProbePage.Created)] = (Action<ReloadProbePage>)(p => page = p) })));
+
+        var first = renderer.Dispatcher.InvokeAsync(() => page!.Reload());
+        await renderer.Dispatcher.InvokeAsync(() => page!.Reload());
+        page!.Shown.ShouldBe("白鹤村");
+
+        slow.SetResult(Answer(HttpStatusCode.OK, "application/json", """{"code":"511702104201","name":"青杠村"}"""));
+        await first;
+        page.Shown.ShouldBe("白鹤村");
+        (page.Unavailable, page.Problem, page.IsLoading).ShouldBe((null, null, false));
+        http.Dispose();
+    }
+
     private static HttpResponseMessage Answer(HttpStatusCode status, string mediaType, string body) =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
 
@@ -177,4 +203,27 @@ public sealed class ProbePage : GatewayComponent
     public Task<GatewayProblem?> Try(Func<CancellationToken, Task> action) => TryAsync(action);
 
     protected override void OnInitialized() => Created?.Invoke(this);
+}
+
+/// <summary>A page whose load reads one village and shows its name, reloaded by the test as a person asks again.</summary>
+public sealed class ReloadProbePage : GatewayComponent
+{
+    [Parameter] public Action<ReloadProbePage>? Created { get; set; }
+
+    public string? Shown { get; private set; }
+
+    public new GatewayProblem? Problem => base.Problem;
+
+    public new string? Unavailable => base.Unavailable;
+
+    public bool IsLoading => Loading;
+
+    public Task Reload() => ReloadAsync();
+
+    protected override void OnInitialized() => Created?.Invoke(this);
+
+    protected override async Task LoadAsync(CancellationToken cancellationToken) =>
+        Shown = (await Api.GetAsync<VillageName>("/api/dispatch/villages/x", cancellationToken)).Name;
+
+    public sealed record VillageName(string Code, string Name);
 }

@@ -28,6 +28,9 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
 
     private LoadStart? start;
 
+    // The load under way by ReloadAsync, which a newer one cancels.
+    private CancellationTokenSource? load;
+
     protected GatewayComponent()
     {
         // Taken once: a disposed source's Token throws, and a page's late continuation may still ask for it.
@@ -143,16 +146,41 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
         }
     }
 
-    /// <summary>Loads again (<see cref="LoadAsync"/>), the earlier failure cleared.</summary>
+    /// <summary>
+    /// Loads again (<see cref="LoadAsync"/>), the earlier failure cleared. A load still under way (the first one, say,
+    /// when the person changes the month and asks again before it answered) is cancelled first: its answer, arriving
+    /// later, would otherwise overwrite the newer one's.
+    /// </summary>
     protected async Task ReloadAsync()
     {
+        if (load is not null)
+        {
+            await load.CancelAsync();
+        }
+
+        using var current = CancellationTokenSource.CreateLinkedTokenSource(calls);
+        load = current;
         Loading = true;
         Problem = null;
         Unavailable = null;
         StateHasChanged();
-        await RunAsync(LoadAsync);
-        Loading = false;
-        StateHasChanged();
+        await RunAsync(async ct =>
+        {
+            try
+            {
+                await LoadAsync(current.Token);
+            }
+            // Whatever the replaced load ends with (a cancellation, or the error of an aborted read): the newer one answers.
+            catch (Exception) when (current.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+            }
+        });
+        if (load == current)
+        {
+            load = null;
+            Loading = false;
+            StateHasChanged();
+        }
     }
 
     /// <summary>
