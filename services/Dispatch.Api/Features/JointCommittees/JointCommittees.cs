@@ -1,5 +1,6 @@
 using Dapper;
 using Dispatch.Api.Domain;
+using Dispatch.Api.Features.Regions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
@@ -31,8 +32,6 @@ public static class JointCommittees
     public const int MaxVillages = 50;
 
     private static ProblemHttpResult NotFound() => ApiProblems.NotFound("joint_committee_not_found", "未找到该联合党委");
-
-    private static ProblemHttpResult VillageNotFound(string code) => ApiProblems.NotFound("village_not_found", "未找到该村", $"No village {code} in your scope.");
 
     /// <summary>REST: <c>POST /api/dispatch/joint-committees</c>.</summary>
     public static async Task<Results<Created<JointCommitteeDto>, ProblemHttpResult>> FormAsync(FormJointCommitteeRequest request, RegionScope scope, HttpContext http,
@@ -67,7 +66,7 @@ public static class JointCommittees
         {
             if (!await VillageInScopeAsync(transaction, scope, village, cancellationToken))
             {
-                return VillageNotFound(village);
+                throw GetVillage.VillageNotFound(village);
             }
         }
 
@@ -127,7 +126,7 @@ public static class JointCommittees
 
         if (!await VillageInScopeAsync(transaction, scope, village, cancellationToken))
         {
-            return VillageNotFound(village);
+            throw GetVillage.VillageNotFound(village);
         }
 
         if (village[..6] != committee!.CountyCode)

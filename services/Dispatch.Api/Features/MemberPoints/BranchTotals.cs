@@ -25,8 +25,7 @@ public static class BranchTotals
         CancellationToken cancellationToken, string? month = null, string? prefix = null, int limit = 100)
     {
         var errors = new List<FieldError>();
-        if (!DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
-            || start < DateWindow.Earliest || start.Year > 2100)
+        if (!DateWindow.TryParseMonth(month, out var start))
         {
             errors.Add(new FieldError("month", "invalid_month", "month 应为 yyyy-MM"));
         }

@@ -101,8 +101,7 @@ public static class RecordPoints
     public static async Task<Results<Ok<MemberMonthDto>, ProblemHttpResult>> MonthAsync(Guid id, string? month, RegionScope scope, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {
-        if (!DateOnly.TryParseExact((month ?? string.Empty) + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
-            || start < DateWindow.Earliest || start.Year > 2100)
+        if (!DateWindow.TryParseMonth(month, out var start))
         {
             return ApiProblems.Invalid("invalid_query", "查询参数无效", [new FieldError("month", "invalid_month", "month 应为 yyyy-MM")]);
         }

@@ -44,7 +44,7 @@ public static class CommitteePosts
         var village = await GetVillage.FindAsync(dataSource, scope, code, cancellationToken);
         if (village is null)
         {
-            return ApiProblems.NotFound("village_not_found", "未找到该村", $"No village {code} in your scope.");
+            throw GetVillage.VillageNotFound(code);
         }
 
         var today = ChinaTime.Today(clock);
