@@ -12,7 +12,7 @@ namespace Platform.IntegrationTests;
 
 /// <summary>
 /// The two counties of <see cref="RegionFiles.TwoCounties"/> with three more villages in 通川区 (511702104204-206), unit
-/// U-A of 通川区 and U-B of 达川区, cadres 甲 to 庚 of U-A and 辛 of U-B. Each test uses its own villages and cadres.
+/// U-A of 通川区 and U-B of 达川区, cadres 甲 to 庚 and 壬 of U-A and 辛 of U-B. Each test uses its own villages and cadres.
 /// </summary>
 public sealed class AssignmentImportFixture : IAsyncLifetime
 {
@@ -36,7 +36,7 @@ public sealed class AssignmentImportFixture : IAsyncLifetime
         await EnsureAsync(await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(regions)));
         await EnsureAsync(await province.PostAsync("/api/dispatch/units/import", RegionFiles.Csv(
             "单位编码,单位名称,层级,所在区划,负责人,编制人数\nU-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,达川区教育局,县,511703000000,李局长,30\n")));
-        var people = new[] { "甲", "乙", "丙", "丁", "戊", "己", "庚", "辛" };
+        var people = new[] { "甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬" };
         var lines = people.Select((name, i) =>
         {
             var first17 = $"5117021979030{i + 1}00{i}";
@@ -159,6 +159,25 @@ public sealed class AssignmentImportTests(AssignmentImportFixture fixture) : ICl
         (await AssignmentsAsync()).ShouldBe(assignmentsBefore);
         (await EventsAsync()).ShouldBe(eventsBefore);
         (await CountAsync("SELECT count(*) FROM imports WHERE kind = 'assignments' AND status = 'rejected' AND error_count = 4")).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_cadre_posted_to_a_township_is_refused_on_the_line_that_names_them_and_nothing_changes()
+    {
+        var cadre = await fixture.Database.ScalarAsync<Guid>("SELECT id FROM cadres WHERE name = '壬'");
+        using (var posted = await Client().PostAsJsonAsync("/api/dispatch/townships/511702104000/postings",
+            new { cadreId = cadre, role = "posted", startsOn = "2026-02-01", reason = "加强乡镇工作力量" }))
+        {
+            posted.StatusCode.ShouldBe(HttpStatusCode.Created, await posted.Content.ReadAsStringAsync());
+        }
+
+        var (eventsBefore, assignmentsBefore) = (await EventsAsync(), await AssignmentsAsync());
+        var (refused, problem) = await ImportAsync($"511702104206,帮扶单位,,U-A,2026-03-01,\n511702104206,驻村工作队队员,{Id("壬")},,2026-03-01,\n");
+        refused.ShouldBe(HttpStatusCode.UnprocessableEntity, problem.ToString());
+        Errors(problem).Select(e => (e.Line, e.Field, e.Code)).ShouldBe([(3, "干部身份证号", "cadre_already_resident")]);
+        Errors(problem).Single().Message.ShouldBe("该干部在此期间已派驻乡镇工作");
+        (await AssignmentsAsync()).ShouldBe(assignmentsBefore);
+        (await EventsAsync()).ShouldBe(eventsBefore);
     }
 
     [Fact]

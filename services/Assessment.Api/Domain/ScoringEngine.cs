@@ -66,6 +66,8 @@ public static class ScoringEngine
         var conductByCadre = conductInMonth.ToLookup(c => c.CadreId.ToString());
         var countyRates = (inputs.ExecutionRates ?? []).Where(r => r.Level == "county").ToLookup(r => r.RegionCode[..6], StringComparer.Ordinal);
         var villageRatesByArea = Index((inputs.ExecutionRates ?? []).Where(r => r.Level == "village"), r => r.RegionCode);
+        var rectificationsByArea = Index((inputs.Rectifications ?? []).Where(r => r.OverdueIn(inputs.Month, inputs.Cutoff)), r => r.VillageCode);
+        var monitoringByArea = Index((inputs.MonitoringOverdue ?? []).Where(m => m.FoundOn >= inputs.Month.First && m.FoundOn <= inputs.AsOf), m => m.VillageCode);
         var records = new ProcessRecordsIndicator(inputs);
         var recordVillagesByArea = Index(records.VillagesWithResidentForces, v => v);
         var names = inputs.Attendance.GroupBy(f => f.CadreId.ToString()).ToDictionary(g => g.Key, g => g.First().CadreName, StringComparer.Ordinal);
@@ -132,6 +134,12 @@ public static class ScoringEngine
                 SubjectKinds.AssistingUnit => [],
                 _ => conductByArea.GetValueOrDefault(subject.Area) ?? [],
             };
+            // The village's own organisation and its monitored households weigh on the regions and the work team there, not on a unit or a cadre.
+            // A rectification is told as it stood when the month ended, so a lifting after it changes no final month.
+            IReadOnlyList<RectificationFact> rectifications = subject.Kind is SubjectKinds.AssistingUnit or SubjectKinds.FirstSecretary
+                ? [] : rectificationsByArea.GetValueOrDefault(subject.Area) ?? [];
+            IReadOnlyList<MonitoringOverdueFact> monitoring = subject.Kind is SubjectKinds.AssistingUnit or SubjectKinds.FirstSecretary
+                ? [] : monitoringByArea.GetValueOrDefault(subject.Area) ?? [];
             var helperGaps = servedVillages.SelectMany(v => helperGapsByArea.GetValueOrDefault(v) ?? []).Distinct().ToList();
             var recordVillages = subject.Kind == SubjectKinds.AssistingUnit ? servedVillages : servedVillages.SelectMany(v => recordVillagesByArea.GetValueOrDefault(v) ?? []).ToList();
 
@@ -171,6 +179,12 @@ public static class ScoringEngine
                         SubjectKinds.Township or SubjectKinds.WorkTeam => villageRatesByArea.GetValueOrDefault(subject.Area) ?? [],
                         _ => [],
                     }),
+                    IndicatorSources.Rectification => Measured(indicator, weight, rectifications.Count, $"软弱涣散村超期未完成整改{rectifications.Count}个",
+                        rectifications.Select(r => new FactRef(r.Id, "rectification",
+                            $"{r.VillageName}（{r.VillageCode}）整改期限{r.Deadline:yyyy-MM-dd}，{(r.LiftedOn is { } l && l < inputs.Cutoff ? $"{l:yyyy-MM-dd}摘帽" : "尚未摘帽")}", 1))),
+                    IndicatorSources.MonitoringResponse => Measured(indicator, weight, monitoring.Count, $"监测户超期未落实帮扶措施{monitoring.Count}户",
+                        monitoring.Select(m => new FactRef(m.Id, "monitoring_overdue",
+                            $"{m.HeadName}户（{m.VillageCode}）应于{m.RespondBy:yyyy-MM-dd}前落实帮扶措施，{m.FoundOn:yyyy-MM-dd}发现逾期", 1))),
                     _ => Unavailable(indicator, weight, "暂无数据：未知来源"),
                 });
             }

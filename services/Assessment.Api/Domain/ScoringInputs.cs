@@ -34,6 +34,27 @@ public sealed record ConductFact(Guid Id, Guid CadreId, string CadreName, string
 /// <summary>Funds' execution rate of a county or village for the month, as funds last published it (allocated and spent in fen).</summary>
 public sealed record ExecutionRateFact(Guid Id, string RegionCode, string Level, long AllocatedFen, long SpentFen, int Version);
 
+/// <summary>
+/// A village under rectification as a weak or lax party organisation (软弱涣散村, dispatch): its deadline, and the China day the
+/// flag was lifted (null while open). Its id is the rectification's in dispatch.
+/// </summary>
+public sealed record RectificationFact(Guid Id, string VillageCode, string VillageName, DateOnly Deadline, DateOnly? LiftedOn)
+{
+    /// <summary>
+    /// Past its deadline and not lifted on some day the month counts (from the month's first day to the day before
+    /// <paramref name="cutoff"/>): overdue from the day after the deadline until the day it is lifted; lifted by the
+    /// deadline, never.
+    /// </summary>
+    public bool OverdueIn(AssessmentMonth month, DateOnly cutoff) =>
+        Deadline.AddDays(1) < cutoff && (LiftedOn is not { } lifted || (lifted > Deadline && lifted >= month.First));
+}
+
+/// <summary>
+/// A return-to-poverty monitoring case (防返贫监测, pairing) that had no helper's measures by its deadline, found on a China
+/// day by pairing's daily check; its id is the case's.
+/// </summary>
+public sealed record MonitoringOverdueFact(Guid Id, Guid HouseholdId, string VillageCode, string HeadName, string Kind, DateOnly RespondBy, DateOnly FoundOn);
+
 public sealed record ModelChoice(Guid Id, ModelDefinition Definition);
 
 /// <summary>Everything one month's scoring of a region reads, loaded before computing, so the result depends on nothing else.</summary>
@@ -52,7 +73,9 @@ public sealed record ScoringInputs(
     IReadOnlyList<StatusChangeFact>? StatusChanges = null,
     IReadOnlyList<HelperGapFact>? HelperGaps = null,
     IReadOnlyList<ConductFact>? Conduct = null,
-    IReadOnlyList<ExecutionRateFact>? ExecutionRates = null)
+    IReadOnlyList<ExecutionRateFact>? ExecutionRates = null,
+    IReadOnlyList<RectificationFact>? Rectifications = null,
+    IReadOnlyList<MonitoringOverdueFact>? MonitoringOverdue = null)
 {
     /// <summary>The day after the last day the month counts: the day after the month, or today for a month still running.</summary>
     public DateOnly Cutoff => Provisional ? AsOf : Month.Last.AddDays(1);

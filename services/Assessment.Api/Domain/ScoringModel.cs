@@ -52,9 +52,16 @@ public static class IndicatorSources
     /// <summary>Conduct violations (十条禁令 and conduct rules) in the accountability register, not withdrawn.</summary>
     public const string Conduct = "assessment.conduct";
 
+    /// <summary>Villages past their rectification deadline (软弱涣散村整改逾期) during the month, from dispatch's rectification events.</summary>
+    public const string Rectification = "dispatch.rectification";
+
+    /// <summary>Return-to-poverty monitoring cases found without measures by their deadline in the month, from pairing's events.</summary>
+    public const string MonitoringResponse = "pairing.monitoring_response";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         Attendance, OffPostCheckIns, CoverageGaps, ContactOverdue, FundsExecution, Tasks, Inspections, ProcessRecords, ReturnedToPoverty, HelperGaps, Conduct,
+        Rectification, MonitoringResponse,
     };
 }
 

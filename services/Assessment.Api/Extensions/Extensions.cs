@@ -43,6 +43,9 @@ internal static class Extensions
             bus.AddConsumer<HouseholdStatusChangedConsumer, HouseholdStatusChangedConsumerDefinition>();
             bus.AddConsumer<AccountabilityEntryRecordedConsumer, AccountabilityEntryRecordedConsumerDefinition>();
             bus.AddConsumer<ExecutionRateConsumer, ExecutionRateConsumerDefinition>();
+            bus.AddConsumer<VillageRectificationFlaggedConsumer, VillageRectificationFlaggedConsumerDefinition>();
+            bus.AddConsumer<VillageRectificationLiftedConsumer, VillageRectificationLiftedConsumerDefinition>();
+            bus.AddConsumer<MonitoringResponseOverdueConsumer, MonitoringResponseOverdueConsumerDefinition>();
         });
         // Complainants' phones are personal data, encrypted at rest like dispatch's and pairing's.
         builder.AddPersonalDataProtection();

@@ -8,12 +8,15 @@ namespace Platform.IntegrationTests.Assessment;
 /// <summary>
 /// The stack (<see cref="AssessmentStack"/>) with one county (通川区, 511702) and two townships: 北山镇's 青杠村 (V1) served by
 /// first secretary 甲 and unit U-A, 西山镇's 东岳村 (V2) served by first secretary 乙 and unit U-B, each village with one
-/// registered household. The tests give V2's side the bad fact and compare it with V1's.
+/// registered household, and 西山镇's 西河村 (V3) without forces. The tests give V2's side the bad fact and compare it with V1's.
 /// </summary>
 public sealed class AssessmentFactsFixture() : AssessmentStack("facts")
 {
     public const string V1 = "511702104201";
     public const string V2 = "511702105201";
+
+    /// <summary>西河村 of 西山镇, without forces (no work team of its own): a household's case there weighs on 西山镇.</summary>
+    public const string V3 = "511702105202";
     public const string T1 = "511702104";
     public const string T2 = "511702105";
 
@@ -23,7 +26,8 @@ public sealed class AssessmentFactsFixture() : AssessmentStack("facts")
     {
         using var province = DispatchClient(Roles.Province, "51");
         var regions = RegionFiles.TwoCounties().TrimEnd('\n')
-            + "\n511702105000,西山镇,乡,511702000000,,,,,,,,\n511702105201,东岳村,村,511702105000,贫困村,40,35,55,1800,100,107.551234,31.252345\n";
+            + "\n511702105000,西山镇,乡,511702000000,,,,,,,,\n511702105201,东岳村,村,511702105000,贫困村,40,35,55,1800,100,107.551234,31.252345"
+            + "\n511702105202,西河村,村,511702105000,非贫困村,60,55,70,1500,20,107.561234,31.262345\n";
         (await province.PostAsync("/api/dispatch/regions/import", RegionFiles.Csv(regions))).EnsureSuccessStatusCode();
         await ImportPeopleAsync(province, "U-A,通川区农业农村局,县,511702000000,王局长,45\nU-B,通川区教育局,县,511702000000,李局长,30\n", [("甲", "U-A"), ("乙", "U-B")],
             "1986060");
@@ -33,8 +37,8 @@ public sealed class AssessmentFactsFixture() : AssessmentStack("facts")
         await AssignAsync(province, new { villageCode = V2, force = "assisting_unit", unitCode = "U-B", startsOn = "2026-03-01" });
         await Eventually.HoldsAsync(async () => await AssessmentDb.ScalarAsync<long>("SELECT count(*) FROM assignments") == 4,
             "assessment learned the 4 assignments from dispatch's events");
-        await Eventually.HoldsAsync(async () => await PairingDb.ScalarAsync<long>("SELECT count(*) FROM villages") == 6,
-            "pairing learned the 6 villages from dispatch's events");
+        await Eventually.HoldsAsync(async () => await PairingDb.ScalarAsync<long>("SELECT count(*) FROM villages") == 7,
+            "pairing learned the 7 villages from dispatch's events");
         await ImportHouseholdsAsync(("王大", V1), ("李二", V2));
     }
 

@@ -1,7 +1,12 @@
+extern alias pairing;
+
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using pairing::Pairing.Api.Features.Monitoring;
 using Platform.IntegrationTests.Infrastructure;
+using Platform.Scheduling;
 using Platform.Security;
 
 namespace Platform.IntegrationTests.Assessment;
@@ -240,5 +245,117 @@ public sealed class AssessmentFactsTests(AssessmentFactsFixture fixture) : IClas
         await fixture.ImportHouseholdsAsync(("钱五", V2));
         (await ScoreAsync(client, "2026-06")).GetProperty("newVersions").GetInt32().ShouldBe(0);
         (await CountAsync("SELECT households FROM helper_gap_facts WHERE month = '2026-06' AND village_code = @v", new { v = V2 })).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_weak_village_past_its_rectification_deadline_ranks_below_until_lifted_and_the_rectification_is_cited()
+    {
+        // 东岳村 (V2) is flagged on 1 September with a deadline of 15 September and lifted, late, on 3 October.
+        using var county = fixture.DispatchClient(Roles.County, "511702");
+        Guid id;
+        Guid problem;
+        fixture.At(2026, 9, 1);
+        try
+        {
+            using var flagged = await county.PostAsJsonAsync($"/api/dispatch/villages/{V2}/rectifications", new
+            {
+                reason = "班子不团结，组织生活不正常", deadline = "2026-09-15",
+                problems = new[] { new { description = "三会一课制度落实不到位", owner = "村党支部书记", measures = "按月开展三会一课" } },
+            });
+            flagged.StatusCode.ShouldBe(HttpStatusCode.Created, await flagged.Content.ReadAsStringAsync());
+            var ledger = await flagged.Content.ReadFromJsonAsync<JsonElement>();
+            id = ledger.GetProperty("id").GetGuid();
+            problem = ledger.GetProperty("problems").EnumerateArray().Single().GetProperty("id").GetGuid();
+        }
+        finally
+        {
+            fixture.Now();
+        }
+
+        await Eventually.HoldsAsync(async () => await CountAsync("SELECT count(*) FROM rectification_facts WHERE id = @id", new { id }) == 1,
+            "assessment kept the rectification");
+        using var client = Assessment();
+        await ScoreAsync(client, "2026-09");
+        (await RankingAsync(client, "2026-09", "township")).ShouldBe([AssessmentFactsFixture.T1, AssessmentFactsFixture.T2]);
+        (await RankingAsync(client, "2026-09", "work_team")).ShouldBe([V1, V2]);
+        var bad = await IndicatorAsync(client, "2026-09", "work_team", V2, "rectification");
+        bad.GetProperty("name").GetString().ShouldBe("软弱涣散村整改");
+        bad.GetProperty("value").GetDecimal().ShouldBe(1m);
+        bad.GetProperty("points").GetDecimal().ShouldBe(0m); // 5 points, less 5 for the village
+        FactIds(bad).ShouldBe([id]);
+        bad.GetProperty("facts")[0].GetProperty("label").GetString().ShouldBe("东岳村（511702105201）整改期限2026-09-15，尚未摘帽");
+        var good = await IndicatorAsync(client, "2026-09", "township", AssessmentFactsFixture.T1, "rectification");
+        good.GetProperty("points").GetDecimal().ShouldBe(good.GetProperty("weight").GetDecimal());
+
+        // Lifted late on 3 October: the day is the server's, and the fact keeps it; September, already final, does not change
+        // (its explanation says what was true at its end: not lifted).
+        fixture.At(2026, 10, 3);
+        try
+        {
+            (await county.PostAsJsonAsync($"/api/dispatch/rectifications/{id}/problems/{problem}/close", new { evidence = "查阅会议记录，三会一课按月开展" }))
+                .StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var reviewer = fixture.DispatchClient(Roles.City, "5117");
+            using var lifted = await reviewer.PostAsJsonAsync($"/api/dispatch/rectifications/{id}/lift", new { reviewNote = "市委组织部复核：整改到位，同意摘帽" });
+            lifted.StatusCode.ShouldBe(HttpStatusCode.OK, await lifted.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            fixture.Now();
+        }
+
+        await Eventually.HoldsAsync(async () => await CountAsync("SELECT count(*) FROM rectification_facts WHERE id = @id AND lifted_on = '2026-10-03'", new { id }) == 1,
+            "assessment kept the day of lifting");
+        (await ScoreAsync(client, "2026-09")).GetProperty("newVersions").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_township_whose_monitored_household_got_no_measures_in_time_ranks_below_and_the_case_is_cited()
+    {
+        // 孙六 of 西河村 (V3, 西山镇 like V2) has a helper, so the households and helper gaps other tests count stay as they are.
+        await fixture.ImportHouseholdsAsync(("孙六", AssessmentFactsFixture.V3));
+        var household = fixture.Households["孙六"];
+        using var pairing = fixture.PairingClient(Roles.County, "511702");
+        Guid caseId;
+        fixture.At(2026, 10, 1);
+        try
+        {
+            using (var paired = await pairing.PostAsJsonAsync($"/api/pairing/households/{household}/helpers",
+                new { cadreId = fixture.Cadres["乙"], role = "responsible", startsOn = "2026-10-01" }))
+            {
+                paired.StatusCode.ShouldBe(HttpStatusCode.Created, await paired.Content.ReadAsStringAsync());
+            }
+
+            (await pairing.PostAsJsonAsync($"/api/pairing/households/{household}/status", new { status = "monitored", reason = "年度动态调整" }))
+                .StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var flagged = await pairing.PostAsJsonAsync("/api/pairing/monitoring/cases", new { householdId = household, kind = "marginal", reason = "家庭主要劳动力务工收入骤减" });
+            flagged.StatusCode.ShouldBe(HttpStatusCode.Created, await flagged.Content.ReadAsStringAsync());
+            var dto = await flagged.Content.ReadFromJsonAsync<JsonElement>();
+            caseId = dto.GetProperty("id").GetGuid();
+            dto.GetProperty("respondBy").GetString().ShouldBe("2026-10-16"); // the server's day plus the province's 15 days
+
+            // Pairing's daily check on 20 October finds it unanswered.
+            fixture.At(2026, 10, 20, 8);
+            var job = (MonitoringResponseOverdueJob)fixture.Pairing.Services.GetRequiredKeyedService<IScheduledJob>(MonitoringResponseOverdueJob.Name);
+            (await job.PublishAsync(CancellationToken.None)).ShouldBe(1);
+        }
+        finally
+        {
+            fixture.Now();
+        }
+
+        await Eventually.HoldsAsync(async () => await CountAsync("SELECT count(*) FROM monitoring_overdue_facts WHERE id = @caseId AND found_on = '2026-10-20'", new { caseId }) == 1,
+            "assessment kept the overdue case");
+        using var client = Assessment();
+        await ScoreAsync(client, "2026-10");
+        (await RankingAsync(client, "2026-10", "township")).ShouldBe([AssessmentFactsFixture.T1, AssessmentFactsFixture.T2]);
+        var bad = await IndicatorAsync(client, "2026-10", "township", AssessmentFactsFixture.T2, "monitoring_response");
+        bad.GetProperty("name").GetString().ShouldBe("防返贫监测帮扶及时");
+        bad.GetProperty("value").GetDecimal().ShouldBe(1m);
+        bad.GetProperty("points").GetDecimal().ShouldBe(bad.GetProperty("weight").GetDecimal() - 2m);
+        FactIds(bad).ShouldBe([caseId]);
+        bad.GetProperty("facts")[0].GetProperty("label").GetString().ShouldBe("孙六户（511702105202）应于2026-10-16前落实帮扶措施，2026-10-20发现逾期");
+        var good = await IndicatorAsync(client, "2026-10", "township", AssessmentFactsFixture.T1, "monitoring_response");
+        good.GetProperty("points").GetDecimal().ShouldBe(good.GetProperty("weight").GetDecimal());
+        FactIds(good).ShouldBeEmpty();
     }
 }

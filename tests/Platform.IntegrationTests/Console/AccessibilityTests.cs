@@ -17,7 +17,7 @@ public sealed class AccessibilityTests(ConsoleStack stack)
     /// <summary>Every page an official opens from the menu, and a village's page.</summary>
     private static readonly string[] OfficialPages =
     [
-        "/", "/villages", $"/villages/{TwoCountyForces.Village1}", "/units", "/cadres", $"/assignments?village={TwoCountyForces.Village1}",
+        "/", "/villages", $"/villages/{TwoCountyForces.Village1}", "/units", "/cadres", $"/assignments?village={TwoCountyForces.Village1}", "/organisation",
         "/attendance", "/attendance/leave", "/attendance/inspections", "/attendance/settings",
         "/households", "/pairing/matching", "/pairing/compliance", "/pairing/monitoring",
         "/assessment", "/assessment/rankings", "/assessment/register",

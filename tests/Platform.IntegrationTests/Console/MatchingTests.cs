@@ -81,7 +81,11 @@ public sealed class MatchingTests(ConsoleStack stack)
             await Assertions.Expect(row).ToContainTextAsync("已拒绝");
             await page.GetByRole(AriaRole.Button, new() { Name = "提交结对", Exact = true }).ClickAsync();
             await Assertions.Expect(page.GetByText($"确认提交？将为 {withHelper.Count - 1} 户结对，拒绝 1 户。")).ToBeVisibleAsync();
-            await page.Locator(".ant-popover").GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true }).ClickAsync();
+            // Confirmed from the keyboard: a click lands where the popover is drawn, and on a loaded machine it may still be
+            // zooming in (a CI run's click closed it as a click outside, and nothing was committed).
+            var confirm = page.Locator(".ant-popover").GetByRole(AriaRole.Button, new() { Name = "提交", Exact = true });
+            await confirm.FocusAsync();
+            await confirm.PressAsync("Enter");
             await Assertions.Expect(page.Locator(".matching-status")).ToHaveTextAsync($"已完成（已提交）：共 {gapsBefore.Count} 户");
             await Assertions.Expect(page.Locator($"tr[data-household='{rejected}']")).ToContainTextAsync("已拒绝");
             await Assertions.Expect(page.Locator("tr[data-household]").Filter(new() { HasText = "已结对" })).ToHaveCountAsync(withHelper.Count - 1);

@@ -129,6 +129,8 @@ public sealed class OutsideData(TestDatabase dispatch, TestDatabase pairing, Tes
         ("assessment.annual_review_scores", "SELECT x::text FROM annual_review_scores x WHERE x.cadre_id = ANY(@cadres)"),
         ("assessment.annual_grades", "SELECT x::text FROM annual_grades x WHERE starts_with(x.village_code, @p) OR x.cadre_id = ANY(@cadres)"),
         ("assessment.funds_execution_facts", "SELECT x::text FROM funds_execution_facts x WHERE starts_with(x.region_code, @p)"),
+        ("assessment.rectification_facts", "SELECT x::text FROM rectification_facts x WHERE starts_with(x.village_code, @p)"),
+        ("assessment.monitoring_overdue_facts", "SELECT x::text FROM monitoring_overdue_facts x WHERE starts_with(x.village_code, @p)"),
     ];
 
     private static readonly (string Name, string Sql)[] FundsTables =

@@ -7,7 +7,7 @@ namespace Assessment.Api.Features.Facts;
 
 /// <summary>
 /// The month's facts kept from dispatch's, pairing's and funds' events (inspections, process records, household status
-/// changes, the execution rate)
+/// changes, the execution rate, rectifications of weak villages, monitoring cases found overdue)
 /// and collected from pairing (households without a helper), and the conduct violations of assessment's own register (not
 /// withdrawn), under a region, for a scoring run.
 /// </summary>
@@ -17,7 +17,9 @@ public sealed record MonthFacts(
     IReadOnlyList<StatusChangeFact> StatusChanges,
     IReadOnlyList<HelperGapFact> HelperGaps,
     IReadOnlyList<ConductFact> Conduct,
-    IReadOnlyList<ExecutionRateFact> ExecutionRates)
+    IReadOnlyList<ExecutionRateFact> ExecutionRates,
+    IReadOnlyList<RectificationFact> Rectifications,
+    IReadOnlyList<MonitoringOverdueFact> MonitoringOverdue)
 {
     public static async Task<MonthFacts> LoadAsync(NpgsqlConnection connection, AssessmentMonth month, RegionScope region, CancellationToken cancellationToken)
     {
@@ -72,6 +74,20 @@ public sealed record MonthFacts(
             SELECT id, region_code, level, allocated_fen, spent_fen, version FROM funds_execution_facts
             WHERE month = @month AND region_code >= @From AND region_code < @To
             """, args, cancellationToken: cancellationToken))).ToList();
-        return new MonthFacts(inspections, records, changes, helperGaps, conduct, rates);
+        // A rectification matters to a month when its deadline fell before the month ended and it was not lifted before the month began.
+        var rectifications = (await connection.QueryAsync<(Guid Id, string VillageCode, string VillageName, DateOnly Deadline, DateOnly? LiftedOn)>(new CommandDefinition(
+            """
+            SELECT id, village_code, village_name, deadline, lifted_on FROM rectification_facts
+            WHERE deadline <= @last AND (lifted_on IS NULL OR lifted_on >= @first) AND village_code >= @From AND village_code < @To
+            """, args, cancellationToken: cancellationToken)))
+            .Select(r => new RectificationFact(r.Id, r.VillageCode, r.VillageName, r.Deadline, r.LiftedOn)).ToList();
+        var monitoring = (await connection.QueryAsync<(Guid Id, Guid HouseholdId, string VillageCode, string HeadName, string Kind, DateOnly RespondBy, DateOnly FoundOn)>(
+            new CommandDefinition(
+            """
+            SELECT id, household_id, village_code, head_name, kind, respond_by, found_on FROM monitoring_overdue_facts
+            WHERE found_on BETWEEN @first AND @last AND village_code >= @From AND village_code < @To
+            """, args, cancellationToken: cancellationToken)))
+            .Select(r => new MonitoringOverdueFact(r.Id, r.HouseholdId, r.VillageCode, r.HeadName, r.Kind, r.RespondBy, r.FoundOn)).ToList();
+        return new MonthFacts(inspections, records, changes, helperGaps, conduct, rates, rectifications, monitoring);
     }
 }

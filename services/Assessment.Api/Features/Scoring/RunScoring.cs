@@ -174,7 +174,8 @@ public sealed class RunScoring(NpgsqlDataSource dataSource, OutboxWriter outbox,
         }
 
         return new ScoringInputs(month, month.AsOf(today), provisional, attendance, assignments, gaps, contacts, tasks, models, facts.Inspections, facts.ProcessRecords,
-            facts.StatusChanges, facts.HelperGaps, facts.Conduct, facts.ExecutionRates);
+            facts.StatusChanges, facts.HelperGaps, facts.Conduct, facts.ExecutionRates,
+            facts.Rectifications, facts.MonitoringOverdue);
     }
 
     private async Task<int> WriteAsync(RunRow run, AssessmentMonth month, bool provisional, ScoringResult result, CancellationToken cancellationToken)

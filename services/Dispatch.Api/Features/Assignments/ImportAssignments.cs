@@ -104,6 +104,13 @@ public static class ImportAssignments
                     SELECT 1 FROM assignments a WHERE a.force IN ('first_secretary', 'team_leader', 'team_member') AND a.cadre_id = r.cadre_id
                     AND daterange(a.starts_on, a.ends_on, '[]') && daterange(r.starts_on, NULL, '[]'))
                 UNION ALL
+                -- A cadre posted to a township (充实到乡镇) holds no resident village post over the same days: the rule of the
+                -- trigger one_resident_post_across_villages_and_townships, checked here so the file names the line.
+                SELECT r.line, 'cadre_posted_to_township', NULL FROM candidates r
+                WHERE r.force IN ('first_secretary', 'team_leader', 'team_member') AND EXISTS (
+                    SELECT 1 FROM township_postings t WHERE t.role = 'posted' AND t.cadre_id = r.cadre_id
+                    AND daterange(t.starts_on, t.ends_on, '[]') && daterange(r.starts_on, NULL, '[]'))
+                UNION ALL
                 SELECT r.line, 'assignment_overlaps', NULL FROM candidates r
                 WHERE EXISTS (
                     SELECT 1 FROM assignments a WHERE a.village_code = r.village_code AND a.force = r.force AND coalesce(a.cadre_id, a.unit_id) = r.holder_id
@@ -192,6 +199,7 @@ public static class ImportAssignments
             "cadre_not_found" => new FieldError(AssignmentCsv.CadreCitizenId, "cadre_not_found", "未找到该干部（或不在您的管辖范围内）", p.Line),
             "first_secretary_taken" => new FieldError(AssignmentCsv.Force, "first_secretary_taken", "该村在此期间已有第一书记" + within, p.Line),
             "cadre_already_resident" => new FieldError(AssignmentCsv.CadreCitizenId, "cadre_already_resident", "该干部在此期间已有驻村岗位" + within, p.Line),
+            "cadre_posted_to_township" => new FieldError(AssignmentCsv.CadreCitizenId, "cadre_already_resident", "该干部在此期间已派驻乡镇工作", p.Line),
             _ => new FieldError(AssignmentCsv.Force, "assignment_overlaps", "与已有选派的时段重叠" + within, p.Line),
         };
     }

@@ -149,7 +149,8 @@ public abstract class GatewayComponent : ComponentBase, IAsyncDisposable
     /// <summary>
     /// Loads again (<see cref="LoadAsync"/>), the earlier failure cleared. A load still under way (the first one, say,
     /// when the person changes the month and asks again before it answered) is cancelled first: its answer, arriving
-    /// later, would otherwise overwrite the newer one's.
+    /// later, would otherwise overwrite the newer one's. So a query button bound to this takes no <c>Loading</c>: an
+    /// AntDesign button ignores clicks while it shows loading, and the person's new question would be lost.
     /// </summary>
     protected async Task ReloadAsync()
     {

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Platform.IntegrationTests.Infrastructure;
+using Platform.Security;
+
+namespace Platform.IntegrationTests.Console;
+
+/// <summary>
+/// The organisation page (组织建设) as a county official sees it: the weak villages under rectification with their ledger,
+/// the service centres' ratings and the talent pool per township, the same counts dispatch answers, in Chinese.
+/// </summary>
+[Collection(ConsoleStack.Collection)]
+public sealed class VillageOrganisationTests(ConsoleStack stack)
+{
+    private const string County = "511702";
+    private const string Village = "511702104203"; // 新华村
+
+    private static async Task<JsonElement> GetAsync(HttpClient api, string path)
+    {
+        using var response = await api.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        response.IsSuccessStatusCode.ShouldBeTrue($"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task The_organisation_page_shows_a_flagged_village_in_the_ledger_and_the_counts_per_township()
+    {
+        using var api = stack.Api(await stack.TokenAsync(Roles.County, County));
+        var deadline = DateTime.UtcNow.AddHours(8).AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using (var flagged = await api.PostAsJsonAsync($"/api/dispatch/villages/{Village}/rectifications", new
+               {
+                   reason = "组织生活不正常，班子战斗力弱", deadline,
+                   problems = new[] { new { description = "三会一课制度落实不到位", owner = "村党支部书记", measures = "按月开展三会一课" } },
+               }))
+        {
+            // Created, or already under rectification from an earlier run on this stack.
+            if (flagged.StatusCode != HttpStatusCode.Created)
+            {
+                flagged.StatusCode.ShouldBe(HttpStatusCode.Conflict, await flagged.Content.ReadAsStringAsync());
+                (await flagged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("already_under_rectification");
+            }
+        }
+
+        var today = DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        (await api.PostAsJsonAsync($"/api/dispatch/villages/{Village}/service-centre/ratings", new { rating = "model", ratedOn = today, evidence = "评为示范党群服务中心" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var rectifications = await GetAsync(api, $"/api/dispatch/rectifications/regions?prefix={County}");
+        var ledger = (await GetAsync(api, $"/api/dispatch/rectifications?prefix={County}")).EnumerateArray().ToList();
+        var centres = await GetAsync(api, $"/api/dispatch/service-centres/regions?prefix={County}");
+        await using var session = await stack.SignInAsync(ConsoleStack.CountyOfficial, path: "/organisation");
+        var page = session.Page;
+        await session.StepAsync("ledger", async () =>
+        {
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "村级组织建设" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(".ant-statistic").First).ToContainTextAsync(rectifications.GetProperty("open").GetInt32().ToString());
+            await Assertions.Expect(page.GetByText($"整改台账（{ledger.Count} 个村）")).ToBeVisibleAsync();
+            var row = page.Locator("tr.ant-table-row").Filter(new() { HasText = "组织生活不正常，班子战斗力弱" });
+            await Assertions.Expect(row.First).ToContainTextAsync("新华村");
+            await Assertions.Expect(row.First).ToContainTextAsync("整改中");
+            await session.ScreenshotAsync("organisation");
+        });
+
+        await session.StepAsync("counts per township", async () =>
+        {
+            var township = rectifications.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("code").GetString() == "511702104000");
+            var rectificationRow = page.Locator("tr.ant-table-row").Filter(new() { HasText = township.GetProperty("name").GetString()! }).First;
+            await Assertions.Expect(rectificationRow).ToContainTextAsync(township.GetProperty("open").GetInt32().ToString());
+            var centre = centres.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("code").GetString() == "511702104000");
+            centre.GetProperty("model").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+            var centreCard = page.Locator(".ant-card").Filter(new() { HasText = "党群服务中心（按" });
+            await Assertions.Expect(centreCard.Locator("tr.ant-table-row").Filter(new() { HasText = centre.GetProperty("name").GetString()! })).ToContainTextAsync(
+                $"{centre.GetProperty("name").GetString()}{centre.GetProperty("villages").GetInt32()}{centre.GetProperty("model").GetInt32()}");
+        });
+    }
+}

@@ -1,0 +1,26 @@
+namespace Platform.Web.Features.VillageOrganisation;
+
+// The village's own organisation (组织建设, domain.md §9) as the dispatch service answers it.
+
+public sealed record RectificationRegion(string Code, string Name, int Open, int Overdue, int Lifted, int OpenProblems, int ClosedProblems);
+
+public sealed record RectificationRegionsReport(string Scope, string Level, string LevelName, int Open, int Overdue, int Lifted, IReadOnlyList<RectificationRegion> Regions);
+
+public sealed record RectificationSummary(Guid Id, string VillageCode, string VillageName, string Reason, DateOnly Deadline, string Status, bool Overdue,
+    int Problems, int OpenProblems, DateTimeOffset FlaggedAt, DateTimeOffset? LiftedAt)
+{
+    public string StatusName => Status == "lifted" ? "已摘帽" : Overdue ? "超期未摘帽" : "整改中";
+}
+
+public sealed record ServiceCentreRegion(string Code, string Name, int Villages, int Model, int Standard, int Below, int Unrated);
+
+public sealed record ServiceCentreRegionsReport(string Scope, string Level, string LevelName, int Villages, int Model, int Standard, int Below, int Unrated,
+    IReadOnlyList<ServiceCentreRegion> Regions);
+
+public sealed record TalentRegion(string Code, string Name, int People, int CapableFarmers, int PartyMembers, int ReserveCadres, int CommitteeMembers, int PensionInsured);
+
+public sealed record TalentRegionsReport(string Scope, string Level, string LevelName, int ReserveCadres, int CommitteeMembers, IReadOnlyList<TalentRegion> Regions);
+
+public sealed record BranchPoints(string VillageCode, string VillageName, int Members, int Earners, int Points, decimal Average, int Rank);
+
+public sealed record BranchPointsReport(string Month, string Scope, int Branches, IReadOnlyList<BranchPoints> Items);
