@@ -66,14 +66,23 @@ public sealed class VillageOrganisationTests(ConsoleStack stack)
 
         await session.StepAsync("counts per township", async () =>
         {
+            // A township's row: its name, then the counts in the columns' order.
+            async Task ExpectRowAsync(string card, JsonElement region, params string[] counts)
+            {
+                var row = page.Locator(".ant-card").Filter(new() { HasText = card }).Locator("tr.ant-table-row")
+                    .Filter(new() { HasText = region.GetProperty("name").GetString()! });
+                for (var i = 0; i < counts.Length; i++)
+                {
+                    await Assertions.Expect(row.Locator("td").Nth(i + 1)).ToHaveTextAsync(region.GetProperty(counts[i]).GetInt32().ToString());
+                }
+            }
+
             var township = rectifications.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("code").GetString() == "511702104000");
-            var rectificationRow = page.Locator("tr.ant-table-row").Filter(new() { HasText = township.GetProperty("name").GetString()! }).First;
-            await Assertions.Expect(rectificationRow).ToContainTextAsync(township.GetProperty("open").GetInt32().ToString());
+            township.GetProperty("open").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+            await ExpectRowAsync("软弱涣散村整改（按", township, "open", "overdue", "lifted", "openProblems", "closedProblems");
             var centre = centres.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("code").GetString() == "511702104000");
             centre.GetProperty("model").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
-            var centreCard = page.Locator(".ant-card").Filter(new() { HasText = "党群服务中心（按" });
-            await Assertions.Expect(centreCard.Locator("tr.ant-table-row").Filter(new() { HasText = centre.GetProperty("name").GetString()! })).ToContainTextAsync(
-                $"{centre.GetProperty("name").GetString()}{centre.GetProperty("villages").GetInt32()}{centre.GetProperty("model").GetInt32()}");
+            await ExpectRowAsync("党群服务中心（按", centre, "villages", "model", "standard", "below", "unrated");
         });
     }
 }
