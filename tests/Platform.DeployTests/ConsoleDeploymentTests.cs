@@ -39,14 +39,14 @@ public sealed class ConsoleDeploymentTests
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // bash and file modes: ./platform runs on Linux
-    public void The_browser_and_the_Chinese_fonts_are_installed_with_apt_when_missing_and_apt_is_left_alone_when_present()
+    public void The_browser_its_Chinese_interface_and_the_Chinese_fonts_are_installed_with_apt_when_missing_and_apt_is_left_alone_when_present()
     {
         using var apt = new FakeApt();
         var first = apt.EnsureBrowser();
         first.ExitCode.ShouldBe(0, first.Stderr);
         apt.Calls().ShouldBe([
             "-o DPkg::Lock::Timeout=300 -qq update",
-            "-o DPkg::Lock::Timeout=600 -y -q install --no-install-recommends chromium fonts-noto-cjk",
+            "-o DPkg::Lock::Timeout=600 -y -q install --no-install-recommends chromium chromium-l10n fonts-noto-cjk",
         ]);
 
         var again = apt.EnsureBrowser();
@@ -61,7 +61,7 @@ public sealed class ConsoleDeploymentTests
         using var apt = new FakeApt();
         apt.Install("chromium");
         apt.EnsureBrowser().ExitCode.ShouldBe(0);
-        apt.Calls()[^1].ShouldEndWith("install --no-install-recommends fonts-noto-cjk");
+        apt.Calls()[^1].ShouldEndWith("install --no-install-recommends chromium-l10n fonts-noto-cjk");
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class ConsoleDeploymentTests
                 printf '%s\n' "$*" >>"$FAKE/calls"
                 if [[ " $* " == *" install "* ]]; then
                   for p in "$@"; do
-                    case $p in chromium | fonts-noto-cjk) touch "$FAKE/installed/$p" ;; esac
+                    case $p in chromium | chromium-l10n | fonts-noto-cjk) touch "$FAKE/installed/$p" ;; esac
                     [[ $p != chromium ]] || { printf '#!/bin/sh\n' >"$FAKE/chromium"; chmod +x "$FAKE/chromium"; }
                   done
                 fi

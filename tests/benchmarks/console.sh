@@ -19,7 +19,7 @@ screenshot=()
 # shellcheck source=../../deploy/local/env.sh
 source deploy/local/env.sh
 
-[[ -x /usr/bin/chromium ]] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+[[ -x /usr/bin/chromium ]] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-l10n fonts-noto-cjk >/dev/null; }
 gateway="http://127.0.0.1:$PLATFORM_GATEWAY_PORT"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$gateway/") == 302 ]] ||
   { echo "the console does not answer through the gateway at $gateway/ (a sign-in redirect): ./platform up first" >&2; exit 1; }

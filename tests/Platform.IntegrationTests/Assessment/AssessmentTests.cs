@@ -103,22 +103,17 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
         (await ScoreAsync(city, "2026-08")).GetProperty("status").GetString().ShouldBe("succeeded");
         var before = await city.GetFromJsonAsync<JsonElement>("/api/assessment/scores/2026-08/county/511703");
 
-        // The city moves weight from tasks to attendance (within the province's limits) for 2026.
+        // The city moves weight from tasks to attendance (within the province's limits) for 2026: tasks down to its floor
+        // of 10, attendance up by as much, so the county's weights still add up to 100.
         var model = await (await city.GetAsync("/api/assessment/models?year=2026")).Content.ReadFromJsonAsync<JsonElement>();
         var definition = LatestProvinceDefault(model);
-        foreach (var indicator in definition["indicators"]!.AsArray())
-        {
-            var weights = indicator!["weights"]!.AsObject();
-            if (indicator["key"]!.GetValue<string>() == "attendance" && weights["county"] is not null)
-            {
-                weights["county"] = 40;
-            }
-
-            if (indicator["key"]!.GetValue<string>() == "tasks" && weights["county"] is not null)
-            {
-                weights["county"] = 10;
-            }
-        }
+        var indicators = definition["indicators"]!.AsArray();
+        var attendance = indicators.Single(i => i!["key"]!.GetValue<string>() == "attendance")!["weights"]!.AsObject();
+        var tasks = indicators.Single(i => i!["key"]!.GetValue<string>() == "tasks")!["weights"]!.AsObject();
+        var moved = tasks["county"]!.GetValue<decimal>() - 10;
+        moved.ShouldBeGreaterThan(0);
+        attendance["county"] = attendance["county"]!.GetValue<decimal>() + moved;
+        tasks["county"] = 10;
 
         using var published = await city.PostAsJsonAsync("/api/assessment/models", new { year = 2026, regionCode = "5117", definition, reason = "加重驻村在岗考核" });
         published.StatusCode.ShouldBe(HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
@@ -267,7 +262,7 @@ public sealed class AssessmentTests(AssessmentFixture fixture) : IClassFixture<A
         indicators.Single(i => i!["key"]!.GetValue<string>() == "contact_compliance")!["weights"]!["county"] = 10;
         indicators.Single(i => i!["key"]!.GetValue<string>() == "funds_execution")!["weights"]!["county"] = 0;
         indicators.Single(i => i!["key"]!.GetValue<string>() == "off_post_check_ins")!["weights"]!["county"] = 0; // limit 5 to 30
-        foreach (var added in new[] { "inspections", "returned_to_poverty", "helper_gaps" })
+        foreach (var added in new[] { "inspections", "returned_to_poverty", "helper_gaps", "rectification", "monitoring_response" })
         {
             indicators.Single(i => i!["key"]!.GetValue<string>() == added)!["weights"]!["county"] = 0; // within their limits (0 to 20): the sum stays 100
         }

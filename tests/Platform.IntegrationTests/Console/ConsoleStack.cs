@@ -124,11 +124,18 @@ public sealed class ConsoleStack : IdentityFixture
         }
 
         playwright = await Playwright.CreateAsync();
+        // The browser's own interface in Chinese (chromium-l10n, installed by deploy/local/browser.sh), and its process's
+        // locale: the date and month inputs it draws (2026年12月) follow LANG, as on an official's own browser.
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty);
+        environment["LANG"] = "zh_CN.UTF-8";
+        environment["LANGUAGE"] = "zh_CN";
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
-            Args = ["--no-sandbox"],
+            Args = ["--no-sandbox", "--lang=zh-CN"],
+            Env = environment,
         });
     }
 

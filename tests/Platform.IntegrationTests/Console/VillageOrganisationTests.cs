@@ -85,4 +85,66 @@ public sealed class VillageOrganisationTests(ConsoleStack stack)
             await ExpectRowAsync("党群服务中心（按", centre, "villages", "model", "standard", "below", "unrated");
         });
     }
+
+    [Fact]
+    public async Task On_a_village_s_page_an_official_flags_it_closes_its_problem_with_evidence_lifts_the_flag_and_rates_its_service_centre()
+    {
+        const string village = TwoCountyForces.Village2; // 白鹤村
+        using var api = stack.Api(await stack.TokenAsync(Roles.County, County));
+        async Task<List<JsonElement>> RectificationsAsync(string status) =>
+            (await GetAsync(api, $"/api/dispatch/rectifications?prefix={village}&status={status}")).EnumerateArray().ToList();
+
+        await using var session = await stack.SignInAsync(ConsoleStack.CountyOfficial, path: $"/villages/{village}");
+        var page = session.Page;
+        var card = page.GetByTestId("village-rectification");
+        await session.StepAsync("flag", async () =>
+        {
+            await Assertions.Expect(card).ToContainTextAsync("该村目前未列为软弱涣散村");
+            await page.GetByLabel("列入原因").FillAsync("班子软弱，村务长期不公开");
+            await page.GetByLabel("整改期限").FillAsync(DateTime.UtcNow.AddHours(8).AddDays(90).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByLabel("问题", new() { Exact = true }).FillAsync("村务公开不及时");
+            await page.GetByLabel("责任人").FillAsync("村委会主任");
+            await page.GetByLabel("整改措施").FillAsync("按季度公开村务");
+            await page.GetByRole(AriaRole.Button, new() { Name = "列入整改" }).ClickAsync();
+            await Assertions.Expect(card).ToContainTextAsync("整改中");
+            await Assertions.Expect(card.Locator("tr.ant-table-row")).ToContainTextAsync("村务公开不及时");
+            await session.ScreenshotAsync("village-flagged");
+        });
+        var open = (await RectificationsAsync("open")).ShouldHaveSingleItem();
+        open.GetProperty("reason").GetString().ShouldBe("班子软弱，村务长期不公开");
+        open.GetProperty("openProblems").GetInt32().ShouldBe(1);
+
+        await session.StepAsync("a closure without evidence is refused", async () =>
+        {
+            await page.GetByLabel("销号问题").SelectOptionAsync(new SelectOptionValue { Label = "村务公开不及时" });
+            await page.GetByRole(AriaRole.Button, new() { Name = "销号", Exact = true }).ClickAsync();
+            await Assertions.Expect(card).ToContainTextAsync("销号须附检查佐证");
+        });
+        (await RectificationsAsync("open")).ShouldHaveSingleItem().GetProperty("openProblems").GetInt32().ShouldBe(1);
+
+        await session.StepAsync("close and lift", async () =>
+        {
+            await page.GetByLabel("核查佐证").FillAsync("村务公开栏已按季度更新");
+            await page.GetByRole(AriaRole.Button, new() { Name = "销号", Exact = true }).ClickAsync();
+            await Assertions.Expect(card.Locator("tr.ant-table-row")).ToContainTextAsync("已销号");
+            await page.GetByLabel("复核意见").FillAsync("经复核，整改到位，同意摘帽");
+            await page.GetByRole(AriaRole.Button, new() { Name = "复核摘帽" }).ClickAsync();
+            await Assertions.Expect(card).ToContainTextAsync("该村目前未列为软弱涣散村");
+        });
+        (await RectificationsAsync("open")).ShouldBeEmpty();
+        var lifted = (await RectificationsAsync("lifted")).ShouldHaveSingleItem();
+        var ledger = await GetAsync(api, $"/api/dispatch/rectifications/{lifted.GetProperty("id").GetGuid()}");
+        ledger.GetProperty("reviewNote").GetString().ShouldBe("经复核，整改到位，同意摘帽");
+        ledger.GetProperty("problems")[0].GetProperty("evidence").GetString().ShouldBe("村务公开栏已按季度更新");
+
+        await session.StepAsync("rate the service centre", async () =>
+        {
+            await page.GetByLabel("等次").SelectOptionAsync("model");
+            await page.GetByLabel("评定依据").FillAsync("场所规范，制度上墙，便民服务台有人值守");
+            await page.GetByRole(AriaRole.Button, new() { Name = "评定", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("village-service-centre").Locator(".ant-tag").First).ToHaveTextAsync("示范");
+            await session.ScreenshotAsync("village-organisation");
+        });
+        (await GetAsync(api, $"/api/dispatch/villages/{village}/service-centre")).GetProperty("current").GetProperty("rating").GetString().ShouldBe("model");
+    }
 }

@@ -24,3 +24,31 @@ public sealed record TalentRegionsReport(string Scope, string Level, string Leve
 public sealed record BranchPoints(string VillageCode, string VillageName, int Members, int Earners, int Points, decimal Average, int Rank);
 
 public sealed record BranchPointsReport(string Month, string Scope, int Branches, IReadOnlyList<BranchPoints> Items);
+
+public sealed record RectificationProblem(Guid Id, string Description, string Owner, string Measures, string Status, string? Evidence, string? CheckedBy,
+    DateTimeOffset? ClosedAt, string RecordedBy, DateTimeOffset RecordedAt)
+{
+    public string StatusName => Status == "closed" ? "已销号" : "待销号";
+}
+
+public sealed record Rectification(Guid Id, string VillageCode, string VillageName, string Reason, DateOnly Deadline, string Status, bool Overdue,
+    string FlaggedBy, DateTimeOffset FlaggedAt, string? LiftedBy, DateTimeOffset? LiftedAt, string? ReviewNote, int OpenProblems,
+    IReadOnlyList<RectificationProblem> Problems);
+
+public sealed record ServiceCentreRating(Guid Id, string VillageCode, string Rating, string RatingName, DateOnly RatedOn, string Evidence, string RatedBy,
+    DateTimeOffset RecordedAt);
+
+public sealed record ServiceCentreView(string VillageCode, string VillageName, ServiceCentreRating? Current, IReadOnlyList<ServiceCentreRating> Ratings);
+
+public sealed record CommitteePost(Guid Id, Guid PersonId, string PersonName, string VillageCode, string Body, string Post, string Title, DateOnly StartsOn,
+    DateOnly TermEndsOn, DateOnly? EndsOn, string? EndKind, string? EndKindName, string? EndReason, string AppointedBy, DateTimeOffset AppointedAt,
+    decimal? MonthlyPay, bool? PensionInsured);
+
+public sealed record VillageCommittee(string VillageCode, string VillageName, IReadOnlyList<CommitteePost> Current, IReadOnlyList<CommitteePost> Upcoming,
+    IReadOnlyList<CommitteePost> Past);
+
+/// <summary>The service-centre ratings a person chooses from, with the words dispatch uses.</summary>
+public static class ServiceCentreWords
+{
+    public static readonly IReadOnlyList<(string Code, string Name)> Ratings = [("model", "示范"), ("standard", "达标"), ("below", "未达标")];
+}
