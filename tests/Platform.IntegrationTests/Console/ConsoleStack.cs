@@ -124,11 +124,12 @@ public sealed class ConsoleStack : IdentityFixture
         }
 
         playwright = await Playwright.CreateAsync();
-        // The browser's own interface in Chinese (chromium-l10n, installed by deploy/local/browser.sh), and its process's
-        // locale: the date and month inputs it draws (2026年12月) follow LANG, as on an official's own browser.
+        // The browser's own interface in Chinese (chromium-l10n, installed by deploy/local/browser.sh): the date and month
+        // inputs it draws (2026年12月) follow LANGUAGE, as on an official's own browser. LANG stays as it is: a zh_CN
+        // LANG that the machine has no locale for turns the file system's charset to ASCII, and a download named in
+        // Chinese (村列表.xlsx) comes out as "download".
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty);
-        environment["LANG"] = "zh_CN.UTF-8";
         environment["LANGUAGE"] = "zh_CN";
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
