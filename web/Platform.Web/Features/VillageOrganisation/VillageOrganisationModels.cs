@@ -52,3 +52,20 @@ public static class ServiceCentreWords
 {
     public static readonly IReadOnlyList<(string Code, string Name)> Ratings = [("model", "示范"), ("standard", "达标"), ("below", "未达标")];
 }
+
+public sealed record VillagePersonSummary(Guid Id, string VillageCode, string VillageName, string Name, string Gender, int BirthYear, string? Stage,
+    string? StageName, IReadOnlyList<string> Seats);
+
+public sealed record VillagePersonPage(IReadOnlyList<VillagePersonSummary> Items, string? Next);
+
+/// <summary>The village committees' words (村两委) as dispatch uses them: bodies, their posts, and how a seat ends (调整撤换).</summary>
+public static class CommitteeWords
+{
+    public static readonly IReadOnlyList<(string Code, string Name)> Bodies = [("villagers_committee", "村民委员会"), ("party_branch", "村党支部委员会")];
+
+    public static readonly IReadOnlyList<(string Code, string Name)> Posts =
+        [("director", "主任"), ("deputy_director", "副主任"), ("secretary", "书记"), ("deputy_secretary", "副书记"), ("member", "委员")];
+
+    public static readonly IReadOnlyList<(string Code, string Name)> EndKinds =
+        [("adjusted", "调整"), ("removed", "撤换"), ("resigned", "辞职"), ("term_ended", "任期届满")];
+}
