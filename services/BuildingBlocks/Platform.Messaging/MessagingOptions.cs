@@ -13,6 +13,13 @@ public sealed class RabbitMqOptions
     [Range(1, 65535)]
     public int Port { get; set; } = 5672;
 
+    /// <summary>
+    /// The nodes of a cluster, each "host" or "host:port" (RabbitMq:Nodes:0, :1 ...). When given, they replace
+    /// <see cref="Host"/> and <see cref="Port"/>: a connection goes to the first node that answers, and a lost one is
+    /// replaced by a connection to another.
+    /// </summary>
+    public string[] Nodes { get; set; } = [];
+
     [Required]
     public string VirtualHost { get; set; } = "/";
 
@@ -108,4 +115,19 @@ public sealed class ConsumerOptions
     /// <summary>Unacknowledged messages the broker sends ahead per queue and replica; at least the concurrency.</summary>
     [Range(1, 1024)]
     public int PrefetchCount { get; set; } = 64;
+}
+
+/// <summary>How consumer queues are declared (section <c>Messaging:Queues</c>); see <see cref="Queues.QuorumQueues"/>.</summary>
+public sealed class QueueOptions
+{
+    public const string Section = "Messaging:Queues";
+
+    /// <summary>
+    /// Returns of one message to its queue before the broker dead-letters it to the error queue on the next one (so at
+    /// most limit + 1 deliveries). Only deliveries that end without a settlement are returns (a consumer process that
+    /// died, or stopped holding it): a failure MassTransit handles is retried in process and parked by MassTransit
+    /// itself. High enough that restarts never park a sound message.
+    /// </summary>
+    [Range(2, 1000)]
+    public int DeliveryLimit { get; set; } = 20;
 }

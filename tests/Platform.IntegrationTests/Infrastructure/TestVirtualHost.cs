@@ -64,6 +64,30 @@ public sealed class TestVirtualHost : IAsyncDisposable
             : 0;
     }
 
+    /// <summary>A queue as the management API describes it (type, arguments, messages), or null when it does not exist.</summary>
+    public async Task<System.Text.Json.JsonElement?> QueueAsync(string queue)
+    {
+        using var response = await management.GetAsync($"queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>An AMQP connection to this virtual host, as a service makes one.</summary>
+    public Task<RabbitMQ.Client.IConnection> ConnectAsync() => new RabbitMQ.Client.ConnectionFactory
+    {
+        HostName = TestServers.RabbitHost,
+        Port = TestServers.RabbitPort,
+        VirtualHost = Name,
+        UserName = TestServers.RabbitUser,
+        Password = TestServers.RabbitPassword,
+    }.CreateConnectionAsync();
+
     public async ValueTask DisposeAsync()
     {
         using var _ = await management.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}");

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Platform.Messaging.Queues;
 using Platform.ServiceDefaults;
 
 namespace Platform.Messaging.Consumers;
@@ -25,6 +26,12 @@ public class PlatformConsumerDefinition<TConsumer> : ConsumerDefinition<TConsume
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = consumers.PrefetchCount;
+            var queue = rabbit.InputAddress.AbsolutePath.Split('/')[^1];
+            var limit = context.GetRequiredService<IOptions<QueueOptions>>().Value.DeliveryLimit;
+            foreach (var (key, value) in QuorumQueues.ForConsumerQueue(queue, limit))
+            {
+                rabbit.SetQueueArgument(key, value);
+            }
         }
 
         endpointConfigurator.ConcurrentMessageLimit = consumers.ConcurrentMessageLimit;

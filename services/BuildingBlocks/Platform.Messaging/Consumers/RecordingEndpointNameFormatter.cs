@@ -12,10 +12,15 @@ namespace Platform.Messaging;
 public sealed class RecordingEndpointNameFormatter(IConfiguration configuration, string serviceName) : IEndpointNameFormatter
 {
     private readonly ConcurrentDictionary<string, byte> consumerQueues = new(StringComparer.Ordinal);
-    private readonly Lazy<KebabCaseEndpointNameFormatter> inner = new(() =>
-        new KebabCaseEndpointNameFormatter(Prefix(configuration[$"{RabbitMqOptions.Section}:{nameof(RabbitMqOptions.EndpointPrefix)}"], serviceName) + "-", false));
+    private readonly Lazy<KebabCaseEndpointNameFormatter> inner = new(() => new KebabCaseEndpointNameFormatter(Prefix(configuration, serviceName) + "-", false));
 
-    private static string Prefix(string? configured, string serviceName) => string.IsNullOrWhiteSpace(configured) ? serviceName : configured.Trim();
+    /// <summary>What every queue name of this service starts with, before the separating "-".</summary>
+    public string ServicePrefix => Prefix(configuration, serviceName);
+
+    private static string Prefix(IConfiguration configuration, string serviceName) =>
+        configuration[$"{RabbitMqOptions.Section}:{nameof(RabbitMqOptions.EndpointPrefix)}"] is { Length: > 0 } configured && !string.IsNullOrWhiteSpace(configured)
+            ? configured.Trim()
+            : serviceName;
 
     public IReadOnlyCollection<string> ConsumerQueues => consumerQueues.Keys.Order(StringComparer.Ordinal).ToList();
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Platform.Messaging.Queues;
 
 namespace Platform.Messaging.ErrorQueues;
 
@@ -13,7 +13,7 @@ public sealed record ReplayResult(string Queue, int Replayed, uint Remaining);
 /// Lets an operator see messages that failed every retry and put them back on their queue once the cause is fixed.
 /// Uses RabbitMQ.Client directly (the same connection settings as MassTransit), so no management plugin is needed.
 /// </summary>
-public sealed class ErrorQueueService(IOptions<RabbitMqOptions> options, RecordingEndpointNameFormatter endpointNames, ILogger<ErrorQueueService> logger)
+public sealed class ErrorQueueService(BrokerConnections broker, RecordingEndpointNameFormatter endpointNames, ILogger<ErrorQueueService> logger)
 {
     /// <summary>MassTransit headers that describe the fault; removed so a replayed message looks like a fresh delivery.</summary>
     private static readonly string[] FaultHeaderPrefixes = ["MT-Fault-", "MT-Reason", "MT-Host-"];
@@ -26,7 +26,7 @@ public sealed class ErrorQueueService(IOptions<RabbitMqOptions> options, Recordi
         var result = new List<ErrorQueueInfo>();
         foreach (var queue in endpointNames.ConsumerQueues)
         {
-            var errorQueue = queue + "_error";
+            var errorQueue = queue + QuorumQueues.ErrorSuffix;
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             try
             {
@@ -54,7 +54,7 @@ public sealed class ErrorQueueService(IOptions<RabbitMqOptions> options, Recordi
         await using var connection = await ConnectAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-        var errorQueue = queue + "_error";
+        var errorQueue = queue + QuorumQueues.ErrorSuffix;
         var replayed = 0;
         while (replayed < max)
         {
@@ -83,18 +83,6 @@ public sealed class ErrorQueueService(IOptions<RabbitMqOptions> options, Recordi
         return new ReplayResult(queue, replayed, remaining);
     }
 
-    private Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var o = options.Value;
-        var factory = new ConnectionFactory
-        {
-            HostName = o.Host,
-            Port = o.Port,
-            VirtualHost = o.VirtualHost,
-            UserName = o.Username,
-            Password = o.Password,
-            ClientProvidedName = "platform-error-queue-admin",
-        };
-        return factory.CreateConnectionAsync(cancellationToken);
-    }
+    private Task<IConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        broker.ConnectAsync("platform-error-queue-admin", cancellationToken);
 }

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace Platform.Messaging.Queues;
+
+/// <summary>
+/// RabbitMQ.Client connections with the settings MassTransit uses (RabbitMq section), for the platform's own broker
+/// work outside the bus: error-queue replay and the queue migration at start. With RabbitMq:Nodes a connection goes to
+/// the first node that answers.
+/// </summary>
+public sealed class BrokerConnections(IOptions<RabbitMqOptions> options)
+{
+    public IReadOnlyList<AmqpTcpEndpoint> Endpoints => EndpointsOf(options.Value);
+
+    public static IReadOnlyList<AmqpTcpEndpoint> EndpointsOf(RabbitMqOptions o) =>
+        o.Nodes is { Length: > 0 } nodes
+            ? nodes.Select(n => AmqpTcpEndpoint.Parse(n.Trim())).ToList()
+            : [new AmqpTcpEndpoint(o.Host, o.Port)];
+
+    public Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var factory = new ConnectionFactory
+        {
+            VirtualHost = o.VirtualHost,
+            UserName = o.Username,
+            Password = o.Password,
+            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+        };
+        return factory.CreateConnectionAsync(EndpointsOf(o), clientName, cancellationToken);
+    }
+}

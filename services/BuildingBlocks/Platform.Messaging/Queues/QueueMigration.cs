@@ -1,0 +1,308 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Platform.Messaging.Queues;
+
+/// <summary>
+/// Runs before the bus starts: every queue of this service's consumers is declared as <see cref="QuorumQueues"/> says.
+/// A queue that exists with other arguments (a classic queue of an earlier version, another delivery limit) cannot be
+/// changed in place, so it is moved, losing nothing:
+/// <list type="number">
+/// <item>a holding quorum queue is bound to the queue's exchange, and the queue unbound: new messages wait there;</item>
+/// <item>the old queue's messages are moved into it, each published with a broker confirm before it is acknowledged;</item>
+/// <item>the old queue is deleted only when it is empty and has no consumer (an old replica still reading it makes the
+///   step wait and try again: it is never deleted under a consumer's unacknowledged messages);</item>
+/// <item>the queue is declared again and bound, the holding queue unbound, its messages moved back, and it is deleted.</item>
+/// </list>
+/// Every step can be repeated: a replica that stops half way, or two replicas at once, finish the same work. A message
+/// published in the instant both bindings exist is held twice; the consumer's inbox takes it once. If the broker is
+/// not reachable, start goes on and the work is retried in the background; the bus's endpoint on a queue not yet moved
+/// fails to start and is retried by MassTransit until it is.
+/// </summary>
+public sealed partial class QueueMigration(
+    IServiceProvider services,
+    RecordingEndpointNameFormatter endpointNames,
+    BrokerConnections broker,
+    IOptions<QueueOptions> options,
+    ILogger<QueueMigration> logger) : IHostedService
+{
+    // Not disposed: the host may stop a service after disposing the container's singletons; it holds no timer.
+    private readonly CancellationTokenSource stopping = new();
+    private Task? background;
+
+    /// <summary>Completes once every queue has the arguments it must have.</summary>
+    public Task Completion => completion.Task;
+
+    private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Building the bus (not starting it) runs ConfigureEndpoints, which names every consumer queue.
+        _ = services.GetRequiredService<IBusControl>();
+        var queues = endpointNames.ConsumerQueues.SelectMany(q => QuorumQueues.For(q, options.Value.DeliveryLimit)).ToList();
+        if (queues.Count == 0)
+        {
+            completion.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            await RunOnceAsync(queues, cancellationToken);
+            completion.TrySetResult();
+        }
+        catch (Exception ex) when (IsBrokerTrouble(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            LogRetryingInBackground(logger, ex.Message, ex);
+            background = RetryAsync(queues, stopping.Token);
+        }
+    }
+
+    private async Task RetryAsync(IReadOnlyList<QueueDeclaration> queues, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(delay, cancellationToken);
+                await RunOnceAsync(queues, cancellationToken);
+                completion.TrySetResult();
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (IsBrokerTrouble(ex))
+            {
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+                LogRetry(logger, delay.TotalSeconds, ex.Message);
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(IReadOnlyList<QueueDeclaration> queues, CancellationToken cancellationToken)
+    {
+        await using var connection = await broker.ConnectAsync("platform-queue-migration", cancellationToken);
+        // A marker queue says a move is under way (made before the first, deleted after the last), so that a start with
+        // nothing to move declares each queue once and never probes for holding queues: each probe of a missing queue
+        // is an error line in the broker's log.
+        var marker = QuorumQueues.MigrationMarker(endpointNames.ServicePrefix);
+        if (!await ExistsAsync(connection, marker, cancellationToken))
+        {
+            var outdated = false;
+            foreach (var queue in queues)
+            {
+                outdated |= await DeclareAsync(connection, queue, cancellationToken) == QueueState.Outdated;
+            }
+
+            if (!outdated)
+            {
+                return;
+            }
+
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            await channel.QueueDeclareAsync(marker, durable: true, exclusive: false, autoDelete: false,
+                arguments: WithNulls(QuorumQueues.ForParkingQueue()), cancellationToken: cancellationToken);
+        }
+
+        foreach (var queue in queues)
+        {
+            await EnsureAsync(connection, queue, cancellationToken);
+        }
+
+        await DeleteWhenIdleAsync(connection, marker, cancellationToken);
+    }
+
+    private async Task EnsureAsync(IConnection connection, QueueDeclaration queue, CancellationToken cancellationToken)
+    {
+        var holdingExists = await ExistsAsync(connection, queue.Holding, cancellationToken);
+        var state = await DeclareAsync(connection, queue, cancellationToken);
+        if (state == QueueState.Missing && !holdingExists)
+        {
+            return;
+        }
+
+        if (state == QueueState.Outdated)
+        {
+            LogMoving(logger, queue.Queue);
+            await using var channel = await ConfirmingChannelAsync(connection, cancellationToken);
+            await channel.QueueDeclareAsync(queue.Holding, durable: true, exclusive: false, autoDelete: false,
+                arguments: WithNulls(QuorumQueues.ForParkingQueue()), cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(queue.Holding, queue.Exchange, string.Empty, cancellationToken: cancellationToken);
+            await channel.QueueUnbindAsync(queue.Queue, queue.Exchange, string.Empty, cancellationToken: cancellationToken);
+            var moved = await MoveAsync(channel, queue.Queue, queue.Holding, cancellationToken);
+            await DeleteWhenIdleAsync(connection, queue.Queue, cancellationToken);
+            LogHeld(logger, moved, queue.Queue);
+            state = await DeclareAsync(connection, queue, cancellationToken);
+            if (state != QueueState.Current)
+            {
+                throw new InvalidOperationException($"The queue {queue.Queue} could not be declared again ({state}).");
+            }
+        }
+
+        if (holdingExists || await ExistsAsync(connection, queue.Holding, cancellationToken))
+        {
+            await using var channel = await ConfirmingChannelAsync(connection, cancellationToken);
+            // The queue is bound again (DeclareAsync), so new messages already reach it: unbinding first means none is
+            // held twice, and what the holding queue has is moved over after.
+            await channel.QueueUnbindAsync(queue.Holding, queue.Exchange, string.Empty, cancellationToken: cancellationToken);
+            var movedBack = await MoveAsync(channel, queue.Holding, queue.Queue, cancellationToken);
+            await DeleteWhenIdleAsync(connection, queue.Holding, cancellationToken);
+            LogMoved(logger, queue.Queue, movedBack);
+        }
+    }
+
+    /// <summary>
+    /// Declares the queue (when it exists, or must be made) with its arguments, its exchange as MassTransit declares it,
+    /// and the binding. A 406 from the broker means the queue exists with other arguments.
+    /// </summary>
+    private static async Task<QueueState> DeclareAsync(IConnection connection, QueueDeclaration queue, CancellationToken cancellationToken)
+    {
+        if (!queue.CreateIfMissing && !await ExistsAsync(connection, queue.Queue, cancellationToken))
+        {
+            return QueueState.Missing;
+        }
+
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await channel.QueueDeclareAsync(queue.Queue, durable: true, exclusive: false, autoDelete: false,
+                arguments: WithNulls(queue.Arguments), cancellationToken: cancellationToken);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
+        {
+            return QueueState.Outdated;
+        }
+
+        await channel.ExchangeDeclareAsync(queue.Exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(queue.Queue, queue.Exchange, string.Empty, cancellationToken: cancellationToken);
+        return QueueState.Current;
+    }
+
+    private static async Task<bool> ExistsAsync(IConnection connection, string queue, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+            return true;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Deletes a queue only if it is empty and nobody consumes from it; otherwise the step is tried again later. The
+    /// broker's own if-empty/if-unused delete would be atomic, but a quorum queue refuses it with a connection error
+    /// (RabbitMQ 3.10), and the queue being moved may be one. The counts are read first instead: every queue deleted
+    /// here is unbound by then, so only a consumer that attaches in between could be missed, and the queue it would
+    /// read is empty.
+    /// </summary>
+    private static async Task DeleteWhenIdleAsync(IConnection connection, string queue, CancellationToken cancellationToken)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            var state = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+            if (state.MessageCount > 0 || state.ConsumerCount > 0)
+            {
+                throw new QueueInUseException($"The queue {queue} still has {state.ConsumerCount} consumer(s) and {state.MessageCount} message(s); it is moved once they are gone.");
+            }
+
+            await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
+        {
+            throw new QueueInUseException($"The queue {queue} still has consumers or messages; it is moved once they are gone.", ex);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
+        {
+            // Another replica deleted it first.
+        }
+    }
+
+    /// <summary>Moves every message that waits in <paramref name="from"/>: confirmed publish to <paramref name="to"/>, then ack.</summary>
+    private async Task<long> MoveAsync(IChannel channel, string from, string to, CancellationToken cancellationToken)
+    {
+        long moved = 0;
+        while (await channel.BasicGetAsync(from, autoAck: false, cancellationToken) is { } message)
+        {
+            // mandatory: a message nothing would take comes back as an error instead of vanishing; it stays unacked.
+            await channel.BasicPublishAsync(string.Empty, to, mandatory: true, new BasicProperties(message.BasicProperties), message.Body, cancellationToken);
+            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
+            if (++moved % 1000 == 0)
+            {
+                LogProgress(logger, moved, from, to, message.MessageCount);
+            }
+        }
+
+        return moved;
+    }
+
+    private static ValueTask<IChannel> ConfirmingChannelAsync(IConnection connection, CancellationToken cancellationToken) =>
+        new(connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken));
+
+    private static Dictionary<string, object?> WithNulls(IReadOnlyDictionary<string, object> arguments) =>
+        arguments.ToDictionary(a => a.Key, a => (object?)a.Value, StringComparer.Ordinal);
+
+    private static bool IsBrokerTrouble(Exception ex) =>
+        ex is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or QueueInUseException
+            or RabbitMQ.Client.Exceptions.PublishException or IOException or TimeoutException or System.Net.Sockets.SocketException;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        if (background is not null)
+        {
+            await background.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private enum QueueState
+    {
+        Missing,
+        Current,
+        Outdated,
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue migration could not finish at start ({Reason}); it goes on in the background")]
+    private static partial void LogRetryingInBackground(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue migration: trying again in {Seconds} s ({Reason})")]
+    private static partial void LogRetry(ILogger logger, double seconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} exists with other arguments (a classic queue?); moving it to a quorum queue")]
+    private static partial void LogMoving(ILogger logger, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue migration: {Moved} message(s) of {Queue} held while it is declared again")]
+    private static partial void LogHeld(ILogger logger, long moved, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} is declared as it must be; {Moved} held message(s) moved back into it")]
+    private static partial void LogMoved(ILogger logger, string queue, long moved);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue migration: {Moved} message(s) moved from {From} to {To}, {Left} left")]
+    private static partial void LogProgress(ILogger logger, long moved, string from, string to, uint left);
+}
+
+/// <summary>The old queue still has consumers (an old replica) or messages; its move is tried again.</summary>
+public sealed class QueueInUseException : Exception
+{
+    public QueueInUseException(string message)
+        : base(message)
+    {
+    }
+
+    public QueueInUseException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
