@@ -31,6 +31,7 @@ public sealed record FaultOptions(int Events, int Rounds, double Rate, int Villa
 /// <summary>What a run counted, per event id.</summary>
 public sealed record FaultReport(
     FaultOptions Options,
+    string Scenario,
     int Events,
     int Effects,
     int Lost,
@@ -48,7 +49,7 @@ public sealed record FaultReport(
     public override string ToString()
     {
         var text = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"fault test: durability {(Options.Durable ? "on" : "OFF")}, {Options.Rounds} round(s) of rabbitmq kill -9, postgresql immediate stop, consumer kill -9, {Options.Rate}/s target")
+            .AppendLine(CultureInfo.InvariantCulture, $"fault test: durability {(Options.Durable ? "on" : "OFF")}, {Options.Rounds} round(s) of {Scenario}, {Options.Rate}/s target")
             .AppendLine(CultureInfo.InvariantCulture, $"  events (dispatch outbox, VillageCategoryChanged): {Events}; effects in pairing: {Effects}")
             .AppendLine(CultureInfo.InvariantCulture, $"  lost: {Lost}; duplicated: {Duplicated}; effects without an event: {Phantom}; acknowledged writes lost: {AcknowledgedWritesLost}")
             .AppendLine(CultureInfo.InvariantCulture, $"  drain after the last event: {(Drain is { } d ? $"{d.TotalSeconds:0.0} s" : "NOT DRAINED")}; whole run {Elapsed.TotalSeconds:0} s")
@@ -67,6 +68,122 @@ public sealed record FaultReport(
     }
 }
 
+/// <summary>What a fault run is about: the broker it starts and the faults of one round.</summary>
+public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>> StartBrokerAsync, Func<FaultTargets, IReadOnlyList<FaultKind>> Round)
+{
+    /// <summary>One broker node; a round crashes PostgreSQL, kills the consumer and kills the broker.</summary>
+    public static readonly FaultScenario BrokerDatabaseAndConsumer = new(
+        "postgresql immediate stop, consumer kill -9, rabbitmq kill -9",
+        async root => await PrivateRabbitMq.StartAsync(root),
+        t =>
+        [
+            // The consumer's database first, while messages keep arriving (they must wait in retries, not be parked),
+            // then the producer's too (its writes answer 503 and are retried by the client).
+            new("postgresql immediate stop (pairing's, then dispatch's)", async () =>
+            {
+                await t.Databases.Pairing.CrashAsync();
+                await Task.Delay(1500);
+                await t.Databases.Dispatch.CrashAsync();
+                await Task.Delay(1500);
+                await t.Databases.Dispatch.StartAsync();
+                await t.Databases.Pairing.StartAsync();
+            }),
+            new("consumer (pairing) kill -9", async () =>
+            {
+                await t.Pairing.KillAsync();
+                await Task.Delay(1000);
+                t.Pairing.Start();
+                await t.Pairing.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+            }),
+            new("rabbitmq kill -9", async () =>
+            {
+                var rabbit = (PrivateRabbitMq)t.Broker;
+                await rabbit.KillAsync();
+                await Task.Delay(1000);
+                await rabbit.StartAsync();
+            }),
+        ]);
+
+    /// <summary>
+    /// Issue 21: a three-node cluster; a round kills (SIGKILL) the node that leads the stream's queue, lets the stream
+    /// run on the two others for <paramref name="down"/>, then starts it again and waits until it has rejoined.
+    /// </summary>
+    public static FaultScenario ClusterNodeLoss(TimeSpan down, Action<string> log) => new(
+        "kill -9 of the rabbitmq node leading pairing's queue, in a three-node cluster",
+        async root => await PrivateRabbitMqCluster.StartAsync(root),
+        t =>
+        [
+            new($"rabbitmq node leading {StreamQueue} kill -9, back after {down.TotalSeconds:0} s", async () =>
+            {
+                var cluster = (PrivateRabbitMqCluster)t.Broker;
+                var leader = await cluster.LeaderOfAsync(StreamQueue, cluster.Nodes[0]);
+                var killed = System.Diagnostics.Stopwatch.StartNew();
+                await leader.KillAsync();
+                var committed = await t.Databases.CommittedEventsAsync();
+                log($"killed {leader.NodeName}, the leader of {StreamQueue}, with {committed.Count} events committed");
+                // Recovery with the node still down: the services reconnect to the two others, the queue elects a new
+                // leader, and every event committed before the kill reaches pairing.
+                while (!await t.Databases.HaveEffectAsync(committed))
+                {
+                    killed.Elapsed.ShouldBeLessThan(down + TimeSpan.FromSeconds(60), "the events committed before the kill never reached pairing");
+                    await Task.Delay(100);
+                }
+
+                log($"recovered without it: every event committed before the kill had its effect {killed.Elapsed.TotalSeconds:0.0} s after it");
+                if (killed.Elapsed < down)
+                {
+                    await Task.Delay(down - killed.Elapsed);
+                }
+                var survivor = cluster.Nodes.First(n => n != leader);
+                log($"{StreamQueue} is led by {(await cluster.LeaderOfAsync(StreamQueue, survivor)).NodeName} meanwhile");
+                await leader.StartAsync();
+                var running = await cluster.RunningNodesAsync(survivor);
+                running.Count.ShouldBe(cluster.Nodes.Count, $"{leader.NodeName} rejoined: {string.Join(", ", running)}");
+                log($"{leader.NodeName} is back; running: {string.Join(", ", running)}");
+            }),
+        ]);
+
+    /// <summary>The queue every event of the stream goes through.</summary>
+    public const string StreamQueue = "pairing-village-category-changed";
+}
+
+public sealed record FaultKind(string Name, Func<Task> Inject);
+
+public sealed record FaultTargets(FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Pairing);
+
+/// <summary>A server per service, as a province runs them (database per service): one can crash while the other serves.</summary>
+public sealed record FaultDatabases(PrivatePostgres Dispatch, PrivatePostgres Pairing)
+{
+    /// <summary>The stream's events dispatch has committed (its outbox rows), or none while its database is away.</summary>
+    public async Task<HashSet<Guid>> CommittedEventsAsync()
+    {
+        try
+        {
+            await using var dispatch = new NpgsqlConnection(Dispatch.ConnectionString("dispatch"));
+            return (await dispatch.QueryAsync<Guid>("SELECT id FROM outbox_messages WHERE message_type LIKE '%.VillageCategoryChanged'")).ToHashSet();
+        }
+        catch (NpgsqlException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Whether each of these events has its effect in pairing (false while pairing's database is away).</summary>
+    public async Task<bool> HaveEffectAsync(IReadOnlySet<Guid> events)
+    {
+        try
+        {
+            await using var pairing = new NpgsqlConnection(Pairing.ConnectionString("pairing"));
+            var done = (await pairing.QueryAsync<Guid>("SELECT DISTINCT message_id FROM village_category_history")).ToHashSet();
+            return events.IsSubsetOf(done);
+        }
+        catch (NpgsqlException)
+        {
+            return false; // PostgreSQL is away (a fault)
+        }
+    }
+}
+
 /// <summary>
 /// A stream of village category changes through dispatch (REST; the change and its VillageCategoryChanged event commit
 /// together, the outbox relay publishes it) to pairing (IdempotentConsumer: inbox row and effect commit together),
@@ -74,7 +191,7 @@ public sealed record FaultReport(
 /// crashes (immediate stop) and the consumer is killed with SIGKILL, each brought back while the stream goes on.
 /// Then it waits for the effects to drain and counts, per event id, effects lost, duplicated and without an event.
 /// </summary>
-public sealed class EventStreamUnderFaults(FaultOptions options, string root, ITestOutputHelper output)
+public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario scenario, string root, ITestOutputHelper output)
 {
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly List<string> faults = [];
@@ -97,18 +214,19 @@ public sealed class EventStreamUnderFaults(FaultOptions options, string root, IT
 
     public async Task<FaultReport> RunAsync()
     {
-        // A server per service, as a province runs them (database per service): one can crash while the other serves.
         var dispatchDbStart = PrivatePostgres.StartAsync(root, "postgres-dispatch", options.Durable, "dispatch");
         var pairingDbStart = PrivatePostgres.StartAsync(root, "postgres-pairing", options.Durable, "pairing");
-        var rabbitStart = PrivateRabbitMq.StartAsync(root);
+        var rabbitStart = scenario.StartBrokerAsync(root);
         await using var dispatchDb = await dispatchDbStart;
         await using var pairingDb = await pairingDbStart;
         await using var rabbit = await rabbitStart;
-        var databases = new Databases(dispatchDb, pairingDb);
-        Log($"postgresql for dispatch on {dispatchDb.Port} and for pairing on {pairingDb.Port} (durability {(options.Durable ? "on" : "off")}), rabbitmq {rabbit.NodeName} on {rabbit.Port}");
+        var databases = new FaultDatabases(dispatchDb, pairingDb);
+        Log($"postgresql for dispatch on {dispatchDb.Port} and for pairing on {pairingDb.Port} (durability {(options.Durable ? "on" : "off")}), {rabbit.Description}");
 
-        var dispatchSettings = FaultPlatform.Settings(dispatchDb.ServiceConnectionString("dispatch"), rabbit.Port, 0, 0);
-        var pairingSettings = FaultPlatform.Settings(pairingDb.ServiceConnectionString("pairing"), rabbit.Port, 0, 0);
+        var dispatchSettings = FaultPlatform.Settings(dispatchDb.ServiceConnectionString("dispatch"), 1, 0, 0);
+        var pairingSettings = FaultPlatform.Settings(pairingDb.ServiceConnectionString("pairing"), 1, 0, 0);
+        rabbit.Configure(dispatchSettings);
+        rabbit.Configure(pairingSettings);
         await using var dispatch = new ServiceProcess("dispatch", Repo.ServiceDll("Dispatch.Api"), dispatchSettings, root);
         await using var pairing = new ServiceProcess("pairing", Repo.ServiceDll("Pairing.Api"), pairingSettings, root);
         // The consumer's quick retries for a bug are kept shorter than the database's outage (about 1 s here against
@@ -136,7 +254,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, string root, IT
         }
 
         var acknowledged = new int[options.Villages];
-        var injector = InjectFaultsAsync(databases, rabbit, pairing);
+        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, pairing)));
         var workers = Enumerable.Range(0, options.Workers).Select(w => DriveAsync(http, w, acknowledged, injector)).ToList();
         await Task.WhenAll(workers);
         await injector;
@@ -168,7 +286,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, string root, IT
         Log(drain is null ? "gave up waiting" : $"drained {drain.Value.TotalSeconds:0.0} s after the last event");
         await Task.WhenAll(catchUps);
         var acknowledgedLost = await AcknowledgedWritesLostAsync(databases, acknowledged);
-        return new FaultReport(options, counts.Events, counts.Effects, counts.Lost, counts.Duplicated, counts.Phantom, acknowledgedLost,
+        return new FaultReport(options, scenario.Name, counts.Events, counts.Effects, counts.Lost, counts.Duplicated, counts.Phantom, acknowledgedLost,
             unavailable, otherServerErrors, transportErrors, unexpected, drain, clock.Elapsed, faults);
     }
 
@@ -235,39 +353,10 @@ public sealed class EventStreamUnderFaults(FaultOptions options, string root, IT
         }
     }
 
-    /// <summary>Round after round: kill -9 the broker, crash PostgreSQL, kill -9 the consumer; each when its share of the stream has gone by.</summary>
-    private async Task InjectFaultsAsync(Databases databases, PrivateRabbitMq rabbit, ServiceProcess pairing)
+    /// <summary>Round after round, the scenario's faults, each when its share of the stream has gone by.</summary>
+    private async Task InjectFaultsAsync(FaultDatabases databases, IReadOnlyList<FaultKind> kinds)
     {
-        // PostgreSQL first, while the consumer commits at the stream's pace (what lost effects in the issue), then the
-        // consumer, then the broker, whose outage leaves a backlog in dispatch's outbox for the end of the round.
-        var kinds = new (string Name, Func<Task> Inject)[]
-        {
-            // The consumer's database first, while messages keep arriving (they must wait in retries, not be parked),
-            // then the producer's too (its writes answer 503 and are retried by the client).
-            ("postgresql immediate stop (pairing's, then dispatch's)", async () =>
-            {
-                await databases.Pairing.CrashAsync();
-                await Task.Delay(1500);
-                await databases.Dispatch.CrashAsync();
-                await Task.Delay(1500);
-                await databases.Dispatch.StartAsync();
-                await databases.Pairing.StartAsync();
-            }),
-            ("consumer (pairing) kill -9", async () =>
-            {
-                await pairing.KillAsync();
-                await Task.Delay(1000);
-                pairing.Start();
-                await pairing.WaitHealthyAsync(TimeSpan.FromSeconds(120));
-            }),
-            ("rabbitmq kill -9", async () =>
-            {
-                await rabbit.KillAsync();
-                await Task.Delay(1000);
-                await rabbit.StartAsync();
-            }),
-        };
-        var total = kinds.Length * options.Rounds;
+        var total = kinds.Count * options.Rounds;
         for (var k = 0; k < total; k++)
         {
             var threshold = options.Events * (k + 1) / (total + 1);
@@ -276,7 +365,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, string root, IT
                 await Task.Delay(50);
             }
 
-            var (name, inject) = kinds[k % kinds.Length];
+            var (name, inject) = kinds[k % kinds.Count];
             var at = clock.Elapsed;
             var acceptedThen = Volatile.Read(ref accepted);
             await inject();
@@ -291,36 +380,17 @@ public sealed class EventStreamUnderFaults(FaultOptions options, string root, IT
     /// Time to drain after one fault: from the fault until every event dispatch had committed when the fault was
     /// over has its effect in pairing.
     /// </summary>
-    private async Task CatchUpAsync(Databases databases, string fault, TimeSpan at)
+    private async Task CatchUpAsync(FaultDatabases databases, string fault, TimeSpan at)
     {
-        HashSet<Guid> committed;
-        try
-        {
-            await using var dispatch = new NpgsqlConnection(databases.Dispatch.ConnectionString("dispatch"));
-            committed = (await dispatch.QueryAsync<Guid>("SELECT id FROM outbox_messages WHERE message_type LIKE '%.VillageCategoryChanged'")).ToHashSet();
-        }
-        catch (NpgsqlException)
-        {
-            committed = [];
-        }
-
+        var committed = await databases.CommittedEventsAsync();
         var deadline = clock.Elapsed + options.DrainTimeout;
         var record = fault + "; its backlog not drained";
         while (clock.Elapsed < deadline)
         {
-            try
+            if (await databases.HaveEffectAsync(committed))
             {
-                await using var pairing = new NpgsqlConnection(databases.Pairing.ConnectionString("pairing"));
-                var done = (await pairing.QueryAsync<Guid>("SELECT DISTINCT message_id FROM village_category_history")).ToHashSet();
-                if (committed.IsSubsetOf(done))
-                {
-                    record = $"{fault}; every event committed by then had its effect {(clock.Elapsed - at).TotalSeconds:0.0} s after the fault began";
-                    break;
-                }
-            }
-            catch (NpgsqlException)
-            {
-                // PostgreSQL is away again (the next fault)
+                record = $"{fault}; every event committed by then had its effect {(clock.Elapsed - at).TotalSeconds:0.0} s after the fault began";
+                break;
             }
 
             await Task.Delay(250);
@@ -334,12 +404,10 @@ public sealed class EventStreamUnderFaults(FaultOptions options, string root, IT
         Log(record);
     }
 
-    private sealed record Databases(PrivatePostgres Dispatch, PrivatePostgres Pairing);
-
     private sealed record Counts(int Events, int Effects, int Lost, int Duplicated, int Phantom, int Pending);
 
     /// <summary>Per event id: dispatch's outbox rows against pairing's effects (history rows carry the message id).</summary>
-    private static async Task<Counts> CountAsync(Databases databases)
+    private static async Task<Counts> CountAsync(FaultDatabases databases)
     {
         try
         {
@@ -365,7 +433,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, string root, IT
     }
 
     /// <summary>Changes dispatch answered 200 (changed) for that are not in its history: a commit acknowledged and then lost.</summary>
-    private static async Task<int> AcknowledgedWritesLostAsync(Databases databases, int[] acknowledged)
+    private static async Task<int> AcknowledgedWritesLostAsync(FaultDatabases databases, int[] acknowledged)
     {
         await using var dispatch = new NpgsqlConnection(databases.Dispatch.ConnectionString("dispatch"));
         var rows = (await dispatch.QueryAsync<(string Code, long Count)>(

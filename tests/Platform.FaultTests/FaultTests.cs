@@ -17,7 +17,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     public async Task Events_through_a_broker_kill_a_database_crash_and_a_consumer_kill_are_neither_lost_nor_duplicated()
     {
         var options = FaultOptions.FromEnvironment();
-        var report = await new EventStreamUnderFaults(options, root, output).RunAsync();
+        var report = await new EventStreamUnderFaults(options, FaultScenario.BrokerDatabaseAndConsumer, root, output).RunAsync();
         output.WriteLine(report.ToString());
         if (Environment.GetEnvironmentVariable("PLATFORM_FAULT_REPORT") is { Length: > 0 } file)
         {

@@ -5,7 +5,7 @@ namespace Platform.FaultTests.Infrastructure;
 /// and cookie under the run's folder, on 127.0.0.1, no plugins. It can be killed with SIGKILL and started again on
 /// the same data (durable queues and persistent messages survive; what the broker had confirmed is on disk).
 /// </summary>
-public sealed class PrivateRabbitMq : IAsyncDisposable
+public sealed class PrivateRabbitMq : IFaultBroker
 {
     public const string User = "platform";
     public const string Password = "platform";
@@ -14,13 +14,12 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
 
     private readonly Dictionary<string, string> environment;
 
-    private PrivateRabbitMq(string root)
+    private PrivateRabbitMq(string root, string nodeName)
     {
         Root = root;
         Port = TestPorts.Free();
         var distributionPort = TestPorts.Free();
-        // Node names share the machine's epmd with every other node: unique per run.
-        NodeName = $"platform-fault-{Guid.NewGuid().ToString("N")[..8]}@localhost";
+        NodeName = nodeName;
         environment = new Dictionary<string, string>
         {
             ["HOME"] = Path.Combine(root, "home"),
@@ -49,17 +48,24 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
 
     private string PidFile => Path.Combine(Root, "rabbitmq.pid");
 
-    public static async Task<PrivateRabbitMq> StartAsync(string root)
+    public string Description => $"rabbitmq {NodeName} on {Port}";
+
+    /// <summary>One node of its own; its name is unique, as node names share the machine's epmd with every other node.</summary>
+    public static Task<PrivateRabbitMq> StartAsync(string root) =>
+        StartAsync(Path.Combine(root, "rabbitmq"), $"platform-fault-{Guid.NewGuid().ToString("N")[..8]}@localhost", Guid.NewGuid().ToString("N"));
+
+    /// <summary>A node under <paramref name="folder"/>; nodes of one cluster share <paramref name="cookie"/>.</summary>
+    public static async Task<PrivateRabbitMq> StartAsync(string folder, string nodeName, string cookie)
     {
-        var broker = new PrivateRabbitMq(Path.Combine(root, "rabbitmq"));
+        var broker = new PrivateRabbitMq(folder, nodeName);
         foreach (var dir in new[] { "home", "mnesia", "log" })
         {
             Directory.CreateDirectory(Path.Combine(broker.Root, dir));
         }
 
-        var cookie = Path.Combine(broker.Root, "home", ".erlang.cookie");
-        await File.WriteAllTextAsync(cookie, Guid.NewGuid().ToString("N"));
-        File.SetUnixFileMode(cookie, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var cookieFile = Path.Combine(broker.Root, "home", ".erlang.cookie");
+        await File.WriteAllTextAsync(cookieFile, cookie);
+        File.SetUnixFileMode(cookieFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(Path.Combine(broker.Root, "enabled_plugins"), "[].\n");
         await File.WriteAllTextAsync(Path.Combine(broker.Root, "rabbitmq-env.conf"), string.Empty);
         await File.WriteAllTextAsync(Path.Combine(broker.Root, "rabbitmq.conf"), $"""
@@ -87,6 +93,25 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         await Tool.RunAsync("bash", ["-c", "exec \"$0\" -detached >>\"$1\" 2>&1 </dev/null", Path.Combine(Bin, "rabbitmq-server"), Path.Combine(Root, "log", "startup.log")],
             environment, Root);
         await Tool.RunAsync(Path.Combine(Bin, "rabbitmqctl"), ["-n", NodeName, "-q", "wait", "--timeout", "120", PidFile], environment, Root, TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>rabbitmqctl against this node (or, with <paramref name="node"/>, another node of its cluster), with its cookie.</summary>
+    public Task<string> ControlAsync(IEnumerable<string> arguments, string? node = null) =>
+        Tool.RunAsync(Path.Combine(Bin, "rabbitmqctl"), ["-n", node ?? NodeName, .. arguments], environment, Root, TimeSpan.FromMinutes(2));
+
+    /// <summary>Joins this (running) node to the cluster of <paramref name="seed"/>: stop_app, join_cluster, start_app.</summary>
+    public async Task JoinAsync(PrivateRabbitMq seed)
+    {
+        await ControlAsync(["-q", "stop_app"]);
+        await ControlAsync(["-q", "join_cluster", seed.NodeName]);
+        await ControlAsync(["-q", "start_app"]);
+        await ControlAsync(["-q", "await_startup"]);
+    }
+
+    public void Configure(IDictionary<string, string> settings)
+    {
+        settings["RabbitMq__Host"] = "127.0.0.1";
+        settings["RabbitMq__Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>kill -9 of the Erlang VM: no clean shutdown of queues, connections or the message store.</summary>

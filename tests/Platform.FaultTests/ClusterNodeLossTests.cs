@@ -1,0 +1,62 @@
+using System.Globalization;
+using Platform.FaultTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Platform.FaultTests;
+
+/// <summary>
+/// Issue 21, part 2: the platform on a three-node RabbitMQ cluster (quorum queues replicated on every node), with the
+/// services given the three addresses. A stream of a few thousand events runs through dispatch's outbox to pairing's
+/// inbox while the node that leads pairing's queue is killed with SIGKILL and, some seconds later, started again. Per
+/// event id: none lost, none with two effects, and the time until every event committed by then has its effect.
+/// `./platform test` runs 2,000 events; PLATFORM_FAULT_CLUSTER_EVENTS, PLATFORM_FAULT_CLUSTER_RATE and
+/// PLATFORM_FAULT_ROUNDS make it longer.
+/// </summary>
+[Collection(FaultCollection.Name)]
+[Trait("Category", "Fault")]
+public sealed class ClusterNodeLossTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string root = Repo.WorkDirectory("cluster");
+
+    [Fact]
+    public async Task Events_through_the_loss_of_the_node_leading_their_queue_are_neither_lost_nor_duplicated()
+    {
+        var options = FaultOptions.FromEnvironment() with
+        {
+            Events = Int("PLATFORM_FAULT_CLUSTER_EVENTS", 2000),
+            Rate = Int("PLATFORM_FAULT_CLUSTER_RATE", 80),
+        };
+        var steps = new List<string>();
+        var scenario = FaultScenario.ClusterNodeLoss(TimeSpan.FromSeconds(8), line =>
+        {
+            output.WriteLine(line);
+            lock (steps)
+            {
+                steps.Add("  " + line);
+            }
+        });
+        var report = await new EventStreamUnderFaults(options, scenario, root, output).RunAsync();
+        var text = report + string.Join('\n', steps) + "\n";
+        output.WriteLine(text);
+        if (Environment.GetEnvironmentVariable("PLATFORM_FAULT_REPORT") is { Length: > 0 } file)
+        {
+            await File.AppendAllTextAsync(file, text);
+        }
+
+        report.Faults.Count.ShouldBe(options.Rounds, report.ToString());
+        report.Faults.ShouldAllBe(f => f.Contains("had its effect"), report.ToString());
+        report.Events.ShouldBeGreaterThanOrEqualTo(options.Events, report.ToString());
+        report.Lost.ShouldBe(0, report.ToString());
+        report.Duplicated.ShouldBe(0, report.ToString());
+        report.Phantom.ShouldBe(0, report.ToString());
+        report.AcknowledgedWritesLost.ShouldBe(0, report.ToString());
+        report.OtherServerErrors.ShouldBe(0, report.ToString());
+        report.Unexpected.ShouldBeEmpty(report.ToString());
+        report.Drain.ShouldNotBeNull(report.ToString());
+    }
+
+    private static int Int(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+
+    public void Dispose() => FaultCollection.CleanUp(root);
+}
