@@ -41,6 +41,7 @@ public sealed record FaultReport(
     int Unavailable503,
     int OtherServerErrors,
     int TransportErrors,
+    int Dropped,
     IReadOnlyList<string> Unexpected,
     TimeSpan? Drain,
     TimeSpan Elapsed,
@@ -53,7 +54,7 @@ public sealed record FaultReport(
             .AppendLine(CultureInfo.InvariantCulture, $"  events (dispatch outbox, VillageCategoryChanged): {Events}; effects in pairing: {Effects}")
             .AppendLine(CultureInfo.InvariantCulture, $"  lost: {Lost}; duplicated: {Duplicated}; effects without an event: {Phantom}; acknowledged writes lost: {AcknowledgedWritesLost}")
             .AppendLine(CultureInfo.InvariantCulture, $"  drain after the last event: {(Drain is { } d ? $"{d.TotalSeconds:0.0} s" : "NOT DRAINED")}; whole run {Elapsed.TotalSeconds:0} s")
-            .AppendLine(CultureInfo.InvariantCulture, $"  client view: {Unavailable503} x 503 (retried), {OtherServerErrors} other 5xx, {TransportErrors} transport errors (retried), {Unexpected.Count} unexpected answers");
+            .AppendLine(CultureInfo.InvariantCulture, $"  client view: {Unavailable503} x 503 (retried), {OtherServerErrors} other 5xx, {TransportErrors} transport errors (retried; {Dropped} of them after the request was sent, the rest refused connections), {Unexpected.Count} unexpected answers");
         foreach (var fault in Faults)
         {
             text.AppendLine("  " + fault);
@@ -143,13 +144,40 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
             }),
         ]);
 
+    /// <summary>
+    /// Issue 21, part 3: a rolling restart under the stream. The producer (dispatch: REST requests, outbox relay) and
+    /// then the consumer (pairing) are stopped with SIGTERM while they work, and started again; each must stop within
+    /// <paramref name="shutdownLimit"/> with exit code 0. Requests made while a service is down fail to connect and the
+    /// client tries again (a second replica would take them); a request the service accepted must be answered.
+    /// </summary>
+    public static FaultScenario RollingRestart(TimeSpan shutdownLimit, Action<string> log)
+    {
+        return new(
+            "SIGTERM and start again of dispatch, then of pairing",
+            async root => await PrivateRabbitMq.StartAsync(root),
+            t =>
+            [
+                new("dispatch SIGTERM under requests and relaying", () => RestartAsync(t.Dispatch)),
+                new("pairing SIGTERM while consuming", () => RestartAsync(t.Pairing)),
+            ]);
+
+        async Task RestartAsync(ServiceProcess service)
+        {
+            var (took, exitCode) = await service.StopAsync(shutdownLimit);
+            log($"{service.Name} stopped in {took.TotalSeconds:0.0} s after SIGTERM, exit code {exitCode}");
+            exitCode.ShouldBe(0, $"{service.Name} stopped cleanly");
+            service.Start();
+            await service.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        }
+    }
+
     /// <summary>The queue every event of the stream goes through.</summary>
     public const string StreamQueue = "pairing-village-category-changed";
 }
 
 public sealed record FaultKind(string Name, Func<Task> Inject);
 
-public sealed record FaultTargets(FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Pairing);
+public sealed record FaultTargets(FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Dispatch, ServiceProcess Pairing);
 
 /// <summary>A server per service, as a province runs them (database per service): one can crash while the other serves.</summary>
 public sealed record FaultDatabases(PrivatePostgres Dispatch, PrivatePostgres Pairing)
@@ -200,6 +228,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
     private int unavailable;
     private int otherServerErrors;
     private int transportErrors;
+    private int dropped;
 
     private string Now => $"{clock.Elapsed.TotalSeconds,6:0.0} s";
 
@@ -254,7 +283,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         }
 
         var acknowledged = new int[options.Villages];
-        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, pairing)));
+        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, dispatch, pairing)));
         var workers = Enumerable.Range(0, options.Workers).Select(w => DriveAsync(http, w, acknowledged, injector)).ToList();
         await Task.WhenAll(workers);
         await injector;
@@ -287,7 +316,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         await Task.WhenAll(catchUps);
         var acknowledgedLost = await AcknowledgedWritesLostAsync(databases, acknowledged);
         return new FaultReport(options, scenario.Name, counts.Events, counts.Effects, counts.Lost, counts.Duplicated, counts.Phantom, acknowledgedLost,
-            unavailable, otherServerErrors, transportErrors, unexpected, drain, clock.Elapsed, faults);
+            unavailable, otherServerErrors, transportErrors, dropped, unexpected, drain, clock.Elapsed, faults);
     }
 
     /// <summary>
@@ -347,6 +376,14 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
                     Interlocked.Increment(ref transportErrors);
+                    // A refused connection was never a request the service took; anything else (the connection broken
+                    // or the answer not coming after the request went out) may have been.
+                    if (ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+                    {
+                        Interlocked.Increment(ref dropped);
+                        Log($"dropped request: {ex.GetType().Name} {(ex as HttpRequestException)?.HttpRequestError} {ex.Message}");
+                    }
+
                     await Task.Delay(250, CancellationToken.None);
                 }
             }

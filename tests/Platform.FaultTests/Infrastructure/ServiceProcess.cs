@@ -84,6 +84,34 @@ public sealed class ServiceProcess(string name, string dll, IReadOnlyDictionary<
     }
 
     /// <summary>
+    /// SIGTERM, as Kubernetes stops a pod: the host stops taking requests and finishes those in flight, consumers stop
+    /// taking messages and finish those in hand, the outbox relay finishes its batch. Returns how long the stop took and
+    /// the exit code; a process still alive after <paramref name="timeout"/> fails the test.
+    /// </summary>
+    public async Task<(TimeSpan Took, int ExitCode)> StopAsync(TimeSpan timeout)
+    {
+        var running = process ?? throw new InvalidOperationException($"{Name} was not started");
+        var clock = Stopwatch.StartNew();
+        await Tool.RunAsync("kill", ["-TERM", running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await running.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} still running {timeout.TotalSeconds} s after SIGTERM; the end of {LogFile}:\n{LogTail(40)}");
+        }
+
+        lock (log!)
+        {
+            log.WriteLine($"===== {DateTime.UtcNow:O}: {Name} stopped (SIGTERM) in {clock.Elapsed.TotalSeconds:0.0} s, exit code {running.ExitCode} =====");
+        }
+
+        return (clock.Elapsed, running.ExitCode);
+    }
+
+    /// <summary>
     /// Waits until /health/ready says Healthy (database reachable, the bus connected with its endpoints), or only 200
     /// when <paramref name="degradedWillDo"/> (a test without a broker).
     /// </summary>

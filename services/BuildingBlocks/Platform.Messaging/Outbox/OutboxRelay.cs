@@ -37,7 +37,18 @@ public sealed partial class OutboxRelay(
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private readonly OutboxOptions options = options.Value;
+
+    // Cancelled only when the host's shutdown timeout runs out: a batch under way when the stop begins is published
+    // and marked before the relay ends, instead of leaving rows the broker confirmed to be published again after the
+    // restart. Not disposed: the host may call StopAsync after disposing singletons.
+    private readonly CancellationTokenSource hardStop = new();
     private long nextHousekeeping;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var registration = cancellationToken.Register(hardStop.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,7 +72,7 @@ public sealed partial class OutboxRelay(
             {
                 // Taken before looking, so that a write during the batch wakes the wait below at once.
                 var nextWrite = OutboxSignal.NextWrite();
-                var (published, failed) = await RelayBatchAsync(stoppingToken);
+                var (published, failed) = await RelayBatchAsync(hardStop.Token);
                 failures = 0;
                 await HousekeepingAsync(stoppingToken);
                 if (published == options.BatchSize && failed == 0)
