@@ -16,12 +16,14 @@ public sealed partial class EnvironmentTests
         var k8s = Rendered.Of("province");
         foreach (var app in Deployed.Apps)
         {
+            // Lists are compared by name: compose has one broker node, the province three.
             var fromCompose = Compose.Environment(app.Name).Keys
                 .Select(k => PersonalDataKey().Replace(k, "PersonalData__Keys__*"))
+                .Select(k => BrokerNode().Replace(k, "RabbitMq__Nodes__*"))
                 .Where(IsSetting).ToHashSet();
 
             var env = k8s.Environment(app, out var secrets);
-            var fromK8s = env.Keys.Where(IsSetting).ToHashSet();
+            var fromK8s = env.Keys.Select(k => BrokerNode().Replace(k, "RabbitMq__Nodes__*")).Where(IsSetting).ToHashSet();
             if (secrets.Contains("platform-personal-data"))
             {
                 fromK8s.UnionWith(PersonalDataSecretKeys);
@@ -158,4 +160,7 @@ public sealed partial class EnvironmentTests
 
     [GeneratedRegex(@"^PersonalData__Keys__.+$")]
     private static partial Regex PersonalDataKey();
+
+    [GeneratedRegex(@"^RabbitMq__Nodes__[0-9]+$")]
+    private static partial Regex BrokerNode();
 }

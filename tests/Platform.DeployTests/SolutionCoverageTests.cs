@@ -110,6 +110,12 @@ public sealed class SolutionCoverageTests
                 .Select(e => (string?)e!["valueFrom"]?["secretKeyRef"]?["name"]).OfType<string>();
             secretRefs.ShouldContain($"{name}-default-user", "the Secret the RabbitMQ operator makes");
         }
+
+        // One address per node (issue 21): the operator's pods behind its headless Service "{name}-nodes".
+        var replicas = (int)(long)cluster["spec"]!["replicas"]!;
+        var env = Rendered.Of("province").Environment(Deployed.BrokerUsers.First());
+        Enumerable.Range(0, replicas + 1).Select(i => env.GetValueOrDefault($"RabbitMq__Nodes__{i}")).ShouldBe(
+            Enumerable.Range(0, replicas).Select(i => (string?)$"{name}-server-{i}.{name}-nodes:5672").Append(null));
     }
 
     private static bool Selects(JsonObject selector, JsonObject labels) =>

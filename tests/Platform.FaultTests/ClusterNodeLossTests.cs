@@ -1,4 +1,3 @@
-using System.Globalization;
 using Platform.FaultTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -9,8 +8,8 @@ namespace Platform.FaultTests;
 /// services given the three addresses. A stream of a few thousand events runs through dispatch's outbox to pairing's
 /// inbox while the node that leads pairing's queue is killed with SIGKILL and, some seconds later, started again. Per
 /// event id: none lost, none with two effects, and the time until every event committed by then has its effect.
-/// `./platform test` runs 2,000 events; PLATFORM_FAULT_CLUSTER_EVENTS, PLATFORM_FAULT_CLUSTER_RATE and
-/// PLATFORM_FAULT_ROUNDS make it longer.
+/// `./platform test` runs 2,000 events; tests/fault/fault.sh --cluster (PLATFORM_FAULT_CLUSTER_EVENTS,
+/// PLATFORM_FAULT_CLUSTER_RATE, PLATFORM_FAULT_ROUNDS) a longer one.
 /// </summary>
 [Collection(FaultCollection.Name)]
 [Trait("Category", "Fault")]
@@ -23,8 +22,8 @@ public sealed class ClusterNodeLossTests(ITestOutputHelper output) : IDisposable
     {
         var options = FaultOptions.FromEnvironment() with
         {
-            Events = Int("PLATFORM_FAULT_CLUSTER_EVENTS", 2000),
-            Rate = Int("PLATFORM_FAULT_CLUSTER_RATE", 80),
+            Events = FaultOptions.Int("PLATFORM_FAULT_CLUSTER_EVENTS", 2000),
+            Rate = FaultOptions.Int("PLATFORM_FAULT_CLUSTER_RATE", 80),
         };
         var steps = new List<string>();
         var scenario = FaultScenario.ClusterNodeLoss(TimeSpan.FromSeconds(8), line =>
@@ -54,9 +53,6 @@ public sealed class ClusterNodeLossTests(ITestOutputHelper output) : IDisposable
         report.Unexpected.ShouldBeEmpty(report.ToString());
         report.Drain.ShouldNotBeNull(report.ToString());
     }
-
-    private static int Int(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 
     public void Dispose() => FaultCollection.CleanUp(root);
 }

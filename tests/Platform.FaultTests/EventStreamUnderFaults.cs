@@ -24,7 +24,8 @@ public sealed record FaultOptions(int Events, int Rounds, double Rate, int Villa
         // Only to show what the old development settings lose: PLATFORM_FAULT_DURABILITY=off (tests/fault/fault.sh --no-durability).
         Durable: Environment.GetEnvironmentVariable("PLATFORM_FAULT_DURABILITY") != "off");
 
-    private static int Int(string name, int fallback) =>
+    /// <summary>A whole positive number from the environment, or <paramref name="fallback"/>.</summary>
+    public static int Int(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }
 
@@ -118,15 +119,24 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
             {
                 var cluster = (PrivateRabbitMqCluster)t.Broker;
                 var leader = await cluster.LeaderOfAsync(StreamQueue, cluster.Nodes[0]);
+                var members = await cluster.MembersOfAsync(StreamQueue, cluster.Nodes[0]);
+                log($"{StreamQueue}: leader {leader.NodeName}, members {string.Join(", ", members)}");
+                members.Count.ShouldBe(cluster.Nodes.Count, "the quorum queue has a replica on every node");
                 var killed = System.Diagnostics.Stopwatch.StartNew();
                 await leader.KillAsync();
                 var committed = await t.Databases.CommittedEventsAsync();
                 log($"killed {leader.NodeName}, the leader of {StreamQueue}, with {committed.Count} events committed");
                 // Recovery with the node still down: the services reconnect to the two others, the queue elects a new
                 // leader, and every event committed before the kill reaches pairing.
+                var survivor = cluster.Nodes.First(n => n != leader);
                 while (!await t.Databases.HaveEffectAsync(committed))
                 {
-                    killed.Elapsed.ShouldBeLessThan(down + TimeSpan.FromSeconds(60), "the events committed before the kill never reached pairing");
+                    if (killed.Elapsed > down + TimeSpan.FromSeconds(60))
+                    {
+                        var queues = await survivor.ControlAsync(["-q", "list_queues", "name", "type", "leader", "members", "online", "messages", "consumers"]);
+                        throw new TimeoutException($"the events committed before the kill never reached pairing; the queues:\n{queues}");
+                    }
+
                     await Task.Delay(100);
                 }
 
@@ -135,7 +145,6 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                 {
                     await Task.Delay(down - killed.Elapsed);
                 }
-                var survivor = cluster.Nodes.First(n => n != leader);
                 log($"{StreamQueue} is led by {(await cluster.LeaderOfAsync(StreamQueue, survivor)).NodeName} meanwhile");
                 await leader.StartAsync();
                 var running = await cluster.RunningNodesAsync(survivor);

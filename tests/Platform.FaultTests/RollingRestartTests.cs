@@ -17,7 +17,11 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_service_stopped_with_sigterm_under_load_finishes_what_it_accepted_and_loses_no_event()
     {
-        var options = FaultOptions.FromEnvironment() with { Events = 1200, Rate = 60 };
+        var options = FaultOptions.FromEnvironment() with
+        {
+            Events = FaultOptions.Int("PLATFORM_FAULT_RESTART_EVENTS", 1200),
+            Rate = FaultOptions.Int("PLATFORM_FAULT_RESTART_RATE", 60),
+        };
         var steps = new List<string>();
         // The services' default shutdown timeout is 30 s (k8s gives them 60): a stop must end well within it.
         var scenario = FaultScenario.RollingRestart(TimeSpan.FromSeconds(30), line =>

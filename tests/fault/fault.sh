@@ -6,8 +6,13 @@
 # counts per event id: lost, duplicated, without an event, acknowledged and lost; and the time to drain.
 # Nothing else on the machine is touched (not ./platform's servers either). `./platform test` runs a short one.
 #
-#   tests/fault/fault.sh [--events N] [--rounds N] [--rate N] [--no-durability] [--keep]
+#   tests/fault/fault.sh [--cluster | --restart] [--events N] [--rounds N] [--rate N] [--no-durability] [--keep]
 #
+#   --cluster         instead: three RabbitMQ nodes on free loopback ports joined into one cluster (quorum queues
+#                     on all three; the services get the three addresses), and each round kills the node leading
+#                     pairing's queue with SIGKILL and starts it again 8 s later (issue 21)
+#   --restart         instead: each round stops dispatch, then pairing, with SIGTERM under the stream and starts
+#                     them again (a rolling update): no accepted request may fail
 #   --events N        changes to stream (default 3000)
 #   --rounds N        rounds of the three faults (default 3)
 #   --rate N          changes a second the clients aim at (default 50)
@@ -23,15 +28,17 @@ source deploy/local/env.sh
 # shellcheck source=deploy/local/common.sh
 source deploy/local/common.sh
 
-events=3000 rounds=3 rate=50
+events=3000 rounds=3 rate=50 test=Platform.FaultTests.FaultTests
 while [[ $# -gt 0 ]]; do
   case $1 in
+    --cluster) test=Platform.FaultTests.ClusterNodeLossTests; shift ;;
+    --restart) test=Platform.FaultTests.RollingRestartTests; shift ;;
     --events) events=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;
     --no-durability) export PLATFORM_FAULT_DURABILITY=off; shift ;;
     --keep) export PLATFORM_FAULT_KEEP=1; shift ;;
-    -h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -43,6 +50,7 @@ ensure_packages
 mkdir -p "$PLATFORM_LOCAL/fault"
 report="$PLATFORM_LOCAL/fault/report-$(date -u '+%Y%m%dT%H%M%SZ').txt"
 export PLATFORM_FAULT_EVENTS=$events PLATFORM_FAULT_ROUNDS=$rounds PLATFORM_FAULT_RATE=$rate
+export PLATFORM_FAULT_CLUSTER_EVENTS=$events PLATFORM_FAULT_CLUSTER_RATE=$rate PLATFORM_FAULT_RESTART_EVENTS=$events PLATFORM_FAULT_RESTART_RATE=$rate
 export PLATFORM_FAULT_DRAIN_TIMEOUT=${PLATFORM_FAULT_DRAIN_TIMEOUT:-300} PLATFORM_FAULT_REPORT=$report
 
 say "building the services and the fault tests (Release); full output in .local/logs/fault-build.log"
@@ -51,7 +59,7 @@ dotnet build tests/Platform.FaultTests -c Release -nologo -v minimal >"$PLATFORM
 say "streaming $events changes at about $rate/s through $rounds round(s) of faults"
 rc=0
 dotnet test tests/Platform.FaultTests -c Release --no-build --nologo \
-  --filter "FullyQualifiedName~Platform.FaultTests.FaultTests" --logger "console;verbosity=detailed" || rc=$?
+  --filter "FullyQualifiedName~$test." --logger "console;verbosity=detailed" || rc=$?
 if [[ -f $report ]]; then
   printf '\n'
   cat "$report"

@@ -51,7 +51,9 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-                cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, serviceName, h =>
+                // With a node list, the bus is named after the first node (its address in logs and fault headers).
+                var first = BrokerConnections.EndpointsOf(options)[0];
+                cfg.Host(first.HostName, (ushort)first.Port, options.VirtualHost, serviceName, h =>
                 {
                     h.Username(options.Username);
                     h.Password(options.Password);

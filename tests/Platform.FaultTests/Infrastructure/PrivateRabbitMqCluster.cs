@@ -57,6 +57,16 @@ public sealed class PrivateRabbitMqCluster : IFaultBroker
         return Nodes.Single(n => n.NodeName == line[1]);
     }
 
+    /// <summary>The nodes holding a replica of a quorum queue of the default virtual host.</summary>
+    public async Task<IReadOnlyList<string>> MembersOfAsync(string queue, PrivateRabbitMq via)
+    {
+        using var queues = System.Text.Json.JsonDocument.Parse(await via.ControlAsync(["-q", "list_queues", "name", "members", "--formatter", "json"]));
+        var entry = queues.RootElement.EnumerateArray().FirstOrDefault(q => q.GetProperty("name").GetString() == queue);
+        return entry.ValueKind == System.Text.Json.JsonValueKind.Undefined
+            ? throw new InvalidOperationException($"{queue} is not a queue of the cluster")
+            : entry.GetProperty("members").EnumerateArray().Select(m => m.GetString()!).ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes)

@@ -10,11 +10,13 @@ namespace Platform.Messaging.Queues;
 /// </summary>
 public sealed class BrokerConnections(IOptions<RabbitMqOptions> options)
 {
-    public IReadOnlyList<AmqpTcpEndpoint> Endpoints => EndpointsOf(options.Value);
+    /// <summary>A node given without a port listens on AMQP's.</summary>
+    private const int AmqpPort = 5672;
+
 
     public static IReadOnlyList<AmqpTcpEndpoint> EndpointsOf(RabbitMqOptions o) =>
         o.Nodes is { Length: > 0 } nodes
-            ? nodes.Select(n => AmqpTcpEndpoint.Parse(n.Trim())).ToList()
+            ? nodes.Select(n => AmqpTcpEndpoint.Parse(n.Trim())).Select(e => e.Port > 0 ? e : new AmqpTcpEndpoint(e.HostName, AmqpPort)).ToList()
             : [new AmqpTcpEndpoint(o.Host, o.Port)];
 
     public Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken)
