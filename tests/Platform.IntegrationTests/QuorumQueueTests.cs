@@ -135,7 +135,9 @@ public sealed class QuorumQueueTests : IAsyncLifetime
         await oldReplica.BasicConsumeAsync(Queue, autoAck: false, consumer);
         await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref held) == 5), "the old replica holds 5");
 
-        await using var pairingHost = new ServiceHost<PairingProgram>(TestSettings.For(database, virtualHost));
+        var settings = TestSettings.For(database, virtualHost);
+        settings["Messaging:Queues:StartupWait"] = "00:00:01";
+        await using var pairingHost = new ServiceHost<PairingProgram>(settings);
         using (var client = pairingHost.CreateClient())
         {
             // It starts and serves (readiness 200, Degraded while its endpoint waits for the queue).

@@ -130,4 +130,11 @@ public sealed class QueueOptions
     /// </summary>
     [Range(2, 1000)]
     public int DeliveryLimit { get; set; } = 20;
+
+    /// <summary>
+    /// How long a start waits for the queues to be declared (and moved, see QueueMigration) before it goes on with the
+    /// work in the background.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan StartupWait { get; set; } = TimeSpan.FromSeconds(15);
 }

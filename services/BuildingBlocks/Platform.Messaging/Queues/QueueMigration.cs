@@ -20,9 +20,10 @@ namespace Platform.Messaging.Queues;
 /// <item>the queue is declared again and bound, the holding queue unbound, its messages moved back, and it is deleted.</item>
 /// </list>
 /// Every step can be repeated: a replica that stops half way, or two replicas at once, finish the same work. A message
-/// published in the instant both bindings exist is held twice; the consumer's inbox takes it once. If the broker is
-/// not reachable, start goes on and the work is retried in the background; the bus's endpoint on a queue not yet moved
-/// fails to start and is retried by MassTransit until it is.
+/// published in the instant both bindings exist is held twice; the consumer's inbox takes it once. The start waits for
+/// the work up to Messaging:Queues:StartupWait; if the broker is away or a backlog takes longer, it goes on (retried
+/// with backoff) in the background, and the bus's endpoint on a queue not yet moved is retried by MassTransit until
+/// it is.
 /// </summary>
 public sealed partial class QueueMigration(
     IServiceProvider services,
@@ -35,11 +36,6 @@ public sealed partial class QueueMigration(
     private readonly CancellationTokenSource stopping = new();
     private Task? background;
 
-    /// <summary>Completes once every queue has the arguments it must have.</summary>
-    public Task Completion => completion.Task;
-
-    private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Building the bus (not starting it) runs ConfigureEndpoints, which names every consumer queue.
@@ -47,42 +43,53 @@ public sealed partial class QueueMigration(
         var queues = endpointNames.ConsumerQueues.SelectMany(q => QuorumQueues.For(q, options.Value.DeliveryLimit)).ToList();
         if (queues.Count == 0)
         {
-            completion.TrySetResult();
             return;
         }
 
-        try
+        // Usually done in well under a second. A queue with a backlog to move, or a broker away, must not hold up the
+        // start (probes, `./platform up`): after StartupWait the work goes on in the background, and the bus's
+        // endpoint on a queue not yet moved waits for it (MassTransit retries it) while the others run.
+        // A first attempt that fails (the broker away) does not hold it up either: its retries are in the background.
+        background = RunAsync(queues, stopping.Token);
+        var wait = options.Value.StartupWait;
+        if (await Task.WhenAny(firstAttempt.Task, Task.Delay(wait, cancellationToken)) != firstAttempt.Task)
         {
-            await RunOnceAsync(queues, cancellationToken);
-            completion.TrySetResult();
-        }
-        catch (Exception ex) when (IsBrokerTrouble(ex) && !cancellationToken.IsCancellationRequested)
-        {
-            LogRetryingInBackground(logger, ex.Message, ex);
-            background = RetryAsync(queues, stopping.Token);
+            LogContinuesInBackground(logger, wait.TotalSeconds);
         }
     }
 
-    private async Task RetryAsync(IReadOnlyList<QueueDeclaration> queues, CancellationToken cancellationToken)
+    private readonly TaskCompletionSource firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task RunAsync(IReadOnlyList<QueueDeclaration> queues, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
+        var delay = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(delay, cancellationToken);
                 await RunOnceAsync(queues, cancellationToken);
-                completion.TrySetResult();
+                firstAttempt.TrySetResult();
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (IsBrokerTrouble(ex))
+            catch (Exception ex)
             {
-                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
-                LogRetry(logger, delay.TotalSeconds, ex.Message);
+                // Whatever it was, the work is tried again: a service whose queues are not as they must be stays
+                // degraded (its endpoint waits), and the log says why every time.
+                firstAttempt.TrySetResult();
+                delay = TimeSpan.FromSeconds(Math.Clamp(delay.TotalSeconds * 2, 1, 30));
+                if (IsBrokerTrouble(ex))
+                {
+                    LogRetry(logger, delay.TotalSeconds, ex.Message);
+                }
+                else
+                {
+                    LogFailed(logger, delay.TotalSeconds, ex);
+                }
             }
         }
     }
@@ -213,6 +220,15 @@ public sealed partial class QueueMigration(
         try
         {
             var state = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+            // A quorum queue settles acknowledgements through its log: just after a move its counts still include
+            // messages already acknowledged (RabbitMQ 3.10 was seen answering a holding queue nobody reads with
+            // "267 consumers, 0 messages" for half a second). It is asked again for a moment before the step is put off.
+            for (var wait = 0; wait < 30 && (state.MessageCount > 0 || state.ConsumerCount > 0); wait++)
+            {
+                await Task.Delay(100, cancellationToken);
+                state = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+            }
+
             if (state.MessageCount > 0 || state.ConsumerCount > 0)
             {
                 throw new QueueInUseException($"The queue {queue} still has {state.ConsumerCount} consumer(s) and {state.MessageCount} message(s); it is moved once they are gone.");
@@ -230,22 +246,41 @@ public sealed partial class QueueMigration(
         }
     }
 
-    /// <summary>Moves every message that waits in <paramref name="from"/>: confirmed publish to <paramref name="to"/>, then ack.</summary>
+    /// <summary>
+    /// Moves every message that waits in <paramref name="from"/> to <paramref name="to"/>, a batch at a time: the batch's
+    /// publishes go out together and are each confirmed by the broker (so a quorum queue writes them with one flush),
+    /// then the batch is acknowledged at once. A stop half way leaves the unacknowledged ones in <paramref name="from"/>;
+    /// one confirmed but not yet acknowledged is moved again, and the consumer's inbox takes it once.
+    /// </summary>
     private async Task<long> MoveAsync(IChannel channel, string from, string to, CancellationToken cancellationToken)
     {
+        const int batchSize = 500;
         long moved = 0;
-        while (await channel.BasicGetAsync(from, autoAck: false, cancellationToken) is { } message)
+        var batch = new List<BasicGetResult>(batchSize);
+        while (true)
         {
-            // mandatory: a message nothing would take comes back as an error instead of vanishing; it stays unacked.
-            await channel.BasicPublishAsync(string.Empty, to, mandatory: true, new BasicProperties(message.BasicProperties), message.Body, cancellationToken);
-            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
-            if (++moved % 1000 == 0)
+            batch.Clear();
+            while (batch.Count < batchSize && await channel.BasicGetAsync(from, autoAck: false, cancellationToken) is { } message)
             {
-                LogProgress(logger, moved, from, to, message.MessageCount);
+                batch.Add(message);
+            }
+
+            if (batch.Count == 0)
+            {
+                return moved;
+            }
+
+            // mandatory: a message nothing would take comes back as an error instead of vanishing; it stays unacked.
+            await Task.WhenAll(batch.Select(m => channel.BasicPublishAsync(
+                string.Empty, to, mandatory: true, new BasicProperties(m.BasicProperties), m.Body.ToArray(), cancellationToken).AsTask()));
+            await channel.BasicAckAsync(batch[^1].DeliveryTag, multiple: true, cancellationToken);
+            var before = moved;
+            moved += batch.Count;
+            if (moved / 10_000 != before / 10_000)
+            {
+                LogProgress(logger, moved, from, to, batch[^1].MessageCount);
             }
         }
-
-        return moved;
     }
 
     private static ValueTask<IChannel> ConfirmingChannelAsync(IConnection connection, CancellationToken cancellationToken) =>
@@ -274,8 +309,11 @@ public sealed partial class QueueMigration(
         Outdated,
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue migration could not finish at start ({Reason}); it goes on in the background")]
-    private static partial void LogRetryingInBackground(ILogger logger, string reason, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue migration not done after {Seconds} s; the service starts and it goes on in the background")]
+    private static partial void LogContinuesInBackground(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue migration failed; trying again in {Seconds} s")]
+    private static partial void LogFailed(ILogger logger, double seconds, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue migration: trying again in {Seconds} s ({Reason})")]
     private static partial void LogRetry(ILogger logger, double seconds, string reason);
@@ -289,7 +327,7 @@ public sealed partial class QueueMigration(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} is declared as it must be; {Moved} held message(s) moved back into it")]
     private static partial void LogMoved(ILogger logger, string queue, long moved);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queue migration: {Moved} message(s) moved from {From} to {To}, {Left} left")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue migration: {Moved} message(s) moved from {From} to {To}, about {Left} left")]
     private static partial void LogProgress(ILogger logger, long moved, string from, string to, uint left);
 }
 
