@@ -247,41 +247,87 @@ public sealed partial class QueueMigration(
     }
 
     /// <summary>
-    /// Moves every message that waits in <paramref name="from"/> to <paramref name="to"/>, a batch at a time: the batch's
-    /// publishes go out together and are each confirmed by the broker (so a quorum queue writes them with one flush),
-    /// then the batch is acknowledged at once. A stop half way leaves the unacknowledged ones in <paramref name="from"/>;
-    /// one confirmed but not yet acknowledged is moved again, and the consumer's inbox takes it once.
+    /// Moves every message that waits in <paramref name="from"/> to <paramref name="to"/>. The broker streams them to a
+    /// consumer (up to <see cref="MoveBatch"/> at once); each batch is published together, every message confirmed by
+    /// the broker (so a quorum queue writes them with one flush), and then acknowledged at once. A stop half way leaves
+    /// the unacknowledged ones in <paramref name="from"/>; one confirmed but not yet acknowledged is moved again, and the
+    /// consumer's inbox takes it once. It ends when nothing has come for a moment and the queue says it is empty.
     /// </summary>
     private async Task<long> MoveAsync(IChannel channel, string from, string to, CancellationToken cancellationToken)
     {
-        const int batchSize = 500;
+        var deliveries = System.Threading.Channels.Channel.CreateUnbounded<(ulong Tag, BasicProperties Properties, byte[] Body)>(
+            new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+        await channel.BasicQosAsync(0, MoveBatch * 2, global: false, cancellationToken);
+        var consumer = new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            // The body is the client's buffer only until the handler returns.
+            deliveries.Writer.TryWrite((delivery.DeliveryTag, new BasicProperties(delivery.BasicProperties), delivery.Body.ToArray()));
+            return Task.CompletedTask;
+        };
+        var consumerTag = await channel.BasicConsumeAsync(from, autoAck: false, consumer, cancellationToken);
+
         long moved = 0;
-        var batch = new List<BasicGetResult>(batchSize);
+        var batch = new List<(ulong Tag, BasicProperties Properties, byte[] Body)>(MoveBatch);
+        var consuming = true;
         while (true)
         {
             batch.Clear();
-            while (batch.Count < batchSize && await channel.BasicGetAsync(from, autoAck: false, cancellationToken) is { } message)
+            using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                batch.Add(message);
+                quiet.CancelAfter(TimeSpan.FromMilliseconds(250));
+                try
+                {
+                    while (batch.Count < MoveBatch && await deliveries.Reader.WaitToReadAsync(quiet.Token))
+                    {
+                        while (batch.Count < MoveBatch && deliveries.Reader.TryRead(out var delivery))
+                        {
+                            batch.Add(delivery);
+                        }
+
+                        if (batch.Count > 0 && !deliveries.Reader.TryPeek(out _))
+                        {
+                            break; // publish what came; more will be waiting by then
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // quiet for a moment
+                }
             }
 
             if (batch.Count == 0)
             {
-                return moved;
+                if (!consuming)
+                {
+                    return moved;
+                }
+
+                // Nothing came: empty, unless the broker is slow. Once it says so, stop the consumer and take what it
+                // still delivered before the cancel.
+                if ((await channel.QueueDeclarePassiveAsync(from, cancellationToken)).MessageCount == 0)
+                {
+                    await channel.BasicCancelAsync(consumerTag, noWait: false, cancellationToken);
+                    consuming = false;
+                }
+
+                continue;
             }
 
             // mandatory: a message nothing would take comes back as an error instead of vanishing; it stays unacked.
-            await Task.WhenAll(batch.Select(m => channel.BasicPublishAsync(
-                string.Empty, to, mandatory: true, new BasicProperties(m.BasicProperties), m.Body.ToArray(), cancellationToken).AsTask()));
-            await channel.BasicAckAsync(batch[^1].DeliveryTag, multiple: true, cancellationToken);
+            await Task.WhenAll(batch.Select(d => channel.BasicPublishAsync(string.Empty, to, mandatory: true, d.Properties, d.Body, cancellationToken).AsTask()));
+            await channel.BasicAckAsync(batch.Max(d => d.Tag), multiple: true, cancellationToken);
             var before = moved;
             moved += batch.Count;
             if (moved / 10_000 != before / 10_000)
             {
-                LogProgress(logger, moved, from, to, batch[^1].MessageCount);
+                LogProgress(logger, moved, from, to);
             }
         }
     }
+
+    private const ushort MoveBatch = 500;
 
     private static ValueTask<IChannel> ConfirmingChannelAsync(IConnection connection, CancellationToken cancellationToken) =>
         new(connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken));
@@ -327,8 +373,8 @@ public sealed partial class QueueMigration(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} is declared as it must be; {Moved} held message(s) moved back into it")]
     private static partial void LogMoved(ILogger logger, string queue, long moved);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queue migration: {Moved} message(s) moved from {From} to {To}, about {Left} left")]
-    private static partial void LogProgress(ILogger logger, long moved, string from, string to, uint left);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue migration: {Moved} message(s) moved from {From} to {To}")]
+    private static partial void LogProgress(ILogger logger, long moved, string from, string to);
 }
 
 /// <summary>The old queue still has consumers (an old replica) or messages; its move is tried again.</summary>
