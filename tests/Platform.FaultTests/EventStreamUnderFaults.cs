@@ -46,8 +46,33 @@ public sealed record FaultReport(
     IReadOnlyList<string> Unexpected,
     TimeSpan? Drain,
     TimeSpan Elapsed,
-    IReadOnlyList<string> Faults)
+    IReadOnlyList<string> Faults,
+    IReadOnlyList<string> Steps)
 {
+    /// <summary>Prints the report to the test's output and appends it to PLATFORM_FAULT_REPORT (tests/fault/fault.sh).</summary>
+    public async Task PublishAsync(ITestOutputHelper output)
+    {
+        output.WriteLine(ToString());
+        if (Environment.GetEnvironmentVariable("PLATFORM_FAULT_REPORT") is { Length: > 0 } file)
+        {
+            await File.AppendAllTextAsync(file, ToString());
+        }
+    }
+
+    /// <summary>What every fault run must show: per event id none lost, none twice, none invented; no acknowledged write lost.</summary>
+    public void ShouldHaveLostNothing()
+    {
+        var text = ToString();
+        Events.ShouldBeGreaterThanOrEqualTo(Options.Events, text);
+        Lost.ShouldBe(0, text);
+        Duplicated.ShouldBe(0, text);
+        Phantom.ShouldBe(0, text);
+        AcknowledgedWritesLost.ShouldBe(0, text);
+        OtherServerErrors.ShouldBe(0, text);
+        Unexpected.ShouldBeEmpty(text);
+        Drain.ShouldNotBeNull(text);
+    }
+
     public override string ToString()
     {
         var text = new StringBuilder()
@@ -64,6 +89,11 @@ public sealed record FaultReport(
         foreach (var answer in Unexpected.Take(5))
         {
             text.AppendLine("  unexpected: " + answer);
+        }
+
+        foreach (var step in Steps)
+        {
+            text.AppendLine("  " + step);
         }
 
         return text.ToString();
@@ -110,7 +140,7 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
     /// Issue 21: a three-node cluster; a round kills (SIGKILL) the node that leads the stream's queue, lets the stream
     /// run on the two others for <paramref name="down"/>, then starts it again and waits until it has rejoined.
     /// </summary>
-    public static FaultScenario ClusterNodeLoss(TimeSpan down, Action<string> log) => new(
+    public static FaultScenario ClusterNodeLoss(TimeSpan down) => new(
         "kill -9 of the rabbitmq node leading pairing's queue, in a three-node cluster",
         async root => await PrivateRabbitMqCluster.StartAsync(root),
         t =>
@@ -120,12 +150,12 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                 var cluster = (PrivateRabbitMqCluster)t.Broker;
                 var leader = await cluster.LeaderOfAsync(StreamQueue, cluster.Nodes[0]);
                 var members = await cluster.MembersOfAsync(StreamQueue, cluster.Nodes[0]);
-                log($"{StreamQueue}: leader {leader.NodeName}, members {string.Join(", ", members)}");
+                t.Log($"{StreamQueue}: leader {leader.NodeName}, members {string.Join(", ", members)}");
                 members.Count.ShouldBe(cluster.Nodes.Count, "the quorum queue has a replica on every node");
                 var killed = System.Diagnostics.Stopwatch.StartNew();
                 await leader.KillAsync();
                 var committed = await t.Databases.CommittedEventsAsync();
-                log($"killed {leader.NodeName}, the leader of {StreamQueue}, with {committed.Count} events committed");
+                t.Log($"killed {leader.NodeName}, the leader of {StreamQueue}, with {committed.Count} events committed");
                 // Recovery with the node still down: the services reconnect to the two others, the queue elects a new
                 // leader, and every event committed before the kill reaches pairing.
                 var survivor = cluster.Nodes.First(n => n != leader);
@@ -140,16 +170,16 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                     await Task.Delay(100);
                 }
 
-                log($"recovered without it: every event committed before the kill had its effect {killed.Elapsed.TotalSeconds:0.0} s after it");
+                t.Log($"recovered without it: every event committed before the kill had its effect {killed.Elapsed.TotalSeconds:0.0} s after it");
                 if (killed.Elapsed < down)
                 {
                     await Task.Delay(down - killed.Elapsed);
                 }
-                log($"{StreamQueue} is led by {(await cluster.LeaderOfAsync(StreamQueue, survivor)).NodeName} meanwhile");
+                t.Log($"{StreamQueue} is led by {(await cluster.LeaderOfAsync(StreamQueue, survivor)).NodeName} meanwhile");
                 await leader.StartAsync();
                 var running = await cluster.RunningNodesAsync(survivor);
                 running.Count.ShouldBe(cluster.Nodes.Count, $"{leader.NodeName} rejoined: {string.Join(", ", running)}");
-                log($"{leader.NodeName} is back; running: {string.Join(", ", running)}");
+                t.Log($"{leader.NodeName} is back; running: {string.Join(", ", running)}");
             }),
         ]);
 
@@ -159,18 +189,18 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
     /// <paramref name="shutdownLimit"/> with exit code 0. Requests made while a service is down fail to connect and the
     /// client tries again (a second replica would take them); a request the service accepted must be answered.
     /// </summary>
-    public static FaultScenario RollingRestart(TimeSpan shutdownLimit, Action<string> log)
+    public static FaultScenario RollingRestart(TimeSpan shutdownLimit)
     {
         return new(
             "SIGTERM and start again of dispatch, then of pairing",
             async root => await PrivateRabbitMq.StartAsync(root),
             t =>
             [
-                new("dispatch SIGTERM under requests and relaying", () => RestartAsync(t.Dispatch)),
-                new("pairing SIGTERM while consuming", () => RestartAsync(t.Pairing)),
+                new("dispatch SIGTERM under requests and relaying", () => RestartAsync(t.Dispatch, t.Log)),
+                new("pairing SIGTERM while consuming", () => RestartAsync(t.Pairing, t.Log)),
             ]);
 
-        async Task RestartAsync(ServiceProcess service)
+        async Task RestartAsync(ServiceProcess service, Action<string> log)
         {
             var (took, exitCode) = await service.StopAsync(shutdownLimit);
             log($"{service.Name} stopped in {took.TotalSeconds:0.0} s after SIGTERM, exit code {exitCode}");
@@ -186,7 +216,8 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
 
 public sealed record FaultKind(string Name, Func<Task> Inject);
 
-public sealed record FaultTargets(FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Dispatch, ServiceProcess Pairing);
+/// <summary>What a fault acts on, and where it writes what it saw (into the report's steps).</summary>
+public sealed record FaultTargets(FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Dispatch, ServiceProcess Pairing, Action<string> Log);
 
 /// <summary>A server per service, as a province runs them (database per service): one can crash while the other serves.</summary>
 public sealed record FaultDatabases(PrivatePostgres Dispatch, PrivatePostgres Pairing)
@@ -239,7 +270,19 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
     private int transportErrors;
     private int dropped;
 
+    private readonly List<string> steps = [];
+
     private string Now => $"{clock.Elapsed.TotalSeconds,6:0.0} s";
+
+    /// <summary>What a fault saw while it acted (leader, recovery, stop time), logged and kept for the report.</summary>
+    private void Step(string message)
+    {
+        Log(message);
+        lock (steps)
+        {
+            steps.Add(message);
+        }
+    }
 
     private void Log(string message)
     {
@@ -292,7 +335,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         }
 
         var acknowledged = new int[options.Villages];
-        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, dispatch, pairing)));
+        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, dispatch, pairing, Step)));
         var workers = Enumerable.Range(0, options.Workers).Select(w => DriveAsync(http, w, acknowledged, injector)).ToList();
         await Task.WhenAll(workers);
         await injector;
@@ -325,7 +368,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         await Task.WhenAll(catchUps);
         var acknowledgedLost = await AcknowledgedWritesLostAsync(databases, acknowledged);
         return new FaultReport(options, scenario.Name, counts.Events, counts.Effects, counts.Lost, counts.Duplicated, counts.Phantom, acknowledgedLost,
-            unavailable, otherServerErrors, transportErrors, dropped, unexpected, drain, clock.Elapsed, faults);
+            unavailable, otherServerErrors, transportErrors, dropped, unexpected, drain, clock.Elapsed, faults, steps);
     }
 
     /// <summary>
