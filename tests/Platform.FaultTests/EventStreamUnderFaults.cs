@@ -43,6 +43,7 @@ public sealed record FaultReport(
     int OtherServerErrors,
     int TransportErrors,
     int Dropped,
+    int AcceptedUnanswered,
     IReadOnlyList<string> Unexpected,
     TimeSpan? Drain,
     TimeSpan Elapsed,
@@ -80,7 +81,7 @@ public sealed record FaultReport(
             .AppendLine(CultureInfo.InvariantCulture, $"  events (dispatch outbox, VillageCategoryChanged): {Events}; effects in pairing: {Effects}")
             .AppendLine(CultureInfo.InvariantCulture, $"  lost: {Lost}; duplicated: {Duplicated}; effects without an event: {Phantom}; acknowledged writes lost: {AcknowledgedWritesLost}")
             .AppendLine(CultureInfo.InvariantCulture, $"  drain after the last event: {(Drain is { } d ? $"{d.TotalSeconds:0.0} s" : "NOT DRAINED")}; whole run {Elapsed.TotalSeconds:0} s")
-            .AppendLine(CultureInfo.InvariantCulture, $"  client view: {Unavailable503} x 503 (retried), {OtherServerErrors} other 5xx, {TransportErrors} transport errors (retried; {Dropped} of them after the request was sent, the rest refused connections), {Unexpected.Count} unexpected answers");
+            .AppendLine(CultureInfo.InvariantCulture, $"  client view: {Unavailable503} x 503 (retried), {OtherServerErrors} other 5xx, {TransportErrors} transport errors (retried; {Dropped} of them after the request was sent, the rest refused connections; of those, {AcceptedUnanswered} had been carried out, as the retry showed), {Unexpected.Count} unexpected answers");
         foreach (var fault in Faults)
         {
             text.AppendLine("  " + fault);
@@ -269,6 +270,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
     private int otherServerErrors;
     private int transportErrors;
     private int dropped;
+    private int acceptedUnanswered;
 
     private readonly List<string> steps = [];
 
@@ -368,7 +370,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         await Task.WhenAll(catchUps);
         var acknowledgedLost = await AcknowledgedWritesLostAsync(databases, acknowledged);
         return new FaultReport(options, scenario.Name, counts.Events, counts.Effects, counts.Lost, counts.Duplicated, counts.Phantom, acknowledgedLost,
-            unavailable, otherServerErrors, transportErrors, dropped, unexpected, drain, clock.Elapsed, faults, steps);
+            unavailable, otherServerErrors, transportErrors, dropped, acceptedUnanswered, unexpected, drain, clock.Elapsed, faults, steps);
     }
 
     /// <summary>
@@ -386,6 +388,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         {
             var village = mine[next++ % mine.Length];
             var target = poor[village] ? "non_poor" : "poor";
+            var droppedBefore = false;
             while (true)
             {
                 await Task.Delay(pause, CancellationToken.None);
@@ -401,6 +404,13 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
                         {
                             Interlocked.Increment(ref acknowledged[village]);
                             Interlocked.Increment(ref accepted);
+                        }
+                        else if (droppedBefore)
+                        {
+                            // The village is this worker's alone: "no change" on the retry means the attempt whose
+                            // connection broke had been carried out, and its answer was lost.
+                            Interlocked.Increment(ref acceptedUnanswered);
+                            Log("a dropped request had been carried out: its answer was lost");
                         }
 
                         break;
@@ -433,6 +443,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
                     if (ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
                     {
                         Interlocked.Increment(ref dropped);
+                        droppedBefore = true;
                         Log($"dropped request: {ex.GetType().Name} {(ex as HttpRequestException)?.HttpRequestError} {ex.Message}");
                     }
 

@@ -29,9 +29,11 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IDisposable
         report.Faults.Count.ShouldBe(2 * options.Rounds, report.ToString());
         report.Faults.ShouldAllBe(f => f.Contains("had its effect"), report.ToString());
         report.ShouldHaveLostNothing();
-        // A request dispatch took is answered: no 503 either, and no connection broken after the request went out.
+        // A request dispatch took is answered: no 503 either, and no request carried out without its answer. A request
+        // sent on a kept-alive connection just as the stopping server closes it idle fails on the client (Dropped) but
+        // was never taken: its retry makes the change.
         report.Unavailable503.ShouldBe(0, report.ToString());
-        report.Dropped.ShouldBe(0, report.ToString());
+        report.AcceptedUnanswered.ShouldBe(0, report.ToString());
     }
 
     public void Dispose() => FaultCollection.CleanUp(root);
