@@ -195,5 +195,14 @@ public sealed class VillageOrganisationTests(ConsoleStack stack)
             .Single(p => p.GetProperty("id").GetString() == seat.GetProperty("id").GetString());
         (ended.GetProperty("endKind").GetString(), ended.GetProperty("endReason").GetString(), ended.GetProperty("endsOn").GetString())
             .ShouldBe(("adjusted", "工作调整，改任村务监督委员会主任", DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+
+        // The same page on a phone (a township official in the village): the committee reads there too.
+        await using var phone = await stack.SignInAsync(ConsoleStack.CountyOfficial, phone: true, path: $"/villages/{village}");
+        await phone.StepAsync("on a phone", async () =>
+        {
+            var seatsOnPhone = phone.Page.Locator(".ant-card").Filter(new() { HasText = "村两委成员" }).Locator("tr.ant-table-row");
+            await Assertions.Expect(seatsOnPhone.Filter(new() { HasText = "何家明" })).ToContainTextAsync("主任");
+            await phone.ScreenshotAsync("committee-phone");
+        });
     }
 }

@@ -18,7 +18,7 @@ public sealed class RecordingEndpointNameFormatter(IConfiguration configuration,
     public string ServicePrefix => Prefix(configuration, serviceName);
 
     private static string Prefix(IConfiguration configuration, string serviceName) =>
-        configuration[$"{RabbitMqOptions.Section}:{nameof(RabbitMqOptions.EndpointPrefix)}"] is { Length: > 0 } configured && !string.IsNullOrWhiteSpace(configured)
+        configuration[$"{RabbitMqOptions.Section}:{nameof(RabbitMqOptions.EndpointPrefix)}"] is { } configured && !string.IsNullOrWhiteSpace(configured)
             ? configured.Trim()
             : serviceName;
 

@@ -13,7 +13,6 @@ public sealed class BrokerConnections(IOptions<RabbitMqOptions> options)
     /// <summary>A node given without a port listens on AMQP's.</summary>
     private const int AmqpPort = 5672;
 
-
     public static IReadOnlyList<AmqpTcpEndpoint> EndpointsOf(RabbitMqOptions o) =>
         o.Nodes is { Length: > 0 } nodes
             ? nodes.Select(n => AmqpTcpEndpoint.Parse(n.Trim())).Select(e => e.Port > 0 ? e : new AmqpTcpEndpoint(e.HostName, AmqpPort)).ToList()

@@ -99,7 +99,8 @@ public sealed partial class QueueMigration(
         await using var connection = await broker.ConnectAsync("platform-queue-migration", cancellationToken);
         // A marker queue says a move is under way (made before the first, deleted after the last), so that a start with
         // nothing to move declares each queue once and never probes for holding queues: each probe of a missing queue
-        // is an error line in the broker's log.
+        // is an error line in the broker's log. (The "_skipped" queues, which MassTransit makes only when needed, are
+        // still probed: one such line per consumer and start.)
         var marker = QuorumQueues.MigrationMarker(endpointNames.ServicePrefix);
         if (!await ExistsAsync(connection, marker, cancellationToken))
         {
@@ -329,13 +330,15 @@ public sealed partial class QueueMigration(
                 {
                     // The end is asked of the queue itself (queue.declare's count is not to be trusted, see
                     // DeleteWhenIdleAsync): anything still there is moved one by one until it answers get-empty.
+                    var straggling = 0;
                     while (await channel.BasicGetAsync(from, autoAck: false, cancellationToken) is { } message)
                     {
                         await channel.BasicPublishAsync(string.Empty, to, mandatory: true, new BasicProperties(message.BasicProperties), message.Body.ToArray(), cancellationToken);
                         await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
-                        if (++moved % 1000 == 0)
+                        moved++;
+                        if (++straggling == MoveBatch)
                         {
-                            // The stream stopped early (a slow broker): stream again.
+                            // Not stragglers: the stream paused (a slow broker). Stream the rest again.
                             return moved + await MoveAsync(channel, from, to, cancellationToken);
                         }
                     }
@@ -363,8 +366,8 @@ public sealed partial class QueueMigration(
 
     private const ushort MoveBatch = 500;
 
-    private static ValueTask<IChannel> ConfirmingChannelAsync(IConnection connection, CancellationToken cancellationToken) =>
-        new(connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken));
+    private static Task<IChannel> ConfirmingChannelAsync(IConnection connection, CancellationToken cancellationToken) =>
+        connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
 
     private static Dictionary<string, object?> WithNulls(IReadOnlyDictionary<string, object> arguments) =>
         arguments.ToDictionary(a => a.Key, a => (object?)a.Value, StringComparer.Ordinal);
