@@ -34,7 +34,7 @@ public sealed record FaultReport(
     FaultOptions Options,
     string Scenario,
     int Events,
-    int Effects,
+    IReadOnlyList<ConsumerCount> Consumers,
     int Lost,
     int Duplicated,
     int Phantom,
@@ -74,11 +74,13 @@ public sealed record FaultReport(
         Drain.ShouldNotBeNull(text);
     }
 
+    public int Effects => Consumers.Sum(c => c.Effects);
+
     public override string ToString()
     {
         var text = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"fault test: durability {(Options.Durable ? "on" : "OFF")}, {Options.Rounds} round(s) of {Scenario}, {Options.Rate}/s target")
-            .AppendLine(CultureInfo.InvariantCulture, $"  events (dispatch outbox, VillageCategoryChanged): {Events}; effects in pairing: {Effects}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  events (dispatch outbox, VillageCategoryChanged): {Events}; effects: {string.Join("; ", Consumers)}")
             .AppendLine(CultureInfo.InvariantCulture, $"  lost: {Lost}; duplicated: {Duplicated}; effects without an event: {Phantom}; acknowledged writes lost: {AcknowledgedWritesLost}")
             .AppendLine(CultureInfo.InvariantCulture, $"  drain after the last event: {(Drain is { } d ? $"{d.TotalSeconds:0.0} s" : "NOT DRAINED")}; whole run {Elapsed.TotalSeconds:0} s")
             .AppendLine(CultureInfo.InvariantCulture, $"  client view: {Unavailable503} x 503 (retried), {OtherServerErrors} other 5xx, {TransportErrors} transport errors (retried; {Dropped} of them after the request was sent, the rest refused connections; of those, {AcceptedUnanswered} had been carried out, as the retry showed), {Unexpected.Count} unexpected answers");
@@ -101,8 +103,13 @@ public sealed record FaultReport(
     }
 }
 
-/// <summary>What a fault run is about: the broker it starts and the faults of one round.</summary>
-public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>> StartBrokerAsync, Func<FaultTargets, IReadOnlyList<FaultKind>> Round)
+/// <summary>
+/// What a fault run is about: the broker it starts and the faults of one round. <paramref name="EveryConsumer"/> runs
+/// funds and notification too, the stream's two other consumers (on a PostgreSQL server of their own), and counts
+/// their effects per event id as well as pairing's.
+/// </summary>
+public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>> StartBrokerAsync, Func<FaultTargets, IReadOnlyList<FaultKind>> Round,
+    bool EveryConsumer = false)
 {
     /// <summary>One broker node; a round crashes PostgreSQL, kills the consumer and kills the broker.</summary>
     public static readonly FaultScenario BrokerDatabaseAndConsumer = new(
@@ -165,7 +172,8 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                     if (killed.Elapsed > down + TimeSpan.FromSeconds(60))
                     {
                         var queues = await survivor.ControlAsync(["-q", "list_queues", "name", "type", "leader", "members", "online", "messages", "consumers"]);
-                        throw new TimeoutException($"the events committed before the kill never reached pairing; the queues:\n{queues}");
+                        var outbox = await t.Databases.MissingEffectsAsync(committed);
+                        throw new TimeoutException($"the events committed before the kill never reached pairing; where they are:\n{outbox}\nthe queues:\n{queues}");
                     }
 
                     await Task.Delay(100);
@@ -185,21 +193,24 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
         ]);
 
     /// <summary>
-    /// Issue 21, part 3: a rolling restart under the stream. The producer (dispatch: REST requests, outbox relay) and
-    /// then the consumer (pairing) are stopped with SIGTERM while they work, and started again; each must stop within
-    /// <paramref name="shutdownLimit"/> with exit code 0. Requests made while a service is down fail to connect and the
-    /// client tries again (a second replica would take them); a request the service accepted must be answered.
+    /// Issue 21, part 3: a rolling restart under the stream. Each service of the event path is stopped with SIGTERM
+    /// while it works and started again, one after another: the producer (dispatch: REST requests, outbox relay), then
+    /// each consumer (pairing, funds, notification; notification also asks dispatch over gRPC for each event). Each must
+    /// stop within <paramref name="shutdownLimit"/> with exit code 0. Requests made while dispatch is down fail to
+    /// connect and the client tries again (a second replica would take them); a request it accepted must be answered.
     /// </summary>
     public static FaultScenario RollingRestart(TimeSpan shutdownLimit)
     {
         return new(
-            "SIGTERM and start again of dispatch, then of pairing",
+            "SIGTERM and start again of dispatch, pairing, funds and notification, one after another",
             async root => await PrivateRabbitMq.StartAsync(root),
             t =>
             [
                 new("dispatch SIGTERM under requests and relaying", () => RestartAsync(t.Dispatch, t.Log)),
                 new("pairing SIGTERM while consuming", () => RestartAsync(t.Pairing, t.Log)),
-            ]);
+                .. t.OtherConsumers.Select(c => new FaultKind($"{c.Name} SIGTERM while consuming", () => RestartAsync(c, t.Log))),
+            ],
+            EveryConsumer: true);
 
         async Task RestartAsync(ServiceProcess service, Action<string> log)
         {
@@ -218,33 +229,122 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
 public sealed record FaultKind(string Name, Func<Task> Inject);
 
 /// <summary>What a fault acts on, and where it writes what it saw (into the report's steps).</summary>
-public sealed record FaultTargets(FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Dispatch, ServiceProcess Pairing, Action<string> Log);
+public sealed record FaultTargets(
+    FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Dispatch, ServiceProcess Pairing, IReadOnlyList<ServiceProcess> OtherConsumers, Action<string> Log);
 
-/// <summary>A server per service, as a province runs them (database per service): one can crash while the other serves.</summary>
-public sealed record FaultDatabases(PrivatePostgres Dispatch, PrivatePostgres Pairing)
+/// <summary>
+/// A service the stream's events have an effect in, and the query that lists its effects as (event id, count).
+/// <paramref name="ChangesOnly"/>: only events that change a category have one; the region import's first categories
+/// (no previous category) change nothing there.
+/// </summary>
+public sealed record EventConsumer(string Service, PrivatePostgres Server, string EffectsSql, bool ChangesOnly = false)
+{
+    public static EventConsumer Pairing(PrivatePostgres server) =>
+        new("pairing", server, "SELECT message_id, count(*) FROM village_category_history GROUP BY message_id");
+
+    /// <summary>Funds records the change (and recomputes the village's allocations) once per event.</summary>
+    public static EventConsumer Funds(PrivatePostgres server) =>
+        new("funds", server, "SELECT event_id, count(*) FROM village_category_changes GROUP BY event_id", ChangesOnly: true);
+
+    /// <summary>Notification tells the county organisation department (the test county has no contact leader): one notification per event.</summary>
+    public static EventConsumer Notification(PrivatePostgres server) =>
+        new("notification", server, "SELECT source_id::uuid, count(*) FROM notifications WHERE rule = 'village_category_changed' GROUP BY source_id",
+            ChangesOnly: true);
+
+    /// <summary>The events this consumer must have an effect for.</summary>
+    public IReadOnlySet<Guid> Expected(CommittedEvents events) => ChangesOnly ? events.Changes : events.All;
+
+    public async Task<Dictionary<Guid, long>> EffectsAsync()
+    {
+        await using var connection = new NpgsqlConnection(Server.ConnectionString(Service));
+        return (await connection.QueryAsync<(Guid Id, long Count)>(EffectsSql)).ToDictionary(e => e.Id, e => e.Count);
+    }
+}
+
+/// <summary>The stream's events dispatch has committed: all of them, and those that change a category (not the import's).</summary>
+public sealed record CommittedEvents(HashSet<Guid> All, HashSet<Guid> Changes)
+{
+    public static readonly CommittedEvents None = new([], []);
+
+    public int Count => All.Count;
+}
+
+/// <summary>One consumer's effects against the events: how many, and per event id how many are missing or twice.</summary>
+public sealed record ConsumerCount(string Service, int Effects, int Lost, int Duplicated, int Phantom)
+{
+    public override string ToString() => $"{Service} {Effects} (lost {Lost}, duplicated {Duplicated}, without an event {Phantom})";
+}
+
+/// <summary>
+/// A server per service, as a province runs them (database per service): one can crash while the other serves.
+/// <paramref name="Consumers"/> are the services whose effects are counted (pairing first).
+/// </summary>
+public sealed record FaultDatabases(PrivatePostgres Dispatch, PrivatePostgres Pairing, IReadOnlyList<EventConsumer> Consumers)
 {
     /// <summary>The stream's events dispatch has committed (its outbox rows), or none while its database is away.</summary>
-    public async Task<HashSet<Guid>> CommittedEventsAsync()
+    public async Task<CommittedEvents> CommittedEventsAsync()
     {
         try
         {
-            await using var dispatch = new NpgsqlConnection(Dispatch.ConnectionString("dispatch"));
-            return (await dispatch.QueryAsync<Guid>("SELECT id FROM outbox_messages WHERE message_type LIKE '%.VillageCategoryChanged'")).ToHashSet();
+            var events = await EventsAsync(Dispatch);
+            return new CommittedEvents(events.Select(e => e.Id).ToHashSet(), events.Where(e => e.IsChange).Select(e => e.Id).ToHashSet());
         }
         catch (NpgsqlException)
         {
-            return [];
+            return CommittedEvents.None;
         }
     }
 
-    /// <summary>Whether each of these events has its effect in pairing (false while pairing's database is away).</summary>
-    public async Task<bool> HaveEffectAsync(IReadOnlySet<Guid> events)
+    /// <summary>
+    /// For a failure's message: of these events, those without pairing's effect, by their outbox state (published or
+    /// not, attempts, the last error), so a timeout says whether they are stuck in dispatch's outbox or lost on the way.
+    /// </summary>
+    public async Task<string> MissingEffectsAsync(CommittedEvents events)
     {
         try
         {
-            await using var pairing = new NpgsqlConnection(Pairing.ConnectionString("pairing"));
-            var done = (await pairing.QueryAsync<Guid>("SELECT DISTINCT message_id FROM village_category_history")).ToHashSet();
-            return events.IsSubsetOf(done);
+            var done = (await Consumers[0].EffectsAsync()).Keys.ToHashSet();
+            var missing = events.All.Where(id => !done.Contains(id)).ToArray();
+            await using var dispatch = new NpgsqlConnection(Dispatch.ConnectionString("dispatch"));
+            var rows = await dispatch.QueryAsync<(bool Published, int Attempts, string? LastError, long Count, DateTime? FirstPublished, DateTime? LastPublished)>(
+                """
+                SELECT published_at IS NOT NULL, attempts, left(last_error, 200), count(*), min(published_at), max(published_at)
+                FROM outbox_messages WHERE id = ANY(@missing) GROUP BY 1, 2, 3 ORDER BY 1, 2
+                """, new { missing });
+            return $"{missing.Length} of {events.Count} without an effect in pairing; dispatch's outbox rows of those (published, attempts, last error, count, published between):\n"
+                + string.Join('\n', rows.Select(r => $"  {r.Published} {r.Attempts} {r.LastError ?? "-"} {r.Count} {r.FirstPublished:HH:mm:ss.fff}-{r.LastPublished:HH:mm:ss.fff}"));
+        }
+        catch (NpgsqlException ex)
+        {
+            return "(could not read: " + ex.Message + ")";
+        }
+    }
+
+    /// <summary>Dispatch's VillageCategoryChanged outbox rows: id, whether it changed a category, whether it is published.</summary>
+    public static async Task<List<(Guid Id, bool IsChange, bool Published)>> EventsAsync(PrivatePostgres dispatch)
+    {
+        await using var connection = new NpgsqlConnection(dispatch.ConnectionString("dispatch"));
+        return (await connection.QueryAsync<(Guid Id, bool IsChange, bool Published)>(
+            """
+            SELECT id, payload->>'previousCategory' IS NOT NULL, published_at IS NOT NULL
+            FROM outbox_messages WHERE message_type LIKE '%.VillageCategoryChanged'
+            """)).ToList();
+    }
+
+    /// <summary>Whether each of these events has its effect in every consumer (false while a consumer's database is away).</summary>
+    public async Task<bool> HaveEffectAsync(CommittedEvents events)
+    {
+        try
+        {
+            foreach (var consumer in Consumers)
+            {
+                if (!consumer.Expected(events).IsSubsetOf((await consumer.EffectsAsync()).Keys))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
         catch (NpgsqlException)
         {
@@ -299,12 +399,17 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
     {
         var dispatchDbStart = PrivatePostgres.StartAsync(root, "postgres-dispatch", options.Durable, "dispatch");
         var pairingDbStart = PrivatePostgres.StartAsync(root, "postgres-pairing", options.Durable, "pairing");
+        var othersDbStart = scenario.EveryConsumer
+            ? PrivatePostgres.StartAsync(root, "postgres-consumers", options.Durable, "funds", "notification")
+            : Task.FromResult<PrivatePostgres?>(null)!;
         var rabbitStart = scenario.StartBrokerAsync(root);
         await using var dispatchDb = await dispatchDbStart;
         await using var pairingDb = await pairingDbStart;
+        await using var othersDb = await othersDbStart;
         await using var rabbit = await rabbitStart;
-        var databases = new FaultDatabases(dispatchDb, pairingDb);
-        Log($"postgresql for dispatch on {dispatchDb.Port} and for pairing on {pairingDb.Port} (durability {(options.Durable ? "on" : "off")}), {rabbit.Description}");
+        var databases = new FaultDatabases(dispatchDb, pairingDb,
+            othersDb is null ? [EventConsumer.Pairing(pairingDb)] : [EventConsumer.Pairing(pairingDb), EventConsumer.Funds(othersDb), EventConsumer.Notification(othersDb)]);
+        Log($"postgresql for dispatch on {dispatchDb.Port}, for pairing on {pairingDb.Port}{(othersDb is null ? "" : $", for funds and notification on {othersDb.Port}")} (durability {(options.Durable ? "on" : "off")}), {rabbit.Description}");
 
         var dispatchSettings = FaultPlatform.Settings(dispatchDb.ServiceConnectionString("dispatch"), 1, 0, 0);
         var pairingSettings = FaultPlatform.Settings(pairingDb.ServiceConnectionString("pairing"), 1, 0, 0);
@@ -312,23 +417,63 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         rabbit.Configure(pairingSettings);
         await using var dispatch = new ServiceProcess("dispatch", Repo.ServiceDll("Dispatch.Api"), dispatchSettings, root);
         await using var pairing = new ServiceProcess("pairing", Repo.ServiceDll("Pairing.Api"), pairingSettings, root);
-        // The consumer's quick retries for a bug are kept shorter than the database's outage (about 1 s here against
-        // 2 s and more), as they are against any real outage longer than the defaults' 15 s: what the consumer must
-        // then do is retry on, not park the message in the error queue.
-        pairingSettings["Messaging__Retry__Limit"] = "2";
-        pairingSettings["Messaging__Retry__MinInterval"] = "00:00:00.100";
-        pairingSettings["Messaging__Retry__MaxInterval"] = "00:00:01";
-        pairingSettings["Messaging__Retry__IntervalDelta"] = "00:00:00.200";
-        foreach (var settings in new[] { dispatchSettings, pairingSettings })
+        // The consumers' quick retries for a bug are kept shorter than the outages here (about 1 s against 2 s and more),
+        // as they are against any real outage longer than the defaults' 15 s: what a consumer must do when its database
+        // or a service it asks (notification asks dispatch over gRPC) is away is retry on, not park the message in the
+        // error queue.
+        static void QuickRetries(Dictionary<string, string> settings)
+        {
+            settings["Messaging__Retry__Limit"] = "2";
+            settings["Messaging__Retry__MinInterval"] = "00:00:00.100";
+            settings["Messaging__Retry__MaxInterval"] = "00:00:01";
+            settings["Messaging__Retry__IntervalDelta"] = "00:00:00.200";
+        }
+
+        QuickRetries(pairingSettings);
+        var allSettings = new List<Dictionary<string, string>> { dispatchSettings, pairingSettings };
+        var others = new List<ServiceProcess>();
+        if (othersDb is not null)
+        {
+            foreach (var (service, project) in new[] { ("funds", "Funds.Api"), ("notification", "Notification.Api") })
+            {
+                var settings = FaultPlatform.Settings(othersDb.ServiceConnectionString(service), 1, 0, 0);
+                rabbit.Configure(settings);
+                QuickRetries(settings);
+                allSettings.Add(settings);
+                others.Add(new ServiceProcess(service, Repo.ServiceDll(project), settings, root));
+            }
+        }
+
+        try
+        {
+            return await RunAsync(databases, rabbit, dispatch, pairing, others, allSettings);
+        }
+        finally
+        {
+            foreach (var other in others)
+            {
+                await other.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<FaultReport> RunAsync(FaultDatabases databases, IFaultBroker rabbit, ServiceProcess dispatch, ServiceProcess pairing,
+        IReadOnlyList<ServiceProcess> others, IReadOnlyList<Dictionary<string, string>> allSettings)
+    {
+        foreach (var settings in allSettings)
         {
             settings["Services__Dispatch__Grpc"] = dispatch.GrpcUri.ToString().TrimEnd('/');
             settings["Services__Pairing__Grpc"] = pairing.GrpcUri.ToString().TrimEnd('/');
         }
 
-        dispatch.Start();
-        pairing.Start();
-        await Task.WhenAll(dispatch.WaitHealthyAsync(TimeSpan.FromSeconds(120)), pairing.WaitHealthyAsync(TimeSpan.FromSeconds(120)));
-        Log("dispatch and pairing are healthy");
+        IReadOnlyList<ServiceProcess> services = [dispatch, pairing, .. others];
+        foreach (var service in services)
+        {
+            service.Start();
+        }
+
+        await Task.WhenAll(services.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(120))));
+        Log($"{string.Join(", ", services.Select(s => s.Name))} are healthy");
 
         using var http = FaultPlatform.Client(dispatch.RestUri);
         using (var import = await http.PostAsync("/api/dispatch/regions/import", FaultPlatform.Regions(options.Villages)))
@@ -337,7 +482,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         }
 
         var acknowledged = new int[options.Villages];
-        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, dispatch, pairing, Step)));
+        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, dispatch, pairing, others, Step)));
         var workers = Enumerable.Range(0, options.Workers).Select(w => DriveAsync(http, w, acknowledged, injector)).ToList();
         await Task.WhenAll(workers);
         await injector;
@@ -369,7 +514,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         Log(drain is null ? "gave up waiting" : $"drained {drain.Value.TotalSeconds:0.0} s after the last event");
         await Task.WhenAll(catchUps);
         var acknowledgedLost = await AcknowledgedWritesLostAsync(databases, acknowledged);
-        return new FaultReport(options, scenario.Name, counts.Events, counts.Effects, counts.Lost, counts.Duplicated, counts.Phantom, acknowledgedLost,
+        return new FaultReport(options, scenario.Name, counts.Events, counts.Consumers, counts.Lost, counts.Duplicated, counts.Phantom, acknowledgedLost,
             unavailable, otherServerErrors, transportErrors, dropped, acceptedUnanswered, unexpected, drain, clock.Elapsed, faults, steps);
     }
 
@@ -504,31 +649,40 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         Log(record);
     }
 
-    private sealed record Counts(int Events, int Effects, int Lost, int Duplicated, int Phantom, int Pending);
+    private sealed record Counts(int Events, IReadOnlyList<ConsumerCount> Consumers, int Pending)
+    {
+        public int Lost => Consumers.Sum(c => c.Lost);
 
-    /// <summary>Per event id: dispatch's outbox rows against pairing's effects (history rows carry the message id).</summary>
+        public int Duplicated => Consumers.Sum(c => c.Duplicated);
+
+        public int Phantom => Consumers.Sum(c => c.Phantom);
+    }
+
+    /// <summary>Per event id: dispatch's outbox rows against each consumer's effects (which carry the event id).</summary>
     private static async Task<Counts> CountAsync(FaultDatabases databases)
     {
         try
         {
-            await using var dispatch = new NpgsqlConnection(databases.Dispatch.ConnectionString("dispatch"));
-            await using var pairing = new NpgsqlConnection(databases.Pairing.ConnectionString("pairing"));
-            var events = (await dispatch.QueryAsync<(Guid Id, bool Published)>(
-                "SELECT id, published_at IS NOT NULL FROM outbox_messages WHERE message_type LIKE '%.VillageCategoryChanged'")).ToList();
-            var effects = (await pairing.QueryAsync<(Guid Id, long Count)>(
-                "SELECT message_id, count(*) FROM village_category_history GROUP BY message_id")).ToDictionary(e => e.Id, e => e.Count);
+            var events = await FaultDatabases.EventsAsync(databases.Dispatch);
             var ids = events.Select(e => e.Id).ToHashSet();
-            return new Counts(
-                events.Count,
-                (int)effects.Values.Sum(),
-                events.Count(e => !effects.ContainsKey(e.Id)),
-                (int)effects.Values.Where(c => c > 1).Sum(c => c - 1),
-                effects.Keys.Count(id => !ids.Contains(id)),
-                events.Count(e => !e.Published));
+            var committed = new CommittedEvents(ids, events.Where(e => e.IsChange).Select(e => e.Id).ToHashSet());
+            var consumers = new List<ConsumerCount>();
+            foreach (var consumer in databases.Consumers)
+            {
+                var effects = await consumer.EffectsAsync();
+                consumers.Add(new ConsumerCount(
+                    consumer.Service,
+                    (int)effects.Values.Sum(),
+                    consumer.Expected(committed).Count(id => !effects.ContainsKey(id)),
+                    (int)effects.Values.Where(c => c > 1).Sum(c => c - 1),
+                    effects.Keys.Count(id => !ids.Contains(id))));
+            }
+
+            return new Counts(events.Count, consumers, events.Count(e => !e.Published));
         }
         catch (NpgsqlException)
         {
-            return new Counts(0, 0, int.MaxValue, 0, 0, 0); // the server is still coming back
+            return new Counts(0, [new ConsumerCount("(a server is still coming back)", 0, int.MaxValue, 0, 0)], 0);
         }
     }
 

@@ -5,8 +5,9 @@ namespace Platform.FaultTests;
 
 /// <summary>
 /// Issue 21, part 3: each service of the event path stopped with SIGTERM while it works (dispatch answering requests
-/// and relaying its outbox, pairing consuming) and started again, as a rolling update does. Per event id: none lost,
-/// none with two effects; no request dispatch accepted failed; each stop ended within the shutdown timeout.
+/// and relaying its outbox; pairing, funds and notification consuming) and started again, as a rolling update does.
+/// Per event id and consumer: none lost, none with two effects; no request dispatch accepted failed; each stop ended
+/// within the shutdown timeout.
 /// </summary>
 [Collection(FaultCollection.Name)]
 [Trait("Category", "Fault")]
@@ -26,7 +27,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IDisposable
         var report = await new EventStreamUnderFaults(options, FaultScenario.RollingRestart(TimeSpan.FromSeconds(30)), root, output).RunAsync();
         await report.PublishAsync(output);
 
-        report.Faults.Count.ShouldBe(2 * options.Rounds, report.ToString());
+        report.Faults.Count.ShouldBe(4 * options.Rounds, report.ToString()); // dispatch, pairing, funds, notification
         report.Faults.ShouldAllBe(f => f.Contains("had its effect"), report.ToString());
         report.ShouldHaveLostNothing();
         // A request dispatch took is answered: no 503 either, and no request carried out without its answer. A request

@@ -11,8 +11,8 @@
 #   --cluster         instead: three RabbitMQ nodes on free loopback ports joined into one cluster (quorum queues
 #                     on all three; the services get the three addresses), and each round kills the node leading
 #                     pairing's queue with SIGKILL and starts it again 8 s later (issue 21)
-#   --restart         instead: each round stops dispatch, then pairing, with SIGTERM under the stream and starts
-#                     them again (a rolling update): no accepted request may fail
+#   --restart         instead: each round stops dispatch, pairing, funds and notification, one after another, with
+#                     SIGTERM under the stream and starts them again (a rolling update): no accepted request may fail
 #   --events N        changes to stream (default 3000)
 #   --rounds N        rounds of the three faults (default 3)
 #   --rate N          changes a second the clients aim at (default 50)

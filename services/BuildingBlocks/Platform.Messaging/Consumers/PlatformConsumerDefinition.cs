@@ -8,8 +8,8 @@ namespace Platform.Messaging.Consumers;
 
 /// <summary>
 /// Retry with exponential backoff for one consumer (Messaging:Retry, overridable per consumer), then MassTransit moves
-/// the message to the queue's "_error" queue; a database that is away is retried much longer (UnavailableLimit). A failed
-/// message is never acknowledged as handled.
+/// the message to the queue's "_error" queue; a database or a service that is away (<see cref="DependencyUnavailable"/>)
+/// is retried much longer (UnavailableLimit). A failed message is never acknowledged as handled.
 /// </summary>
 public class PlatformConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
@@ -36,19 +36,20 @@ public class PlatformConsumerDefinition<TConsumer> : ConsumerDefinition<TConsume
 
         endpointConfigurator.ConcurrentMessageLimit = consumers.ConcurrentMessageLimit;
         ConfigureRetry(retry);
-        // Outer: a database that is away (down, restarting, out of connections) is retried for minutes: the message is
-        // sound and its effect commits once the database is back. Parking it after the few quick tries below would
-        // leave every message of a PostgreSQL restart in the error queue, waiting for an operator's replay.
+        // Outer: a database that is away (down, restarting, out of connections) or a service asked over gRPC that is
+        // (a rolling update, a restart) is retried for minutes: the message is sound and its effect commits once they
+        // are back. Parking it after the few quick tries below would leave every message of a PostgreSQL restart, or
+        // of a restart of the service asked, in the error queue, waiting for an operator's replay.
         consumerConfigurator.UseMessageRetry(r =>
         {
-            r.Handle<Exception>(DatabaseUnavailable.Matches);
+            r.Handle<Exception>(DependencyUnavailable.Matches);
             r.Exponential(retry.UnavailableLimit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta);
         });
 
         // Inner: anything else (a bug, bad data) gets a few quick tries, then the error queue.
         consumerConfigurator.UseMessageRetry(r =>
         {
-            r.Ignore<Exception>(DatabaseUnavailable.Matches);
+            r.Ignore<Exception>(DependencyUnavailable.Matches);
             r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta);
         });
     }
