@@ -3,7 +3,7 @@
 
 # The Node.js packages some tests use: tests/interop (@grpc/grpc-js peers of the gRPC tests) and
 # tests/k8s-schema (Kubernetes API schemas for the deploy tests).
-PLATFORM_NPM_TEST_DIRS=(tests/interop tests/k8s-schema)
+PLATFORM_NPM_TEST_DIRS=(tests/interop tests/k8s-schema tests/openapi)
 
 # npm ci in one of PLATFORM_NPM_TEST_DIRS when it has a package.json and node_modules is missing or
 # older than the lock file (npm writes node_modules/.package-lock.json on every install).

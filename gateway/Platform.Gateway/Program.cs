@@ -11,6 +11,7 @@ var app = builder.Build();
 app.UseGateway();
 app.MapDefaultEndpoints();
 app.MapDiscovery();
+app.MapApiReference();
 app.MapGrpcDefaults();
 app.MapGatewayProxy();
 await app.RunAsync();

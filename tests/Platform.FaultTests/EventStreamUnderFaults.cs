@@ -173,7 +173,23 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                     {
                         var queues = await survivor.ControlAsync(["-q", "list_queues", "name", "type", "leader", "members", "online", "messages", "consumers"]);
                         var outbox = await t.Databases.MissingEffectsAsync(committed);
-                        throw new TimeoutException($"the events committed before the kill never reached pairing; where they are:\n{outbox}\nthe queues:\n{queues}");
+                        var connections = await survivor.ControlAsync(["-q", "list_connections", "name", "node", "state", "channels", "send_pend"]);
+                        var channels = await survivor.ControlAsync(["-q", "list_channels", "name", "node", "confirm", "messages_unconfirmed", "messages_unacknowledged", "state"]);
+                        // Does a new connection of dispatch's (a restart) publish them? Tells a stuck channel from a stuck queue.
+                        var (stopTook, _) = await t.Dispatch.StopAsync(TimeSpan.FromSeconds(30));
+                        t.Dispatch.Start();
+                        await t.Dispatch.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+                        var restarted = System.Diagnostics.Stopwatch.StartNew();
+                        while (!await t.Databases.HaveEffectAsync(committed) && restarted.Elapsed < TimeSpan.FromSeconds(45))
+                        {
+                            await Task.Delay(200);
+                        }
+
+                        t.Log(await t.Databases.HaveEffectAsync(committed)
+                            ? $"after dispatch was restarted (stopped in {stopTook.TotalSeconds:0.0} s) every event had its effect {restarted.Elapsed.TotalSeconds:0.0} s after it was healthy again"
+                            : "after dispatch was restarted the events still did not reach pairing");
+                        throw new TimeoutException($"the events committed before the kill never reached pairing; where they are:\n{outbox}\nthe queues:\n{queues}"
+                            + $"\nthe connections:\n{connections}\nthe channels:\n{channels}");
                     }
 
                     await Task.Delay(100);

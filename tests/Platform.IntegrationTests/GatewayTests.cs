@@ -193,6 +193,36 @@ public sealed class GatewayTests(GrpcFixture fixture)
         (await client.GetAsync("/protos/..%2F..%2FPlatform.Gateway.dll")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task The_api_reference_offers_every_published_document_and_says_how_to_get_a_token()
+    {
+        using var client = Client(null);
+        using var page = await client.GetAsync("/api-reference");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        page.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        var html = await page.Content.ReadAsStringAsync();
+        foreach (var service in new[] { "dispatch", "pairing", "funds", "assessment", "notification", "identity" })
+        {
+            html.ShouldContain($"/openapi/{service}.json");
+        }
+
+        html.ShouldContain("client_credentials");
+        html.ShouldContain("dispatch/v1/village_registry.proto");
+        // The page may run its own script (the gateway's default policy lets nothing load), and only from here.
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        policy.ShouldContain("script-src 'self'");
+        policy.ShouldContain("frame-ancestors 'none'");
+
+        // Scalar's script comes from the gateway itself, not from a CDN (the province network reaches no internet).
+        var script = System.Text.RegularExpressions.Regex.Match(html, "<script[^>]+src=\"([^\"]+)\"").Groups[1].Value;
+        script.ShouldNotStartWith("http");
+        using var bundle = await client.GetAsync(new Uri(new Uri(client.BaseAddress!, "/api-reference/"), script));
+        bundle.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await bundle.Content.ReadAsByteArrayAsync()).Length.ShouldBeGreaterThan(100_000);
+
+        (await client.GetStringAsync("/openapi")).ShouldContain("/api-reference");
+    }
+
     // gRPC through the gateway, with @grpc/grpc-js as the caller.
 
     private Task<JsonElement> GrpcCall(params string[] arguments) =>

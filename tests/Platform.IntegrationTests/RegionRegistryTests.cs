@@ -272,9 +272,12 @@ public sealed class RegionRegistryTests(RegionRegistryFixture fixture) : IClassF
         repeated.GetProperty("categoryChanges").GetInt32().ShouldBe(0);
         (await CountAsync("SELECT count(*) FROM outbox_messages WHERE payload->>'villageCode' LIKE '511802%'")).ShouldBe(2);
 
-        var audit = await province.GetFromJsonAsync<JsonElement>($"/api/dispatch/regions/imports/{repeated.GetProperty("importId").GetGuid()}");
+        var audit = await province.GetFromJsonAsync<JsonElement>($"/api/dispatch/region-imports/{repeated.GetProperty("importId").GetGuid()}");
         audit.GetProperty("status").GetString().ShouldBe("succeeded");
         audit.GetProperty("importedBy").GetString().ShouldBe("test-province-51");
+        // The path before issue 22 still answers the same record.
+        var old = await province.GetFromJsonAsync<JsonElement>($"/api/dispatch/regions/imports/{repeated.GetProperty("importId").GetGuid()}");
+        old.GetProperty("importedBy").GetString().ShouldBe("test-province-51");
     }
 
     [Fact]

@@ -19,18 +19,23 @@ internal static class DiscoveryApi
         return app;
     }
 
+    /// <summary>The services whose OpenAPI document the gateway publishes (a route /openapi/{service}.json in configuration).</summary>
+    public static IReadOnlyList<string> Documents(IProxyStateLookup proxy) => proxy.GetRoutes()
+        .Select(r => r.Config.Match.Path)
+        .Where(p => p is not null && p.StartsWith("/openapi/", StringComparison.Ordinal) && p.EndsWith(".json", StringComparison.Ordinal))
+        .Select(p => p!["/openapi/".Length..^".json".Length])
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
     private static IResult Index(IProxyStateLookup proxy)
     {
-        var documents = proxy.GetRoutes()
-            .Select(r => r.Config.Match.Path)
-            .Where(p => p is not null && p.StartsWith("/openapi/", StringComparison.Ordinal) && p.EndsWith(".json", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToList();
         var protos = ProtoFiles();
         var html = new StringBuilder("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>接口文档 API documents</title></head><body>");
+        html.Append(CultureInvariant($"<p><a href=\"{ApiReference.Path}\">接口参考（可浏览、可试调） / API reference</a></p>"));
         html.Append("<h1>接口文档 (REST, OpenAPI)</h1><ul>");
-        foreach (var document in documents)
+        foreach (var service in Documents(proxy))
         {
+            var document = $"/openapi/{service}.json";
             html.Append(CultureInvariant($"<li><a href=\"{WebUtility.HtmlEncode(document)}\">{WebUtility.HtmlEncode(document)}</a></li>"));
         }
 
@@ -57,7 +62,7 @@ internal static class DiscoveryApi
         return Results.File(full, "text/plain; charset=utf-8");
     }
 
-    private static List<string> ProtoFiles() => Directory.Exists(ProtoRoot)
+    public static List<string> ProtoFiles() => Directory.Exists(ProtoRoot)
         ? Directory.EnumerateFiles(ProtoRoot, "*.proto", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(ProtoRoot, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal)

@@ -19,6 +19,7 @@ using Platform.Messaging;
 using Platform.Scheduling;
 using Platform.Security;
 using Platform.Security.PersonalData;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Extensions;
 
@@ -84,7 +85,9 @@ internal static class Extensions
             var scoring = provider.GetRequiredService<IOptions<ScoringOptions>>().Value;
             return new BackgroundRunSettings("scoring_runs", scoring.Lease, scoring.PollInterval, scoring.WorkerEnabled);
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddPlatformOpenApi(new ApiContract(
+            "考核服务 Assessment API",
+            "考核评估：任务清单、按指标评分、排名、红黄牌与问责台账、群众评议与年度考核。 / Assessment: task lists, scores per indicator, rankings, cards and the accountability register, residents' voice and the annual review."));
         return builder;
     }
 }

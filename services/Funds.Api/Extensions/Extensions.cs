@@ -12,6 +12,7 @@ using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Scheduling;
 using Platform.Security;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Extensions;
 
@@ -48,7 +49,9 @@ internal static class Extensions
         builder.Services.AddPlatformGrpcClient<VillageRegistry.VillageRegistryClient>("Services:Dispatch:Grpc", GrpcCallAs.ServiceAccount);
         builder.Services.AddTransient<ServingForces>();
         builder.Services.AddTransient<AllocationFacts>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddPlatformOpenApi(new ApiContract(
+            "经费服务 Funds API",
+            "经费管理：预算科目、分配、台账、拨付审批与村级公示。 / Funds: budget lines, allocations, the ledger, disbursement approvals and village statements."));
         return builder;
     }
 }

@@ -19,6 +19,7 @@ using Platform.Scheduling;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Identity.Api.Extensions;
 
@@ -52,7 +53,9 @@ internal static class Extensions
         // Chinese in the pages' source as characters, not numeric entities (still HTML-encoded where it must be).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        builder.Services.AddOpenApi();
+        builder.Services.AddPlatformOpenApi(new ApiContract(
+            "身份服务 Identity API",
+            "账号与令牌：账号管理、干部账号、接入系统的客户端。令牌本身由 OpenID Connect 端点签发（/connect/token）。 / Accounts and tokens: accounts, cadre accounts, the clients of integrating systems. Tokens come from the OpenID Connect endpoints (/connect/token)."));
         return builder;
     }
 

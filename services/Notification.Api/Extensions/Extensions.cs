@@ -17,6 +17,7 @@ using Platform.Grpc.Server;
 using Platform.Messaging;
 using Platform.Scheduling;
 using Platform.Security;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Notification.Api.Extensions;
 
@@ -99,7 +100,9 @@ internal static class Extensions
         builder.Services.AddScheduledJob<CheckInReminderJob>(CheckInReminderJob.Name, CheckInReminderJob.DefaultSchedule);
         builder.Services.AddScheduledJob<ContactReminderJob>(ContactReminderJob.Name, ContactReminderJob.DefaultSchedule);
 
-        builder.Services.AddOpenApi();
+        builder.Services.AddPlatformOpenApi(new ApiContract(
+            "通知服务 Notification API",
+            "通知：收件箱、订阅与推送（webhook）、模板、直发消息。 / Notifications: the inbox, subscriptions and webhooks, templates, direct messages."));
         return builder;
     }
 

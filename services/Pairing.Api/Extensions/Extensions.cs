@@ -15,6 +15,7 @@ using Platform.Messaging;
 using Platform.Scheduling;
 using Platform.Security;
 using Platform.Security.PersonalData;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Extensions;
 
@@ -50,7 +51,9 @@ internal static class Extensions
         builder.Services.AddScheduledJob<MonitoringResponseOverdueJob>(MonitoringResponseOverdueJob.Name, MonitoringResponseOverdueJob.DefaultSchedule);
         // Cadres are dispatch's: checked over gRPC as the caller, so dispatch applies the caller's scope too.
         builder.Services.AddPlatformGrpcClient<Personnel.PersonnelClient>("Services:Dispatch:Grpc");
-        builder.Services.AddOpenApi();
+        builder.Services.AddPlatformOpenApi(new ApiContract(
+            "结对帮扶服务 Pairing API",
+            "结对帮扶：脱贫户与帮扶责任人、结对与匹配、联系走访及达标、防返贫监测。 / Pairing: households and helpers, pairings and matching runs, contacts and their compliance, return-to-poverty monitoring."));
         return builder;
     }
 }

@@ -11,7 +11,7 @@ namespace Platform.IntegrationTests.Infrastructure;
 /// </summary>
 public static class NodeInterop
 {
-    public static string Directory { get; } = Path.Combine(RepositoryRoot(), "tests", "interop");
+    public static string Directory { get; } = Path.Combine(Repository.Root, "tests", "interop");
 
     public static async Task<JsonElement> RunClientAsync(params string[] arguments)
     {
@@ -50,19 +50,6 @@ public static class NodeInterop
         {
             throw new InvalidOperationException($"Run `npm ci` in {Directory} first (./platform test does it).");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Platform.sln not found above " + AppContext.BaseDirectory);
     }
 
     public sealed class NodeServer(Process process, int port) : IAsyncDisposable

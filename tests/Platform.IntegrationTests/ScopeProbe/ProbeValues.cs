@@ -44,7 +44,7 @@ public sealed class ProbeValues(ProbeCounty target, ProbeCounty home)
                 "matching-runs" => Ids(t.MatchingRun),
                 "inbox" or "notifications" => Ids(t.Notification),
                 "subscriptions" => Ids(t.Subscription),
-                "imports" => Ids(t.RegionImport),
+                "imports" or "region-imports" => Ids(t.RegionImport),
                 "cadres" => Ids(t.ResidentCadre, t.HelperCadre),
                 "models" => Ids(t.Model),
                 "tasks" => Ids(t.AssessmentTask),

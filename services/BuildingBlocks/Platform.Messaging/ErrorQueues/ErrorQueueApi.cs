@@ -15,8 +15,10 @@ internal static class ErrorQueueApi
             .RequireAuthorization(Policies.Operate)
             .WithoutRegionScope("the platform operators' error queues (province role), not regional records")
             .WithTags("Operations");
-        group.MapGet("/", ListAsync);
-        group.MapPost("/{queue}/replay", ReplayAsync);
+        group.MapGet("/", ListAsync)
+            .WithSummary("The service's error queues (错误队列) and how many messages wait in each, for operators.");
+        group.MapPost("/{queue}/replay", ReplayAsync)
+            .WithSummary("Move the messages of one error queue back to its consumer queue, once the cause is fixed.");
         return app;
     }
 

@@ -1,0 +1,55 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Platform.ServiceDefaults.OpenApi;
+
+/// <summary>
+/// Per operation: its <c>operationId</c> from the handler (<see cref="OperationIds"/>), no security requirement when it
+/// is anonymous (the document requires the bearer token of every other one), and the problem responses every operation
+/// of the platform can give by the shared rules (<see cref="ContractDocument.Problems"/>), next to those it declares.
+/// </summary>
+internal static class ContractOperations
+{
+    public static Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var description = context.Description;
+        var metadata = description.ActionDescriptor.EndpointMetadata;
+        operation.OperationId ??= OperationIds.FromHandler(metadata.OfType<MethodInfo>().LastOrDefault());
+        var anonymous = metadata.OfType<IAllowAnonymous>().Any();
+        if (anonymous)
+        {
+            operation.Security = []; // explicitly none; the document's requirement covers every other operation
+        }
+
+        operation.Responses ??= [];
+        var responses = operation.Responses;
+        void Add(string status)
+        {
+            if (!responses.ContainsKey(status))
+            {
+                responses[status] = new OpenApiResponseReference(ContractDocument.ProblemResponse(status), context.Document);
+            }
+        }
+
+        if (description.ParameterDescriptions.Count > 0)
+        {
+            Add("400");
+        }
+
+        if (!anonymous)
+        {
+            Add("401");
+            Add("403");
+        }
+
+        if (description.RelativePath?.Contains('{', StringComparison.Ordinal) == true)
+        {
+            Add("404");
+        }
+
+        Add("503");
+        return Task.CompletedTask;
+    }
+}
