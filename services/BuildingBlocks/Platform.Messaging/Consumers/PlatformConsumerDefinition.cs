@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.Messaging.Queues;
-using Platform.ServiceDefaults;
 
 namespace Platform.Messaging.Consumers;
 
