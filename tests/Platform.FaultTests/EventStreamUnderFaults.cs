@@ -173,8 +173,8 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                     {
                         var queues = await survivor.ControlAsync(["-q", "list_queues", "name", "type", "leader", "members", "online", "messages", "consumers"]);
                         var outbox = await t.Databases.MissingEffectsAsync(committed);
-                        var connections = await survivor.ControlAsync(["-q", "list_connections", "name", "node", "state", "channels", "send_pend"]);
-                        var channels = await survivor.ControlAsync(["-q", "list_channels", "name", "node", "confirm", "messages_unconfirmed", "messages_unacknowledged", "state"]);
+                        var connections = await survivor.ControlAsync(["-q", "list_connections", "name", "peer_port", "state", "channels", "send_pend"]);
+                        var channels = await survivor.ControlAsync(["-q", "list_channels", "name", "confirm", "messages_unconfirmed", "messages_unacknowledged", "state"]);
                         // Does a new connection of dispatch's (a restart) publish them? Tells a stuck channel from a stuck queue.
                         var (stopTook, _) = await t.Dispatch.StopAsync(TimeSpan.FromSeconds(30));
                         t.Dispatch.Start();
