@@ -22,10 +22,10 @@ internal static class ApiReference
     {
         app.MapScalarApiReference(Path, (options, context) =>
             {
-                // Absolute: Scalar takes a pattern as relative to its own page (/api-reference/openapi/...).
-                var request = context.Request;
+                // Scalar takes the pattern as relative to its page (/api-reference/ or /api-reference/{document}); not an
+                // absolute URL, whose scheme would be the gateway's http behind the ingress that terminates TLS.
                 options.WithTitle("接口参考 / API reference")
-                    .WithOpenApiRoutePattern($"{request.Scheme}://{request.Host}{request.PathBase}/openapi/{{documentName}}.json")
+                    .WithOpenApiRoutePattern("../openapi/{documentName}.json")
                     .AddPreferredSecuritySchemes(["bearer"])
                     .DisableAgent()
                     // Nothing calls out of the province network: no telemetry, no developer tools (links to Scalar's services).
