@@ -171,10 +171,12 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                 {
                     if (killed.Elapsed > down + TimeSpan.FromSeconds(60))
                     {
-                        var queues = await survivor.ControlAsync(["-q", "list_queues", "name", "type", "leader", "members", "online", "messages", "consumers"]);
+                        var queues = await ListingAsync(survivor, ["-q", "list_queues", "name", "type", "leader", "members", "online", "messages", "consumers"]);
                         var outbox = await t.Databases.MissingEffectsAsync(committed);
-                        var connections = await survivor.ControlAsync(["-q", "list_connections", "name", "peer_port", "state", "channels", "send_pend"]);
-                        var channels = await survivor.ControlAsync(["-q", "list_channels", "name", "confirm", "messages_unconfirmed", "messages_unacknowledged", "state"]);
+                        // Columns RabbitMQ 3.10 knows (rabbitmqctl help list_connections, list_channels); a listing that fails
+                        // must not hide the timeout's own message.
+                        var connections = await ListingAsync(survivor, ["-q", "list_connections", "name", "peer_port", "state", "channels", "send_pend"]);
+                        var channels = await ListingAsync(survivor, ["-q", "list_channels", "name", "connection", "confirm", "messages_unconfirmed", "messages_unacknowledged"]);
                         // Does a new connection of dispatch's (a restart) publish them? Tells a stuck channel from a stuck queue.
                         var (stopTook, _) = await t.Dispatch.StopAsync(TimeSpan.FromSeconds(30));
                         t.Dispatch.Start();
@@ -235,6 +237,19 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
             exitCode.ShouldBe(0, $"{service.Name} stopped cleanly");
             service.Start();
             await service.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        }
+    }
+
+    /// <summary>A rabbitmqctl listing for a failure's message, or why it could not be had.</summary>
+    private static async Task<string> ListingAsync(PrivateRabbitMq node, string[] arguments)
+    {
+        try
+        {
+            return await node.ControlAsync(arguments);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            return $"(rabbitmqctl {string.Join(' ', arguments)} failed: {ex.Message.Split('\n')[0]})";
         }
     }
 
