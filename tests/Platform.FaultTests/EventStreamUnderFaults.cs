@@ -74,8 +74,6 @@ public sealed record FaultReport(
         Drain.ShouldNotBeNull(text);
     }
 
-    public int Effects => Consumers.Sum(c => c.Effects);
-
     public override string ToString()
     {
         var text = new StringBuilder()
@@ -432,11 +430,11 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         var pairingDbStart = PrivatePostgres.StartAsync(root, "postgres-pairing", options.Durable, "pairing");
         var othersDbStart = scenario.EveryConsumer
             ? PrivatePostgres.StartAsync(root, "postgres-consumers", options.Durable, "funds", "notification")
-            : Task.FromResult<PrivatePostgres?>(null)!;
+            : null;
         var rabbitStart = scenario.StartBrokerAsync(root);
         await using var dispatchDb = await dispatchDbStart;
         await using var pairingDb = await pairingDbStart;
-        await using var othersDb = await othersDbStart;
+        await using var othersDb = othersDbStart is null ? null : await othersDbStart;
         await using var rabbit = await rabbitStart;
         var databases = new FaultDatabases(dispatchDb, pairingDb,
             othersDb is null ? [EventConsumer.Pairing(pairingDb)] : [EventConsumer.Pairing(pairingDb), EventConsumer.Funds(othersDb), EventConsumer.Notification(othersDb)]);

@@ -13,7 +13,8 @@ namespace Platform.IntegrationTests.Contracts;
 /// document's major version is raised (<see cref="ContractCompatibility"/>). A change that breaks nothing fails too
 /// until it is published: PLATFORM_ACCEPT_CONTRACTS=1 writes the current contracts into docs/api.
 /// </summary>
-public sealed class ContractCompatibilityTests(OpenApiDocumentsFixture fixture) : IClassFixture<OpenApiDocumentsFixture>
+[Collection(OpenApiDocumentsCollection.Name)]
+public sealed class ContractCompatibilityTests(OpenApiDocumentsFixture fixture)
 {
     private static readonly string Published = Path.Combine(Repository.Root, "docs", "api");
 

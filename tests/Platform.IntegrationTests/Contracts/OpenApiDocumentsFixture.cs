@@ -61,3 +61,10 @@ public sealed class OpenApiDocumentsFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 }
+
+/// <summary>The lint and the compatibility check read the same documents: the six services are started once for both.</summary>
+[CollectionDefinition(Name)]
+public sealed class OpenApiDocumentsCollection : ICollectionFixture<OpenApiDocumentsFixture>
+{
+    public const string Name = "openapi-documents";
+}

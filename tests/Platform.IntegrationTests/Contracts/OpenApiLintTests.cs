@@ -10,7 +10,8 @@ namespace Platform.IntegrationTests.Contracts;
 /// validator nobody here wrote; tests/openapi), so other government systems can generate a client from it. Warnings are
 /// printed, not failed on.
 /// </summary>
-public sealed class OpenApiLintTests(OpenApiDocumentsFixture fixture, ITestOutputHelper output) : IClassFixture<OpenApiDocumentsFixture>
+[Collection(OpenApiDocumentsCollection.Name)]
+public sealed class OpenApiLintTests(OpenApiDocumentsFixture fixture, ITestOutputHelper output)
 {
     private static readonly string LintDirectory = Path.Combine(Repository.Root, "tests", "openapi");
 
