@@ -175,6 +175,7 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                         // must not hide the timeout's own message.
                         var connections = await ListingAsync(survivor, ["-q", "list_connections", "name", "peer_port", "state", "channels", "send_pend"]);
                         var channels = await ListingAsync(survivor, ["-q", "list_channels", "name", "connection", "confirm", "messages_unconfirmed", "messages_unacknowledged"]);
+                        var replacements = t.Dispatch.LogLinesContaining("rejected every publish on").Count;
                         // Does a new connection of dispatch's (a restart) publish them? Tells a stuck channel from a stuck queue.
                         var (stopTook, _) = await t.Dispatch.StopAsync(TimeSpan.FromSeconds(30));
                         t.Dispatch.Start();
@@ -189,13 +190,16 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
                             ? $"after dispatch was restarted (stopped in {stopTook.TotalSeconds:0.0} s) every event had its effect {restarted.Elapsed.TotalSeconds:0.0} s after it was healthy again"
                             : "after dispatch was restarted the events still did not reach pairing");
                         throw new TimeoutException($"the events committed before the kill never reached pairing; where they are:\n{outbox}\nthe queues:\n{queues}"
-                            + $"\nthe connections:\n{connections}\nthe channels:\n{channels}");
+                            + $"\nthe connections:\n{connections}\nthe channels:\n{channels}\nconnections dispatch replaced because every publish was rejected: {replacements}");
                     }
 
                     await Task.Delay(100);
                 }
 
                 t.Log($"recovered without it: every event committed before the kill had its effect {killed.Elapsed.TotalSeconds:0.0} s after it");
+                // RejectedPublishObserver: a channel the broker rejected everything on was replaced (RabbitMQ 3.10's stale leader).
+                var replaced = t.Dispatch.LogLinesContaining("rejected every publish on");
+                t.Log($"dispatch replaced its broker connection {replaced.Count} time(s) because every publish was rejected");
                 if (killed.Elapsed < down)
                 {
                     await Task.Delay(down - killed.Elapsed);

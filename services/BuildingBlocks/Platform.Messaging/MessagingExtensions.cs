@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Messaging.ErrorQueues;
 using Platform.Messaging.Outbox;
+using Platform.Messaging.Publishing;
 using Platform.Messaging.Queues;
 using Platform.ServiceDefaults;
 
@@ -39,6 +40,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<QueueMigration>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueMigration>());
 
+        builder.Services.AddPublishObserver<RejectedPublishObserver>();
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(endpointNames);

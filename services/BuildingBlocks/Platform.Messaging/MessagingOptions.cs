@@ -31,6 +31,14 @@ public sealed class RabbitMqOptions
 
     /// <summary>Prefix of this service's queue names; defaults to the service name. Tests use a unique one.</summary>
     public string? EndpointPrefix { get; set; }
+
+    /// <summary>
+    /// How long the broker may reject every publish (negative confirms, nothing taken in between) before the bus's
+    /// connection is closed and made again (<see cref="Publishing.RejectedPublishes"/>): after a node's loss RabbitMQ 3.10
+    /// can leave a new channel publishing to a dead queue leader until the channel is replaced.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RejectedPublishReconnectAfter { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Per-consumer retry before a message goes to the error queue (section <c>Messaging:Retry</c>).</summary>

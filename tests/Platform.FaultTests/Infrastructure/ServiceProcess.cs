@@ -151,14 +151,22 @@ public sealed class ServiceProcess(string name, string dll, IReadOnlyDictionary<
 
     private string LogTail(int lines)
     {
+        var all = ReadLog();
+        return string.Join('\n', all[Math.Max(0, all.Length - lines)..]);
+    }
+
+    /// <summary>The lines of the process's output so far that contain <paramref name="text"/>.</summary>
+    public IReadOnlyList<string> LogLinesContaining(string text) => ReadLog().Where(l => l.Contains(text, StringComparison.Ordinal)).ToList();
+
+    private string[] ReadLog()
+    {
         lock (log!)
         {
             log.Flush();
         }
 
         using var reader = new StreamReader(new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-        var all = reader.ReadToEnd().Split('\n');
-        return string.Join('\n', all[Math.Max(0, all.Length - lines)..]);
+        return reader.ReadToEnd().Split('\n');
     }
 
     public async ValueTask DisposeAsync()

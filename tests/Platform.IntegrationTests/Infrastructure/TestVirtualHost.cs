@@ -78,6 +78,18 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return json.RootElement.Clone();
     }
 
+    /// <summary>The names ("client:port -> server:port") of this virtual host's open connections that a client named <paramref name="clientName"/>.</summary>
+    public async Task<IReadOnlyList<string>> ConnectionsOfAsync(string clientName)
+    {
+        using var response = await management.GetAsync($"vhosts/{Uri.EscapeDataString(Name)}/connections");
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.EnumerateArray()
+            .Where(c => c.TryGetProperty("client_properties", out var p) && p.TryGetProperty("connection_name", out var n) && n.GetString() == clientName)
+            .Select(c => c.GetProperty("name").GetString()!)
+            .ToList();
+    }
+
     /// <summary>An AMQP connection to this virtual host, as a service makes one.</summary>
     public Task<RabbitMQ.Client.IConnection> ConnectAsync() => new RabbitMQ.Client.ConnectionFactory
     {
