@@ -104,10 +104,11 @@ public sealed record FaultReport(
 /// <summary>
 /// What a fault run is about: the broker it starts and the faults of one round. <paramref name="EveryConsumer"/> runs
 /// funds and notification too, the stream's two other consumers (on a PostgreSQL server of their own), and counts
-/// their effects per event id as well as pairing's.
+/// their effects per event id as well as pairing's. <paramref name="ThroughGateway"/> sends the stream's requests
+/// through the YARP gateway (a process of its own in front of dispatch) instead of to dispatch directly.
 /// </summary>
 public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>> StartBrokerAsync, Func<FaultTargets, IReadOnlyList<FaultKind>> Round,
-    bool EveryConsumer = false)
+    bool EveryConsumer = false, bool ThroughGateway = false)
 {
     /// <summary>One broker node; a round crashes PostgreSQL, kills the consumer and kills the broker.</summary>
     public static readonly FaultScenario BrokerDatabaseAndConsumer = new(
@@ -226,20 +227,32 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
             async root => await PrivateRabbitMq.StartAsync(root),
             t =>
             [
-                new("dispatch SIGTERM under requests and relaying", () => RestartAsync(t.Dispatch, t.Log)),
-                new("pairing SIGTERM while consuming", () => RestartAsync(t.Pairing, t.Log)),
-                .. t.OtherConsumers.Select(c => new FaultKind($"{c.Name} SIGTERM while consuming", () => RestartAsync(c, t.Log))),
+                new("dispatch SIGTERM under requests and relaying", () => RestartAsync(t.Dispatch, t.Log, shutdownLimit)),
+                new("pairing SIGTERM while consuming", () => RestartAsync(t.Pairing, t.Log, shutdownLimit)),
+                .. t.OtherConsumers.Select(c => new FaultKind($"{c.Name} SIGTERM while consuming", () => RestartAsync(c, t.Log, shutdownLimit))),
             ],
             EveryConsumer: true);
 
-        async Task RestartAsync(ServiceProcess service, Action<string> log)
-        {
-            var (took, exitCode) = await service.StopAsync(shutdownLimit);
-            log($"{service.Name} stopped in {took.TotalSeconds:0.0} s after SIGTERM, exit code {exitCode}");
-            exitCode.ShouldBe(0, $"{service.Name} stopped cleanly");
-            service.Start();
-            await service.WaitHealthyAsync(TimeSpan.FromSeconds(120));
-        }
+    }
+
+    /// <summary>
+    /// Issue 21, part 3, at the edge: the stream's requests go through the gateway, which is stopped with SIGTERM and
+    /// started again while they flow. Requests it took are proxied and answered; new ones are refused at connect (a
+    /// second replica would take them) and the client tries again.
+    /// </summary>
+    public static FaultScenario GatewayRestart(TimeSpan shutdownLimit) => new(
+        "SIGTERM and start again of the gateway in front of dispatch",
+        async root => await PrivateRabbitMq.StartAsync(root),
+        t => [new("gateway SIGTERM under requests", () => RestartAsync(t.Gateway!, t.Log, shutdownLimit, degradedWillDo: true))],
+        ThroughGateway: true);
+
+    private static async Task RestartAsync(ServiceProcess service, Action<string> log, TimeSpan shutdownLimit, bool degradedWillDo = false)
+    {
+        var (took, exitCode) = await service.StopAsync(shutdownLimit);
+        log($"{service.Name} stopped in {took.TotalSeconds:0.0} s after SIGTERM, exit code {exitCode}");
+        exitCode.ShouldBe(0, $"{service.Name} stopped cleanly");
+        service.Start();
+        await service.WaitHealthyAsync(TimeSpan.FromSeconds(120), degradedWillDo);
     }
 
     /// <summary>A rabbitmqctl listing for a failure's message, or why it could not be had.</summary>
@@ -263,7 +276,8 @@ public sealed record FaultKind(string Name, Func<Task> Inject);
 
 /// <summary>What a fault acts on, and where it writes what it saw (into the report's steps).</summary>
 public sealed record FaultTargets(
-    FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Dispatch, ServiceProcess Pairing, IReadOnlyList<ServiceProcess> OtherConsumers, Action<string> Log);
+    FaultDatabases Databases, IFaultBroker Broker, ServiceProcess Dispatch, ServiceProcess Pairing, IReadOnlyList<ServiceProcess> OtherConsumers,
+    ServiceProcess? Gateway, Action<string> Log);
 
 /// <summary>
 /// A service the stream's events have an effect in, and the query that lists its effects as (event id, count).
@@ -477,9 +491,12 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
             }
         }
 
+        await using var gateway = scenario.ThroughGateway
+            ? new ServiceProcess("gateway", Repo.GatewayDll, FaultPlatform.GatewaySettings(dispatch, pairing), root)
+            : null;
         try
         {
-            return await RunAsync(databases, rabbit, dispatch, pairing, others, allSettings);
+            return await RunAsync(databases, rabbit, dispatch, pairing, others, gateway, allSettings);
         }
         finally
         {
@@ -491,7 +508,7 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
     }
 
     private async Task<FaultReport> RunAsync(FaultDatabases databases, IFaultBroker rabbit, ServiceProcess dispatch, ServiceProcess pairing,
-        IReadOnlyList<ServiceProcess> others, IReadOnlyList<Dictionary<string, string>> allSettings)
+        IReadOnlyList<ServiceProcess> others, ServiceProcess? gateway, IReadOnlyList<Dictionary<string, string>> allSettings)
     {
         foreach (var settings in allSettings)
         {
@@ -508,14 +525,23 @@ public sealed class EventStreamUnderFaults(FaultOptions options, FaultScenario s
         await Task.WhenAll(services.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(120))));
         Log($"{string.Join(", ", services.Select(s => s.Name))} are healthy");
 
-        using var http = FaultPlatform.Client(dispatch.RestUri);
+        if (gateway is not null)
+        {
+            // Degraded is ready enough: the backends the stream does not use are not running.
+            gateway.Start();
+            await gateway.WaitHealthyAsync(TimeSpan.FromSeconds(120), degradedWillDo: true);
+            await FaultPlatform.WaitProxiedAsync(gateway.RestUri, TimeSpan.FromSeconds(30));
+            Log("the gateway proxies to dispatch; the stream goes through it");
+        }
+
+        using var http = FaultPlatform.Client((gateway ?? dispatch).RestUri);
         using (var import = await http.PostAsync("/api/dispatch/regions/import", FaultPlatform.Regions(options.Villages)))
         {
             import.StatusCode.ShouldBe(HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
         }
 
         var acknowledged = new int[options.Villages];
-        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, dispatch, pairing, others, Step)));
+        var injector = InjectFaultsAsync(databases, scenario.Round(new FaultTargets(databases, rabbit, dispatch, pairing, others, gateway, Step)));
         var workers = Enumerable.Range(0, options.Workers).Select(w => DriveAsync(http, w, acknowledged, injector)).ToList();
         await Task.WhenAll(workers);
         await injector;

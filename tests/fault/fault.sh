@@ -6,13 +6,16 @@
 # counts per event id: lost, duplicated, without an event, acknowledged and lost; and the time to drain.
 # Nothing else on the machine is touched (not ./platform's servers either). `./platform test` runs a short one.
 #
-#   tests/fault/fault.sh [--cluster | --restart] [--events N] [--rounds N] [--rate N] [--no-durability] [--keep]
+#   tests/fault/fault.sh [--cluster | --restart | --drain] [--events N] [--rounds N] [--rate N] [--no-durability] [--keep]
 #
 #   --cluster         instead: three RabbitMQ nodes on free loopback ports joined into one cluster (quorum queues
 #                     on all three; the services get the three addresses), and each round kills the node leading
 #                     pairing's queue with SIGKILL and starts it again 8 s later (issue 21)
 #   --restart         instead: each round stops dispatch, pairing, funds and notification, one after another, with
-#                     SIGTERM under the stream and starts them again (a rolling update): no accepted request may fail
+#                     SIGTERM under the stream and starts them again (a rolling update): no accepted request may fail;
+#                     then the same for the gateway in front of dispatch
+#   --drain           instead: identity (issuing tokens) and assessment (answering reads) each stopped with SIGTERM
+#                     under requests and started again; every token identity issued must reach its client
 #   --events N        changes to stream (default 3000)
 #   --rounds N        rounds of the three faults (default 3)
 #   --rate N          changes a second the clients aim at (default 50)
@@ -33,6 +36,7 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --cluster) test=Platform.FaultTests.ClusterNodeLossTests; shift ;;
     --restart) test=Platform.FaultTests.RollingRestartTests; shift ;;
+    --drain) test=Platform.FaultTests.RequestDrainTests; shift ;;
     --events) events=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --rate) rate=$2; shift 2 ;;

@@ -37,6 +37,62 @@ public static class FaultPlatform
         ["Notification__Jobs__Enabled"] = "false",
     };
 
+    /// <summary>
+    /// The gateway in front of <paramref name="dispatch"/> and <paramref name="pairing"/> (its YARP clusters are
+    /// configuration; the services this run does not start point at a closed port) with the rate limit lifted: the
+    /// stream's one client would otherwise be limited as one caller.
+    /// </summary>
+    public static Dictionary<string, string> GatewaySettings(ServiceProcess dispatch, ServiceProcess pairing)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Auth__Issuer"] = Auth.Issuer,
+            ["Auth__Audience"] = Auth.Audience,
+            ["Auth__SigningKey"] = Auth.SigningKey!,
+            ["Gateway__PermitsPerSecond"] = "100000",
+            ["Gateway__Burst"] = "100000",
+            ["ReverseProxy__Clusters__console__Destinations__primary__Address"] = "http://127.0.0.1:1",
+            ["ReverseProxy__Clusters__identity_rest__Destinations__primary__Address"] = "http://127.0.0.1:1",
+        };
+        foreach (var service in new[] { "dispatch", "pairing", "funds", "assessment", "notification" })
+        {
+            var running = service switch { "dispatch" => dispatch, "pairing" => pairing, _ => null };
+            settings[$"ReverseProxy__Clusters__{service}_rest__Destinations__primary__Address"] = running?.RestUri.ToString().TrimEnd('/') ?? "http://127.0.0.1:1";
+            settings[$"ReverseProxy__Clusters__{service}_grpc__Destinations__primary__Address"] = running?.GrpcUri.ToString().TrimEnd('/') ?? "http://127.0.0.1:1";
+        }
+
+        return settings;
+    }
+
+    /// <summary>Waits until a request through the gateway reaches dispatch (its active health check has seen it).</summary>
+    public static async Task WaitProxiedAsync(Uri gateway, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/openapi/dispatch.json");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the gateway at {gateway} did not reach dispatch within {timeout.TotalSeconds} s (last: {last})");
+    }
+
     public static HttpClient Client(Uri address)
     {
         var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(15) };

@@ -101,6 +101,8 @@ public static class Repo
     public static string ServiceDll(string project) =>
         Path.Combine(Root, "services", project, "bin", Configuration, "net10.0", project + ".dll");
 
+    public static string GatewayDll { get; } = Path.Combine(Root, "gateway", "Platform.Gateway", "bin", Configuration, "net10.0", "Platform.Gateway.dll");
+
     /// <summary>
     /// Where a run keeps its servers' files and the services' logs: a new folder under the system's temporary folder,
     /// which the postgres user can enter (a checkout under /root cannot be), deleted after a run that passed.
