@@ -5,6 +5,11 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+using Microsoft.Kiota.Serialization.Json;
 
 namespace Platform.Cli.Commands;
 
@@ -14,6 +19,9 @@ namespace Platform.Cli.Commands;
 /// done and to retry: <c>database_unavailable</c>, the gateway's <c>overloaded</c>) is retried
 /// <see cref="MaxUnavailableRetries"/> times with a doubling delay (its Retry-After when longer): every request the seeder
 /// sends is idempotent (imports leave rows already there unchanged, check-ins carry their id). Answers are read whole.
+/// Requests are built with the clients generated from the published contracts (Platform.ApiClients, docs/api/openapi):
+/// their paths, query parameters and bodies are the contract's, so a contract change that breaks the seeder breaks its
+/// build; this class adds the token, the retries and the whole answer (status, problem code) the seeder decides on.
 /// </summary>
 internal sealed class DispatchClient(HttpClient client, Uri baseUri, string token, TextWriter error, TimeSpan retryDelay)
 {
@@ -28,44 +36,88 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
 
     private readonly string root = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
+    // Builds requests only (ConvertToNativeRequestAsync): they are sent below, with the token and the retries.
+    private readonly HttpClientRequestAdapter adapter = new(new AnonymousAuthenticationProvider(), httpClient: client)
+    {
+        BaseUrl = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/'),
+    };
+
+    private readonly Dictionary<Type, object> contracts = [];
+
+    /// <summary>A generated client of this service's contract (one per type, on this client's base address).</summary>
+    public T Contract<T>(Func<IRequestAdapter, T> create)
+        where T : BaseRequestBuilder
+    {
+        lock (contracts)
+        {
+            if (!contracts.TryGetValue(typeof(T), out var contract))
+            {
+                contracts[typeof(T)] = contract = create(adapter);
+            }
+
+            return (T)contract;
+        }
+    }
+
+    /// <summary>
+    /// Sends the request a generated client's request builder describes; <paramref name="request"/> is called again for
+    /// each attempt, so a body stream is fresh each time.
+    /// </summary>
+    public Task<DispatchAnswer> SendAsync(Func<RequestInformation> request, CancellationToken cancellationToken) =>
+        SendAsync(async () => await adapter.ConvertToNativeRequestAsync<HttpRequestMessage>(request(), cancellationToken)
+            ?? throw new InvalidOperationException("The request adapter made no request."), cancellationToken);
+
+    /// <summary>
+    /// Posts a CSV file as a request builder describes it (a fresh stream for each attempt), declared UTF-8: the contracts
+    /// say <c>text/csv</c>, and the charset keeps a reader from guessing the Chinese headers' encoding.
+    /// </summary>
+    public Task<DispatchAnswer> SendFileAsync(Func<Stream, RequestInformation> request, byte[] file, CancellationToken cancellationToken) =>
+        SendAsync(() =>
+        {
+            var information = request(new MemoryStream(file, writable: false));
+            information.Headers.Remove("Content-Type");
+            information.Headers.Add("Content-Type", "text/csv; charset=utf-8");
+            return information;
+        }, cancellationToken);
+
+    /// <summary>The address a request builder's request goes to, for messages (the adapter sets the base when it sends).</summary>
+    public Uri AddressOf(RequestInformation request)
+    {
+        request.PathParameters["baseurl"] = adapter.BaseUrl!;
+        return request.URI;
+    }
+
     /// <summary>scheme://host:port, for messages.</summary>
     public string Authority => baseUri.GetLeftPart(UriPartial.Authority);
 
     /// <summary>The base address (which may hold a path, e.g. behind a gateway) with a path and query relative to it.</summary>
     public Uri Endpoint(string relative) => new($"{root}/{relative}");
 
-    public Task<DispatchAnswer> PostCsvAsync(Uri endpoint, byte[] file, CancellationToken cancellationToken) =>
-        SendAsync(endpoint, () =>
-        {
-            var content = new ByteArrayContent(file);
-            content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/csv; charset=utf-8");
-            return new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
-        }, cancellationToken);
-
     public Task<DispatchAnswer> PostJsonAsync<T>(Uri endpoint, T body, CancellationToken cancellationToken)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Json);
-        return SendAsync(endpoint, () =>
+        return SendAsync(() =>
         {
             var content = new ByteArrayContent(bytes);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            return new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
+            return Task.FromResult(new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content });
         }, cancellationToken);
     }
 
     public Task<DispatchAnswer> GetAsync(Uri endpoint, CancellationToken cancellationToken) =>
-        SendAsync(endpoint, () => new HttpRequestMessage(HttpMethod.Get, endpoint), cancellationToken);
+        SendAsync(() => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, endpoint)), cancellationToken);
 
     /// <summary>
     /// Sends a fresh request per attempt; while the service refuses connections, waits and tries again; a 503 is tried again
     /// after a doubling delay.
     /// </summary>
-    private async Task<DispatchAnswer> SendAsync(Uri endpoint, Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    private async Task<DispatchAnswer> SendAsync(Func<Task<HttpRequestMessage>> create, CancellationToken cancellationToken)
     {
         var unavailable = 0;
         for (var retry = 1; ; retry++)
         {
-            using var request = create();
+            using var request = await create();
+            var endpoint = request.RequestUri!;
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             DispatchAnswer answer;
             TimeSpan? retryAfter;
@@ -155,6 +207,15 @@ internal sealed record DispatchAnswer(Uri Uri, HttpStatusCode Status, string? Re
 
     public T Read<T>() => JsonSerializer.Deserialize<T>(Body, DispatchClient.Json)
         ?? throw new JsonException($"{Uri.AbsolutePath} answered an empty body.");
+
+    /// <summary>The body as a model of the contract's generated client.</summary>
+    public T Read<T>(ParsableFactory<T> model)
+        where T : IParsable
+    {
+        using var document = JsonDocument.Parse(Body);
+        return new JsonParseNode(document.RootElement).GetObjectValue(model)
+            ?? throw new JsonException($"{Uri.AbsolutePath} answered an empty body.");
+    }
 }
 
 /// <summary>An answer the seeder did not expect: the command prints what it was doing, the status and the body, and exits 1.</summary>

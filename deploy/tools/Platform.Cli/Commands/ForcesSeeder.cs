@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Microsoft.Kiota.Abstractions;
+using Platform.ApiClients.Dispatch;
+using Platform.ApiClients.Dispatch.Api.Dispatch;
+using Platform.ApiClients.Dispatch.Models;
 using Platform.Cli.DemoData;
 using Platform.Security.PersonalData;
 
@@ -16,10 +20,6 @@ namespace Platform.Cli.Commands;
 /// </summary>
 internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, int concurrency, TimeProvider clock)
 {
-    public const string UnitsPath = "api/dispatch/units/import";
-    public const string CadresPath = "api/dispatch/cadres/import";
-    public const string CadreListPath = "api/dispatch/cadres";
-    public const string AssignmentsPath = "api/dispatch/assignments/import";
     public const string CheckInsPath = "api/dispatch/check-ins";
 
     /// <summary>The largest page dispatch's cadre list gives.</summary>
@@ -48,15 +48,17 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
     /// </summary>
     public async Task<Dictionary<string, Guid>?> RunAsync(ForcesPlan plan, string fileSuffix, TextWriter error, CancellationToken cancellationToken)
     {
-        var units = await ImportAsync("units", UnitsPath, $"demo-units-{fileSuffix}.csv", ForcesCsvWriter.UnitsFile(plan.Units), cancellationToken);
-        var cadres = await ImportAsync("cadres", CadresPath, $"demo-cadres-{fileSuffix}.csv", ForcesCsvWriter.CadresFile(plan.Cadres), cancellationToken);
+        var units = await ImportAsync("units", body => Api(dispatch).Units.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = $"demo-units-{fileSuffix}.csv"),
+            ForcesCsvWriter.UnitsFile(plan.Units), cancellationToken);
+        var cadres = await ImportAsync("cadres", body => Api(dispatch).Cadres.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = $"demo-cadres-{fileSuffix}.csv"),
+            ForcesCsvWriter.CadresFile(plan.Cadres), cancellationToken);
 
         var ids = await ReadCadreIdsAsync(plan, cancellationToken);
         var missing = plan.Cadres.Where(c => !ids.ContainsKey(c.CitizenId)).ToList();
         if (missing.Count > 0)
         {
             await error.WriteLineAsync(string.Create(Invariant,
-                $"error: {missing.Count:N0} of {plan.Cadres.Count:N0} imported cadres are not listed by {dispatch.Endpoint(CadreListPath)} (first: {CitizenId.Mask(missing[0].CitizenId)}, unit {missing[0].UnitCode})"));
+                $"error: {missing.Count:N0} of {plan.Cadres.Count:N0} imported cadres are not listed by {dispatch.Endpoint("api/dispatch/cadres")} (first: {CitizenId.Mask(missing[0].CitizenId)}, unit {missing[0].UnitCode})"));
             return null;
         }
 
@@ -72,16 +74,22 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         return ids;
     }
 
-    private async Task<ImportAnswer> ImportAsync(string what, string path, string fileName, byte[] file, CancellationToken cancellationToken)
-    {
-        var endpoint = dispatch.Endpoint($"{path}?fileName={Uri.EscapeDataString(fileName)}");
-        var answer = await dispatch.PostCsvAsync(endpoint, file, cancellationToken);
-        if (answer.Status != HttpStatusCode.OK)
-        {
-            throw new UnexpectedAnswerException($"{what}: POST {endpoint}", answer);
-        }
+    /// <summary>Dispatch's contract, as its generated client describes it (docs/api/openapi/dispatch.json).</summary>
+    internal static DispatchRequestBuilder Api(DispatchClient dispatch) => dispatch.Contract(adapter => new DispatchApiClient(adapter)).Api.Dispatch;
 
-        var result = answer.Read<ImportAnswer>();
+    /// <summary>Posts one CSV file (a fresh stream for each attempt); anything but 200 stops the seed.</summary>
+    internal static async Task<(DispatchAnswer Answer, ImportResult Result)> PostFileAsync(DispatchClient dispatch, string what, Func<Stream, RequestInformation> request,
+        byte[] file, CancellationToken cancellationToken)
+    {
+        var answer = await dispatch.SendFileAsync(request, file, cancellationToken);
+        return answer.Status == HttpStatusCode.OK
+            ? (answer, answer.Read(ImportResult.CreateFromDiscriminatorValue))
+            : throw new UnexpectedAnswerException($"{what}: POST {answer.Uri}", answer);
+    }
+
+    private async Task<ImportResult> ImportAsync(string what, Func<Stream, RequestInformation> request, byte[] file, CancellationToken cancellationToken)
+    {
+        var (answer, result) = await PostFileAsync(dispatch, what, request, file, cancellationToken);
         await SayAsync(string.Create(Invariant,
             $"{what}: {answer.StatusLine}: {result.Rows:N0} rows, {result.Created:N0} created, {result.Updated:N0} updated, {result.Unchanged:N0} unchanged in {answer.Elapsed.TotalSeconds:F1} s ({file.Length:N0} bytes)"),
             cancellationToken);
@@ -113,25 +121,28 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
     internal static async Task<int> ReadCadreIdsAsync(DispatchClient dispatch, string prefix, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
     {
         var requests = 0;
-        string? after = null;
+        Guid? after = null;
         do
         {
-            var endpoint = dispatch.Endpoint(string.Create(Invariant,
-                $"{CadreListPath}?prefix={prefix}&limit={PageSize}{(after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after))}"));
-            var answer = await dispatch.GetAsync(endpoint, cancellationToken);
+            var answer = await dispatch.SendAsync(() => Api(dispatch).Cadres.ToGetRequestInformation(c =>
+            {
+                c.QueryParameters.Prefix = prefix;
+                c.QueryParameters.Limit = PageSize;
+                c.QueryParameters.After = after;
+            }), cancellationToken);
             requests++;
             if (answer.Status != HttpStatusCode.OK)
             {
-                throw new UnexpectedAnswerException($"cadres: GET {endpoint}", answer);
+                throw new UnexpectedAnswerException($"cadres: GET {answer.Uri}", answer);
             }
 
-            var page = answer.Read<CadrePage>();
-            foreach (var item in page.Items)
+            var page = answer.Read(PageOfCadreDto.CreateFromDiscriminatorValue);
+            foreach (var item in page.Items ?? [])
             {
-                ids.TryAdd(CitizenId.Normalize(item.CitizenId), item.Id);
+                ids.TryAdd(CitizenId.Normalize(item.CitizenId!), item.Id!.Value);
             }
 
-            after = page.Next;
+            after = page.Next is { } next ? Guid.Parse(next) : null;
         }
         while (after is not null);
 
@@ -146,16 +157,11 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         foreach (var county in plan.Assignments.GroupBy(a => a.VillageCode[..6], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var file = ForcesCsvWriter.AssignmentsFile(county);
-            var endpoint = dispatch.Endpoint($"{AssignmentsPath}?fileName={Uri.EscapeDataString($"demo-assignments-{county.Key}-{fileSuffix}.csv")}");
-            var answer = await dispatch.PostCsvAsync(endpoint, file, cancellationToken);
-            if (answer.Status != HttpStatusCode.OK)
-            {
-                throw new UnexpectedAnswerException($"assignments: POST {endpoint}", answer);
-            }
-
-            var result = answer.Read<ImportAnswer>();
-            created += result.Created;
-            unchanged += result.Unchanged;
+            var fileName = $"demo-assignments-{county.Key}-{fileSuffix}.csv";
+            var (answer, result) = await PostFileAsync(dispatch, "assignments",
+                body => Api(dispatch).Assignments.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = fileName), file, cancellationToken);
+            created += result.Created ?? 0;
+            unchanged += result.Unchanged ?? 0;
             imports++;
             await SayAsync(string.Create(Invariant,
                 $"assignments, county {county.Key}: {result.Rows:N0} rows, {result.Created:N0} created, {result.Unchanged:N0} unchanged in {answer.Elapsed.TotalSeconds:F1} s ({file.Length:N0} bytes)"),
@@ -242,14 +248,6 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
 
     private sealed record CheckInCounts(int New, int Already, int NoPost, int TooOld);
 }
-
-/// <summary>Dispatch's answer to an import (units, cadres, assignments).</summary>
-internal sealed record ImportAnswer(Guid ImportId, string Status, int Rows, int Created, int Updated, int Unchanged, double ElapsedSeconds);
-
-/// <summary>One page of <c>GET /api/dispatch/cadres</c>: pass <see cref="Next"/> back as <c>after</c>.</summary>
-internal sealed record CadrePage(IReadOnlyList<CadreItem> Items, string? Next);
-
-internal sealed record CadreItem(Guid Id, string Name, string CitizenId, string UnitCode);
 
 /// <summary>The body of <c>POST /api/dispatch/check-ins</c>.</summary>
 internal sealed record CheckInRequest(Guid Id, Guid CadreId, DateTimeOffset At, double Longitude, double Latitude, string? DailyLog);

@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Kiota.Abstractions;
+using Platform.ApiClients.Pairing;
+using Platform.ApiClients.Pairing.Api.Pairing;
+using Platform.ApiClients.Pairing.Models;
 using Platform.Cli.DemoData;
 using Platform.Security.PersonalData;
 
@@ -15,7 +19,6 @@ namespace Platform.Cli.Commands;
 /// </summary>
 internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pairing, TextWriter output, TimeSpan pollDelay, TimeSpan pollTimeout)
 {
-    public const string ImportPath = "api/pairing/households/import";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -34,11 +37,15 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
             var countyWatch = Stopwatch.StartNew();
             var helperCadres = await ImportHelperCadresAsync(county, cadreIds, fileSuffix, cancellationToken);
             var households = await ImportHouseholdsAsync(county, fileSuffix, cancellationToken);
-            var helpers = await ImportFileAsync($"helpers/import?fileName={Uri.EscapeDataString($"demo-helpers-{county.CountyCode}-{fileSuffix}.csv")}", "干部ID",
+            var helpers = await ImportFileAsync("helpers",
+                body => Api.Helpers.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = $"demo-helpers-{county.CountyCode}-{fileSuffix}.csv"), "干部ID",
                 county.Pairings.Select(p => cadreIds[p.CadreCitizenId]).Distinct().Select(id => id.ToString()), cancellationToken);
-            var pairings = await ImportFileAsync($"pairings/import?fileName={Uri.EscapeDataString($"demo-pairings-{county.CountyCode}-{fileSuffix}.csv")}", "户主身份证号,干部ID,角色,开始日期",
+            var pairings = await ImportFileAsync("pairings",
+                body => Api.Pairings.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = $"demo-pairings-{county.CountyCode}-{fileSuffix}.csv"),
+                "户主身份证号,干部ID,角色,开始日期",
                 county.Pairings.Select(p => string.Create(Invariant, $"{p.HouseholdCitizenId},{cadreIds[p.CadreCitizenId]},帮扶责任人,{p.StartsOn:yyyy-MM-dd}")), cancellationToken);
-            var contacts = await ImportFileAsync($"contacts/import?fileName={Uri.EscapeDataString($"demo-contacts-{county.CountyCode}-{fileSuffix}.csv")}",
+            var contacts = await ImportFileAsync("contacts",
+                body => Api.Contacts.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = $"demo-contacts-{county.CountyCode}-{fileSuffix}.csv"),
                 "编号,户主身份证号,干部ID,方式,联系日期,经度,纬度,帮扶措施",
                 county.Contacts.Select(c => string.Create(Invariant,
                     $"{c.Key},{c.HouseholdCitizenId},{cadreIds[c.CadreCitizenId]},{(c.Kind == "visit" ? "走访" : "电话")},{c.ContactedOn:yyyy-MM-dd},{c.Longitude},{c.Latitude},{Quote(c.Measures)}")),
@@ -71,23 +78,23 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
             return 0;
         }
 
-        var endpoint = dispatch.Endpoint($"{ForcesSeeder.CadresPath}?fileName={Uri.EscapeDataString($"demo-helper-cadres-{county.CountyCode}-{fileSuffix}.csv")}");
-        var answer = await dispatch.PostCsvAsync(endpoint, ForcesCsvWriter.CadresFile(county.HelperCadres), cancellationToken);
-        if (answer.Status != HttpStatusCode.OK)
-        {
-            throw new UnexpectedAnswerException($"helper-only cadres: POST {endpoint}", answer);
-        }
-
-        var imported = answer.Read<ImportAnswer>();
+        var fileName = $"demo-helper-cadres-{county.CountyCode}-{fileSuffix}.csv";
+        var (_, imported) = await ForcesSeeder.PostFileAsync(dispatch, "helper-only cadres",
+            body => ForcesSeeder.Api(dispatch).Cadres.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = fileName),
+            ForcesCsvWriter.CadresFile(county.HelperCadres), cancellationToken);
         await ForcesSeeder.ReadCadreIdsAsync(dispatch, county.CountyCode, cadreIds, cancellationToken);
         var missing = county.HelperCadres.FirstOrDefault(c => !cadreIds.ContainsKey(c.CitizenId));
         return missing is null
-            ? imported.Created
+            ? imported.Created ?? 0
             : throw new InvalidOperationException($"helper-only cadre {CitizenId.Mask(missing.CitizenId)} of unit {missing.UnitCode} was imported but is not listed under {county.CountyCode}");
     }
 
     /// <summary>One bulk import of pairing: the header and the rows as one UTF-8 file; anything but 200 stops the seed.</summary>
-    private async Task<BulkImportAnswer> ImportFileAsync(string path, string header, IEnumerable<string> rows, CancellationToken cancellationToken)
+    /// <summary>Pairing's contract, as its generated client describes it (docs/api/openapi/pairing.json).</summary>
+    private PairingRequestBuilder Api => pairing.Contract(adapter => new PairingApiClient(adapter)).Api.Pairing;
+
+    private async Task<BulkImportResult> ImportFileAsync(string what, Func<Stream, RequestInformation> request, string header, IEnumerable<string> rows,
+        CancellationToken cancellationToken)
     {
         var text = new System.Text.StringBuilder(header).Append('\n');
         foreach (var row in rows)
@@ -95,9 +102,11 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
             text.Append(row).Append('\n');
         }
 
-        var endpoint = pairing.Endpoint("api/pairing/" + path);
-        var answer = await pairing.PostCsvAsync(endpoint, System.Text.Encoding.UTF8.GetBytes(text.ToString()), cancellationToken);
-        return answer.Status == HttpStatusCode.OK ? answer.Read<BulkImportAnswer>() : throw new UnexpectedAnswerException($"POST {endpoint}", answer);
+        var file = System.Text.Encoding.UTF8.GetBytes(text.ToString());
+        var answer = await pairing.SendFileAsync(request, file, cancellationToken);
+        return answer.Status == HttpStatusCode.OK
+            ? answer.Read(BulkImportResult.CreateFromDiscriminatorValue)
+            : throw new UnexpectedAnswerException($"{what}: POST {answer.Uri}", answer);
     }
 
     private static string Quote(string value) =>
@@ -119,36 +128,36 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
         public int Visits { get; private set; }
         public int Contacts { get; private set; }
 
-        public void Add(CountyHouseholds county, HouseholdImportAnswer households, int helperCadresCreated, BulkImportAnswer helpers, BulkImportAnswer pairings,
-            BulkImportAnswer contacts)
+        public void Add(CountyHouseholds county, HouseholdImportResult households, int helperCadresCreated, BulkImportResult helpers, BulkImportResult pairings,
+            BulkImportResult contacts)
         {
             Households += county.Households.Count;
-            HouseholdsCreated += households.Created;
-            HouseholdsUpdated += households.Updated;
+            HouseholdsCreated += households.Created ?? 0;
+            HouseholdsUpdated += households.Updated ?? 0;
             HelperCadres += county.HelperCadres.Count;
             HelperCadresCreated += helperCadresCreated;
-            Helpers += helpers.Rows;
+            Helpers += helpers.Rows ?? 0;
             PairingsPlanned += county.Pairings.Count;
-            Pairings += pairings.Created;
-            PairingsThere += pairings.Unchanged;
+            Pairings += pairings.Created ?? 0;
+            PairingsThere += pairings.Unchanged ?? 0;
             ContactsPlanned += county.Contacts.Count;
             Visits += county.Contacts.Count(c => c.Kind == "visit");
-            Contacts += contacts.Created;
+            Contacts += contacts.Created ?? 0;
         }
     }
 
     /// <summary>Imports the county's households, again every <c>pollDelay</c> while pairing does not yet know some villages (its events lag dispatch).</summary>
-    private async Task<HouseholdImportAnswer> ImportHouseholdsAsync(CountyHouseholds county, string fileSuffix, CancellationToken cancellationToken)
+    private async Task<HouseholdImportResult> ImportHouseholdsAsync(CountyHouseholds county, string fileSuffix, CancellationToken cancellationToken)
     {
-        var endpoint = pairing.Endpoint($"{ImportPath}?fileName={Uri.EscapeDataString($"demo-households-{county.CountyCode}-{fileSuffix}.csv")}");
+        // Pairing's contract takes no file name for households (its import does not record one).
         var file = HouseholdGenerator.HouseholdsFile(county.Households);
         var stopwatch = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
-            var answer = await pairing.PostCsvAsync(endpoint, file, cancellationToken);
+            var answer = await pairing.SendFileAsync(body => Api.Households.Import.ToPostRequestInformation(body), file, cancellationToken);
             if (answer.Status == HttpStatusCode.OK)
             {
-                var result = answer.Read<HouseholdImportAnswer>();
+                var result = answer.Read(HouseholdImportResult.CreateFromDiscriminatorValue);
                 if (attempt > 1)
                 {
                     await SayAsync(string.Create(Invariant, $"households of {county.CountyCode}: imported at attempt {attempt}"), cancellationToken);
@@ -159,7 +168,7 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
 
             if (answer.Status != HttpStatusCode.UnprocessableEntity || !IsUnknownVillage(answer) || stopwatch.Elapsed + pollDelay > pollTimeout)
             {
-                throw new UnexpectedAnswerException($"households: POST {endpoint}", answer);
+                throw new UnexpectedAnswerException($"households: POST {answer.Uri}", answer);
             }
 
             await SayAsync(string.Create(Invariant, $"households: pairing does not know every village yet; retry in {pollDelay.TotalSeconds:0.#} s"), cancellationToken);
@@ -197,11 +206,3 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
 
     private static string Percent(int part, int whole) => string.Create(Invariant, $"{(whole == 0 ? 0 : 100.0 * part / whole):F1}%");
 }
-
-/// <summary>Pairing's answer to a bulk import (helper pool, pairings, contacts).</summary>
-internal sealed record BulkImportAnswer(int Rows, int Created, int Updated, int Unchanged, int Events, bool Changed);
-
-/// <summary>Pairing's answer to the household import.</summary>
-internal sealed record HouseholdImportAnswer(int Rows, int Created, int Updated, int Unchanged);
-
-

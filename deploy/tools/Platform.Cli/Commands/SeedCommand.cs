@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Kiota.Abstractions;
 using System.Globalization;
 using Platform.Cli.CommandLine;
 using Platform.Cli.DemoData;
@@ -16,7 +17,6 @@ namespace Platform.Cli.Commands;
 /// </summary>
 internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler, TimeSpan retryDelay, TimeProvider? clock = null) : ICommand
 {
-    public const string ImportPath = "api/dispatch/regions/import";
     public const string Subject = "demo-seeder";
 
     /// <summary>Connection refusals retried while the service starts: about ten seconds with the default delay.</summary>
@@ -64,7 +64,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
 
     public CommandSpec Spec { get; } = new(
         "seed",
-        $"Generates the demo province, POSTs it to BASE/{ImportPath} with a province token, then loads its units, cadres, "
+        $"Generates the demo province, POSTs it to BASE/api/dispatch/regions/import with a province token, then loads its units, cadres, "
         + "assignments of the six forces (one import per county) and the check-ins of a month that dispatch can still accept through the same API; then pairing's households, helpers and a month of contacts; "
         + "then assessment's \"1+6\" task lists of the month and the scored month before (rankings, red flags). "
         + "The token: from the identity service with --authority, --client-id and --client-secret-file (province, nationwide, write), which then also "
@@ -191,7 +191,9 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     private async Task<bool> SeedRegionsAsync(DispatchClient dispatch, GenerationScale scale, int seed, string fileSuffix, CancellationToken cancellationToken)
     {
         // fileName is recorded with the import (region_imports.file_name), so an auditor sees which demo file was loaded.
-        var endpoint = dispatch.Endpoint($"{ImportPath}?fileName={Uri.EscapeDataString($"demo-{fileSuffix}.csv")}");
+        var fileName = $"demo-{fileSuffix}.csv";
+        RequestInformation Import(Stream body) =>
+            ForcesSeeder.Api(dispatch).Regions.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = fileName);
         var stopwatch = Stopwatch.StartNew();
         GenerationSummary summary;
         using var buffer = new MemoryStream();
@@ -201,8 +203,9 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
         }
 
         await SayAsync($"generated {summary} ({buffer.Length:N0} bytes) in {stopwatch.Elapsed.TotalSeconds:F1} s");
-        await SayAsync($"POST {endpoint}");
-        var answer = await dispatch.PostCsvAsync(endpoint, buffer.ToArray(), cancellationToken);
+        var file = buffer.ToArray();
+        await SayAsync($"POST {dispatch.AddressOf(Import(Stream.Null))}");
+        var answer = await dispatch.SendFileAsync(Import, file, cancellationToken);
         if (!answer.IsSuccess)
         {
             await error.WriteLineAsync(answer.StatusLine);
