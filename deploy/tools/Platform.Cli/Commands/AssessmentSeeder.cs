@@ -1,6 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Platform.ApiClients.Assessment;
+using Platform.ApiClients.Assessment.Api.Assessment;
+using Platform.ApiClients.Assessment.Models;
 using Platform.Cli.DemoData;
 
 namespace Platform.Cli.Commands;
@@ -15,12 +20,6 @@ namespace Platform.Cli.Commands;
 /// </summary>
 internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter output, TimeSpan pollDelay, TimeSpan eventsTimeout, TimeSpan runTimeout)
 {
-    public const string TaskListsPath = "api/assessment/task-lists";
-    public const string TasksPath = "api/assessment/tasks";
-    public const string ScoringRunsPath = "api/assessment/scoring-runs";
-    public const string RankingsPath = "api/assessment/rankings";
-    public const string RedFlagsPath = "api/assessment/red-flags";
-
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>A task of the plan: on a list of its kind, owned by a subject of the county; done (with evidence) or left overdue (and explained).</summary>
@@ -68,9 +67,9 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
         var city = county[..4];
         var previous = month.AddMonths(-1).ToString("yyyy-MM", Invariant);
         var ranked = await RankingAsync(previous, "county", city, cancellationToken);
-        if (ranked.Entries.Count > 0)
+        if (ranked.Entries is { Count: > 0 } entries)
         {
-            await SayAsync($"scoring of {previous} under {city}: already scored ({ranked.Entries.Count} counties ranked), not scored again", cancellationToken);
+            await SayAsync($"scoring of {previous} under {city}: already scored ({entries.Count} counties ranked), not scored again", cancellationToken);
         }
         else
         {
@@ -83,11 +82,15 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
             }
         }
 
-        var flags = (await GetAsync<List<RedFlagAnswer>>($"{RedFlagsPath}?month={previous}&prefix={city}", cancellationToken)).Count;
+        var flags = (await ListAsync("red flags", () => Api.RedFlags.ToGetRequestInformation(c =>
+        {
+            c.QueryParameters.Month = previous;
+            c.QueryParameters.Prefix = city;
+        }), RedFlagView.CreateFromDiscriminatorValue, cancellationToken)).Count;
         var counties = await RankingAsync(previous, "county", city, cancellationToken);
-        var firstCounty = counties.Entries.FirstOrDefault(e => e.Rank == 1);
+        var firstCounty = counties.Entries?.FirstOrDefault(e => e.Rank == 1);
         await SayAsync(string.Create(Invariant,
-            $"summary: assessment of {previous} under {city}: {counties.Entries.Count} counties ranked, first {firstCounty?.SubjectName ?? "-"} ({firstCounty?.Total ?? 0:F2}), {flags} red flags"),
+            $"summary: assessment of {previous} under {city}: {counties.Entries?.Count ?? 0} counties ranked, first {firstCounty?.SubjectName ?? "-"} ({firstCounty?.Total ?? 0:F2}), {flags} red flags"),
             cancellationToken);
         return true;
     }
@@ -97,22 +100,38 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
     {
         var text = month.ToString("yyyy-MM", Invariant);
         var stopwatch = Stopwatch.StartNew();
-        var existing = (await GetAsync<List<TaskListAnswer>>($"{TaskListsPath}?month={text}&prefix={county}", cancellationToken))
-            .SelectMany(l => l.Tasks.Select(t => (l.Kind, Task: t))).ToDictionary(t => (t.Kind, t.Task.Title), t => t.Task);
+        var existing = (await ListAsync("task lists", () => Api.TaskLists.ToGetRequestInformation(c =>
+            {
+                c.QueryParameters.Month = text;
+                c.QueryParameters.Prefix = county;
+            }), TaskListView.CreateFromDiscriminatorValue, cancellationToken))
+            .SelectMany(l => (l.Tasks ?? []).Select(t => (l.Kind, Task: t))).ToDictionary(t => (t.Kind!, t.Task.Title!), t => t.Task);
         var issued = 0;
         foreach (var list in planned.Where(t => !existing.ContainsKey((t.ListKind, t.Title))).GroupBy(t => t.ListKind))
         {
-            var endpoint = assessment.Endpoint(TaskListsPath);
-            var answer = await assessment.PostJsonAsync(endpoint, new IssueTaskListRequest(county, text, list.Key,
-                list.Select(t => new NewTaskRequest(t.Title, t.OwnerKind, t.OwnerId, t.DueOn, t.EvidenceExpected)).ToList()), cancellationToken);
+            var request = new IssueTaskListRequest
+            {
+                CountyCode = county,
+                Month = text,
+                Kind = list.Key,
+                Tasks = [.. list.Select(t => new NewTask
+                {
+                    Title = t.Title,
+                    OwnerKind = t.OwnerKind,
+                    OwnerId = t.OwnerId,
+                    DueOn = new Date(t.DueOn.ToDateTime(TimeOnly.MinValue)),
+                    EvidenceExpected = t.EvidenceExpected,
+                })],
+            };
+            var answer = await assessment.SendAsync(() => Api.TaskLists.ToPostRequestInformation(request), cancellationToken);
             if (answer.Status != HttpStatusCode.Created)
             {
-                throw new UnexpectedAnswerException($"task lists: POST {endpoint}", answer);
+                throw new UnexpectedAnswerException($"task lists: POST {answer.Uri}", answer);
             }
 
-            foreach (var task in answer.Read<TaskListAnswer>().Tasks)
+            foreach (var task in answer.Read(TaskListView.CreateFromDiscriminatorValue).Tasks ?? [])
             {
-                existing[(list.Key, task.Title)] = task;
+                existing[(list.Key, task.Title!)] = task;
                 issued++;
             }
         }
@@ -123,14 +142,16 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
             var task = existing[(plannedTask.ListKind, plannedTask.Title)];
             if (plannedTask.Evidence is { } evidence && task.CompletedOn is null)
             {
-                await PostAsync($"{TasksPath}/{task.Id}/completion", new CompletionRequest(evidence), "task completion", cancellationToken);
+                await PostAsync("task completion", () => Api.Tasks[task.Id!.Value].Completion.ToPostRequestInformation(new CompleteTaskRequest { Evidence = evidence }),
+                    cancellationToken);
                 completed++;
             }
 
             // The server's clock decides what is overdue: on the month's first day nothing is yet.
-            if (plannedTask.Explanation is { } explanation && task.Overdue && task.Explanation is null)
+            if (plannedTask.Explanation is { } explanation && task.Overdue == true && task.Explanation is null)
             {
-                await PostAsync($"{TasksPath}/{task.Id}/explanation", new ExplanationRequest(explanation), "task explanation", cancellationToken);
+                await PostAsync("task explanation", () => Api.Tasks[task.Id!.Value].Explanation.ToPostRequestInformation(new ExplainTaskRequest { Explanation = explanation }),
+                    cancellationToken);
                 explained++;
             }
         }
@@ -154,7 +175,7 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
                 return false;
             }
 
-            var ranked = (await RankingAsync(month, "assisting_unit", city, cancellationToken)).Entries.Count;
+            var ranked = (await RankingAsync(month, "assisting_unit", city, cancellationToken)).Entries?.Count ?? 0;
             if (ranked >= units || stopwatch.Elapsed + pollDelay > eventsTimeout)
             {
                 await SayAsync(string.Create(Invariant,
@@ -168,17 +189,17 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
     }
 
     /// <summary>Starts a scoring run and waits for it; null (after saying why) when it failed.</summary>
-    private async Task<ScoringRunAnswer?> ScoreAsync(string month, string prefix, TextWriter error, CancellationToken cancellationToken)
+    private async Task<ScoringRunView?> ScoreAsync(string month, string prefix, TextWriter error, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var endpoint = assessment.Endpoint(ScoringRunsPath);
-        var answer = await assessment.PostJsonAsync(endpoint, new StartScoringRequest(month, prefix), cancellationToken);
+        var answer = await assessment.SendAsync(() => Api.ScoringRuns.ToPostRequestInformation(new StartScoringRequest { Month = month, Prefix = prefix }),
+            cancellationToken);
         if (answer.Status != HttpStatusCode.Accepted)
         {
-            throw new UnexpectedAnswerException($"scoring: POST {endpoint}", answer);
+            throw new UnexpectedAnswerException($"scoring: POST {answer.Uri}", answer);
         }
 
-        var run = answer.Read<ScoringRunAnswer>();
+        var run = answer.Read(ScoringRunView.CreateFromDiscriminatorValue);
         while (run.Status is not ("succeeded" or "failed"))
         {
             if (stopwatch.Elapsed > runTimeout)
@@ -188,7 +209,8 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
             }
 
             await Task.Delay(pollDelay, cancellationToken);
-            run = await GetAsync<ScoringRunAnswer>($"{ScoringRunsPath}/{run.Id}", cancellationToken);
+            var id = run.Id!.Value;
+            run = await GetAsync("scoring run", () => Api.ScoringRuns[id].ToGetRequestInformation(), ScoringRunView.CreateFromDiscriminatorValue, cancellationToken);
         }
 
         if (run.Status == "failed")
@@ -198,28 +220,38 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
         }
 
         await SayAsync(string.Create(Invariant,
-            $"scored {month} under {prefix}{(run.Provisional ? " (provisional)" : string.Empty)}: {run.Subjects} subjects, {run.NewVersions} new versions in {stopwatch.Elapsed.TotalSeconds:F1} s"),
+            $"scored {month} under {prefix}{(run.Provisional == true ? " (provisional)" : string.Empty)}: {run.Subjects} subjects, {run.NewVersions} new versions in {stopwatch.Elapsed.TotalSeconds:F1} s"),
             cancellationToken);
         return run;
     }
 
-    private Task<RankingAnswer> RankingAsync(string month, string kind, string prefix, CancellationToken cancellationToken) =>
-        GetAsync<RankingAnswer>($"{RankingsPath}/{month}/{kind}?prefix={prefix}", cancellationToken);
+    private Task<RankingView> RankingAsync(string month, string kind, string prefix, CancellationToken cancellationToken) =>
+        GetAsync("ranking", () => Api.Rankings[month][kind].ToGetRequestInformation(c => c.QueryParameters.Prefix = prefix), RankingView.CreateFromDiscriminatorValue,
+            cancellationToken);
 
-    private async Task<T> GetAsync<T>(string relative, CancellationToken cancellationToken)
+    /// <summary>Assessment's contract, as its generated client describes it (docs/api/openapi/assessment.json).</summary>
+    private AssessmentRequestBuilder Api => assessment.Contract(adapter => new AssessmentApiClient(adapter)).Api.Assessment;
+
+    private async Task<T> GetAsync<T>(string what, Func<RequestInformation> request, ParsableFactory<T> model, CancellationToken cancellationToken)
+        where T : IParsable
     {
-        var endpoint = assessment.Endpoint(relative);
-        var answer = await assessment.GetAsync(endpoint, cancellationToken);
-        return answer.IsSuccess ? answer.Read<T>() : throw new UnexpectedAnswerException($"GET {endpoint}", answer);
+        var answer = await assessment.SendAsync(request, cancellationToken);
+        return answer.IsSuccess ? answer.Read(model) : throw new UnexpectedAnswerException($"{what}: GET {answer.Uri}", answer);
     }
 
-    private async Task PostAsync<T>(string relative, T body, string action, CancellationToken cancellationToken)
+    private async Task<List<T>> ListAsync<T>(string what, Func<RequestInformation> request, ParsableFactory<T> model, CancellationToken cancellationToken)
+        where T : IParsable
     {
-        var endpoint = assessment.Endpoint(relative);
-        var answer = await assessment.PostJsonAsync(endpoint, body, cancellationToken);
+        var answer = await assessment.SendAsync(request, cancellationToken);
+        return answer.IsSuccess ? answer.ReadList(model) : throw new UnexpectedAnswerException($"{what}: GET {answer.Uri}", answer);
+    }
+
+    private async Task PostAsync(string what, Func<RequestInformation> request, CancellationToken cancellationToken)
+    {
+        var answer = await assessment.SendAsync(request, cancellationToken);
         if (!answer.IsSuccess)
         {
-            throw new UnexpectedAnswerException($"{action}: POST {endpoint}", answer);
+            throw new UnexpectedAnswerException($"{what}: POST {answer.Uri}", answer);
         }
     }
 
@@ -228,26 +260,4 @@ internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter out
         await output.WriteLineAsync(line);
         await output.FlushAsync(cancellationToken);
     }
-
-    private sealed record NewTaskRequest(string Title, string OwnerKind, string OwnerId, DateOnly DueOn, string EvidenceExpected);
-
-    private sealed record IssueTaskListRequest(string CountyCode, string Month, string Kind, IReadOnlyList<NewTaskRequest> Tasks);
-
-    private sealed record CompletionRequest(string Evidence);
-
-    private sealed record ExplanationRequest(string Explanation);
-
-    private sealed record StartScoringRequest(string Month, string Prefix);
-
-    private sealed record TaskAnswer(Guid Id, string Title, DateOnly? CompletedOn, bool Overdue, string? Explanation);
-
-    private sealed record TaskListAnswer(Guid Id, string Kind, IReadOnlyList<TaskAnswer> Tasks);
-
-    private sealed record ScoringRunAnswer(Guid Id, string Status, string Stage, bool Provisional, int? Subjects, int? NewVersions, string? ProblemCode, string? Error);
-
-    private sealed record RankingEntryAnswer(int Rank, string SubjectId, string SubjectName, decimal Total, bool RedFlag);
-
-    private sealed record RankingAnswer(IReadOnlyList<RankingEntryAnswer> Entries);
-
-    private sealed record RedFlagAnswer(Guid Id, string SubjectKind, string SubjectId);
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Platform.ApiClients.Identity;
+using Platform.ApiClients.Identity.Api.Identity.Accounts;
+using Platform.ApiClients.Identity.Models;
 using Platform.Cli.DemoData;
 using Platform.Security;
 
@@ -14,14 +17,14 @@ namespace Platform.Cli.Commands;
 /// </summary>
 internal sealed class DemoAccountsSeeder(DispatchClient identity, TextWriter output)
 {
-    public const string AccountsPath = "api/identity/accounts";
 
     /// <summary>The village whose first secretary gets the demo cadre account, when the plan gives it one.</summary>
     public const string DemoVillage = "511702104203";
 
     public sealed record DemoAccount(string UserName, string DisplayName, string Role, string Region, Guid? CadreId, string Password);
 
-    private sealed record NewAccountRequest(string UserName, string DisplayName, string Role, string Region, Guid? CadreId, string InitialPassword);
+    /// <summary>The identity service's accounts, as its generated client describes them (docs/api/openapi/identity.json).</summary>
+    private AccountsRequestBuilder Accounts => identity.Contract(adapter => new IdentityApiClient(adapter)).Api.Identity.Accounts;
 
     /// <summary>The six accounts, from the seeded regions and forces (the same for every scale: each holds the demo county).</summary>
     public static IReadOnlyList<DemoAccount> Plan(ForcesPlan plan, IReadOnlyDictionary<string, Guid> cadreIds, int seed)
@@ -53,8 +56,16 @@ internal sealed class DemoAccountsSeeder(DispatchClient identity, TextWriter out
         var created = new List<bool>();
         foreach (var account in accounts)
         {
-            var answer = await identity.PostJsonAsync(identity.Endpoint(AccountsPath),
-                new NewAccountRequest(account.UserName, account.DisplayName, account.Role, account.Region, account.CadreId, account.Password), cancellationToken);
+            var request = new CreateAccountRequest
+            {
+                UserName = account.UserName,
+                DisplayName = account.DisplayName,
+                Role = account.Role,
+                Region = account.Region,
+                CadreId = account.CadreId,
+                InitialPassword = account.Password,
+            };
+            var answer = await identity.SendAsync(() => Accounts.ToPostRequestInformation(request), cancellationToken);
             created.Add(answer.Status == HttpStatusCode.Conflict && answer.ProblemCode == "account_exists"
                 ? false
                 : answer.IsSuccess ? true : throw new UnexpectedAnswerException($"creating the demo account {account.UserName}", answer));

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -30,9 +29,6 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
 
     /// <summary>503 answers retried: with the default 1 s delay, after 2, 4, 8, 16 and 32 s (about a minute in all).</summary>
     public const int MaxUnavailableRetries = 5;
-
-    /// <summary>The API's JSON: camelCase, nulls left out (an assisting unit is sent without a cadre id).</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private readonly string root = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
@@ -92,20 +88,6 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
 
     /// <summary>The base address (which may hold a path, e.g. behind a gateway) with a path and query relative to it.</summary>
     public Uri Endpoint(string relative) => new($"{root}/{relative}");
-
-    public Task<DispatchAnswer> PostJsonAsync<T>(Uri endpoint, T body, CancellationToken cancellationToken)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Json);
-        return SendAsync(() =>
-        {
-            var content = new ByteArrayContent(bytes);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            return Task.FromResult(new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content });
-        }, cancellationToken);
-    }
-
-    public Task<DispatchAnswer> GetAsync(Uri endpoint, CancellationToken cancellationToken) =>
-        SendAsync(() => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, endpoint)), cancellationToken);
 
     /// <summary>
     /// Sends a fresh request per attempt; while the service refuses connections, waits and tries again; a 503 is tried again
@@ -205,8 +187,13 @@ internal sealed record DispatchAnswer(Uri Uri, HttpStatusCode Status, string? Re
         }
     }
 
-    public T Read<T>() => JsonSerializer.Deserialize<T>(Body, DispatchClient.Json)
-        ?? throw new JsonException($"{Uri.AbsolutePath} answered an empty body.");
+    /// <summary>The body, a JSON array, as models of the contract's generated client.</summary>
+    public List<T> ReadList<T>(ParsableFactory<T> model)
+        where T : IParsable
+    {
+        using var document = JsonDocument.Parse(Body);
+        return [.. new JsonParseNode(document.RootElement).GetCollectionOfObjectValues(model)];
+    }
 
     /// <summary>The body as a model of the contract's generated client.</summary>
     public T Read<T>(ParsableFactory<T> model)

@@ -20,8 +20,6 @@ namespace Platform.Cli.Commands;
 /// </summary>
 internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, int concurrency, TimeProvider clock)
 {
-    public const string CheckInsPath = "api/dispatch/check-ins";
-
     /// <summary>The largest page dispatch's cadre list gives.</summary>
     public const int PageSize = 1000;
 
@@ -181,7 +179,6 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
     /// </summary>
     private async Task<CheckInCounts> CheckInAsync(ForcesPlan plan, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
     {
-        var endpoint = dispatch.Endpoint(CheckInsPath);
         var now = clock.GetUtcNow();
         var oldest = now - OfflineWindow + WindowMargin;
         var latest = now + FutureTolerance;
@@ -192,8 +189,16 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         var stopwatch = Stopwatch.StartNew();
         await ForEachAsync(sendable, async (checkIn, token) =>
         {
-            var request = new CheckInRequest(checkIn.Id, ids[checkIn.CadreCitizenId], checkIn.At, checkIn.Longitude, checkIn.Latitude, checkIn.DailyLog);
-            var answer = await dispatch.PostJsonAsync(endpoint, request, token);
+            var request = new CheckInRequest
+            {
+                Id = checkIn.Id,
+                CadreId = ids[checkIn.CadreCitizenId],
+                At = checkIn.At,
+                Longitude = checkIn.Longitude,
+                Latitude = checkIn.Latitude,
+                DailyLog = checkIn.DailyLog,
+            };
+            var answer = await dispatch.SendAsync(() => Api(dispatch).CheckIns.ToPostRequestInformation(request), token);
             switch (answer.Status)
             {
                 case HttpStatusCode.Created:
@@ -211,7 +216,7 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
                     Interlocked.Increment(ref refusedOld);
                     break;
                 default:
-                    throw new UnexpectedAnswerException($"check-ins: POST {endpoint} (check-in {checkIn.Id} in {checkIn.VillageCode})", answer);
+                    throw new UnexpectedAnswerException($"check-ins: POST {answer.Uri} (check-in {checkIn.Id} in {checkIn.VillageCode})", answer);
             }
         }, cancellationToken);
 
@@ -249,5 +254,3 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
     private sealed record CheckInCounts(int New, int Already, int NoPost, int TooOld);
 }
 
-/// <summary>The body of <c>POST /api/dispatch/check-ins</c>.</summary>
-internal sealed record CheckInRequest(Guid Id, Guid CadreId, DateTimeOffset At, double Longitude, double Latitude, string? DailyLog);
