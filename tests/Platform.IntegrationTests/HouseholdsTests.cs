@@ -110,6 +110,38 @@ public sealed class HouseholdsTests(HouseholdsFixture fixture) : IClassFixture<H
     }
 
     [Fact]
+    public async Task Every_household_file_taken_or_rejected_is_kept_in_the_imports_with_its_name_and_who_loaded_it()
+    {
+        using var client = Client(Roles.County, "511702");
+        var taken = $"{Header}\n周七,{Id(31)},3,511702104201,因病,一般贫困,中,未脱贫\n吴八,{Id(32)},2,511702104202,缺劳力,一般贫困,低,未脱贫\n";
+        using (var response = await client.PostAsync("/api/pairing/households/import?fileName=" + Uri.EscapeDataString("东峰镇建档立卡户.csv"), RegionFiles.Csv(taken)))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+
+        var rejected = $"{Header}\n郑九,{Id(33)},3,511702999201,因病,一般贫困,中,未脱贫\n";
+        using (var response = await client.PostAsync("/api/pairing/households/import?fileName=bad.csv", RegionFiles.Csv(rejected)))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        }
+
+        await using var dataSource = fixture.Database.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<(string FileName, string Scope, string ImportedBy, string Status, int RowsRead, int Created, int ErrorCount, string? Errors)>(
+            """
+            SELECT file_name, scope, imported_by, status, rows_read, created, error_count, errors::text
+            FROM imports WHERE kind = 'households' AND file_name IN ('东峰镇建档立卡户.csv', 'bad.csv') ORDER BY started_at
+            """)).ToList();
+        rows.Count.ShouldBe(2);
+        rows[0].ShouldBe(("东峰镇建档立卡户.csv", "511702", "test-county-511702", "succeeded", 2, 2, 0, null));
+        rows[1].FileName.ShouldBe("bad.csv");
+        rows[1].Status.ShouldBe("rejected");
+        rows[1].Created.ShouldBe(0);
+        rows[1].ErrorCount.ShouldBe(1);
+        rows[1].Errors.ShouldNotBeNull().ShouldContain("unknown_village");
+    }
+
+    [Fact]
     public async Task A_status_change_is_kept_in_the_history_with_its_reason()
     {
         using var import = await ImportAsync($"{Header}\n周七,{Id(31)},3,511702104201,缺资金,一般贫困,中,未脱贫\n");

@@ -149,12 +149,13 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
     /// <summary>Imports the county's households, again every <c>pollDelay</c> while pairing does not yet know some villages (its events lag dispatch).</summary>
     private async Task<HouseholdImportResult> ImportHouseholdsAsync(CountyHouseholds county, string fileSuffix, CancellationToken cancellationToken)
     {
-        // Pairing's contract takes no file name for households (its import does not record one).
+        var fileName = $"demo-households-{county.CountyCode}-{fileSuffix}.csv";
         var file = HouseholdGenerator.HouseholdsFile(county.Households);
         var stopwatch = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
-            var answer = await pairing.SendFileAsync(body => Api.Households.Import.ToPostRequestInformation(body), file, cancellationToken);
+            var answer = await pairing.SendFileAsync(body => Api.Households.Import.ToPostRequestInformation(body, c => c.QueryParameters.FileName = fileName), file,
+                cancellationToken);
             if (answer.Status == HttpStatusCode.OK)
             {
                 var result = answer.Read(HouseholdImportResult.CreateFromDiscriminatorValue);

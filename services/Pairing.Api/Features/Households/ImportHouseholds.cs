@@ -17,14 +17,18 @@ public sealed record HouseholdImportResult(int Rows, int Created, int Updated, i
 /// Imports registered poor households (建档立卡户) from CSV, all or nothing, upserting by the head's citizen ID, streamed
 /// through a staging table (a province has about 2 million). Villages must be known to pairing (from dispatch's
 /// VillageCategoryChanged events) and inside the caller's scope. Status changes made by import are kept in the history.
+/// Every attempt, taken or rejected, is kept in <c>imports</c> (kind <c>households</c>) with its file name.
 /// </summary>
 public static class ImportHouseholds
 {
     public static async Task<Results<Ok<HouseholdImportResult>, ProblemHttpResult>> HandleAsync(
         HttpContext http, RegionScope scope, NpgsqlDataSource dataSource, PersonalDataProtector protector, OutboxWriter outbox, TimeProvider clock,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? fileName = null)
     {
         CsvUpload.RequireCsv(http.Request);
+        var id = Guid.CreateVersion7();
+        var started = clock.GetUtcNow();
+        var actor = http.GetActor();
         var today = ChinaTime.Today();
         var csv = new CsvImportReader();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -71,7 +75,7 @@ public static class ImportHouseholds
 
             if (csv.ErrorCount > 0)
             {
-                return Rejected(csv.Errors, csv.ErrorCount, csv.Rows);
+                return await RejectedAsync(csv.Errors, csv.ErrorCount, csv.Rows);
             }
 
             await importer.CompleteAsync(cancellationToken);
@@ -95,7 +99,7 @@ public static class ImportHouseholds
             """, new { limit = CsvImportReader.MaxReportedErrors, scope.From, scope.To }, transaction, cancellationToken: cancellationToken))).ToList();
         if (problems.Count > 0)
         {
-            return Rejected(problems.Select(p => p.Problem switch
+            return await RejectedAsync(problems.Select(p => p.Problem switch
             {
                 "duplicate" => new FieldError(HouseholdCsv.HeadCitizenId, "duplicate_household", "同一户主身份证号在文件中重复出现", p.Line),
                 "registered_elsewhere" => new FieldError(HouseholdCsv.HeadCitizenId, "registered_elsewhere",
@@ -104,7 +108,6 @@ public static class ImportHouseholds
             }).ToList(), problems.Count, csv.Rows);
         }
 
-        var actor = http.GetActor();
         var counts = await connection.QuerySingleAsync<(int Created, int Updated)>(new CommandDefinition(
             """
             CREATE TEMP TABLE household_import_status ON COMMIT DROP AS
@@ -131,11 +134,13 @@ public static class ImportHouseholds
             "SELECT id, previous_status, status FROM household_import_status ORDER BY id", transaction: transaction, cancellationToken: cancellationToken)))
             .Select(c => new StatusChange(c.Id, c.PreviousStatus, c.Status)).ToList();
         await HouseholdStatusHistory.RecordAsync(transaction, outbox, changes, "档案导入", actor, clock.GetUtcNow(), cancellationToken);
+        await ImportAudit.RecordAsync(connection, transaction, id, "households", fileName, scope, actor, "succeeded", csv.Rows, counts.Created, counts.Updated, 0,
+            null, started, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(new HouseholdImportResult(csv.Rows, counts.Created, counts.Updated, csv.Rows - counts.Created - counts.Updated));
 
-        static ProblemHttpResult Rejected(IReadOnlyList<FieldError> errors, int count, int rows) =>
-            ApiProblems.Unprocessable("invalid_household_file", "建档立卡户文件有误，未导入任何数据", errors,
-                $"{count} error(s) found in {rows} row(s); nothing was written.");
+        Task<ProblemHttpResult> RejectedAsync(IReadOnlyList<FieldError> errors, int count, int rows) =>
+            ImportAudit.RejectAsync(dataSource, id, "households", fileName, scope, actor, rows, count, errors, started,
+                "invalid_household_file", "建档立卡户文件有误，未导入任何数据");
     }
 }
