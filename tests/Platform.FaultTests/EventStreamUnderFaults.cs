@@ -243,8 +243,60 @@ public sealed record FaultScenario(string Name, Func<string, Task<IFaultBroker>>
     public static FaultScenario GatewayRestart(TimeSpan shutdownLimit) => new(
         "SIGTERM and start again of the gateway in front of dispatch",
         async root => await PrivateRabbitMq.StartAsync(root),
-        t => [new("gateway SIGTERM under requests", () => RestartAsync(t.Gateway!, t.Log, shutdownLimit, degradedWillDo: true))],
+        t => [new("gateway SIGTERM under requests, an upload in flight", () => RestartWithUploadInFlightAsync(t, shutdownLimit))],
         ThroughGateway: true);
+
+    /// <summary>
+    /// The gateway is stopped while a region file is still being uploaded through it (sent slowly, a few rows at a
+    /// time): the request it took must be proxied to the end and answered, the stop waiting for it.
+    /// </summary>
+    private static async Task RestartWithUploadInFlightAsync(FaultTargets t, TimeSpan shutdownLimit)
+    {
+        const int villages = 20;
+        using var client = FaultPlatform.Client(t.Gateway!.RestUri);
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        var upload = client.PostAsync("/api/dispatch/regions/import?fileName=uploaded-during-the-gateway-stop.csv",
+            new SlowContent(FaultPlatform.SecondTownship(villages), parts: villages, pause: TimeSpan.FromMilliseconds(100)));
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // the request is the gateway's: its headers and the first rows are in
+        var restart = RestartAsync(t.Gateway!, t.Log, shutdownLimit, degradedWillDo: true);
+        using var answer = await upload;
+        var body = await answer.Content.ReadAsStringAsync();
+        answer.StatusCode.ShouldBe(HttpStatusCode.OK, $"the upload the gateway took while it stopped: {body}");
+        JsonDocument.Parse(body).RootElement.GetProperty("created").GetInt32().ShouldBe(villages + 1, body);
+        t.Log($"the upload in flight when the gateway was told to stop was answered {(int)answer.StatusCode} after {sent.Elapsed.TotalSeconds:0.0} s");
+        await restart;
+    }
+
+    /// <summary>A request body sent in <paramref name="parts"/> pieces with a pause between them, like a slow uplink.</summary>
+    private sealed class SlowContent : HttpContent
+    {
+        private readonly byte[] body;
+        private readonly int parts;
+        private readonly TimeSpan pause;
+
+        public SlowContent(byte[] body, int parts, TimeSpan pause)
+        {
+            (this.body, this.parts, this.pause) = (body, parts, pause);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var size = (body.Length + parts - 1) / parts;
+            for (var offset = 0; offset < body.Length; offset += size)
+            {
+                await stream.WriteAsync(body.AsMemory(offset, Math.Min(size, body.Length - offset)));
+                await stream.FlushAsync();
+                await Task.Delay(pause);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
 
     private static async Task RestartAsync(ServiceProcess service, Action<string> log, TimeSpan shutdownLimit, bool degradedWillDo = false)
     {

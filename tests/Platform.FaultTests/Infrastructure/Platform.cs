@@ -105,6 +105,22 @@ public static class FaultPlatform
     /// <summary>Village i (0-based) of the test county: 511702104201, 511702104202, ...</summary>
     public static string Village(int i) => $"511702104{201 + i:000}";
 
+    /// <summary>
+    /// A second township of the test county with <paramref name="villages"/> non-poor villages, as UTF-8 CSV (parents
+    /// already imported): the stream's villages are not touched.
+    /// </summary>
+    public static byte[] SecondTownship(int villages)
+    {
+        var csv = new StringBuilder("区划代码,名称,层级,上级代码,村类别,基础设施,产业发展,社会治理,人口,贫困户数,经度,纬度\n")
+            .Append("511702105000,南山镇,乡,511702000000,,,,,,,,\n");
+        for (var i = 0; i < villages; i++)
+        {
+            csv.Append($"511702105{201 + i:000},南山{i + 1}村,村,511702105000,非贫困村,40,35,55,1820,0,107.501234,31.212345\n");
+        }
+
+        return Encoding.UTF8.GetBytes(csv.ToString());
+    }
+
     /// <summary>A region file: province 51, city 5117, county 511702, one township, <paramref name="villages"/> poor villages.</summary>
     public static StringContent Regions(int villages)
     {
