@@ -17,7 +17,6 @@ namespace Platform.Cli.Commands;
 /// </summary>
 internal sealed class DemoAccountsSeeder(DispatchClient identity, TextWriter output)
 {
-
     /// <summary>The village whose first secretary gets the demo cadre account, when the plan gives it one.</summary>
     public const string DemoVillage = "511702104203";
 

@@ -30,8 +30,6 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
     /// <summary>503 answers retried: with the default 1 s delay, after 2, 4, 8, 16 and 32 s (about a minute in all).</summary>
     public const int MaxUnavailableRetries = 5;
 
-    private readonly string root = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
-
     // Builds requests only (ConvertToNativeRequestAsync): they are sent below, with the token and the retries.
     private readonly HttpClientRequestAdapter adapter = new(new AnonymousAuthenticationProvider(), httpClient: client)
     {
@@ -85,9 +83,6 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
 
     /// <summary>scheme://host:port, for messages.</summary>
     public string Authority => baseUri.GetLeftPart(UriPartial.Authority);
-
-    /// <summary>The base address (which may hold a path, e.g. behind a gateway) with a path and query relative to it.</summary>
-    public Uri Endpoint(string relative) => new($"{root}/{relative}");
 
     /// <summary>
     /// Sends a fresh request per attempt; while the service refuses connections, waits and tries again; a 503 is tried again

@@ -56,7 +56,7 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
         if (missing.Count > 0)
         {
             await error.WriteLineAsync(string.Create(Invariant,
-                $"error: {missing.Count:N0} of {plan.Cadres.Count:N0} imported cadres are not listed by {dispatch.Endpoint("api/dispatch/cadres")} (first: {CitizenId.Mask(missing[0].CitizenId)}, unit {missing[0].UnitCode})"));
+                $"error: {missing.Count:N0} of {plan.Cadres.Count:N0} imported cadres are not listed by {dispatch.AddressOf(Api(dispatch).Cadres.ToGetRequestInformation())} (first: {CitizenId.Mask(missing[0].CitizenId)}, unit {missing[0].UnitCode})"));
             return null;
         }
 

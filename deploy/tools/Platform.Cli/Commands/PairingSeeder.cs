@@ -19,7 +19,6 @@ namespace Platform.Cli.Commands;
 /// </summary>
 internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pairing, TextWriter output, TimeSpan pollDelay, TimeSpan pollTimeout)
 {
-
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>
@@ -89,10 +88,10 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
             : throw new InvalidOperationException($"helper-only cadre {CitizenId.Mask(missing.CitizenId)} of unit {missing.UnitCode} was imported but is not listed under {county.CountyCode}");
     }
 
-    /// <summary>One bulk import of pairing: the header and the rows as one UTF-8 file; anything but 200 stops the seed.</summary>
     /// <summary>Pairing's contract, as its generated client describes it (docs/api/openapi/pairing.json).</summary>
     private PairingRequestBuilder Api => pairing.Contract(adapter => new PairingApiClient(adapter)).Api.Pairing;
 
+    /// <summary>One bulk import of pairing: the header and the rows as one UTF-8 file; anything but 200 stops the seed.</summary>
     private async Task<BulkImportResult> ImportFileAsync(string what, Func<Stream, RequestInformation> request, string header, IEnumerable<string> rows,
         CancellationToken cancellationToken)
     {
