@@ -73,26 +73,3 @@ internal sealed class FakeIdentityService : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }
-
-/// <summary>Sends requests for one authority over the network (the identity service on its port), the rest to a stand-in handler.</summary>
-internal sealed class SplitHandler(string networkAuthority, HttpMessageHandler other) : HttpMessageHandler
-{
-    private readonly HttpMessageInvoker network = new(new SocketsHttpHandler { UseProxy = false });
-    private readonly HttpMessageInvoker standIn = new(other, disposeHandler: false);
-
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        request.RequestUri!.GetLeftPart(UriPartial.Authority) + "/" == networkAuthority
-            ? network.SendAsync(request, cancellationToken)
-            : standIn.SendAsync(request, cancellationToken);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            network.Dispose();
-            standIn.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-}

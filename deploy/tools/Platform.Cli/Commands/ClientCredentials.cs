@@ -86,8 +86,11 @@ internal sealed class IdentityTokenClient(HttpClient client, TextWriter error, T
         cancellationToken.ThrowIfCancellationRequested();
         if (response.IsError)
         {
-            throw new TokenRequestException(response.ErrorType == ResponseErrorType.Protocol
-                ? $"the identity service refused a token for '{credentials.ClientId}': {response.Error}"
+            // The OAuth error of the body: a refused client comes with 401 (RFC 6749 5.2 allows it, and the identity
+            // service does so), which IdentityModel calls an HTTP error, not a protocol one, though the body is the same.
+            var refusal = response.ErrorType == ResponseErrorType.Protocol ? response.Error : response.TryGet("error");
+            throw new TokenRequestException(refusal is not null
+                ? $"the identity service refused a token for '{credentials.ClientId}': {refusal}"
                     + (string.IsNullOrEmpty(response.ErrorDescription) ? string.Empty : $" ({response.ErrorDescription})")
                 : $"no token from {document.TokenEndpoint}: {OneLine(response.Error)}");
         }
