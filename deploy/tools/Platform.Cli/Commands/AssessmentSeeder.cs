@@ -18,7 +18,7 @@ namespace Platform.Cli.Commands;
 /// Before the final scoring, the month still running is scored (provisional: no red flag) until assessment has learnt
 /// every planned assisting unit from dispatch's events, so that the red flag is not decided on part of the forces.
 /// </summary>
-internal sealed class AssessmentSeeder(DispatchClient assessment, TextWriter output, TimeSpan pollDelay, TimeSpan eventsTimeout, TimeSpan runTimeout)
+internal sealed class AssessmentSeeder(ServiceClient assessment, TextWriter output, TimeSpan pollDelay, TimeSpan eventsTimeout, TimeSpan runTimeout)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

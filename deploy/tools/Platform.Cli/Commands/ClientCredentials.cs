@@ -58,7 +58,7 @@ internal static class ClientCredentialsOptions
 /// <summary>
 /// Asks the identity service for a client credentials token: the token endpoint from the discovery document of the
 /// authority, the client's id and secret (HTTP Basic), and the narrowing fields <c>role</c>, <c>region</c>, <c>grant</c>
-/// when given. A refused connection (the service still starting) is retried <see cref="DispatchClient.MaxRetries"/> times.
+/// when given. A refused connection (the service still starting) is retried <see cref="ServiceClient.MaxRetries"/> times.
 /// </summary>
 internal sealed class IdentityTokenClient(HttpClient client, TextWriter error, TimeSpan retryDelay)
 {
@@ -115,10 +115,10 @@ internal sealed class IdentityTokenClient(HttpClient client, TextWriter error, T
                 return document;
             }
 
-            if (document.Exception is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } && retry <= DispatchClient.MaxRetries)
+            if (document.Exception is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } && retry <= ServiceClient.MaxRetries)
             {
                 await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"connection refused by {authority}; retry {retry}/{DispatchClient.MaxRetries} in {retryDelay.TotalSeconds:0.###} s"));
+                    $"connection refused by {authority}; retry {retry}/{ServiceClient.MaxRetries} in {retryDelay.TotalSeconds:0.###} s"));
                 await Task.Delay(retryDelay, cancellationToken);
                 continue;
             }

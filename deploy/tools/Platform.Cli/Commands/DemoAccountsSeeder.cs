@@ -15,7 +15,7 @@ namespace Platform.Cli.Commands;
 /// secretary (region: the village), and an auditor of the county. Their passwords are fixed and printed: the identity
 /// service makes each person change it at the first sign-in. An account already there (409 <c>account_exists</c>) is left alone.
 /// </summary>
-internal sealed class DemoAccountsSeeder(DispatchClient identity, TextWriter output)
+internal sealed class DemoAccountsSeeder(ServiceClient identity, TextWriter output)
 {
     /// <summary>The village whose first secretary gets the demo cadre account, when the plan gives it one.</summary>
     public const string DemoVillage = "511702104203";

@@ -18,7 +18,7 @@ namespace Platform.Cli.Commands;
 /// A check-in's id is the same at every run, so dispatch answers 200 for one it already has. Any other failure is an
 /// <see cref="UnexpectedAnswerException"/>.
 /// </summary>
-internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, int concurrency, TimeProvider clock)
+internal sealed class ForcesSeeder(ServiceClient dispatch, TextWriter output, int concurrency, TimeProvider clock)
 {
     /// <summary>The largest page dispatch's cadre list gives.</summary>
     public const int PageSize = 1000;
@@ -73,10 +73,10 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
     }
 
     /// <summary>Dispatch's contract, as its generated client describes it (docs/api/openapi/dispatch.json).</summary>
-    internal static DispatchRequestBuilder Api(DispatchClient dispatch) => dispatch.Contract(adapter => new DispatchApiClient(adapter)).Api.Dispatch;
+    internal static DispatchRequestBuilder Api(ServiceClient dispatch) => dispatch.Contract(adapter => new DispatchApiClient(adapter)).Api.Dispatch;
 
     /// <summary>Posts one CSV file (a fresh stream for each attempt); anything but 200 stops the seed.</summary>
-    internal static async Task<(DispatchAnswer Answer, ImportResult Result)> PostFileAsync(DispatchClient dispatch, string what, Func<Stream, RequestInformation> request,
+    internal static async Task<(ServiceAnswer Answer, ImportResult Result)> PostFileAsync(ServiceClient dispatch, string what, Func<Stream, RequestInformation> request,
         byte[] file, CancellationToken cancellationToken)
     {
         var answer = await dispatch.SendFileAsync(request, file, cancellationToken);
@@ -116,7 +116,7 @@ internal sealed class ForcesSeeder(DispatchClient dispatch, TextWriter output, i
     /// Pages through <c>GET /api/dispatch/cadres?prefix=</c> and adds each cadre's id by citizen ID (a province token sees the
     /// IDs in clear); returns the number of requests.
     /// </summary>
-    internal static async Task<int> ReadCadreIdsAsync(DispatchClient dispatch, string prefix, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
+    internal static async Task<int> ReadCadreIdsAsync(ServiceClient dispatch, string prefix, Dictionary<string, Guid> ids, CancellationToken cancellationToken)
     {
         var requests = 0;
         Guid? after = null;

@@ -17,7 +17,7 @@ namespace Platform.Cli.Commands;
 /// file (retried while pairing has not yet learnt the villages from dispatch's events), helper pool, pairings and a month of
 /// contacts, each one bulk import (each contact keyed by a hash of the seed, household, helper and day, so a re-seed at any scale adds none).
 /// </summary>
-internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pairing, TextWriter output, TimeSpan pollDelay, TimeSpan pollTimeout)
+internal sealed class PairingSeeder(ServiceClient dispatch, ServiceClient pairing, TextWriter output, TimeSpan pollDelay, TimeSpan pollTimeout)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -177,7 +177,7 @@ internal sealed class PairingSeeder(DispatchClient dispatch, DispatchClient pair
     }
 
     /// <summary>The problem's code, or that of any of its field errors, is <c>unknown_village</c>.</summary>
-    private static bool IsUnknownVillage(DispatchAnswer answer)
+    private static bool IsUnknownVillage(ServiceAnswer answer)
     {
         if (answer.ProblemCode == "unknown_village")
         {

@@ -20,7 +20,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     public const string Subject = "demo-seeder";
 
     /// <summary>Connection refusals retried while the service starts: about ten seconds with the default delay.</summary>
-    public const int MaxRetries = DispatchClient.MaxRetries;
+    public const int MaxRetries = ServiceClient.MaxRetries;
 
     /// <summary>Requests in flight at once while checking in.</summary>
     public const int Concurrency = 8;
@@ -110,9 +110,9 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
             }
         }
 
-        var dispatch = new DispatchClient(client, baseUri, token, error, retryDelay);
-        var pairing = new DispatchClient(client, pairingUri, token, error, retryDelay);
-        var assessment = new DispatchClient(client, assessmentUri, token, error, retryDelay);
+        var dispatch = new ServiceClient(client, baseUri, token, error, retryDelay);
+        var pairing = new ServiceClient(client, pairingUri, token, error, retryDelay);
+        var assessment = new ServiceClient(client, assessmentUri, token, error, retryDelay);
         var current = dispatch;
         try
         {
@@ -158,7 +158,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
                 return ExitCodes.Success;
             }
 
-            current = new DispatchClient(client, identityUri, token, error, retryDelay);
+            current = new ServiceClient(client, identityUri, token, error, retryDelay);
             await new DemoAccountsSeeder(current, output).RunAsync(DemoAccountsSeeder.Plan(plan, cadreIds, seed), accountsFile, cancellationToken);
             return ExitCodes.Success;
         }
@@ -188,7 +188,7 @@ internal sealed class SeedCommand(TextWriter output, TextWriter error, HttpMessa
     }
 
     /// <summary>Generates the region file in memory (even the province is only a few megabytes) and imports it.</summary>
-    private async Task<bool> SeedRegionsAsync(DispatchClient dispatch, GenerationScale scale, int seed, string fileSuffix, CancellationToken cancellationToken)
+    private async Task<bool> SeedRegionsAsync(ServiceClient dispatch, GenerationScale scale, int seed, string fileSuffix, CancellationToken cancellationToken)
     {
         // fileName is recorded with the import (region_imports.file_name), so an auditor sees which demo file was loaded.
         var fileName = $"demo-{fileSuffix}.csv";

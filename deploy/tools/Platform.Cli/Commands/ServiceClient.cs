@@ -13,7 +13,7 @@ using Microsoft.Kiota.Serialization.Json;
 namespace Platform.Cli.Commands;
 
 /// <summary>
-/// Dispatch's REST API as the seeder calls it: every request carries the bearer token, and a refused connection (the service
+/// One service's REST API (dispatch, pairing, assessment, identity) as the seeder calls it: every request carries the bearer token, and a refused connection (the service
 /// still starting) is retried <see cref="MaxRetries"/> times, <c>retryDelay</c> apart. A 503 (the service said nothing was
 /// done and to retry: <c>database_unavailable</c>, the gateway's <c>overloaded</c>) is retried
 /// <see cref="MaxUnavailableRetries"/> times with a doubling delay (its Retry-After when longer): every request the seeder
@@ -22,7 +22,7 @@ namespace Platform.Cli.Commands;
 /// their paths, query parameters and bodies are the contract's, so a contract change that breaks the seeder breaks its
 /// build; this class adds the token, the retries and the whole answer (status, problem code) the seeder decides on.
 /// </summary>
-internal sealed class DispatchClient(HttpClient client, Uri baseUri, string token, TextWriter error, TimeSpan retryDelay)
+internal sealed class ServiceClient(HttpClient client, Uri baseUri, string token, TextWriter error, TimeSpan retryDelay)
 {
     /// <summary>Connection refusals retried while the service starts: about ten seconds with the default delay.</summary>
     public const int MaxRetries = 10;
@@ -57,7 +57,7 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
     /// Sends the request a generated client's request builder describes; <paramref name="request"/> is called again for
     /// each attempt, so a body stream is fresh each time.
     /// </summary>
-    public Task<DispatchAnswer> SendAsync(Func<RequestInformation> request, CancellationToken cancellationToken) =>
+    public Task<ServiceAnswer> SendAsync(Func<RequestInformation> request, CancellationToken cancellationToken) =>
         SendAsync(async () => await adapter.ConvertToNativeRequestAsync<HttpRequestMessage>(request(), cancellationToken)
             ?? throw new InvalidOperationException("The request adapter made no request."), cancellationToken);
 
@@ -65,7 +65,7 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
     /// Posts a CSV file as a request builder describes it (a fresh stream for each attempt), declared UTF-8: the contracts
     /// say <c>text/csv</c>, and the charset keeps a reader from guessing the Chinese headers' encoding.
     /// </summary>
-    public Task<DispatchAnswer> SendFileAsync(Func<Stream, RequestInformation> request, byte[] file, CancellationToken cancellationToken) =>
+    public Task<ServiceAnswer> SendFileAsync(Func<Stream, RequestInformation> request, byte[] file, CancellationToken cancellationToken) =>
         SendAsync(() =>
         {
             var information = request(new MemoryStream(file, writable: false));
@@ -88,7 +88,7 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
     /// Sends a fresh request per attempt; while the service refuses connections, waits and tries again; a 503 is tried again
     /// after a doubling delay.
     /// </summary>
-    private async Task<DispatchAnswer> SendAsync(Func<Task<HttpRequestMessage>> create, CancellationToken cancellationToken)
+    private async Task<ServiceAnswer> SendAsync(Func<Task<HttpRequestMessage>> create, CancellationToken cancellationToken)
     {
         var unavailable = 0;
         for (var retry = 1; ; retry++)
@@ -96,14 +96,14 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
             using var request = await create();
             var endpoint = request.RequestUri!;
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            DispatchAnswer answer;
+            ServiceAnswer answer;
             TimeSpan? retryAfter;
             try
             {
                 var stopwatch = Stopwatch.StartNew();
                 using var response = await client.SendAsync(request, cancellationToken);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                answer = new DispatchAnswer(endpoint, response.StatusCode, response.ReasonPhrase, body, stopwatch.Elapsed);
+                answer = new ServiceAnswer(endpoint, response.StatusCode, response.ReasonPhrase, body, stopwatch.Elapsed);
                 retryAfter = response.Headers.RetryAfter?.Delta;
             }
             catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && retry <= MaxRetries)
@@ -134,7 +134,7 @@ internal sealed class DispatchClient(HttpClient client, Uri baseUri, string toke
 }
 
 /// <summary>One answer of dispatch: status, body (JSON, or problem details on failure) and how long the attempt took.</summary>
-internal sealed record DispatchAnswer(Uri Uri, HttpStatusCode Status, string? ReasonPhrase, string Body, TimeSpan Elapsed)
+internal sealed record ServiceAnswer(Uri Uri, HttpStatusCode Status, string? ReasonPhrase, string Body, TimeSpan Elapsed)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
@@ -201,9 +201,9 @@ internal sealed record DispatchAnswer(Uri Uri, HttpStatusCode Status, string? Re
 }
 
 /// <summary>An answer the seeder did not expect: the command prints what it was doing, the status and the body, and exits 1.</summary>
-internal sealed class UnexpectedAnswerException(string action, DispatchAnswer answer) : Exception($"{action}: {answer.StatusLine}")
+internal sealed class UnexpectedAnswerException(string action, ServiceAnswer answer) : Exception($"{action}: {answer.StatusLine}")
 {
     public string Action { get; } = action;
 
-    public DispatchAnswer Answer { get; } = answer;
+    public ServiceAnswer Answer { get; } = answer;
 }
