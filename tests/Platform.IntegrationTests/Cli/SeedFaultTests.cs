@@ -183,18 +183,7 @@ public sealed partial class SeedFaultTests(SeedStack stack) : IClassFixture<Seed
     public async Task Stops_when_imported_cadres_are_not_listed()
     {
         // The lists are read under a region with nobody in it, so no imported cadre comes back.
-        var handler = new FaultInjectingHandler
-        {
-            Before = (request, _) =>
-            {
-                if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath == "/api/dispatch/cadres")
-                {
-                    request.RequestUri = new UriBuilder(request.RequestUri) { Query = PrefixParameter().Replace(request.RequestUri.Query[1..], "prefix=519999") }.Uri;
-                }
-
-                return Task.FromResult<HttpResponseMessage?>(null);
-            },
-        };
+        var handler = new FaultInjectingHandler { Before = (request, _) => ChangeCadreListQuery(request, query => PrefixParameter().Replace(query, "prefix=519999")) };
 
         var run = await stack.SeedAsync(handler);
 
@@ -209,18 +198,7 @@ public sealed partial class SeedFaultTests(SeedStack stack) : IClassFixture<Seed
     public async Task Pages_through_the_cadre_list()
     {
         // Pages of 100 rather than 1,000: dispatch's own keyset paging, followed to the end.
-        var handler = new FaultInjectingHandler
-        {
-            Before = (request, _) =>
-            {
-                if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath == "/api/dispatch/cadres")
-                {
-                    request.RequestUri = new UriBuilder(request.RequestUri) { Query = request.RequestUri.Query[1..].Replace("limit=1000", "limit=100", StringComparison.Ordinal) }.Uri;
-                }
-
-                return Task.FromResult<HttpResponseMessage?>(null);
-            },
-        };
+        var handler = new FaultInjectingHandler { Before = (request, _) => ChangeCadreListQuery(request, query => query.Replace("limit=1000", "limit=100", StringComparison.Ordinal)) };
 
         var run = await stack.SeedAsync(handler);
 
@@ -347,6 +325,17 @@ public sealed partial class SeedFaultTests(SeedStack stack) : IClassFixture<Seed
         }
 
         return null;
+    }
+
+    /// <summary>Changes the query of the seeder's reads of dispatch's cadre list.</summary>
+    private static Task<HttpResponseMessage?> ChangeCadreListQuery(HttpRequestMessage request, Func<string, string> change)
+    {
+        if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath == "/api/dispatch/cadres")
+        {
+            request.RequestUri = new UriBuilder(request.RequestUri) { Query = change(request.RequestUri.Query[1..]) }.Uri;
+        }
+
+        return Task.FromResult<HttpResponseMessage?>(null);
     }
 
     /// <summary>Pairing's answer when a statement timed out: 503 with its problem, nothing done.</summary>
