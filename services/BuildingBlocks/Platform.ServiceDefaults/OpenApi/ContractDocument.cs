@@ -8,7 +8,7 @@ namespace Platform.ServiceDefaults.OpenApi;
 /// <summary>
 /// The document as a whole: title and description (<see cref="ApiContract"/>), the gateway as its server, the bearer
 /// scheme required by default, the problem-details schema and the shared problem responses with their stable codes,
-/// a description for each tag, and <c>operationId</c>s made unique.
+/// a description for each tag, <c>operationId</c>s made unique, and the shared texts and examples (<see cref="ContractText"/>).
 /// </summary>
 internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentTransformer
 {
@@ -115,6 +115,7 @@ internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentT
             }
         }
 
+        ContractText.Describe(document);
         return Task.CompletedTask;
     }
 
