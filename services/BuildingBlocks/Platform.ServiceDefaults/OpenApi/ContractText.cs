@@ -134,9 +134,15 @@ internal static class ContractText
             return null; // a schema that contains itself
         }
 
-        if (schema.Enum is { Count: > 0 } values)
+        // A nullable reference is oneOf null and the schema: the example shows the schema.
+        if ((schema.OneOf ?? schema.AnyOf)?.FirstOrDefault(s => s.Type != JsonSchemaType.Null) is { } alternative)
         {
-            return values.First(v => v is not null)?.DeepClone();
+            return Example(alternative, name, document, depth + 1);
+        }
+
+        if (schema.Enum?.FirstOrDefault(v => v is not null) is { } first)
+        {
+            return first.DeepClone();
         }
 
         if (name is not null && Examples.TryGetValue(name, out var known))
