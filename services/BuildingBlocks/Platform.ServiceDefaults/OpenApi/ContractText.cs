@@ -145,28 +145,19 @@ internal static class ContractText
             return first.DeepClone();
         }
 
-        if (name is not null && Examples.TryGetValue(name, out var known))
+        var type = schema.Type ?? JsonSchemaType.Object;
+        if (type.HasFlag(JsonSchemaType.Array))
+        {
+            // The items of a list named like a known value show that value (evidence: ["现场照片及会议记录"]).
+            return schema.Items is { } items ? new JsonArray(Example(items, name, document, depth + 1)) : new JsonArray();
+        }
+
+        if (!type.HasFlag(JsonSchemaType.Object) && name is not null && Examples.TryGetValue(name, out var known))
         {
             return known.DeepClone();
         }
 
-        var type = schema.Type ?? JsonSchemaType.Object;
-        if (type.HasFlag(JsonSchemaType.Array))
-        {
-            return schema.Items is { } items ? new JsonArray(Example(items, null, document, depth + 1)) : new JsonArray();
-        }
-
-        if (type.HasFlag(JsonSchemaType.String))
-        {
-            return schema.Format switch
-            {
-                "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                "date" => "2026-11-02",
-                "date-time" => "2026-11-02T09:30:00+08:00",
-                _ => "string",
-            };
-        }
-
+        // Numbers first: a number the JSON options also read from a string is "integer or string" in the schema.
         if (type.HasFlag(JsonSchemaType.Integer))
         {
             return 1;
@@ -180,6 +171,17 @@ internal static class ContractText
         if (type.HasFlag(JsonSchemaType.Boolean))
         {
             return true;
+        }
+
+        if (type.HasFlag(JsonSchemaType.String))
+        {
+            return schema.Format switch
+            {
+                "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                "date" => "2026-11-02",
+                "date-time" => "2026-11-02T09:30:00+08:00",
+                _ => "string",
+            };
         }
 
         var example = new JsonObject();
