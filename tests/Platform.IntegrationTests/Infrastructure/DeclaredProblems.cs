@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -109,7 +110,10 @@ public sealed partial class DeclaredProblems
             app.Use(async (context, following) =>
             {
                 await following(context);
-                if (context.Response.StatusCode is >= 400 and not 500 && context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern })
+                // A problem thrown (ProblemException) is answered by the exception handler, which clears the endpoint
+                // and keeps it in its feature.
+                var endpoint = context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+                if (context.Response.StatusCode is >= 400 and not 500 && endpoint is RouteEndpoint { RoutePattern.RawText: { } pattern })
                 {
                     problems.answered.TryAdd((context.Request.Method.ToLowerInvariant(), DocumentPath(pattern), context.Response.StatusCode,
                         context.Items[CodeItem] as string), 0);

@@ -23,6 +23,7 @@ public static class RecordEntry
     public const int MaxEvidence = 50;
 
     [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_accountability_entry")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "subject_not_found")]
     public static async Task<Created<AccountabilityEntryView>> RecordAsync(RecordEntryRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, AccountabilitySubjects subjects, OutboxWriter outbox, CancellationToken cancellationToken)
     {
