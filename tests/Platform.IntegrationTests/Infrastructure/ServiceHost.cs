@@ -16,6 +16,8 @@ public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?
     : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
 {
+    private readonly DeclaredProblems problems = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -24,11 +26,15 @@ public sealed class ServiceHost<TEntryPoint>(IReadOnlyDictionary<string, string?
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureTestServices(problems.AddTo);
         if (services is not null)
         {
             builder.ConfigureTestServices(services);
         }
     }
+
+    /// <summary>Fails when the service answered a problem its OpenAPI document does not declare (<see cref="DeclaredProblems"/>).</summary>
+    public override ValueTask DisposeAsync() => new(problems.CheckThenDisposeAsync(this, () => base.DisposeAsync()));
 
     /// <summary>
     /// Starts the host and waits for /health/ready: database reachable and the bus with every receive endpoint

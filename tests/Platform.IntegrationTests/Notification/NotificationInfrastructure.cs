@@ -34,6 +34,8 @@ public sealed class TestClock : TimeProvider
 public sealed class NotificationHost(IReadOnlyDictionary<string, string?> settings, TimeProvider clock, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<NotificationProgram>
 {
+    private readonly DeclaredProblems problems = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -44,10 +46,14 @@ public sealed class NotificationHost(IReadOnlyDictionary<string, string?> settin
 
         builder.ConfigureTestServices(s =>
         {
+            problems.AddTo(s);
             s.AddSingleton(clock);
             services?.Invoke(s);
         });
     }
+
+    /// <summary>Fails when the service answered a problem its OpenAPI document does not declare (<see cref="DeclaredProblems"/>).</summary>
+    public override ValueTask DisposeAsync() => new(problems.CheckThenDisposeAsync(this, () => base.DisposeAsync()));
 
     public async Task WaitUntilReadyAsync()
     {

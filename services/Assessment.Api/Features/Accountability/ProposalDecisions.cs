@@ -8,6 +8,7 @@ using Platform.Contracts.IntegrationEvents.Assessment.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Accountability;
 
@@ -75,16 +76,23 @@ public static class ProposalDecisions
         return new ProposalPage(items, rows.Count > take ? items[^1].Id.ToString() : null);
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "proposal_not_found")]
     public static async Task<Ok<ProposalView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return TypedResults.Ok(await FindAsync(connection, null, scope, id, false, cancellationToken) ?? throw NotFound());
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_decision")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "proposal_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "proposal_already_decided")]
     public static async Task<Ok<ProposalView>> ConfirmAsync(Guid id, DecideProposalRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken) =>
         TypedResults.Ok(await DecideCoreAsync(dataSource, outbox, scope, user, id, true, request, cancellationToken));
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_decision")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "proposal_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "proposal_already_decided")]
     public static async Task<Ok<ProposalView>> RejectAsync(Guid id, DecideProposalRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken) =>
         TypedResults.Ok(await DecideCoreAsync(dataSource, outbox, scope, user, id, false, request, cancellationToken));

@@ -6,6 +6,7 @@ using Npgsql;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Accountability;
 
@@ -21,6 +22,8 @@ public static class RecordEntry
 {
     public const int MaxEvidence = 50;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_accountability_entry")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "subject_not_found")]
     public static async Task<Created<AccountabilityEntryView>> RecordAsync(RecordEntryRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, AccountabilitySubjects subjects, OutboxWriter outbox, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Accountability;
 
@@ -52,6 +53,7 @@ public static class RegisterQueries
         return new EntryPage(items, rows.Count > take ? items[^1].Id.ToString() : null);
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "accountability_entry_not_found")]
     public static async Task<Ok<AccountabilityEntryView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
         TypedResults.Ok(await GetCoreAsync(dataSource, scope, id, cancellationToken));
 

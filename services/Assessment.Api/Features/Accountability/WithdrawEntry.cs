@@ -5,6 +5,7 @@ using Npgsql;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Accountability;
 
@@ -17,6 +18,9 @@ public sealed record WithdrawEntryRequest(string? Reason);
 /// </summary>
 public static class WithdrawEntry
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_withdrawal")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "accountability_entry_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "entry_already_withdrawn", "withdrawal_not_withdrawable")]
     public static async Task<Created<AccountabilityEntryView>> WithdrawAsync(Guid id, WithdrawEntryRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {

@@ -10,6 +10,7 @@ using Platform.Contracts.IntegrationEvents.Assessment.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.AnnualReview;
 
@@ -28,6 +29,9 @@ public sealed record ConfirmGradeRequest(string? Grade, bool? Promotion, string?
 /// </summary>
 public static class AnnualGrades
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_grade")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "first_secretary_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "county_vetoed", "excellent_quota_full", "grade_already_confirmed")]
     public static async Task<Ok<AnnualGradeView>> ConfirmAsync(int year, Guid cadreId, ConfirmGradeRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, IOptions<AnnualGrading> grading, CancellationToken cancellationToken) =>
         TypedResults.Ok(await ConfirmCoreAsync(dataSource, outbox, grading.Value, scope, user, year, cadreId, request, cancellationToken));

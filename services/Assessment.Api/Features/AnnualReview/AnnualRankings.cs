@@ -8,6 +8,7 @@ using Npgsql;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.AnnualReview;
 
@@ -35,6 +36,7 @@ public static class AnnualRankings
     /// <summary>The smallest ranking that has a bottom share.</summary>
     public const int MinimumForBottomShare = 10;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_annual_ranking")]
     public static async Task<Ok<AnnualRankingView>> ComputeAsync(ComputeAnnualRankingRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         OutboxWriter outbox, DispatchLookups dispatch, CancellationToken cancellationToken)
     {
@@ -104,6 +106,7 @@ public static class AnnualRankings
             actor, DateTimeOffset.UtcNow, entries));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "annual_ranking_not_found")]
     public static async Task<Ok<AnnualRankingView>> GetAsync(int year, string city, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var region = scope.NarrowOrDeny(city);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.AnnualReview;
 
@@ -32,6 +33,7 @@ public sealed record FirstSecretaryYear(int Year, Guid CadreId, string CadreName
 /// </summary>
 public static class AnnualReviews
 {
+    [ProblemResponses(StatusCodes.Status404NotFound, "first_secretary_not_found")]
     public static async Task<Ok<AnnualReviewView>> GetAsync(int year, Guid cadreId, RegionScope scope, NpgsqlDataSource dataSource, IOptions<AnnualGrading> grading,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await GetCoreAsync(dataSource, grading.Value, scope, year, cadreId, cancellationToken));
@@ -47,6 +49,9 @@ public static class AnnualReviews
         return view;
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_annual_report")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "first_secretary_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "report_already_submitted")]
     public static async Task<Ok<AnnualReviewView>> SubmitReportAsync(int year, Guid cadreId, SubmitReportRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, IOptions<AnnualGrading> grading, CancellationToken cancellationToken)
     {
@@ -76,6 +81,9 @@ public static class AnnualReviews
         return TypedResults.Ok(view);
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_review_score")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "first_secretary_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "grade_already_confirmed", "review_already_scored")]
     public static async Task<Ok<AnnualReviewView>> ScoreAsync(int year, Guid cadreId, ReviewScoreRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, IOptions<AnnualGrading> grading, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using Platform.Contracts.IntegrationEvents.Assessment.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.AnnualReview;
 
@@ -28,6 +29,9 @@ public sealed record TargetOutcomeView(AnnualTargetView Target, CountyVetoView? 
 /// </summary>
 public static class AnnualTargets
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_annual_target")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "region_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "target_outcome_recorded")]
     public static async Task<Ok<AnnualTargetView>> SetAsync(SetAnnualTargetRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         DispatchLookups dispatch, CancellationToken cancellationToken)
     {
@@ -80,6 +84,9 @@ public static class AnnualTargets
     }
 
     /// <summary>Records the year's outcome once; a county that missed its target is vetoed in the same transaction.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_target_outcome")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "annual_target_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "target_outcome_recorded")]
     public static async Task<Ok<TargetOutcomeView>> RecordOutcomeAsync(int year, string county, RecordOutcomeRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ using Npgsql;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.AnnualReview;
 
@@ -27,6 +28,8 @@ public static class ExitChecks
 {
     public const string Rule = "exit_check_failed";
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_exit_check")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "exit_plan_not_found")]
     public static async Task<Created<ExitCheckView>> RecordAsync(RecordExitCheckRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         OutboxWriter outbox, DispatchLookups dispatch, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.AnnualReview;
 
@@ -14,6 +15,9 @@ public sealed record PlanExitRequest(int? Year, string? VillageCode);
 /// <summary>Villages planned to exit (计划退出) in a year, named by an official within scope (the village as dispatch knows it); once per village and year.</summary>
 public static class ExitPlans
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_exit_plan")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "exit_already_planned")]
     public static async Task<Created<ExitPlanView>> PlanAsync(PlanExitRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         DispatchLookups dispatch, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Complaints;
 
@@ -25,6 +26,9 @@ public static class ComplaintReplies
 {
     public const int MaxTextLength = 2000;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_reply")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "complaint_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "complaint_closed")]
     public static async Task<Ok<ComplaintView>> ReplyAsync(Guid id, ComplaintReplyRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, PersonalDataProtector protector, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -57,6 +61,9 @@ public static class ComplaintReplies
         }, cancellationToken));
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_verdict")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "complaint_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "complaint_not_replied", "verdict_already_recorded")]
     public static async Task<Ok<ComplaintView>> RecordVerdictAsync(Guid id, ComplaintVerdictRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, PersonalDataProtector protector, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -87,6 +94,9 @@ public static class ComplaintReplies
         }, cancellationToken));
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_reply")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "complaint_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "complaint_closed", "complaint_not_replied")]
     public static async Task<Ok<ComplaintView>> CloseAsync(Guid id, CloseComplaintRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, PersonalDataProtector protector, TimeProvider clock, CancellationToken cancellationToken)
     {

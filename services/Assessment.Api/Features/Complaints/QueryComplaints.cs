@@ -5,6 +5,7 @@ using Npgsql;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Complaints;
 
@@ -20,6 +21,7 @@ public static class QueryComplaints
 
     private static readonly string[] Statuses = ["open", "replied", "closed"];
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "complaint_not_found")]
     public static async Task<Ok<ComplaintView>> GetAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, PersonalDataProtector protector,
         TimeProvider clock, CancellationToken cancellationToken) =>
         TypedResults.Ok(await GetCoreAsync(dataSource, protector, clock, scope, user, id, cancellationToken));

@@ -9,6 +9,7 @@ using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Complaints;
 
@@ -28,6 +29,8 @@ public static class RegisterComplaint
 {
     public const int MaxContentLength = 2000;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_complaint")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "complaint_not_found")]
     public static async Task<Created<ComplaintView>> RegisterAsync(RegisterComplaintRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, ComplaintSubjects subjects, PersonalDataProtector protector, TimeProvider clock,
         IOptions<AssessmentOptions> options, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Flags;
 
@@ -15,6 +16,7 @@ public sealed record RedFlagView(Guid Id, string Month, string SubjectKind, stri
 /// </summary>
 public static class RedFlags
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
     public static async Task<Ok<IReadOnlyList<RedFlagView>>> ListAsync(string month, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         string? prefix = null)
     {

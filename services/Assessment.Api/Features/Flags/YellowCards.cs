@@ -7,6 +7,7 @@ using Platform.Contracts.IntegrationEvents.Assessment.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Flags;
 
@@ -26,6 +27,7 @@ public static class YellowCards
     /// <paramref name="kind"/> is given (the dashboard's ranking card: a province's first secretaries alone may hold
     /// tens of thousands of cards that a ranking of counties does not show).
     /// </summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
     public static async Task<Ok<IReadOnlyList<YellowCardView>>> ListAsync(string month, RegionScope scope, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken, string? prefix = null, string? kind = null)
     {
@@ -46,6 +48,8 @@ public static class YellowCards
     }
 
     /// <summary>A yellow card by hand: the subject must have been scored that month within the caller's scope (else it is missing).</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month", "invalid_yellow_card")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "subject_not_found")]
     public static async Task<Created<YellowCardView>> IssueAsync(IssueYellowCardRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         OutboxWriter outbox, CancellationToken cancellationToken)
     {

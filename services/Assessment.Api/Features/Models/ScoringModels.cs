@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Models;
 
@@ -18,6 +19,8 @@ public sealed record ModelVersionView(Guid Id, int Year, string RegionCode, int 
 /// </summary>
 public static class ScoringModels
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_model")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "model_not_found")]
     public static async Task<Created<ModelVersionView>> PublishAsync(PublishModelRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -105,6 +108,7 @@ public static class ScoringModels
     }
 
     /// <summary>One version; one of another region's branch answers as missing.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "model_not_found")]
     public static async Task<Ok<ModelVersionView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

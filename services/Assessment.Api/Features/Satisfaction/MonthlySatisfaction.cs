@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Satisfaction;
 
@@ -16,6 +17,7 @@ public sealed record MonthlySatisfactionView(string Month, string Prefix, IReadO
 /// </summary>
 public static class MonthlySatisfaction
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
     public static async Task<Ok<MonthlySatisfactionView>> GetAsync(string month, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         string? prefix = null) =>
         TypedResults.Ok(await GetCoreAsync(dataSource, scope, month, prefix, cancellationToken));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Satisfaction;
 
@@ -25,6 +26,9 @@ public static class SurveyResponses
 {
     public const int MaxCommentLength = 1000;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_response")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "survey_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "survey_closed")]
     public static async Task<Results<Created<SurveyResponseView>, Ok<SurveyResponseView>>> RecordAsync(Guid id, SurveyResponseRequest request, RegionScope scope,
         ClaimsPrincipal user, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {

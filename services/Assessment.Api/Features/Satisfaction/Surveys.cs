@@ -8,6 +8,7 @@ using Npgsql;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Satisfaction;
 
@@ -27,6 +28,8 @@ public static class Surveys
 {
     public const int MaxTitleLength = 200;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_survey")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "survey_not_found")]
     public static async Task<Created<SurveyView>> OpenAsync(OpenSurveyRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         SurveySubjects subjects, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -69,6 +72,7 @@ public static class Surveys
         return TypedResults.Created($"/api/assessment/surveys/{id}", await ViewAsync(connection, null, scope, id, cancellationToken));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "survey_not_found")]
     public static async Task<Ok<SurveyView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
         TypedResults.Ok(await GetCoreAsync(dataSource, scope, id, cancellationToken));
 
@@ -79,6 +83,8 @@ public static class Surveys
     }
 
     /// <summary>Closes the survey and evaluates it: 409 <c>survey_closed</c> when it already is.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "survey_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "survey_closed")]
     public static async Task<Ok<SurveyView>> CloseAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, OutboxWriter outbox,
         TimeProvider clock, IOptions<AssessmentOptions> options, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Scoring;
 
@@ -20,6 +21,7 @@ public sealed record RankingView(string Month, string SubjectKind, string Prefix
 /// </summary>
 public static class Rankings
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
     public static async Task<Ok<RankingView>> GetAsync(string month, string kind, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         string? prefix = null) => TypedResults.Ok(await GetCoreAsync(dataSource, scope, month, kind, prefix, cancellationToken));
 
@@ -47,6 +49,7 @@ public static class Rankings
         return new RankingView(parsed.Text, kind, region.Prefix, entries);
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
     public static async Task<FileContentHttpResult> CsvAsync(string month, string kind, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         string? prefix = null)
     {
@@ -54,6 +57,7 @@ public static class Rankings
         return await TableExport.CsvAsync(Headers, Rows(view), $"rankings-{view.Month}-{kind}.csv");
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
     public static async Task<FileContentHttpResult> ExcelAsync(string month, string kind, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         string? prefix = null)
     {

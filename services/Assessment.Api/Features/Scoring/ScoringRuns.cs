@@ -6,6 +6,7 @@ using Npgsql;
 using Platform.Data.BackgroundRuns;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Scoring;
 
@@ -21,6 +22,8 @@ public sealed record ScoringRunView(Guid Id, string Month, string Prefix, string
 /// </summary>
 public static class ScoringRuns
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "scoring_run_not_found")]
     public static async Task<Accepted<ScoringRunView>> StartAsync(StartScoringRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         BackgroundRunQueue<RunScoring> queue, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -62,6 +65,7 @@ public static class ScoringRuns
         return await GetCoreAsync(dataSource, RegionScope.Everything, id.Value, cancellationToken);
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "scoring_run_not_found")]
     public static async Task<Ok<ScoringRunView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
         TypedResults.Ok(await GetCoreAsync(dataSource, scope, id, cancellationToken));
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Scoring;
 
@@ -19,6 +20,8 @@ public sealed record SubjectScoreView(string Month, string SubjectKind, string S
 /// </summary>
 public static class SubjectScores
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "score_not_found")]
     public static async Task<Ok<SubjectScoreView>> GetAsync(string month, string kind, string id, RegionScope scope, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken, int? version = null) =>
         TypedResults.Ok(await GetCoreAsync(dataSource, scope, month, kind, id, version, cancellationToken));

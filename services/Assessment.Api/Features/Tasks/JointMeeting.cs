@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Tasks;
 
@@ -12,6 +13,7 @@ public sealed record JointMeetingAgenda(string CountyCode, string Month, int Ove
 /// <summary>The monthly joint meeting's list (质询说明): a county's overdue tasks of a month, with their owners' explanations.</summary>
 public static class JointMeeting
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
     public static async Task<Ok<JointMeetingAgenda>> GetAsync(string county, string month, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var parsed = AssessmentMonth.Parse(month);

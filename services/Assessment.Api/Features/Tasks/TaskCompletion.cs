@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Tasks;
 
@@ -17,6 +18,9 @@ public sealed record ExplainTaskRequest(string? Explanation);
 /// </summary>
 public static class TaskCompletion
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "evidence_required")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "task_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "task_already_completed")]
     public static async Task<Ok<TaskView>> CompleteAsync(Guid id, CompleteTaskRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {
@@ -38,6 +42,9 @@ public static class TaskCompletion
             : TypedResults.Ok(task);
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "explanation_required")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "task_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "task_not_overdue")]
     public static async Task<Ok<TaskView>> ExplainAsync(Guid id, ExplainTaskRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {

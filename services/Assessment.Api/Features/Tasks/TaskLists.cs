@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Assessment.Api.Features.Tasks;
 
@@ -23,6 +24,7 @@ public sealed record TaskListView(Guid Id, string CountyCode, string Month, stri
 /// </summary>
 public static class TaskLists
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month", "invalid_task_list", "task_owner_required")]
     public static async Task<Created<TaskListView>> IssueAsync(IssueTaskListRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {
@@ -120,6 +122,7 @@ public static class TaskLists
     }
 
     /// <summary>The lists of a month under a prefix (default: the caller's whole scope), with each task's state today.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_month")]
     public static async Task<Ok<IReadOnlyList<TaskListView>>> ListAsync(string month, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         string? prefix = null)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Platform.Messaging.ErrorQueues;
 
@@ -16,15 +17,17 @@ internal static class ErrorQueueApi
             .WithoutRegionScope("the platform operators' error queues (province role), not regional records")
             .WithTags("Operations");
         group.MapGet("/", ListAsync)
-            .WithSummary("The service's error queues (错误队列) and how many messages wait in each, for operators.");
+            .WithSummary("本服务的错误队列及各队列等待的消息数，供运维人员使用 / The service's error queues (错误队列) and how many messages wait in each, for operators.");
         group.MapPost("/{queue}/replay", ReplayAsync)
-            .WithSummary("Move the messages of one error queue back to its consumer queue, once the cause is fixed.");
+            .WithSummary("原因修复后，将一个错误队列的消息移回其消费队列 / Move the messages of one error queue back to its consumer queue, once the cause is fixed.");
         return app;
     }
 
     private static async Task<Ok<IReadOnlyList<ErrorQueueInfo>>> ListAsync(ErrorQueueService errorQueues, CancellationToken cancellationToken) =>
         TypedResults.Ok(await errorQueues.ListAsync(cancellationToken));
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_replay_count")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "queue_not_found")]
     private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(
         string queue, ErrorQueueService errorQueues, CancellationToken cancellationToken, int max = 100)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -7,7 +8,7 @@ namespace Platform.ServiceDefaults.OpenApi;
 /// <summary>
 /// The document as a whole: title and description (<see cref="ApiContract"/>), the gateway as its server, the bearer
 /// scheme required by default, the problem-details schema and the shared problem responses with their stable codes,
-/// a description for each tag, and <c>operationId</c>s made unique.
+/// a description for each tag, <c>operationId</c>s made unique, and the shared texts and examples (<see cref="ContractText"/>).
 /// </summary>
 internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentTransformer
 {
@@ -19,12 +20,50 @@ internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentT
         ["400"] = "请求无效：`bad_request`（无法读取）、`invalid_query`（查询参数）、`invalid_input`（输入规则）或本操作的 `invalid_*` 代码，`errors` 逐项列出字段。"
             + " / The request is invalid: `bad_request` (unreadable), `invalid_query`, `invalid_input` (the input rules) or this operation's own `invalid_*` code; `errors` names each field.",
         ["401"] = "未认证或令牌无效：`unauthenticated`。 / No token or an invalid one: `unauthenticated`.",
-        ["403"] = "无权执行：`forbidden`（角色不符）或 `region_out_of_scope`（所查区划超出管辖范围）。 / Not allowed: `forbidden` (role) or `region_out_of_scope` (a listed region outside the caller's scope).",
+        ["403"] = "无权执行：`forbidden`（角色不符）、`missing_region_scope`（令牌没有区划范围）或 `region_out_of_scope`（所查区划超出管辖范围）。 / Not allowed: `forbidden` (role), `missing_region_scope` (a token without a region scope) or `region_out_of_scope` (a listed region outside the caller's scope).",
         ["404"] = "未找到：`not_found` 或该记录的专用代码（如 `village_not_found`）；超出管辖范围的记录同样答复为未找到。 / Not found: `not_found` or the record's own code (such as `village_not_found`); a record outside the caller's scope answers the same.",
         ["503"] = "暂不可用：`database_unavailable`，按 `Retry-After` 稍后重试。 / Unavailable for now: `database_unavailable`; retry after `Retry-After` seconds.",
     };
 
+    /// <summary>What the other problem statuses mean; an operation that answers one declares it with its codes (<see cref="ProblemResponsesAttribute"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> OtherProblems = new Dictionary<string, string>
+    {
+        ["409"] = "与现有数据或记录的状态冲突，未做任何更改。 / Conflicts with existing data or the record's state; nothing was changed.",
+        ["413"] = "请求内容过大：`payload_too_large`。 / The request is too large: `payload_too_large`.",
+        ["415"] = "不支持的内容类型：`unsupported_media_type`。 / The content type is not one this operation takes: `unsupported_media_type`.",
+        ["422"] = "内容可读但无法处理（如导入文件的行有误），`errors` 逐行列出，未做任何更改。 / Readable but not processable (such as bad lines of an imported file); `errors` lists each; nothing was changed.",
+    };
+
+    /// <summary>The code each shared response's example shows.</summary>
+    private static readonly IReadOnlyDictionary<string, string> ExampleCodes = new Dictionary<string, string>
+    {
+        ["400"] = "invalid_input", ["401"] = "unauthenticated", ["403"] = "forbidden", ["404"] = "not_found", ["503"] = DatabaseUnavailable.Code,
+    };
+
     public static string ProblemResponse(string status) => "Problem" + status;
+
+    /// <summary>A problem response: the problem schema, and an example of each code it may carry.</summary>
+    public static OpenApiResponse ProblemResponse(string status, string description, IEnumerable<string> codes, OpenApiDocument? document) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new()
+            {
+                Schema = new OpenApiSchemaReference("Problem", document),
+                Examples = codes.ToDictionary(code => code, code => (IOpenApiExample)new OpenApiExample { Summary = code, Value = ProblemExample(int.Parse(status, CultureInfo.InvariantCulture), code) }),
+            },
+        },
+    };
+
+    private static JsonNode ProblemExample(int status, string code) => new JsonObject
+    {
+        ["type"] = ApiProblems.TypeFor(code),
+        ["title"] = code == DatabaseUnavailable.Code ? DatabaseUnavailable.Title : ApiProblems.Describe(status).Title,
+        ["status"] = status,
+        ["code"] = code,
+        ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -59,14 +98,7 @@ internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentT
         document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
         foreach (var (status, meaning) in Problems)
         {
-            document.Components.Responses[ProblemResponse(status)] = new OpenApiResponse
-            {
-                Description = meaning,
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("Problem", document) },
-                },
-            };
+            document.Components.Responses[ProblemResponse(status)] = ProblemResponse(status, meaning, [ExampleCodes[status]], document);
         }
 
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
@@ -83,6 +115,7 @@ internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentT
             }
         }
 
+        ContractText.Describe(document);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
@@ -8,7 +9,8 @@ namespace Platform.ServiceDefaults.OpenApi;
 /// <summary>
 /// Per operation: its <c>operationId</c> from the handler (<see cref="OperationIds"/>), no security requirement when it
 /// is anonymous (the document requires the bearer token of every other one), and the problem responses every operation
-/// of the platform can give by the shared rules (<see cref="ContractDocument.Problems"/>), next to those it declares.
+/// of the platform can give by the shared rules (<see cref="ContractDocument.Problems"/>), next to those its handler
+/// declares with their codes (<see cref="ProblemResponsesAttribute"/>).
 /// </summary>
 internal static class ContractOperations
 {
@@ -50,6 +52,17 @@ internal static class ContractOperations
         }
 
         Add("503");
+
+        // What the handler declares it answers beyond the shared rules: the status with this operation's codes.
+        foreach (var declared in metadata.OfType<ProblemResponsesAttribute>().GroupBy(a => a.Status.ToString(CultureInfo.InvariantCulture)))
+        {
+            var status = declared.Key;
+            var codes = declared.SelectMany(a => a.Codes).Distinct().ToList();
+            var meaning = ContractDocument.Problems.GetValueOrDefault(status) ?? ContractDocument.OtherProblems[status];
+            responses[status] = ContractDocument.ProblemResponse(status,
+                $"{meaning}\n\n本操作的代码 / this operation's codes: {string.Join(", ", codes.Select(c => $"`{c}`"))}", codes, context.Document);
+        }
+
         return Task.CompletedTask;
     }
 }

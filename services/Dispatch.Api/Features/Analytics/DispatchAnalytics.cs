@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Analytics;
 
@@ -83,6 +84,7 @@ public static class DispatchAnalytics
     /// Cadres of the caller's scope who could take a village's open post, best first, each score explained factor by
     /// factor. For resident posts only cadres without a resident post today; never cadres who said they are unwilling.
     /// </summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Ok<IReadOnlyList<Candidate>>> CandidatesAsync(
         string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string force = Forces.FirstSecretary, int limit = 20)
     {

@@ -6,6 +6,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Assignments;
 
@@ -18,6 +19,9 @@ public sealed record EndAssignmentRequest(DateOnly? EndsOn, string? Kind, string
 /// </summary>
 public static class EndAssignment
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_assignment_end")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "assignment_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "assignment_already_ended")]
     public static async Task<Results<Ok<AssignmentDto>, ProblemHttpResult>> HandleAsync(
         Guid id, EndAssignmentRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Assignments;
 
@@ -32,6 +33,9 @@ public static class ImportAssignments
     private const string ProblemCode = "invalid_assignment_file";
     private const string ProblemTitle = "选派文件有误，未导入任何数据";
 
+    [ProblemResponses(StatusCodes.Status409Conflict, "assignment_overlaps", "cadre_already_resident", "first_secretary_taken")]
+    [ProblemResponses(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "invalid_assignment_file")]
     public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> HandleAsync(
         RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector, OutboxWriter outbox, ILoggerFactory loggers,
         CancellationToken cancellationToken, string? fileName = null)

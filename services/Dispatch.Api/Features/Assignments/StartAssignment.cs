@@ -6,6 +6,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Assignments;
 
@@ -32,6 +33,9 @@ public sealed record AssignmentDto(
 /// </summary>
 public static class StartAssignment
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_assignment")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "cadre_not_found", "unit_not_found", "village_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "assignment_overlaps", "cadre_already_resident", "first_secretary_taken")]
     public static async Task<Results<Created<AssignmentDto>, ProblemHttpResult>> HandleAsync(
         StartAssignmentRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {

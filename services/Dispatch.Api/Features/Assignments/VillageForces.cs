@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Assignments;
 
@@ -13,6 +14,7 @@ public sealed record VillageForcesDto(string VillageCode, DateOnly On, IReadOnly
 public static class VillageForces
 {
     /// <summary>REST: <c>GET /api/dispatch/villages/{code}/forces?on=</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Ok<VillageForcesDto>> HandleAsync(
         string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateOnly? on = null) =>
         TypedResults.Ok(await GetAsync(dataSource, scope, code, on ?? ChinaTime.Today(), cancellationToken));

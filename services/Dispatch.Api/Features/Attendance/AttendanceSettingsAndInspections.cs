@@ -6,6 +6,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Attendance;
 
@@ -20,6 +21,8 @@ public sealed record InspectionDto(Guid Id, string VillageCode, Guid? CadreId, D
 /// <summary>Per-county attendance settings (check-in on or off, radius, monthly minimum) and unannounced inspections (不打招呼).</summary>
 public static class AttendanceSettingsAndInspections
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_attendance_settings")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "county_not_found")]
     public static async Task<Results<Ok<AttendanceSettingsDto>, ProblemHttpResult>> PutSettingsAsync(
         string countyCode, AttendanceSettingsBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -58,6 +61,8 @@ public static class AttendanceSettingsAndInspections
         return TypedResults.Ok(settings);
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_inspection")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "cadre_not_found", "village_not_found")]
     public static async Task<Results<Created<InspectionDto>, ProblemHttpResult>> RecordInspectionAsync(
         InspectionBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {

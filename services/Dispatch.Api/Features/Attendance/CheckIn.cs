@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Attendance;
 
@@ -30,6 +31,9 @@ public static class CheckIn
 {
     public const int MaxDailyLogLength = 4000;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_check_in")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "not_your_check_in")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "check_in_disabled", "check_in_id_reused", "no_resident_post")]
     public static async Task<Results<Created<CheckInDto>, Ok<CheckInDto>, ProblemHttpResult>> HandleAsync(
         CheckInRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<AttendanceOptions> options,
         CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Attendance;
 
@@ -21,6 +22,9 @@ public sealed record LeaveDto(Guid Id, Guid CadreId, string VillageCode, DateOnl
 /// </summary>
 public static class Leave
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_leave_request")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "not_your_leave")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "no_resident_post")]
     public static async Task<Results<Created<LeaveDto>, ProblemHttpResult>> RequestAsync(
         LeaveRequestBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -75,6 +79,10 @@ public static class Leave
         return TypedResults.Created($"/api/dispatch/leave/{dto.Id}", dto);
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_leave_decision")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "beyond_approver_level")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "leave_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "leave_already_decided")]
     public static async Task<Results<Ok<LeaveDto>, ProblemHttpResult>> DecideAsync(
         Guid id, LeaveDecisionBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ using Platform.Data.Import;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Cadres;
 
@@ -21,6 +22,8 @@ public static class ImportCadres
 {
     private const int ProgressEvery = 50_000;
 
+    [ProblemResponses(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "invalid_cadre_file")]
     public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> HandleAsync(
         RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, PersonalDataProtector protector, ILoggerFactory loggers, CancellationToken cancellationToken,
         string? fileName = null)

@@ -7,6 +7,7 @@ using Npgsql;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Cadres;
 
@@ -53,6 +54,7 @@ public static class QueryCadres
     }
 
     /// <summary>REST: <c>GET /api/dispatch/cadres/{id}</c>; personal data in clear only for the roles that need it.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "cadre_not_found")]
     public static async Task<Ok<CadreDto>> GetAsync(
         Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken) =>
         TypedResults.Ok((await GetInScopeAsync(dataSource, scope, id, cancellationToken)).ToDto(user, protector));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.JointCommittees;
 
@@ -34,6 +35,9 @@ public static class JointCommittees
     private static ProblemHttpResult NotFound() => ApiProblems.NotFound("joint_committee_not_found", "未找到该联合党委");
 
     /// <summary>REST: <c>POST /api/dispatch/joint-committees</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_joint_committee")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "village_in_joint_committee", "villages_in_different_counties")]
     public static async Task<Results<Created<JointCommitteeDto>, ProblemHttpResult>> FormAsync(FormJointCommitteeRequest request, RegionScope scope, HttpContext http,
         NpgsqlDataSource dataSource, DateWindow window, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -96,6 +100,9 @@ public static class JointCommittees
     }
 
     /// <summary>REST: <c>POST /api/dispatch/joint-committees/{id}/villages</c>: one more neighbouring village of the county.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_joint_committee")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "joint_committee_not_found", "village_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "joint_committee_dissolved", "village_in_joint_committee", "villages_in_different_counties")]
     public static async Task<Results<Ok<JointCommitteeDto>, ProblemHttpResult>> AddVillageAsync(Guid id, JoinVillageRequest request, RegionScope scope,
         NpgsqlDataSource dataSource, DateWindow window, CancellationToken cancellationToken)
     {
@@ -145,6 +152,9 @@ public static class JointCommittees
     }
 
     /// <summary>REST: <c>POST /api/dispatch/joint-committees/{id}/dissolve</c>: its villages leave on the day (today when left out).</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_joint_committee")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "joint_committee_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "joint_committee_dissolved")]
     public static async Task<Results<Ok<JointCommitteeDto>, ProblemHttpResult>> DissolveAsync(Guid id, DissolveRequest request, RegionScope scope, HttpContext http,
         NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -187,6 +197,7 @@ public static class JointCommittees
     }
 
     /// <summary>REST: <c>GET /api/dispatch/joint-committees/{id}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "joint_committee_not_found")]
     public static async Task<Results<Ok<JointCommitteeDto>, ProblemHttpResult>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {

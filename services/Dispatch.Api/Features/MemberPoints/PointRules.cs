@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.MemberPoints;
 
@@ -24,6 +25,7 @@ public sealed record PointRulesDto(string Region, IReadOnlyList<PointRuleDto> Ru
 public static class PointRules
 {
     /// <summary>REST: <c>GET /api/dispatch/member-points/rules?region=</c> (default: the caller's county or wider scope).</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "region_not_found")]
     public static async Task<Results<Ok<PointRulesDto>, ProblemHttpResult>> GetAsync(RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken,
         string? region = null)
     {
@@ -44,6 +46,8 @@ public static class PointRules
     }
 
     /// <summary>REST: <c>PUT /api/dispatch/member-points/rules/{region}/{activity}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_point_rule")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "region_not_found")]
     public static async Task<Results<Ok<PointRulesDto>, ProblemHttpResult>> PutAsync(string region, string activity, PointRuleBody body, RegionScope scope,
         HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {

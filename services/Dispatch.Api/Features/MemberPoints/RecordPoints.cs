@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.MemberPoints;
 
@@ -28,6 +29,9 @@ public static class RecordPoints
     public const int MaxDaysBack = 60;
 
     /// <summary>REST: <c>POST /api/dispatch/village-people/{id}/points</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_member_points")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_person_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "monthly_cap_reached", "not_a_party_member")]
     public static async Task<Results<Created<MemberPointDto>, ProblemHttpResult>> HandleAsync(Guid id, RecordPointsRequest request, RegionScope scope, HttpContext http,
         NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -98,6 +102,7 @@ public static class RecordPoints
     }
 
     /// <summary>REST: <c>GET /api/dispatch/village-people/{id}/points?month=yyyy-MM</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_person_not_found")]
     public static async Task<Results<Ok<MemberMonthDto>, ProblemHttpResult>> MonthAsync(Guid id, string? month, RegionScope scope, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Records;
 
@@ -22,6 +23,10 @@ public sealed record ProcessRecordDto(Guid Id, string VillageCode, string Kind, 
 /// </summary>
 public static class ProcessRecords
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_process_record")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "not_your_record")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "not_in_post", "record_exists")]
     public static async Task<Results<Created<ProcessRecordDto>, ProblemHttpResult>> CreateAsync(
         string code, RecordBody body, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock,
         CancellationToken cancellationToken)
@@ -103,6 +108,7 @@ public static class ProcessRecords
         return TypedResults.Created($"/api/dispatch/villages/{code}/records/{dto.Id}", dto);
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Results<Ok<IReadOnlyList<ProcessRecordDto>>, ProblemHttpResult>> ListAsync(
         string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, string? kind = null)
     {

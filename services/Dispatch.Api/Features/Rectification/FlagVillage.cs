@@ -7,6 +7,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Rectification;
 
@@ -22,6 +23,9 @@ public static class FlagVillage
 {
     public const int MaxProblems = 200;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_rectification")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "already_under_rectification")]
     public static async Task<Results<Created<RectificationDto>, ProblemHttpResult>> HandleAsync(
         string code, FlagVillageRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock,
         CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Rectification;
 
@@ -16,6 +17,9 @@ public sealed record LiftRectificationRequest(string? ReviewNote);
 /// </summary>
 public static class LiftRectification
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_rectification")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "rectification_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "problems_open", "rectification_lifted")]
     public static async Task<Results<Ok<RectificationDto>, ProblemHttpResult>> HandleAsync(
         Guid id, LiftRectificationRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock,
         CancellationToken cancellationToken)

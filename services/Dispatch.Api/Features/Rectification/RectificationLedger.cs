@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Rectification;
 
@@ -52,6 +53,7 @@ public static class RectificationLedger
         ApiProblems.NotFound("rectification_not_found", "未找到该整顿记录", $"No rectification {id} in your scope.").ToException($"未找到该整顿记录：{id}");
 
     /// <summary>REST: <c>GET /api/dispatch/rectifications/{id}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "rectification_not_found")]
     public static async Task<Ok<RectificationDto>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock,
         CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Rectification;
 
@@ -18,6 +19,9 @@ public sealed record CloseProblemRequest(string? Evidence);
 public static class RectificationProblems
 {
     /// <summary>REST: <c>POST /api/dispatch/rectifications/{id}/problems</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_rectification")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "rectification_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "rectification_lifted")]
     public static async Task<Results<Created<RectificationDto>, ProblemHttpResult>> AddAsync(
         Guid id, ProblemInput problem, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -42,6 +46,9 @@ public static class RectificationProblems
     }
 
     /// <summary>REST: <c>POST /api/dispatch/rectifications/{id}/problems/{problemId}/close</c>; publishes RectificationProblemClosed.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_rectification")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "problem_not_found", "rectification_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "problem_already_closed", "rectification_lifted")]
     public static async Task<Results<Ok<RectificationDto>, ProblemHttpResult>> CloseAsync(
         Guid id, Guid problemId, CloseProblemRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox,
         TimeProvider clock, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Regions;
 
@@ -22,6 +23,8 @@ public static class ChangeVillageCategory
 {
     public const int MaxReasonLength = 500;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_category_change")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Results<Ok<VillageCategoryChangeResult>, ProblemHttpResult>> HandleAsync(
         string code,
         ChangeVillageCategoryRequest request,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Regions;
 
@@ -25,6 +26,7 @@ public sealed record RegionImportRecord(
 /// <summary>The audit record of one import, accepted or rejected, for callers whose scope covers the import's scope.</summary>
 public static class GetRegionImport
 {
+    [ProblemResponses(StatusCodes.Status404NotFound, "import_not_found")]
     public static async Task<Results<Ok<RegionImportRecord>, ProblemHttpResult>> HandleAsync(
         Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

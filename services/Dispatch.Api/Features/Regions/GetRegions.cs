@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Regions;
 
@@ -15,6 +16,8 @@ public sealed record RegionDto(string Code, string Name, string Level, string Le
 /// </summary>
 public static class GetRegions
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_division_code")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "region_not_found")]
     public static async Task<Results<Ok<RegionDto>, ProblemHttpResult>> GetAsync(
         string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -37,6 +40,8 @@ public static class GetRegions
         return region is null ? NotFound(code) : TypedResults.Ok(region.ToDto());
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_division_code")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "region_not_found")]
     public static async Task<Results<Ok<IReadOnlyList<RegionDto>>, ProblemHttpResult>> ChildrenAsync(
         string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Regions;
 
@@ -11,6 +12,8 @@ namespace Dispatch.Api.Features.Regions;
 public static class GetVillage
 {
     /// <summary>REST: <c>GET /api/dispatch/villages/{code}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_division_code")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Ok<VillageDto>> HandleAsync(string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
         TypedResults.Ok((await GetAsync(dataSource, scope, code, cancellationToken)).ToVillage());
 

@@ -10,6 +10,7 @@ using Platform.Data.Import;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Regions;
 
@@ -33,6 +34,8 @@ public static class ImportRegions
 {
     private const int ProgressEvery = 10_000;
 
+    [ProblemResponses(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "invalid_region_file")]
     public static async Task<Results<Ok<RegionImportResult>, ProblemHttpResult>> HandleAsync(
         RegionScope scope,
         HttpContext http,

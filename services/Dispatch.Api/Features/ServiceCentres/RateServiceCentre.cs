@@ -7,6 +7,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.ServiceCentres;
 
@@ -25,6 +26,8 @@ public static class RateServiceCentre
 {
     public const int MaxEvidenceLength = 2000;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_service_centre_rating")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Results<Created<ServiceCentreRatingDto>, ProblemHttpResult>> HandleAsync(
         string code, RateServiceCentreRequest request, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox,
         TimeProvider clock, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.ServiceCentres;
 
@@ -22,6 +23,7 @@ public static class ServiceCentreHistory
         "SELECT rating FROM service_centre_ratings WHERE village_code = @code ORDER BY rated_on DESC, recorded_at DESC, id DESC";
 
     /// <summary>REST: <c>GET /api/dispatch/villages/{code}/service-centre</c>; a village outside the scope answers as missing.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Ok<ServiceCentreView>> HandleAsync(string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var village = await GetVillage.FindAsync(dataSource, scope, code, cancellationToken) ?? throw GetVillage.VillageNotFound(code);

@@ -5,6 +5,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Townships;
 
@@ -36,6 +37,7 @@ public static class TownshipPostings
     private static ProblemHttpResult TownshipNotFound() => ApiProblems.NotFound("township_not_found", "未找到该乡镇");
 
     /// <summary>REST: <c>GET /api/dispatch/townships/{code}/postings</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "township_not_found")]
     public static async Task<Results<Ok<TownshipPostingsDto>, ProblemHttpResult>> ListAsync(string code, RegionScope scope, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -53,6 +55,9 @@ public static class TownshipPostings
     }
 
     /// <summary>REST: <c>POST /api/dispatch/townships/{code}/postings</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_township_posting")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "cadre_not_found", "township_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "already_on_township_committee", "cadre_already_resident", "not_first_secretary_of_township")]
     public static async Task<Results<Created<TownshipPostingDto>, ProblemHttpResult>> PostAsync(string code, TownshipPostingRequest request, RegionScope scope,
         HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, DateWindow window, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -134,6 +139,9 @@ public static class TownshipPostings
     }
 
     /// <summary>REST: <c>POST /api/dispatch/township-postings/{id}/end</c>: the last day (today when left out, not after it) and the reason.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_township_posting_end")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "township_posting_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "township_posting_ended")]
     public static async Task<Results<Ok<TownshipPostingDto>, ProblemHttpResult>> EndAsync(Guid id, EndTownshipPostingRequest request, RegionScope scope,
         HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock, CancellationToken cancellationToken)
     {

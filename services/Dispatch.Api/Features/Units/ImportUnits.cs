@@ -7,6 +7,7 @@ using Npgsql;
 using Platform.Data.Import;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Units;
 
@@ -16,6 +17,8 @@ namespace Dispatch.Api.Features.Units;
 /// </summary>
 public static class ImportUnits
 {
+    [ProblemResponses(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "invalid_unit_file")]
     public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> HandleAsync(
         RegionScope scope, HttpContext http, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? fileName = null)
     {

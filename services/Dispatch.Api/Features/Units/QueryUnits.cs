@@ -5,6 +5,7 @@ using Dispatch.Api.Features.Regions;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.Units;
 
@@ -46,6 +47,7 @@ public static class QueryUnits
     }
 
     /// <summary>REST: <c>GET /api/dispatch/units/{code}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "unit_not_found")]
     public static async Task<Ok<UnitDto>> GetAsync(string code, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
         TypedResults.Ok(await GetInScopeAsync(dataSource, scope, code, cancellationToken));
 

@@ -7,6 +7,7 @@ using Platform.Contracts.IntegrationEvents.Dispatch.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.VillageCadres;
 
@@ -38,6 +39,7 @@ public static class CommitteePosts
     internal static ProblemHttpResult NotFound() => ApiProblems.NotFound("committee_post_not_found", "未找到该村两委职务");
 
     /// <summary>REST: <c>GET /api/dispatch/villages/{code}/committee</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Results<Ok<VillageCommitteeDto>, ProblemHttpResult>> GetCommitteeAsync(string code, RegionScope scope, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -57,6 +59,9 @@ public static class CommitteePosts
     }
 
     /// <summary>REST: <c>POST /api/dispatch/villages/{code}/committee/posts</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_committee_post")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found", "village_person_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "already_on_committee", "not_a_party_member", "person_of_another_village", "post_taken")]
     public static async Task<Results<Created<CommitteePostDto>, ProblemHttpResult>> AppointAsync(string code, AppointRequest request, RegionScope scope,
         HttpContext http, NpgsqlDataSource dataSource, OutboxWriter outbox, DateWindow window, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -145,6 +150,9 @@ public static class CommitteePosts
     }
 
     /// <summary>REST: <c>POST /api/dispatch/committee-posts/{id}/end</c>: the day (not after today, China time), the kind and the reason.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_post_end")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "committee_post_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "post_already_ended")]
     public static async Task<Results<Ok<CommitteePostDto>, ProblemHttpResult>> EndAsync(Guid id, EndPostRequest request, RegionScope scope, HttpContext http,
         NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.VillageCadres;
 
@@ -27,6 +28,9 @@ public sealed record TalentRegionsReport(string Scope, string Level, string Leve
 public static class TalentPipeline
 {
     /// <summary>REST: <c>POST /api/dispatch/village-people/{id}/talent-steps</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_talent_step")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_person_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "step_already_recorded")]
     public static async Task<Results<Created<VillagePersonDto>, ProblemHttpResult>> RecordStepAsync(Guid id, TalentStepRequest request, RegionScope scope,
         HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {

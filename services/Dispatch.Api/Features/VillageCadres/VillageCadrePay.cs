@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.VillageCadres;
 
@@ -19,6 +20,9 @@ public sealed record PayChangeDto(Guid PersonId, VillageCadrePayDto Pay, Village
 public static class VillageCadrePay
 {
     /// <summary>REST: <c>PUT /api/dispatch/village-people/{id}/pay</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_village_cadre_pay")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_person_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "not_on_committee")]
     public static async Task<Results<Ok<PayChangeDto>, ProblemHttpResult>> SetAsync(Guid id, SetPayRequest request, RegionScope scope, HttpContext http,
         NpgsqlDataSource dataSource, DateWindow window, TimeProvider clock, CancellationToken cancellationToken)
     {

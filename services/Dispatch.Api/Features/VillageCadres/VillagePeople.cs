@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Dispatch.Api.Features.VillageCadres;
 
@@ -42,6 +43,8 @@ public static class VillagePeople
     internal static ProblemHttpResult NotFound() => ApiProblems.NotFound("village_person_not_found", "未找到该村干部或人才");
 
     /// <summary>REST: <c>POST /api/dispatch/villages/{code}/people</c>.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_village_person")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Results<Created<VillagePersonDto>, ProblemHttpResult>> RegisterAsync(string code, RegisterVillagePersonRequest request, RegionScope scope,
         HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -88,6 +91,7 @@ public static class VillagePeople
     }
 
     /// <summary>REST: <c>GET /api/dispatch/village-people/{id}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_person_not_found")]
     public static async Task<Results<Ok<VillagePersonDto>, ProblemHttpResult>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock,
         CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Allocations;
 
@@ -30,6 +31,9 @@ public sealed record AllocationRunView(Guid Id, string CountyCode, int Year, str
 /// </summary>
 public static class AllocationRuns
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_allocation")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "region_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "insufficient_funds", "no_budget_line")]
     public static async Task<Created<AllocationRunView>> RunAsync(AllocateRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         ServingForces serving, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -117,6 +121,7 @@ public static class AllocationRuns
             new DateTimeOffset(DateTime.SpecifyKind(requestedAt, DateTimeKind.Utc)), lines));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "allocation_not_found")]
     public static async Task<Ok<AllocationRunView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

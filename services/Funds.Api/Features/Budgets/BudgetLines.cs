@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Budgets;
 
@@ -20,6 +21,9 @@ public sealed record BudgetLineView(Guid AccountId, string CountyCode, int Year,
 /// </summary>
 public static class BudgetLines
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_amount", "invalid_budget_line")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "region_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "insufficient_funds")]
     public static async Task<Created<BudgetLineView>> AppropriateAsync(AppropriateRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Disbursements;
 
@@ -15,6 +16,9 @@ public static class DisbursementApproval
 {
     private static readonly string[] Levels = ["county", "city", "province"];
 
+    [ProblemResponses(StatusCodes.Status403Forbidden, "approval_level_required", "own_request")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "disbursement_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "disbursement_not_pending")]
     public static async Task<Ok<DisbursementView>> ApproveAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ using Platform.Contracts.IntegrationEvents.Funds.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Disbursements;
 
@@ -18,6 +19,8 @@ namespace Funds.Api.Features.Disbursements;
 /// </summary>
 public static class DisbursementPayment
 {
+    [ProblemResponses(StatusCodes.Status404NotFound, "account_not_found", "disbursement_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "disbursement_refused", "disbursement_reversed", "insufficient_funds", "not_approved")]
     public static async Task<Ok<DisbursementView>> PayAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, OutboxWriter outbox,
         CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Disbursements;
 
@@ -16,6 +17,10 @@ public sealed record RefuseDisbursementRequest(string? Reason);
 /// </summary>
 public static class DisbursementRefusal
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_refusal")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "approval_level_required", "own_request")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "disbursement_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "disbursement_not_pending")]
     public static async Task<Ok<DisbursementView>> RefuseAsync(Guid id, RefuseDisbursementRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Disbursements;
 
@@ -39,6 +40,9 @@ public static class Disbursements
 
     public static readonly IReadOnlyList<string> Statuses = ["requested", "approved", "paid", "reversed", "refused"];
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "account_not_payable", "invalid_amount", "invalid_disbursement")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "account_not_found", "disbursement_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "idempotency_key_reused")]
     public static async Task<Results<Created<DisbursementView>, Ok<DisbursementView>>> RequestAsync(RequestDisbursementRequest request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         IOptions<FundsOptions> options, CancellationToken cancellationToken)
@@ -115,6 +119,7 @@ public static class Disbursements
         return TypedResults.Ok(await FindAsync(connection, transaction, earlier.Id, scope, cancellationToken));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "disbursement_not_found")]
     public static async Task<Ok<DisbursementView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

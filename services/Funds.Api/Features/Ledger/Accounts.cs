@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Ledger;
 
@@ -52,6 +53,7 @@ public static class Accounts
         return new AccountPage(rows.Take(limit).Select(r => r.ToView()).ToList(), next);
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "account_not_found")]
     public static async Task<Ok<AccountStatement>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

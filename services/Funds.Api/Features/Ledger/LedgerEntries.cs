@@ -6,6 +6,7 @@ using Npgsql;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Ledger;
 
@@ -19,12 +20,16 @@ public sealed record ReverseEntryRequest(string? Reason);
 /// <summary>One ledger entry with its lines, and its correction: a new entry with every line negated, and a reason (the entry itself stays).</summary>
 public static class LedgerEntries
 {
+    [ProblemResponses(StatusCodes.Status404NotFound, "entry_not_found")]
     public static async Task<Ok<EntryView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return TypedResults.Ok(await FindAsync(connection, null, id, scope, cancellationToken));
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_reversal")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "entry_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "entry_already_reversed", "insufficient_funds", "payment_reversal_final")]
     public static async Task<Created<EntryView>> ReverseAsync(Guid id, ReverseEntryRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ using Platform.Contracts.IntegrationEvents.Funds.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Reports;
 
@@ -29,6 +30,7 @@ public sealed record ExecutionRatePublicationsView(string Month, IReadOnlyList<E
 /// </summary>
 public static class ExecutionRatePublication
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_publication")]
     public static async Task<Ok<ExecutionRatePublicationsView>> PublishAsync(PublishExecutionRateRequest request, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock, CancellationToken cancellationToken)
     {

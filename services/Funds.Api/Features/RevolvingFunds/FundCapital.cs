@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.RevolvingFunds;
 
@@ -16,6 +17,9 @@ public sealed record FundPoolView(Guid AccountId, string CountyCode, int Year, l
 /// <summary>Capital (本金) put into a county's revolving-fund pool of a year: an appropriation entry from the county's 财政拨入 account.</summary>
 public static class FundCapital
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_amount", "invalid_capital")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "account_not_found", "region_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "insufficient_funds")]
     public static async Task<Created<FundPoolView>> CapitaliseAsync(CapitaliseRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.RevolvingFunds;
 
@@ -22,6 +23,9 @@ public static class LoanRepayments
 {
     public const string ExceedsBalance = "repayment_exceeds_balance";
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_amount", "invalid_repayment")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "loan_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "insufficient_funds", "loan_not_active", "repayment_exceeds_balance")]
     public static async Task<Created<LoanView>> RepayAsync(Guid id, RepayRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.RevolvingFunds;
 
@@ -17,6 +18,9 @@ public sealed record WriteOffRequest(string? Reason);
 /// </summary>
 public static class LoanWriteOffs
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_write_off")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "loan_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "insufficient_funds", "loan_not_active")]
     public static async Task<Ok<LoanView>> WriteOffAsync(Guid id, WriteOffRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.RevolvingFunds;
 
@@ -37,6 +38,9 @@ public static class Loans
     public static readonly string[] BorrowerKinds = ["village", "household"];
     public static readonly string[] Statuses = ["active", "repaid", "written_off"];
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_amount", "invalid_loan")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "loan_not_found", "region_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "insufficient_funds")]
     public static async Task<Created<LoanView>> LendAsync(LendRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -124,6 +128,7 @@ public static class Loans
         return TypedResults.Created($"/api/funds/revolving-funds/loans/{id}", view);
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "loan_not_found")]
     public static async Task<Ok<LoanView>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Standards;
 
@@ -35,6 +36,7 @@ public static class FundStandards
         return TypedResults.Ok(new StandardsView(year, regionCode, standards.Values.OrderBy(s => Order(s.Item)).ToList()));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "standard_item_not_found")]
     public static async Task<Ok<IReadOnlyList<StandardVersionView>>> HistoryAsync(string item, RegionScope scope, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken, string? region = null)
     {
@@ -54,6 +56,8 @@ public static class FundStandards
     }
 
     /// <summary>Sets a region's standard of an item from a year on, as a new version; never below what its wider regions require.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_standard", "standard_below_minimum")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "region_not_found")]
     public static async Task<Created<StandardVersionView>> SetAsync(SetStandardRequest request, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {

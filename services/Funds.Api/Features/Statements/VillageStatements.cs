@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Funds.Api.Features.Statements;
 
@@ -26,10 +27,12 @@ public static class VillageStatements
 
     private static readonly string[] Headers = ["日期", "凭证号", "业务类型", "摘要", "账户", "资金项目", "收入（元）", "支出（元）", "余额（元）", "经办人"];
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<Ok<VillageStatementView>> GetAsync(string code, RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock,
         CancellationToken cancellationToken, string? from = null, string? to = null) =>
         TypedResults.Ok(await StatementAsync(dataSource, scope, code, from, to, ChinaTime.Today(clock), cancellationToken));
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<FileContentHttpResult> CsvAsync(string code, RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock,
         CancellationToken cancellationToken, string? from = null, string? to = null)
     {
@@ -37,6 +40,7 @@ public static class VillageStatements
         return await TableExport.CsvAsync(Headers, Rows(statement), FileName(statement, "csv"));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "village_not_found")]
     public static async Task<FileContentHttpResult> ExcelAsync(string code, RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock,
         CancellationToken cancellationToken, string? from = null, string? to = null)
     {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Identity.Api.Features.Accounts;
 
@@ -30,6 +31,10 @@ public static partial class CreateAccount
 {
     public const int MaxUserNameLength = 64;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_account")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "grant_not_held", "region_invalid", "region_outside_scope", "role_above_own", "role_not_known")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "account_exists", "cadre_has_account", "federated_subject_taken")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "grant_not_for_accounts", "password_rejected", "region_does_not_fit_role", "role_not_for_accounts")]
     public static async Task<Results<Created<AccountDto>, ProblemHttpResult>> HandleAsync(
         CreateAccountRequest request, RegionScope scope, ClaimsPrincipal user, AccountAdministration admin, CancellationToken cancellationToken)
     {

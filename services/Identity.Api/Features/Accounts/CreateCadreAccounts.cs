@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Identity.Api.Features.Accounts;
 
@@ -32,6 +33,11 @@ public static class CreateCadreAccounts
 
     public static readonly string[] CsvHeaders = ["用户名", "姓名", "干部编号", "驻村区划代码", "初始密码"];
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_account")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "grant_not_held", "region_invalid", "region_outside_scope", "role_above_own", "role_not_known")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "account_exists", "cadre_has_account", "federated_subject_taken")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "password_rejected")]
+    [ProblemResponses(StatusCodes.Status503ServiceUnavailable, "dispatch_unavailable")]
     public static async Task<Results<Ok<CadreAccountsResult>, FileContentHttpResult>> HandleAsync(
         CreateCadreAccountsRequest request, RegionScope scope, ClaimsPrincipal user, HttpRequest http, AccountAdministration admin, CadreRoster roster,
         CancellationToken cancellationToken)

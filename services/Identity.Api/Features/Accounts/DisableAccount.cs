@@ -3,6 +3,7 @@ using Identity.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Identity.Api.Features.Accounts;
 
@@ -17,6 +18,10 @@ public static class DisableAccount
 {
     public const int MaxReasonLength = 500;
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_account")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "own_account", "grant_not_held", "region_invalid", "region_outside_scope", "role_above_own", "role_not_known")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "account_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "account_update_failed")]
     public static async Task<Ok<AccountDto>> HandleAsync(
         string userName, DisableAccountRequest request, RegionScope scope, ClaimsPrincipal user, AccountAdministration admin, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Identity.Api.Features.Accounts;
 
@@ -59,6 +60,7 @@ public static class QueryAccounts
         return TypedResults.Ok(new AccountPage([.. items.Select(a => AccountDto.From(a, now))], number, size, total));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "account_not_found")]
     public static async Task<Ok<AccountDto>> GetAsync(string userName, RegionScope scope, AccountAdministration admin) =>
         TypedResults.Ok(AccountDto.From(await admin.FindInScopeAsync(userName, scope), admin.Now));
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Identity.Api.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Security;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Identity.Api.Features.Accounts;
 
@@ -14,6 +15,11 @@ public sealed record ResetPasswordRequest(string? InitialPassword);
 /// </summary>
 public static class ResetPassword
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_account")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "grant_not_held", "region_invalid", "region_outside_scope", "role_above_own", "role_not_known")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "account_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "account_update_failed")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "password_rejected")]
     public static async Task<Ok<AccountDto>> HandleAsync(
         string userName, ResetPasswordRequest? request, RegionScope scope, ClaimsPrincipal user, AccountAdministration admin, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Npgsql;
 using Notification.Api.Recipients;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Notification.Api.Features.Notifications;
 
@@ -16,6 +17,7 @@ namespace Notification.Api.Features.Notifications;
 public static class GetNotification
 {
     /// <summary>REST: <c>GET /api/notification/notifications/{id}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "notification_not_found")]
     public static async Task<Ok<NotificationDetail>> HandleAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await GetAsync(dataSource, scope, user, id, cancellationToken));

@@ -5,6 +5,7 @@ using Npgsql;
 using Notification.Api.Recipients;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Notification.Api.Features.Notifications;
 
@@ -59,6 +60,7 @@ public static class Inbox
         return TypedResults.Ok(new UnreadCount(await CountUnreadAsync(connection, Address.InboxesOf(user, scope).ToArray(), cancellationToken)));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "notification_not_found")]
     public static async Task<Results<NoContent, ProblemHttpResult>> MarkReadAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -86,6 +88,7 @@ public static class Inbox
     /// Deliveries of notifications in the caller's scope (officials), filtered by state, channel or recipient, newest
     /// first. Webhook deliveries are their subscriber's business (GET /subscriptions/{id}/deliveries).
     /// </summary>
+    [ProblemResponses(StatusCodes.Status403Forbidden, "not_an_official")]
     public static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> ListDeliveriesAsync(RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? state = null, string? channel = null, string? recipient = null, int limit = 100)
     {

@@ -7,6 +7,7 @@ using Notification.Api.Domain;
 using Notification.Api.Features.Notifications;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Notification.Api.Features.Subscriptions;
 
@@ -43,6 +44,8 @@ public static class Subscriptions
     /// <summary>The caller's live subscriptions whose region their scope covers (parameters @owner and @scope, the scope's prefix).</summary>
     private const string Mine = "owner = @owner AND deleted_at IS NULL AND starts_with(region_prefix, @scope)";
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_subscription")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "subscription_scope_too_wide")]
     public static async Task<Results<Created<CreatedSubscription>, ProblemHttpResult>> CreateAsync(CreateSubscriptionRequest request, RegionScope tokenScope,
         HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
     {
@@ -110,15 +113,18 @@ public static class Subscriptions
         return TypedResults.Ok<IReadOnlyList<SubscriptionDto>>(rows.ToList());
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "subscription_not_found")]
     public static Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> PauseAsync(Guid id, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken) =>
         SetStatusAsync(id, "paused", scope, http, dataSource, cancellationToken);
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "subscription_not_found")]
     public static Task<Results<Ok<SubscriptionDto>, ProblemHttpResult>> ResumeAsync(Guid id, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken) =>
         SetStatusAsync(id, "active", scope, http, dataSource, cancellationToken);
 
     /// <summary>Deleted: nothing more is queued or sent for it; its delivery history stays.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "subscription_not_found")]
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, RegionScope scope, HttpContext http, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -130,6 +136,7 @@ public static class Subscriptions
     }
 
     /// <summary>The subscription's deliveries, by state (failed = given up), newest first.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "subscription_not_found")]
     public static async Task<Results<Ok<IReadOnlyList<DeliveryDto>>, ProblemHttpResult>> DeliveriesAsync(Guid id, RegionScope scope, HttpContext http,
         NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? state = null, int limit = 100)
     {
@@ -148,6 +155,8 @@ public static class Subscriptions
     }
 
     /// <summary>Queues a failed delivery again (same delivery id, so the receiver can still de-duplicate), with a fresh give-up time.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "delivery_not_found", "subscription_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "delivery_not_failed")]
     public static async Task<Results<Ok<DeliveryDto>, ProblemHttpResult>> ReplayAsync(Guid id, Guid deliveryId, RegionScope scope, HttpContext http,
         NpgsqlDataSource dataSource, TimeProvider clock, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Notification.Api.Domain;
 using Notification.Api.Features.Notifications;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Notification.Api.Features.Templates;
 
@@ -35,6 +36,7 @@ public static class Templates
         return TypedResults.Ok<IReadOnlyList<TemplateDto>>(rows.ToList());
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "rule_not_found")]
     public static async Task<Results<Ok<IReadOnlyList<TemplateDto>>, ProblemHttpResult>> VersionsAsync(string rule, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {
@@ -49,6 +51,8 @@ public static class Templates
         return TypedResults.Ok<IReadOnlyList<TemplateDto>>(rows.ToList());
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_template", "invalid_template_syntax", "missing_template_variable", "unknown_template_variable")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "rule_not_found")]
     public static async Task<Results<Created<TemplateDto>, ProblemHttpResult>> SaveAsync(string rule, SaveTemplateRequest request, HttpContext http,
         NpgsqlDataSource dataSource, TemplateCache templates, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Contacts;
 
@@ -35,6 +36,10 @@ public sealed record ComplianceReport(string Month, string Scope, int Households
 /// </summary>
 public static class ContactRecords
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_contact")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "not_your_contact")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "household_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "not_a_helper")]
     public static async Task<Results<Created<ContactDto>, ProblemHttpResult>> RecordAsync(
         Guid id, ContactBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

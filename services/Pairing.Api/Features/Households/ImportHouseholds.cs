@@ -8,6 +8,7 @@ using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Households;
 
@@ -21,6 +22,8 @@ public sealed record HouseholdImportResult(int Rows, int Created, int Updated, i
 /// </summary>
 public static class ImportHouseholds
 {
+    [ProblemResponses(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "invalid_household_file")]
     public static async Task<Results<Ok<HouseholdImportResult>, ProblemHttpResult>> HandleAsync(
         HttpContext http, RegionScope scope, NpgsqlDataSource dataSource, PersonalDataProtector protector, OutboxWriter outbox, TimeProvider clock,
         CancellationToken cancellationToken, string? fileName = null)

@@ -7,6 +7,7 @@ using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Households;
 
@@ -61,6 +62,7 @@ public static class QueryHouseholds
         return TypedResults.Ok(new HouseholdPage(items, rows.Count > limit ? items[^1].Id.ToString() : null));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "household_not_found")]
     public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> GetAsync(Guid id, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource,
         PersonalDataProtector protector, CancellationToken cancellationToken)
     {
@@ -69,6 +71,8 @@ public static class QueryHouseholds
         return row is null ? ApiProblems.NotFound("household_not_found", "未找到该户") : TypedResults.Ok(row.ToDto(user, protector));
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_status_change")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "household_not_found")]
     public static async Task<Results<Ok<HouseholdDto>, ProblemHttpResult>> ChangeStatusAsync(Guid id, StatusChangeBody body, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, PersonalDataProtector protector, OutboxWriter outbox, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ using Platform.Data.Import;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Imports;
 
@@ -38,6 +39,8 @@ public static class ImportContacts
         ["走访"] = "visit",
     };
 
+    [ProblemResponses(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "invalid_contact_file")]
     public static async Task<Results<Ok<BulkImportResult>, ProblemHttpResult>> HandleAsync(
         HttpContext http, RegionScope scope, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken,
         string? fileName = null)

@@ -6,6 +6,7 @@ using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Data.Import;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Imports;
 
@@ -21,6 +22,9 @@ public static class ImportHelpers
 
     public static readonly string[] Headers = [CadreId];
 
+    [ProblemResponses(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "invalid_helper_file")]
+    [ProblemResponses(StatusCodes.Status503ServiceUnavailable, "dispatch_unavailable")]
     public static async Task<Results<Ok<BulkImportResult>, ProblemHttpResult>> HandleAsync(
         HttpContext http, RegionScope scope, NpgsqlDataSource dataSource, Personnel.PersonnelClient personnel, CancellationToken cancellationToken,
         string? fileName = null)

@@ -13,6 +13,7 @@ using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.Security.PersonalData;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Imports;
 
@@ -41,6 +42,9 @@ public static class ImportPairings
         ["协助帮扶人"] = "co_helper",
     };
 
+    [ProblemResponses(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type")]
+    [ProblemResponses(StatusCodes.Status422UnprocessableEntity, "invalid_pairing_file")]
+    [ProblemResponses(StatusCodes.Status503ServiceUnavailable, "dispatch_unavailable")]
     public static async Task<Results<Ok<BulkImportResult>, ProblemHttpResult>> HandleAsync(
         HttpContext http, RegionScope scope, NpgsqlDataSource dataSource, Personnel.PersonnelClient personnel, PersonalDataProtector protector,
         OutboxWriter outbox, IOptions<PairingOptions> options, CancellationToken cancellationToken, string? fileName = null)

@@ -10,6 +10,7 @@ using Platform.Data.BackgroundRuns;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Matching;
 
@@ -41,6 +42,7 @@ public sealed record ProposalPage(IReadOnlyList<ProposalDto> Items, string? Next
 /// </summary>
 public static class MatchingRuns
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_matching_run")]
     public static async Task<Results<Created<MatchingRunDto>, Accepted<MatchingRunDto>, ProblemHttpResult>> StartAsync(
         StartMatchingBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, RunMatching runMatching, BackgroundRunQueue<RunMatching> queue,
         IOptions<MatchingOptions> options, CancellationToken cancellationToken)
@@ -93,6 +95,7 @@ public static class MatchingRuns
         return TypedResults.Created($"/api/pairing/matching-runs/{id}", MatchingRunDto.From(await LoadAsync(dataSource, id, cancellationToken)));
     }
 
+    [ProblemResponses(StatusCodes.Status404NotFound, "matching_run_not_found")]
     public static async Task<Results<Ok<MatchingRunDto>, ProblemHttpResult>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource,
         CancellationToken cancellationToken)
     {
@@ -101,6 +104,7 @@ public static class MatchingRuns
     }
 
     /// <summary>Proposals of a run, optionally for one village prefix, keyset-paged by (village, household).</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "matching_run_not_found")]
     public static async Task<Results<Ok<ProposalPage>, ProblemHttpResult>> ProposalsAsync(
         Guid id, RegionScope scope, NpgsqlDataSource dataSource, CancellationToken cancellationToken, string? prefix = null, string? after = null, int limit = 500)
     {
@@ -138,6 +142,8 @@ public static class MatchingRuns
     /// each); the others are kept with the reason they were skipped (rejected by the reviewer, household paired meanwhile,
     /// helper departed, helper full). Pairings are locked against other writers meanwhile, so the cap holds.
     /// </summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "matching_run_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "matching_run_not_proposed")]
     public static async Task<Results<Ok<MatchingRunDto>, ProblemHttpResult>> CommitAsync(
         Guid id, CommitMatchingBody? body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, OutboxWriter outbox,
         IOptions<PairingOptions> options, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Platform.Contracts.IntegrationEvents.Pairing.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Monitoring;
 
@@ -18,6 +19,9 @@ public sealed record CloseRiskBody(string? Reason, string? CheckNote);
 /// </summary>
 public static class CloseRisk
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_risk_closure")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "monitoring_case_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "case_closed", "no_measures_yet")]
     public static async Task<Results<Ok<MonitoringCaseDto>, ProblemHttpResult>> HandleAsync(Guid id, CloseRiskBody body, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Pairing.Api.Domain;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Monitoring;
 
@@ -18,6 +19,9 @@ public sealed record FlagHouseholdBody(Guid? HouseholdId, string? Kind, string? 
 /// </summary>
 public static class FlagHousehold
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_monitoring_case")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "household_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "already_monitored", "household_in_poverty")]
     public static async Task<Results<Created<MonitoringCaseDto>, ProblemHttpResult>> HandleAsync(FlagHouseholdBody body, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, IOptions<MonitoringOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {

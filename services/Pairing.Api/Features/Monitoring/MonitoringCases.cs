@@ -6,6 +6,7 @@ using Platform.Contracts.IntegrationEvents.Pairing.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Monitoring;
 
@@ -40,6 +41,7 @@ public static class MonitoringCases
     internal static ProblemHttpResult HouseholdNotFound() => ApiProblems.NotFound("household_not_found", "未找到该户");
 
     /// <summary>REST: <c>GET /api/pairing/monitoring/cases/{id}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "monitoring_case_not_found")]
     public static async Task<Results<Ok<MonitoringCaseDto>, ProblemHttpResult>> GetAsync(Guid id, RegionScope scope, NpgsqlDataSource dataSource, TimeProvider clock,
         CancellationToken cancellationToken)
     {

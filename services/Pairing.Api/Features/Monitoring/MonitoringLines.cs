@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Monitoring;
 
@@ -42,6 +43,7 @@ public sealed record MonitoringLineDto(MonitoringLine InForce, IReadOnlyList<Mon
 public static class MonitoringLines
 {
     /// <summary>REST: <c>GET /api/pairing/monitoring/lines/{provinceCode}/{year}</c>.</summary>
+    [ProblemResponses(StatusCodes.Status404NotFound, "province_not_found")]
     public static async Task<Results<Ok<MonitoringLineDto>, ProblemHttpResult>> GetAsync(string provinceCode, int year, RegionScope scope,
         NpgsqlDataSource dataSource, IOptions<MonitoringOptions> options, CancellationToken cancellationToken)
     {
@@ -62,6 +64,9 @@ public static class MonitoringLines
     }
 
     /// <summary>REST: <c>PUT /api/pairing/monitoring/lines/{provinceCode}/{year}</c>; the server's clock stamps the setting.</summary>
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_monitoring_line")]
+    [ProblemResponses(StatusCodes.Status403Forbidden, "province_scope_required")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "province_not_found")]
     public static async Task<Results<Ok<MonitoringLineDto>, ProblemHttpResult>> PutAsync(string provinceCode, int year, MonitoringLineBody body, RegionScope scope,
         HttpContext http, NpgsqlDataSource dataSource, IOptions<MonitoringOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {

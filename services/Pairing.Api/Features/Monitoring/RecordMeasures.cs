@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Monitoring;
 
@@ -17,6 +18,9 @@ public sealed record MeasuresBody(string? Measures);
 /// </summary>
 public static class RecordMeasures
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_measures")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "monitoring_case_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "case_closed", "household_without_helper", "not_a_helper")]
     public static async Task<Results<Ok<MonitoringCaseDto>, ProblemHttpResult>> HandleAsync(Guid id, MeasuresBody body, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using Pairing.Api.Domain;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Monitoring;
 
@@ -30,6 +31,9 @@ public sealed record RiskReportDto(Guid Id, Guid HouseholdId, decimal? IncomePer
 /// </summary>
 public static class ReportRisk
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_risk_report")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "household_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "not_a_helper")]
     public static async Task<Results<Created<RiskReportDto>, ProblemHttpResult>> HandleAsync(Guid id, RiskReportBody body, RegionScope scope, ClaimsPrincipal user,
         NpgsqlDataSource dataSource, OutboxWriter outbox, IOptions<MonitoringOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using Npgsql;
 using Platform.Contracts.Grpc.Dispatch.V1;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Pairings;
 
@@ -21,6 +22,9 @@ public sealed record HelperDto(Guid CadreId, string Name, string UnitCode, strin
 /// </summary>
 public static class HelperPool
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_helper")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "cadre_not_found")]
+    [ProblemResponses(StatusCodes.Status503ServiceUnavailable, "dispatch_unavailable")]
     public static async Task<Results<Ok<HelperDto>, ProblemHttpResult>> RegisterAsync(
         RegisterHelperBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, Personnel.PersonnelClient personnel,
         CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ using Platform.Contracts.IntegrationEvents.Pairing.V1;
 using Platform.Data.Outbox;
 using Platform.Security;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Pairing.Api.Features.Pairings;
 
@@ -35,6 +36,10 @@ public sealed record PairingDto(Guid Id, Guid HouseholdId, Guid CadreId, string 
 /// </summary>
 public static class PairHousehold
 {
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_pairing")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "cadre_not_found", "household_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "already_paired", "helper_load_full", "household_has_helper")]
+    [ProblemResponses(StatusCodes.Status503ServiceUnavailable, "dispatch_unavailable")]
     public static async Task<Results<Created<PairingDto>, ProblemHttpResult>> HandleAsync(
         Guid id, PairBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, Personnel.PersonnelClient personnel, OutboxWriter outbox,
         IOptions<PairingOptions> options, CancellationToken cancellationToken)
@@ -117,6 +122,9 @@ public static class PairHousehold
         return TypedResults.Created($"/api/pairing/pairings/{pairing.Id}", pairing);
     }
 
+    [ProblemResponses(StatusCodes.Status400BadRequest, "invalid_pairing_end")]
+    [ProblemResponses(StatusCodes.Status404NotFound, "pairing_not_found")]
+    [ProblemResponses(StatusCodes.Status409Conflict, "pairing_already_ended")]
     public static async Task<Results<Ok<PairingDto>, ProblemHttpResult>> EndAsync(
         Guid id, EndPairingBody body, RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, OutboxWriter outbox, CancellationToken cancellationToken)
     {
