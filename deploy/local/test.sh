@@ -94,6 +94,9 @@ run_tests() {
   [[ $found -eq 1 ]] || warn "no TRX file was written (no test project, or dotnet test failed early)"
   if [[ $rc -ne 0 ]]; then
     warn "dotnet test exited with code $rc"
+    # A fixture that fails on disposal (a host that answered a problem its OpenAPI document does not declare, say)
+    # fails the run without failing a test: xUnit prints "[Test Class Cleanup Failure (...)]" above.
+    [[ $total_f -gt 0 ]] || warn "no test failed: look above for 'Cleanup Failure' (a fixture's check on disposal failed)"
   fi
 
   if [[ $total_s -gt 0 ]]; then
