@@ -6,7 +6,8 @@ using Platform.ServiceDefaults.OpenApi;
 
 namespace Identity.Api.Features.Accounts;
 
-public sealed record ResetPasswordRequest(string? InitialPassword);
+/// <summary>Without a password (or with no body), the service makes one and shows it once in the answer.</summary>
+public sealed record ResetPasswordRequest(string? InitialPassword = null);
 
 /// <summary>
 /// <c>POST /api/identity/accounts/{userName}/reset-password</c>: a new password (given, or generated and shown once), to
