@@ -14,6 +14,7 @@ public static class PlatformOpenApi
     public static IServiceCollection AddPlatformOpenApi(this IServiceCollection services, ApiContract contract) =>
         services.AddOpenApi(options =>
         {
+            options.AddSchemaTransformer(NullableProperties.TransformAsync);
             options.AddOperationTransformer(ContractOperations.TransformAsync);
             options.AddDocumentTransformer(new ContractDocument(contract));
         });
