@@ -1,16 +1,11 @@
 namespace Platform.Web.Features.Dashboard;
 
-/// <summary><c>GET /api/dispatch/attendance/monthly</c>: the scope's totals and one page of cadres, those below the minimum first.</summary>
-public sealed record CadreMonth(Guid CadreId, string CadreName, string VillageCode, string Force, int OnPostDays, int OffPostCheckIns, int ApprovedLeaveDays,
-    int MinimumDays, bool BelowMinimum, int LateCheckIns);
-
-public sealed record MonthlyAttendanceReport(string Scope, string Month, int Cadres, int Below, IReadOnlyList<CadreMonth> Items, string? Next);
-
 /// <summary>The attendance card's content: the scope's totals and the cadres below the minimum, with what the card shows of them.</summary>
 public sealed record AttendanceSummary(int Cadres, int Below, IReadOnlyList<CadreShortfall> BelowMinimum)
 {
-    public static AttendanceSummary Of(MonthlyAttendanceReport report) => new(report.Cadres, report.Below,
-        report.Items.Where(i => i.BelowMinimum).Select(i => new CadreShortfall(i.CadreName, i.Force, i.OnPostDays, i.MinimumDays, i.ApprovedLeaveDays)).ToList());
+    public static AttendanceSummary Of(Platform.ApiClients.Dispatch.Models.MonthlyAttendanceReport report) => new(report.Cadres ?? 0, report.Below ?? 0,
+        [.. (report.Items ?? []).Where(i => i.BelowMinimum == true)
+            .Select(i => new CadreShortfall(i.CadreName ?? "—", i.Force ?? "", i.OnPostDays ?? 0, i.MinimumDays ?? 0, i.ApprovedLeaveDays ?? 0))]);
 }
 
 public sealed record CadreShortfall(string CadreName, string Force, int OnPostDays, int MinimumDays, int ApprovedLeaveDays);
