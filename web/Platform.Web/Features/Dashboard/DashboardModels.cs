@@ -11,19 +11,14 @@ public sealed record AttendanceSummary(int Cadres, int Below, IReadOnlyList<Cadr
 public sealed record CadreShortfall(string CadreName, string Force, int OnPostDays, int MinimumDays, int ApprovedLeaveDays);
 
 /// <summary>
-/// <c>GET /api/pairing/compliance/regions</c>: 每月联系、两月走访 for a month by region, from counts pairing keeps per
-/// village (fast at province scope; the full report with helpers and units is the compliance page's).
+/// The compliance card's content, from <c>GET /api/pairing/compliance/regions</c> (每月联系、两月走访 for a month by region, from
+/// counts pairing keeps per village): the month's totals and how many regions of the level below have overdue households.
 /// </summary>
-public sealed record RegionCompliance(string Code, int Households, int Contacted, int Visited, int Overdue);
-
-public sealed record RegionComplianceReport(string Month, string Scope, string Level, string LevelName, int Households, int Contacted, int Visited, int Overdue,
-    IReadOnlyList<RegionCompliance> Regions);
-
-/// <summary>The compliance card's content: the month's totals and how many regions of the level below have overdue households.</summary>
 public sealed record ComplianceSummary(int Households, int Contacted, int Visited, int OverdueHouseholds, string LevelName, int Regions, int RegionsWithOverdue)
 {
-    public static ComplianceSummary Of(RegionComplianceReport report) =>
-        new(report.Households, report.Contacted, report.Visited, report.Overdue, report.LevelName, report.Regions.Count, report.Regions.Count(r => r.Overdue > 0));
+    public static ComplianceSummary Of(Platform.ApiClients.Pairing.Models.RegionComplianceReport report) =>
+        new(report.Households ?? 0, report.Contacted ?? 0, report.Visited ?? 0, report.Overdue ?? 0, report.LevelName ?? "地区", report.Regions?.Count ?? 0,
+            report.Regions?.Count(r => r.Overdue > 0) ?? 0);
 }
 
 /// <summary><c>GET /api/assessment/rankings/{month}/{kind}</c>.</summary>
