@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -29,7 +28,6 @@ namespace Platform.Web.Gateway;
 public sealed class GatewayApi
 {
     public const string ClientName = "gateway";
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly HttpClient http;
     private readonly AuthenticationStateProvider authentication;
@@ -216,41 +214,4 @@ public sealed class GatewayApi
 
     private static GatewayProblem EmptyAnswer() =>
         new(StatusCodes.Status502BadGateway, "empty_answer", "服务返回了空结果", null, new Dictionary<string, string[]>());
-
-    // Hand-written paths, until every page builds its requests from the contracts.
-    public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken = default) =>
-        ReadAsync(path, async ct =>
-        {
-            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);
-            return await response.Content.ReadFromJsonAsync<T>(Json, ct) ?? throw EmptyAnswer();
-        }, cancellationToken);
-
-    public async Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = Body(body) }, cancellationToken);
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken) ?? throw EmptyAnswer();
-    }
-
-    public async Task PostAsync(string path, object? body, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = Body(body) }, cancellationToken);
-    }
-
-    public async Task<T> PutAsync<T>(string path, object? body, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Put, path) { Content = Body(body) }, cancellationToken);
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken) ?? throw EmptyAnswer();
-    }
-
-    public async Task PutAsync(string path, object? body, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Put, path) { Content = Body(body) }, cancellationToken);
-    }
-
-    public async Task DeleteAsync(string path, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
-    }
-
-    private static JsonContent? Body(object? body) => body is null ? null : JsonContent.Create(body, body.GetType(), options: Json);
 }

@@ -21,11 +21,20 @@ public sealed record ComplianceSummary(int Households, int Contacted, int Visite
             report.Regions?.Count(r => r.Overdue > 0) ?? 0);
 }
 
-/// <summary><c>GET /api/assessment/rankings/{month}/{kind}</c>.</summary>
-public sealed record RankingEntry(int Rank, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string GroupCode, decimal Total,
-    bool Provisional, int Version, bool RedFlag);
+/// <summary>
+/// A ranked subject of <c>GET /api/assessment/rankings/{month}/{kind}</c>, as the ranking card holds it: the card keeps its ranking
+/// as [PersistentState] (carried from the prerendered page to the circuit), so it holds these, read from the contract's models.
+/// </summary>
+public sealed record RankingEntry(int? Rank, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, double? Total, bool Provisional,
+    bool RedFlag)
+{
+    public static RankingEntry From(Platform.ApiClients.Assessment.Models.RankingEntry entry) =>
+        new(entry.Rank, entry.SubjectKind ?? "", entry.SubjectId ?? "", entry.SubjectName ?? "—", entry.RegionCode ?? "", entry.Total, entry.Provisional ?? false,
+            entry.RedFlag ?? false);
+}
 
-public sealed record RankingView(string Month, string SubjectKind, string Prefix, IReadOnlyList<RankingEntry> Entries);
-
-/// <summary><c>GET /api/assessment/yellow-cards</c>.</summary>
-public sealed record YellowCard(Guid Id, string Month, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string Rule, string Reason);
+public sealed record RankingView(string Month, string SubjectKind, IReadOnlyList<RankingEntry> Entries)
+{
+    public static RankingView From(Platform.ApiClients.Assessment.Models.RankingView ranking) =>
+        new(ranking.Month ?? "", ranking.SubjectKind ?? "", [.. (ranking.Entries ?? []).Select(RankingEntry.From)]);
+}
