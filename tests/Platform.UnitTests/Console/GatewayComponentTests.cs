@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using console::Platform.Web.Components.Shared;
 using console::Platform.Web.Extensions;
 using console::Platform.Web.Gateway;
+using Platform.ApiClients.Dispatch.Models;
 
 namespace Platform.UnitTests.Console;
 
@@ -25,7 +26,7 @@ public sealed class GatewayComponentTests
         // The headers came, then the connection dropped: HttpClient throws HttpRequestException while the body is read.
         await using var page = await PageAsync(_ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new DroppedContent() }));
 
-        var succeeded = await page.RunAsync(ct => page.Gateway.GetAsync<Village>("/api/dispatch/villages/511702104201", ct));
+        var succeeded = await page.RunAsync(ct => ReadVillageAsync(page.Gateway, ct));
 
         succeeded.ShouldBeFalse();
         page.Component.Unavailable.ShouldBe("服务暂时无法访问，请稍后刷新重试");
@@ -49,7 +50,7 @@ public sealed class GatewayComponentTests
     {
         await using var page = await PageAsync(_ => Task.FromResult(Answer(HttpStatusCode.OK, "application/json", "{\"code\":")));
 
-        (await page.RunAsync(ct => page.Gateway.GetAsync<Village>("/api/dispatch/villages/511702104201", ct))).ShouldBeFalse();
+        (await page.RunAsync(ct => ReadVillageAsync(page.Gateway, ct))).ShouldBeFalse();
 
         page.Component.Unavailable.ShouldNotBeNull();
         page.Component.Problem.ShouldBeNull();
@@ -64,12 +65,12 @@ public sealed class GatewayComponentTests
         ]);
         await using var page = await PageAsync(_ => Task.FromResult(answers.Dequeue()));
 
-        (await page.RunAsync(ct => page.Gateway.PostAsync("/api/dispatch/assignments", new { }, ct))).ShouldBeFalse();
+        (await page.RunAsync(ct => page.Gateway.SendAsync(page.Gateway.Dispatch.Assignments.ToPostRequestInformation(new StartAssignmentRequest()), ct))).ShouldBeFalse();
         page.Component.Problem.ShouldNotBeNull().Code.ShouldBe("first_secretary_taken");
         page.Component.Problem.Title.ShouldBe("该村已有第一书记");
         page.Component.Unavailable.ShouldBeNull();
 
-        (await page.RunAsync(ct => page.Gateway.GetAsync<Village>("/api/dispatch/villages/511702104201", ct))).ShouldBeTrue();
+        (await page.RunAsync(ct => ReadVillageAsync(page.Gateway, ct))).ShouldBeTrue();
         page.Component.Problem.ShouldBeNull();
     }
 
@@ -79,7 +80,7 @@ public sealed class GatewayComponentTests
         await using var page = await PageAsync(_ => Task.FromResult(
             Answer(HttpStatusCode.BadRequest, "application/problem+json", """{"title":"请假信息有误","status":400,"code":"invalid_leave"}""")));
 
-        var problem = await page.TryAsync(ct => page.Gateway.PostAsync("/api/dispatch/leave", new { }, ct));
+        var problem = await page.TryAsync(ct => page.Gateway.SendAsync(page.Gateway.Dispatch.Leave.ToPostRequestInformation(new LeaveRequestBody()), ct));
 
         problem.ShouldNotBeNull().Code.ShouldBe("invalid_leave");
         page.Component.Problem.ShouldBeNull();
@@ -97,7 +98,7 @@ public sealed class GatewayComponentTests
             throw new InvalidOperationException("a cancelled call has no answer");
         });
 
-        var call = page.RunAsync(ct => page.Gateway.GetAsync<Village>("/api/dispatch/villages/511702104201", ct));
+        var call = page.RunAsync(ct => ReadVillageAsync(page.Gateway, ct));
         await called.Task;
         await page.DisposeAsync();
 
@@ -151,7 +152,8 @@ public sealed class GatewayComponentTests
         return new RenderedPage(renderer, services, http, component.ShouldNotBeNull(), gateway);
     }
 
-    private sealed record Village(string Code, string Name);
+    private static Task<VillageDto> ReadVillageAsync(GatewayApi gateway, CancellationToken cancellationToken) =>
+        gateway.GetAsync(gateway.Dispatch.Villages["511702104201"].ToGetRequestInformation(), VillageDto.CreateFromDiscriminatorValue, cancellationToken);
 
     private sealed class RenderedPage(HtmlRenderer renderer, ServiceProvider services, HttpClient http, ProbePage component, GatewayApi gateway)
         : IAsyncDisposable
@@ -223,7 +225,5 @@ public sealed class ReloadProbePage : GatewayComponent
     protected override void OnInitialized() => Created?.Invoke(this);
 
     protected override async Task LoadAsync(CancellationToken cancellationToken) =>
-        Shown = (await Api.GetAsync<VillageName>("/api/dispatch/villages/x", cancellationToken)).Name;
-
-    public sealed record VillageName(string Code, string Name);
+        Shown = (await Api.GetAsync(Api.Dispatch.Villages["x"].ToGetRequestInformation(), VillageDto.CreateFromDiscriminatorValue, cancellationToken)).Name;
 }

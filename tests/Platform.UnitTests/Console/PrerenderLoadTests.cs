@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 using console::Platform.Web.Components.Shared;
 using console::Platform.Web.Extensions;
 using console::Platform.Web.Gateway;
+using Platform.ApiClients.Dispatch.Models;
 
 namespace Platform.UnitTests.Console;
 
@@ -93,15 +94,15 @@ public sealed class PrerenderLoadTests
         }, handoff);
         using (circuitHttp)
         {
-            var pending = circuit.GetAsync<ProbeRegion>(ProbeCard.Path);
+            var pending = ProbeCard.ReadAsync(circuit);
             await Task.Delay(50);
             pending.IsCompleted.ShouldBeFalse();
             gatewayAnswers.SetResult();
-            (await pending).Name.ShouldBe("通川区");
+            (await pending).ShouldBe("通川区");
             calls.ShouldBe(1);
 
             // Taken once: the next read asks the gateway.
-            (await circuit.GetAsync<ProbeRegion>(ProbeCard.Path)).Name.ShouldBe("新读");
+            (await ProbeCard.ReadAsync(circuit)).ShouldBe("新读");
             calls.ShouldBe(2);
         }
     }
@@ -128,7 +129,7 @@ public sealed class PrerenderLoadTests
             }, handoff, session);
             using (http)
             {
-                return (await api.GetAsync<ProbeRegion>(ProbeCard.Path)).Name;
+                return await ProbeCard.ReadAsync(api) ?? "";
             }
         }
 
@@ -238,10 +239,11 @@ public abstract class ProbeCard : GatewayComponent
 
     protected override void OnInitialized() => Created?.Invoke(this);
 
-    public const string Path = "/api/dispatch/regions/511702000000";
+    /// <summary>The read, built from dispatch's generated client as the pages build theirs.</summary>
+    public static async Task<string?> ReadAsync(GatewayApi api, CancellationToken cancellationToken = default) =>
+        (await api.GetAsync(api.Dispatch.Regions["511702000000"].ToGetRequestInformation(), RegionDto.CreateFromDiscriminatorValue, cancellationToken)).Name;
 
-    protected override async Task LoadAsync(CancellationToken cancellationToken) =>
-        Name = (await Api.GetAsync<ProbeRegion>(Path, cancellationToken)).Name;
+    protected override async Task LoadAsync(CancellationToken cancellationToken) => Name = await ReadAsync(Api, cancellationToken);
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
@@ -260,8 +262,6 @@ public abstract class ProbeCard : GatewayComponent
         }
     }
 }
-
-public sealed record ProbeRegion(string Code, string Name);
 
 [LoadWhilePrerendering]
 public sealed class PrerenderedProbe : ProbeCard;

@@ -7,6 +7,9 @@ namespace Platform.Web.Components.Shared;
 /// <summary>The signed-in person as the console shows them: their platform claims (the services decide access by the token itself).</summary>
 public sealed record ConsoleUser(string Subject, string Name, IReadOnlyList<string> Roles, string Region, IReadOnlyList<string> Grants)
 {
+    /// <summary>The subject as the id the contracts carry (a cadre's id for a cadre's account); null when it is not one.</summary>
+    public Guid? SubjectId => Guid.TryParse(Subject, out var id) ? id : null;
+
     public bool IsCadre => Roles.Contains(Platform.Security.Roles.Cadre);
 
     /// <summary>An official of a level of government (province to township), or an auditor: the desktop console's people.</summary>

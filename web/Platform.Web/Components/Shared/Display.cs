@@ -13,5 +13,10 @@ public static class Display
 
     public static string Time(DateTimeOffset? moment) => moment is { } value ? Time(value) : "";
 
+    public static string YesNo(bool? value) => value switch { true => "是", false => "否", null => "—" };
+
     public static string Date(DateOnly day) => day.ToString("yyyy-MM-dd");
+
+    /// <summary>A contract's date (Kiota's <see cref="Microsoft.Kiota.Abstractions.Date"/>); empty when the service sent none.</summary>
+    public static string Date(Microsoft.Kiota.Abstractions.Date? day) => day is { } value ? value.ToString() : "";
 }

@@ -1,36 +1,17 @@
+using Platform.ApiClients.Assessment.Models;
+
 namespace Platform.Web.Features.Assessment;
 
-// The assessment service's answers (/api/assessment/...), as the console reads them.
-
-public sealed record AssessmentTask(Guid Id, Guid ListId, string CountyCode, string Month, string Title, string OwnerKind, string OwnerId, DateOnly DueOn,
-    string EvidenceExpected, DateOnly? CompletedOn, string? Evidence, bool Overdue, string? Explanation, string? ExplainedBy);
-
-public sealed record TaskList(Guid Id, string CountyCode, string Month, string Kind, string KindName, string Title, string IssuedBy, IReadOnlyList<AssessmentTask> Tasks);
-
-public sealed record RankingEntry(int Rank, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string GroupCode, decimal Total,
-    bool Provisional, int Version, bool RedFlag);
-
-public sealed record Ranking(string Month, string SubjectKind, string Prefix, IReadOnlyList<RankingEntry> Entries);
-
-public sealed record FactRef(Guid Id, string Kind, string Label, decimal Value);
-
-public sealed record IndicatorScore(string Key, string Name, string Source, string Kind, decimal Weight, decimal Target, decimal Floor, decimal? Value,
-    decimal? Points, bool Available, string Note, IReadOnlyList<FactRef> Facts);
-
-public sealed record ScoreVersion(int Version, decimal Total, bool Provisional, string? Reason, Guid ModelVersionId, DateTimeOffset CreatedAt);
-
-public sealed record SubjectScore(string Month, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string GroupCode, int Version,
-    decimal Total, int? Rank, bool Provisional, Guid ModelVersionId, string? Reason, IReadOnlyList<IndicatorScore> Indicators, IReadOnlyList<ScoreVersion> Versions);
-
-public sealed record RedFlag(Guid Id, string Month, string SubjectKind, string GroupCode, string SubjectId, string SubjectName, string RegionCode, decimal Total,
-    DateTimeOffset AwardedAt);
-
-public sealed record YellowCard(Guid Id, string Month, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string Rule, string Reason,
-    string IssuedBy, DateTimeOffset IssuedAt);
-
-public sealed record ScoringRun(Guid Id, string Month, string Prefix, string Status, string Stage, int Progress, int Total, bool Provisional, int? Subjects,
-    int? NewVersions, string? ProblemCode, string? Error, string? Reason, string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt)
+/// <summary>
+/// A scoring run as the rankings page shows and polls it (<c>/api/assessment/scoring-runs/{id}</c>), read from the contract's model:
+/// the page decides on its status and stage (working, progress, the stage's Chinese name), so it holds values, not the model's nullable ones.
+/// </summary>
+public sealed record ScoringRun(Guid Id, string Status, string Stage, int Progress, int Total, bool Provisional, int? Subjects, int? NewVersions, string? Error)
 {
+    public static ScoringRun From(ScoringRunView run) =>
+        new(run.Id ?? Guid.Empty, run.Status ?? "", run.Stage ?? "", run.Progress ?? 0, run.Total ?? 0, run.Provisional ?? false, run.Subjects, run.NewVersions,
+            run.Error);
+
     public bool IsWorking => Status is "queued" or "running";
 
     public double Percent => Status == "succeeded" ? 100 : Total == 0 ? 0 : Math.Round(100.0 * Progress / Total, 1);
@@ -45,18 +26,6 @@ public sealed record ScoringRun(Guid Id, string Month, string Prefix, string Sta
         _ => Stage,
     };
 }
-
-public sealed record AccountabilityEntry(Guid Id, string Kind, string SubjectKind, string SubjectId, string SubjectName, string RegionCode, string Reason,
-    IReadOnlyList<string> Evidence, string DecidedBy, DateOnly DecidedOn, DateTimeOffset RecordedAt, string Source, string? CauseKey, Guid? ProposalId,
-    Guid? WithdrawsId, string? ConductRule, Guid? WithdrawnBy = null);
-
-public sealed record EntryPage(IReadOnlyList<AccountabilityEntry> Items, string? Next);
-
-public sealed record AccountabilityProposal(Guid Id, string Rule, string CauseKey, string EntryKind, string SubjectKind, string SubjectId, string SubjectName,
-    string RegionCode, string Reason, IReadOnlyDictionary<string, string> Facts, string Status, DateTimeOffset ProposedAt, string? DecidedBy,
-    DateTimeOffset? DecidedAt, string? DecisionReason, Guid? EntryId);
-
-public sealed record ProposalPage(IReadOnlyList<AccountabilityProposal> Items, string? Next);
 
 /// <summary>The Chinese words of assessment's codes.</summary>
 public static class AssessmentWords
@@ -86,5 +55,8 @@ public static class AssessmentWords
 
     public static string Name(string? code) => code is null ? "" : Words.GetValueOrDefault(code, code);
 
-    public static string Points(decimal? value) => value is { } v ? v.ToString("0.##") : "—";
+    public static string Points(double? value) => value is { } v ? v.ToString("0.##") : "—";
+
+    /// <summary>A total score as the rankings show it (two decimals); "—" when the service sent none.</summary>
+    public static string Total(double? value) => value is { } v ? v.ToString("0.00") : "—";
 }

@@ -78,5 +78,5 @@ public static class DispatchTerms
         terms.FirstOrDefault(t => t.Code == code)?.Name ?? code ?? string.Empty;
 
     /// <summary>Whether a village of this category must have the six forces (poor, planned to exit, and exited: 三个不变).</summary>
-    public static bool NeedsForces(string category) => category is "poor" or "planned_exit" or "exited";
+    public static bool NeedsForces(string? category) => category is "poor" or "planned_exit" or "exited";
 }

@@ -2,28 +2,7 @@ using System.Globalization;
 
 namespace Platform.Web.Features.Funds;
 
-// The funds service's answers (/api/funds/...); money is integer fen, shown in yuan.
-
-public sealed record BudgetLine(Guid AccountId, string CountyCode, int Year, string Programme, string ProgrammeName, long AppropriatedFen, long BalanceFen,
-    Guid? EntryId);
-
-public sealed record LedgerAccount(Guid Id, string Code, string Kind, string RegionCode, int Year, string Programme, string? HolderId, string Name, long BalanceFen,
-    string OpenedBy, DateTimeOffset OpenedAt);
-
-public sealed record LedgerAccountPage(IReadOnlyList<LedgerAccount> Items, string? Next);
-
-public sealed record VillageStatementLine(Guid EntryId, DateOnly Date, DateTimeOffset RecordedAt, string Kind, string Memo, Guid AccountId, string AccountName,
-    string Programme, long AmountFen, long BalanceAfterFen, string RecordedBy);
-
-public sealed record VillageStatement(string VillageCode, DateOnly From, DateOnly To, long OpeningBalanceFen, long IncomeFen, long ExpenditureFen,
-    long ClosingBalanceFen, IReadOnlyList<VillageStatementLine> Movements);
-
-public sealed record Disbursement(Guid Id, Guid AccountId, string AccountName, string RegionCode, long AmountFen, string Payee, string Purpose, string RequiredLevel,
-    string Status, string RequestedBy, DateTimeOffset RequestedAt, string? ApprovedBy, DateTimeOffset? ApprovedAt, string? PaidBy, DateTimeOffset? PaidAt,
-    Guid? EntryId, string? ReversedBy, DateTimeOffset? ReversedAt, string? ReversalReason, Guid? ReversalEntryId, string? RefusedBy, DateTimeOffset? RefusedAt,
-    string? RefusalReason);
-
-public sealed record DisbursementPage(IReadOnlyList<Disbursement> Items, string? Next);
+// Money is integer fen in the funds service's answers (the contract's models), shown in yuan.
 
 /// <summary>Yuan with two decimals, and the Chinese words of funds' codes.</summary>
 public static class FundsWords
@@ -44,9 +23,9 @@ public static class FundsWords
 
     public static string Name(string? code) => code is null ? "" : Words.GetValueOrDefault(code, code);
 
-    public static string Yuan(long fen) => (fen / 100m).ToString("N2", China);
+    public static string Yuan(long? fen) => fen is { } value ? (value / 100m).ToString("N2", China) : "—";
 
-    public static decimal YuanValue(long fen) => fen / 100m;
+    public static decimal? YuanValue(long? fen) => fen / 100m;
 
     public static string ChinaTime(DateTimeOffset? at) => at?.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm") ?? "";
 }

@@ -1,15 +1,5 @@
 namespace Platform.Web.Features.Households;
 
-/// <summary>A registered household as the pairing service answers it (the head's ID already masked by role).</summary>
-public sealed record Household(Guid Id, string VillageCode, string VillageName, string VillageCategory, bool Scattered, string HeadName, string HeadCitizenId,
-    int Members, IReadOnlyList<string> PovertyCauses, string Depth, string Potential, string Status, string StatusName);
-
-public sealed record HouseholdPage(IReadOnlyList<Household> Items, string? Next);
-
-/// <summary>A household without a responsible helper today (the sixth "one" missing), with when and why the last one left.</summary>
-public sealed record HelperGap(Guid HouseholdId, string HeadName, string VillageCode, string VillageName, string Status, DateOnly? LastHelperUntil,
-    string? LastEndReason);
-
 /// <summary>The Chinese words of the household vocabulary (the service answers codes).</summary>
 public static class HouseholdWords
 {
@@ -24,7 +14,7 @@ public static class HouseholdWords
         ["in_poverty"] = "未脱贫", ["exited"] = "已脱贫", ["returned"] = "返贫", ["monitored"] = "边缘户",
     };
 
-    public static string Name(string code) => Words.GetValueOrDefault(code, code);
+    public static string Name(string? code) => code is null ? "—" : Words.GetValueOrDefault(code, code);
 
-    public static string Names(IEnumerable<string> codes) => string.Join("、", codes.Select(Name));
+    public static string Names(IEnumerable<string>? codes) => string.Join("、", (codes ?? []).Select(Name));
 }

@@ -1,3 +1,6 @@
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Platform.ApiClients.Dispatch.Models;
 using Platform.Web.Gateway;
 
 namespace Platform.Web.Features.Villages;
@@ -7,20 +10,42 @@ public static class Paging
 {
     public const int MaxRows = 5000;
 
-    /// <summary>The items, and whether more were left unread.</summary>
-    public static async Task<(List<T> Items, bool More)> ReadAsync<T>(GatewayApi api, string path, CancellationToken cancellationToken, int max = MaxRows)
+    private const int PageSize = 1000;
+
+    /// <summary>The villages of the user's scope.</summary>
+    public static Task<(List<VillageDto> Items, bool More)> VillagesAsync(GatewayApi api, CancellationToken cancellationToken) =>
+        ReadAsync(api, (limit, after) => api.Dispatch.Villages.ToGetRequestInformation(q => (q.QueryParameters.Limit, q.QueryParameters.After) = (limit, after)),
+            PageOfVillageDto.CreateFromDiscriminatorValue, p => (p.Items, p.Next), cancellationToken);
+
+    /// <summary>The cadres of the user's scope.</summary>
+    public static Task<(List<CadreDto> Items, bool More)> CadresAsync(GatewayApi api, CancellationToken cancellationToken) =>
+        // The contract types the cadres' cursor as a uuid (it is the last cadre's id) while the page's next is a string.
+        ReadAsync(api, (limit, after) => api.Dispatch.Cadres.ToGetRequestInformation(q => (q.QueryParameters.Limit, q.QueryParameters.After) = (limit, after is null ? null : Guid.Parse(after))),
+            PageOfCadreDto.CreateFromDiscriminatorValue, p => (p.Items, p.Next), cancellationToken);
+
+    /// <summary>The assisting units of the user's scope.</summary>
+    public static Task<(List<UnitDto> Items, bool More)> UnitsAsync(GatewayApi api, CancellationToken cancellationToken) =>
+        ReadAsync(api, (limit, after) => api.Dispatch.Units.ToGetRequestInformation(q => (q.QueryParameters.Limit, q.QueryParameters.After) = (limit, after)),
+            PageOfUnitDto.CreateFromDiscriminatorValue, p => (p.Items, p.Next), cancellationToken);
+
+    /// <summary>
+    /// The items, and whether more were left unread. <paramref name="request"/> builds the request for a page size and the
+    /// cursor of the page before (null for the first); <paramref name="read"/> takes a page's items and next cursor (the
+    /// contract's pages are one generated class per item type).
+    /// </summary>
+    private static async Task<(List<T> Items, bool More)> ReadAsync<TPage, T>(GatewayApi api, Func<int, string?, RequestInformation> request,
+        ParsableFactory<TPage> page, Func<TPage, (List<T>? Items, string? Next)> read, CancellationToken cancellationToken)
+        where TPage : IParsable
     {
         var items = new List<T>();
         string? after = null;
-        var separator = path.Contains('?') ? '&' : '?';
         do
         {
-            var cursor = after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after);
-            var page = await api.GetAsync<Page<T>>($"{path}{separator}limit=1000{cursor}", cancellationToken);
-            items.AddRange(page.Items);
-            after = page.Next;
+            var (pageItems, next) = read(await api.GetAsync(request(PageSize, after), page, cancellationToken));
+            items.AddRange(pageItems ?? []);
+            after = next;
         }
-        while (after is not null && items.Count < max);
+        while (after is not null && items.Count < MaxRows);
 
         return (items, after is not null);
     }
