@@ -21,6 +21,7 @@ internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentT
             + " / The request is invalid: `bad_request` (unreadable), `invalid_query`, `invalid_input` (the input rules) or this operation's own `invalid_*` code; `errors` names each field.",
         ["401"] = "未认证或令牌无效：`unauthenticated`。 / No token or an invalid one: `unauthenticated`.",
         ["403"] = "无权执行：`forbidden`（角色不符）、`missing_region_scope`（令牌没有区划范围）或 `region_out_of_scope`（所查区划超出管辖范围）。 / Not allowed: `forbidden` (role), `missing_region_scope` (a token without a region scope) or `region_out_of_scope` (a listed region outside the caller's scope).",
+        ["413"] = "请求内容过大：`payload_too_large`。 / The request is too large: `payload_too_large`.",
         ["404"] = "未找到：`not_found` 或该记录的专用代码（如 `village_not_found`）；超出管辖范围的记录同样答复为未找到。 / Not found: `not_found` or the record's own code (such as `village_not_found`); a record outside the caller's scope answers the same.",
         ["503"] = "暂不可用：`database_unavailable`，按 `Retry-After` 稍后重试。 / Unavailable for now: `database_unavailable`; retry after `Retry-After` seconds.",
     };
@@ -29,7 +30,6 @@ internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentT
     public static readonly IReadOnlyDictionary<string, string> OtherProblems = new Dictionary<string, string>
     {
         ["409"] = "与现有数据或记录的状态冲突，未做任何更改。 / Conflicts with existing data or the record's state; nothing was changed.",
-        ["413"] = "请求内容过大：`payload_too_large`。 / The request is too large: `payload_too_large`.",
         ["415"] = "不支持的内容类型：`unsupported_media_type`。 / The content type is not one this operation takes: `unsupported_media_type`.",
         ["422"] = "内容可读但无法处理（如导入文件的行有误），`errors` 逐行列出，未做任何更改。 / Readable but not processable (such as bad lines of an imported file); `errors` lists each; nothing was changed.",
     };
@@ -37,7 +37,7 @@ internal sealed class ContractDocument(ApiContract contract) : IOpenApiDocumentT
     /// <summary>The code each shared response's example shows.</summary>
     private static readonly IReadOnlyDictionary<string, string> ExampleCodes = new Dictionary<string, string>
     {
-        ["400"] = "invalid_input", ["401"] = "unauthenticated", ["403"] = "forbidden", ["404"] = "not_found", ["503"] = DatabaseUnavailable.Code,
+        ["400"] = "invalid_input", ["401"] = "unauthenticated", ["403"] = "forbidden", ["404"] = "not_found", ["413"] = "payload_too_large", ["503"] = DatabaseUnavailable.Code,
     };
 
     public static string ProblemResponse(string status) => "Problem" + status;

@@ -51,6 +51,13 @@ internal static class ContractOperations
             Add("404");
         }
 
+        // The body size limit stands in front of every handler: a request of a method with a body may be too large,
+        // even to an operation that reads none.
+        if (operation.RequestBody is not null || description.HttpMethod is not ("GET" or "HEAD"))
+        {
+            Add("413");
+        }
+
         Add("503");
 
         // What the handler declares it answers beyond the shared rules: the status with this operation's codes.

@@ -15,7 +15,10 @@ internal static class NullableProperties
     {
         if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
         {
-            required.RemoveWhere(name => properties.TryGetValue(name, out var property) && property.Type is { } type && type.HasFlag(JsonSchemaType.Null));
+            foreach (var name in required.Where(name => properties.TryGetValue(name, out var property) && property.Type is { } type && type.HasFlag(JsonSchemaType.Null)).ToList())
+            {
+                required.Remove(name);
+            }
         }
 
         return Task.CompletedTask;
