@@ -27,6 +27,15 @@ public sealed class DashboardTests(ConsoleStack stack)
             await Assertions.Expect(StatisticValue(page, "coverage-villages")).ToHaveTextAsync(Number(coverage, "poorVillages"));
             await Assertions.Expect(StatisticValue(page, "coverage-complete")).ToHaveTextAsync(Number(coverage, "complete"));
             await Assertions.Expect(StatisticValue(page, "coverage-gaps")).ToHaveTextAsync(Number(coverage, "gapCount"));
+            // A rate reads as one number ("85.7"), not AntDesign's integer and fraction apart ("85 .7").
+            var rate = 100.0 * coverage.GetProperty("complete").GetInt32() / coverage.GetProperty("poorVillages").GetInt32();
+            await Assertions.Expect(StatisticValue(page, "coverage-rate")).ToHaveTextAsync(rate.ToString("0.0", CultureInfo.InvariantCulture));
+            var helpers = coverage.GetProperty("householdHelpers");
+            if (helpers.GetProperty("available").GetBoolean())
+            {
+                await Assertions.Expect(StatisticValue(page, "coverage-helpers"))
+                    .ToHaveTextAsync((100 * helpers.GetProperty("share").GetDouble()).ToString("0.0", CultureInfo.InvariantCulture));
+            }
 
             // The oldest gap heads the gap table with its age in days.
             var oldest = coverage.GetProperty("gaps")[0];
