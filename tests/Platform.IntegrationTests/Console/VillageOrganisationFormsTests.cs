@@ -97,6 +97,8 @@ public sealed class VillageOrganisationFormsTests(ConsoleStack stack)
         {
             await page.GetByLabel("查看人员").SelectOptionAsync(person);
             await Assertions.Expect(page.GetByTestId("member-points-total")).ToHaveTextAsync("本月合计：0 分");
+            // Not on a committee: no pay to set.
+            await Assertions.Expect(panel).ToContainTextAsync("报酬只发给在任村两委成员");
             await page.GetByLabel("积分活动").SelectOptionAsync("party_meeting");
             await page.GetByLabel("开展情况").FillAsync("参加支部党员大会");
             await page.GetByRole(AriaRole.Button, new() { Name = "记录积分" }).ClickAsync();
