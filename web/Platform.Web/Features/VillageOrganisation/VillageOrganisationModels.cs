@@ -1,4 +1,5 @@
 using Platform.ApiClients.Dispatch.Models;
+using Platform.Web.Components.Shared;
 
 namespace Platform.Web.Features.VillageOrganisation;
 
@@ -29,4 +30,35 @@ public static class CommitteeWords
 
     public static readonly IReadOnlyList<(string Code, string Name)> EndKinds =
         [("adjusted", "调整"), ("removed", "撤换"), ("resigned", "辞职"), ("term_ended", "任期届满")];
+}
+
+/// <summary>The talent pipeline's steps (双培双带) in their order, with the words dispatch uses.</summary>
+public static class TalentWords
+{
+    public static readonly IReadOnlyList<(string Code, string Name)> Steps =
+        [("capable_farmer", "致富能手"), ("party_member", "党员"), ("reserve_cadre", "后备干部"), ("committee_member", "村两委成员")];
+}
+
+/// <summary>The activities party members earn points for (积分制); the points and caps are the rules dispatch keeps.</summary>
+public static class PointWords
+{
+    public static readonly IReadOnlyList<(string Code, string Name)> Activities =
+        [("party_meeting", "三会一课"), ("party_day", "主题党日"), ("household_service", "联系服务群众"), ("learning", "学习教育")];
+}
+
+/// <summary>How a dispatched cadre serves at a township (充实到乡镇, or a first secretary on its party committee).</summary>
+public static class TownshipWords
+{
+    public static readonly IReadOnlyList<(string Code, string Name)> Roles = [("posted", "充实乡镇工作"), ("party_committee_member", "兼任乡镇党委委员")];
+}
+
+/// <summary>Who may change the village organisation's records, as the services decide it.</summary>
+public static class OrganisationRoles
+{
+    /// <summary>Seats, pay, talent steps, township postings and joint committees: the organisation departments (dispatch's manage-forces policy).</summary>
+    public static bool MayManage(ConsoleUser user) =>
+        user.HasRole(Platform.Security.Roles.Province, Platform.Security.Roles.City, Platform.Security.Roles.County);
+
+    /// <summary>Member points are recorded by whoever works in the village's scope; an auditor only reads.</summary>
+    public static bool MayRecordPoints(ConsoleUser user) => !user.HasRole(Platform.Security.Roles.Auditor, Platform.Security.Roles.Integration) && user.Roles.Count > 0;
 }
