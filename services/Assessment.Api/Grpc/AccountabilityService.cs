@@ -34,7 +34,7 @@ public sealed class AccountabilityService(NpgsqlDataSource dataSource, Accountab
         var page = await RegisterQueries.ListCoreAsync(dataSource, context.GetRegionScope(),
             new EntryFilter(request.Prefix, Optional(request.SubjectKind), Optional(request.SubjectId), Optional(request.Kind), request.Year == 0 ? null : request.Year),
             After(request.After), request.Limit == 0 ? null : request.Limit, context.CancellationToken);
-        var message = new AccountabilityEntryPage { Next = page.Next ?? string.Empty };
+        var message = new AccountabilityEntryPage { Next = page.Next?.ToString() ?? string.Empty };
         message.Items.AddRange(page.Items.Select(ToMessage));
         return message;
     }
@@ -51,7 +51,7 @@ public sealed class AccountabilityService(NpgsqlDataSource dataSource, Accountab
     {
         var page = await ProposalDecisions.ListCoreAsync(dataSource, context.GetRegionScope(), request.Prefix, Optional(request.Status), Optional(request.Rule),
             After(request.After), request.Limit == 0 ? null : request.Limit, context.CancellationToken);
-        var message = new AccountabilityProposalPage { Next = page.Next ?? string.Empty };
+        var message = new AccountabilityProposalPage { Next = page.Next?.ToString() ?? string.Empty };
         message.Items.AddRange(page.Items.Select(ToMessage));
         return message;
     }

@@ -289,28 +289,31 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, Microsoft
 /// <summary>
 /// The OpenAPI documents keep describing strings, numbers and dates as such: the schema generator knows nothing of a
 /// custom converter's contract and would publish the input rules' types as "any" ({}), so this puts the type and format
-/// the built-in converters have back.
+/// the built-in converters have back. A list's or a map's element of such a type is lost altogether, not described as
+/// "any": System.Text.Json's schema exporter drops an <c>items</c> (<c>additionalProperties</c>) that accepts anything,
+/// so no transformer ever sees it (an <c>IReadOnlyList&lt;DateOnly&gt;</c> was published as an array without items);
+/// the list's own schema gets its element's back here.
 /// </summary>
 internal static class InputRulesOpenApi
 {
     public static Task RestoreTypes(Microsoft.OpenApi.OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
-        var type = context.JsonTypeInfo.Type;
-        if (context.JsonTypeInfo.ElementType == typeof(string) && schema.Items is null && context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable)
+        var info = context.JsonTypeInfo;
+        if (info.ElementType is { } element && Describe(element) is { } elementSchema)
         {
-            schema.Items = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String };
+            if (info.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable && schema.Items is null)
+            {
+                schema.Items = elementSchema;
+            }
+            else if (info.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary && schema.AdditionalProperties is null)
+            {
+                schema.AdditionalProperties = elementSchema;
+            }
         }
 
+        var type = info.Type;
         var underlying = Nullable.GetUnderlyingType(type);
-        (Microsoft.OpenApi.JsonSchemaType Kind, string? Format)? mapped = (underlying ?? type) switch
-        {
-            var t when t == typeof(string) => (Microsoft.OpenApi.JsonSchemaType.String, null),
-            var t when t == typeof(double) => (Microsoft.OpenApi.JsonSchemaType.Number, "double"),
-            var t when t == typeof(DateOnly) => (Microsoft.OpenApi.JsonSchemaType.String, "date"),
-            var t when t == typeof(DateTimeOffset) => (Microsoft.OpenApi.JsonSchemaType.String, "date-time"),
-            _ => null,
-        };
-        if (mapped is { } known && schema.Type is null)
+        if (Map(underlying ?? type) is { } known && schema.Type is null)
         {
             var nullable = underlying is not null || context.JsonPropertyInfo is { IsGetNullable: true } or { IsSetNullable: true };
             schema.Type = nullable ? known.Kind | Microsoft.OpenApi.JsonSchemaType.Null : known.Kind;
@@ -318,5 +321,24 @@ internal static class InputRulesOpenApi
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The type and format of a value the input rules' converters read and write (and the built-in ones would describe).</summary>
+    private static (Microsoft.OpenApi.JsonSchemaType Kind, string? Format)? Map(Type type) => type switch
+    {
+        _ when type == typeof(string) => (Microsoft.OpenApi.JsonSchemaType.String, null),
+        _ when type == typeof(double) => (Microsoft.OpenApi.JsonSchemaType.Number, "double"),
+        _ when type == typeof(DateOnly) => (Microsoft.OpenApi.JsonSchemaType.String, "date"),
+        _ when type == typeof(DateTimeOffset) => (Microsoft.OpenApi.JsonSchemaType.String, "date-time"),
+        _ => null,
+    };
+
+    /// <summary>The schema of a list's or map's element of such a type (null as well when it is a nullable value type).</summary>
+    private static Microsoft.OpenApi.OpenApiSchema? Describe(Type element)
+    {
+        var underlying = Nullable.GetUnderlyingType(element);
+        return Map(underlying ?? element) is { } known
+            ? new Microsoft.OpenApi.OpenApiSchema { Type = underlying is null ? known.Kind : known.Kind | Microsoft.OpenApi.JsonSchemaType.Null, Format = known.Format }
+            : null;
     }
 }

@@ -134,13 +134,13 @@ internal sealed class ForcesSeeder(ServiceClient dispatch, TextWriter output, in
                 throw new UnexpectedAnswerException($"cadres: GET {answer.Uri}", answer);
             }
 
-            var page = answer.Read(PageOfCadreDto.CreateFromDiscriminatorValue);
+            var page = answer.Read(CadrePage.CreateFromDiscriminatorValue);
             foreach (var item in page.Items ?? [])
             {
                 ids.TryAdd(CitizenId.Normalize(item.CitizenId!), item.Id!.Value);
             }
 
-            after = page.Next is { } next ? Guid.Parse(next) : null;
+            after = page.Next;
         }
         while (after is not null);
 

@@ -16,7 +16,7 @@ public sealed record ProposalView(Guid Id, string Rule, string CauseKey, string 
     string Reason, IReadOnlyDictionary<string, string> Facts, string Status, DateTimeOffset ProposedAt, string? DecidedBy, DateTimeOffset? DecidedAt,
     string? DecisionReason, Guid? EntryId);
 
-public sealed record ProposalPage(IReadOnlyList<ProposalView> Items, string? Next);
+public sealed record ProposalPage(IReadOnlyList<ProposalView> Items, Guid? Next);
 
 /// <param name="Reason">Why: required to reject, optional to confirm.</param>
 /// <param name="Evidence">The confirmed entry's evidence (optional).</param>
@@ -73,7 +73,7 @@ public static class ProposalDecisions
             ORDER BY id LIMIT @limit
             """, new { region.From, region.To, status = status ?? "open", rule, after, limit = take + 1 }, cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(take).Select(r => r.ToView()).ToList();
-        return new ProposalPage(items, rows.Count > take ? items[^1].Id.ToString() : null);
+        return new ProposalPage(items, rows.Count > take ? items[^1].Id : null);
     }
 
     [ProblemResponses(StatusCodes.Status404NotFound, "proposal_not_found")]

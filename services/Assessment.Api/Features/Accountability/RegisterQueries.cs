@@ -10,7 +10,7 @@ using Platform.ServiceDefaults.OpenApi;
 namespace Assessment.Api.Features.Accountability;
 
 /// <summary>A page of entries; <see cref="Next"/> (the last id) is passed as <c>after</c> for the following page, null at the end.</summary>
-public sealed record EntryPage(IReadOnlyList<AccountabilityEntryView> Items, string? Next);
+public sealed record EntryPage(IReadOnlyList<AccountabilityEntryView> Items, Guid? Next);
 
 /// <summary>The register's filters: a region prefix within the caller's scope, a subject, a kind, a year (of the China date recorded).</summary>
 public sealed record EntryFilter(string? Prefix, string? SubjectKind, string? SubjectId, string? Kind, int? Year);
@@ -50,7 +50,7 @@ public static class RegisterQueries
         var take = limit ?? DefaultLimit;
         var rows = await QueryAsync(dataSource, scope, filter, after, take + 1, cancellationToken);
         var items = rows.Take(take).ToList();
-        return new EntryPage(items, rows.Count > take ? items[^1].Id.ToString() : null);
+        return new EntryPage(items, rows.Count > take ? items[^1].Id : null);
     }
 
     [ProblemResponses(StatusCodes.Status404NotFound, "accountability_entry_not_found")]

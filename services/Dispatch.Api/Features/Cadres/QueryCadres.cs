@@ -27,10 +27,16 @@ public sealed record CadreDto(
     DateOnly? LastPromotedOn,
     string Willingness);
 
+/// <summary>
+/// One page of cadres in id order; <c>next</c> (the last cadre's id, as <c>after</c> takes it) goes in <c>after</c> for the
+/// following page, null on the last. Not a <see cref="Page{T}"/>: the villages' and units' cursors are codes, this one is an id.
+/// </summary>
+public sealed record CadrePage(IReadOnlyList<CadreDto> Items, Guid? Next);
+
 /// <summary>Cadres of the caller's scope (their unit's region), keyset-paged by id; one cadre by id.</summary>
 public static class QueryCadres
 {
-    public static async Task<Ok<Page<CadreDto>>> ListAsync(
+    public static async Task<Ok<CadrePage>> ListAsync(
         RegionScope scope, ClaimsPrincipal user, NpgsqlDataSource dataSource, PersonalDataProtector protector, CancellationToken cancellationToken,
         string? prefix = null, string? unit = null, Guid? after = null, int limit = 100)
     {
@@ -50,7 +56,7 @@ public static class QueryCadres
             ORDER BY c.id LIMIT @take
             """, new { effective.From, effective.To, unit, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(limit).Select(r => r.ToDto(user, protector)).ToList();
-        return TypedResults.Ok(new Page<CadreDto>(items, rows.Count > limit ? items[^1].Id.ToString() : null));
+        return TypedResults.Ok(new CadrePage(items, rows.Count > limit ? items[^1].Id : null));
     }
 
     /// <summary>REST: <c>GET /api/dispatch/cadres/{id}</c>; personal data in clear only for the roles that need it.</summary>

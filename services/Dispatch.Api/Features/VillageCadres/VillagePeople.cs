@@ -26,7 +26,7 @@ public sealed record VillagePersonDto(Guid Id, string VillageCode, string Villag
 public sealed record VillagePersonSummary(Guid Id, string VillageCode, string VillageName, string Name, string Gender, int BirthYear, string? Stage,
     string? StageName, IReadOnlyList<string> Seats);
 
-public sealed record VillagePersonPage(IReadOnlyList<VillagePersonSummary> Items, string? Next);
+public sealed record VillagePersonPage(IReadOnlyList<VillagePersonSummary> Items, Guid? Next);
 
 /// <summary>
 /// The people of a village who sit, or may come to sit, on its committees (村两委, domain.md §9): registered by the
@@ -143,7 +143,7 @@ public static class VillagePeople
         var items = rows.Take(limit).Select(r => new VillagePersonSummary(r.Id, r.VillageCode, r.VillageName, r.Name, r.Gender, r.BirthYear,
             r.Stage, VillageCommittees.Name(VillageCommittees.TalentSteps, r.Stage),
             r.Seats.Select(s => s.Split(':') is [var body, var post] ? VillageCommittees.Title(body, post) : s).ToList())).ToList();
-        return TypedResults.Ok(new VillagePersonPage(items, rows.Count > limit ? items[^1].Id.ToString() : null));
+        return TypedResults.Ok(new VillagePersonPage(items, rows.Count > limit ? items[^1].Id : null));
     }
 
     /// <summary>The person in the caller's scope, locked for this transaction (a seat, a step or a pay change at a time), or null.</summary>

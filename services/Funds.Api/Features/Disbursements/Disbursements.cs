@@ -22,7 +22,7 @@ public sealed record DisbursementView(Guid Id, Guid AccountId, string AccountNam
     string? ReversedBy, DateTimeOffset? ReversedAt, string? ReversalReason, Guid? ReversalEntryId, string? RefusedBy, DateTimeOffset? RefusedAt,
     string? RefusalReason);
 
-public sealed record DisbursementPage(IReadOnlyList<DisbursementView> Items, string? Next);
+public sealed record DisbursementPage(IReadOnlyList<DisbursementView> Items, Guid? Next);
 
 /// <summary>
 /// A disbursement's request (经费支付申请) from a village's or cadre's account, idempotent by the caller's
@@ -150,7 +150,7 @@ public static class Disbursements
             ORDER BY d.requested_at DESC, d.id DESC LIMIT @take
             """, new { region.From, region.To, status, after, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(limit).Select(r => r.ToView()).ToList();
-        return TypedResults.Ok(new DisbursementPage(items, rows.Count > limit ? items[^1].Id.ToString() : null));
+        return TypedResults.Ok(new DisbursementPage(items, rows.Count > limit ? items[^1].Id : null));
     }
 
     /// <summary>One disbursement in the caller's scope (404 disbursement_not_found otherwise), locked for a change when <paramref name="forUpdate"/>.</summary>

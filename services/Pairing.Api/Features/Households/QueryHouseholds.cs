@@ -14,7 +14,7 @@ namespace Pairing.Api.Features.Households;
 public sealed record HouseholdDto(Guid Id, string VillageCode, string VillageName, string VillageCategory, bool Scattered, string HeadName, string HeadCitizenId,
     int Members, IReadOnlyList<string> PovertyCauses, string Depth, string Potential, string Status, string StatusName);
 
-public sealed record HouseholdPage(IReadOnlyList<HouseholdDto> Items, string? Next);
+public sealed record HouseholdPage(IReadOnlyList<HouseholdDto> Items, Guid? Next);
 
 public sealed record StatusChangeBody(string? Status, string? Reason);
 
@@ -59,7 +59,7 @@ public static class QueryHouseholds
                 today = ChinaTime.Today(clock) },
             cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(limit).Select(r => r.ToDto(user, protector)).ToList();
-        return TypedResults.Ok(new HouseholdPage(items, rows.Count > limit ? items[^1].Id.ToString() : null));
+        return TypedResults.Ok(new HouseholdPage(items, rows.Count > limit ? items[^1].Id : null));
     }
 
     [ProblemResponses(StatusCodes.Status404NotFound, "household_not_found")]

@@ -25,7 +25,7 @@ public sealed record MonitoringCaseSummary(Guid Id, Guid HouseholdId, string Hea
     string StatusName, DateOnly RespondBy, DateTimeOffset FlaggedAt, string? HelperName);
 
 /// <summary>One page of cases, the newest first; <c>next</c> goes in <c>after</c> for the following page, null on the last.</summary>
-public sealed record MonitoringCasePage(IReadOnlyList<MonitoringCaseSummary> Items, string? Next);
+public sealed record MonitoringCasePage(IReadOnlyList<MonitoringCaseSummary> Items, Guid? Next);
 
 /// <summary>
 /// Return-to-poverty monitoring cases (防返贫监测, domain.md §9), read the same way by every door: a case whose household
@@ -103,7 +103,7 @@ public static class MonitoringCases
             return new MonitoringCaseSummary(r.Id, r.HouseholdId, r.HeadName, r.VillageCode, r.Kind, MonitoringRules.KindName(r.Kind)!, state,
                 MonitoringRules.StatusName(state)!, DateOnly.FromDateTime(r.RespondBy), Utc(r.FlaggedAt), r.HelperName);
         }).ToList();
-        return TypedResults.Ok(new MonitoringCasePage(items, rows.Count > limit ? items[^1].Id.ToString() : null));
+        return TypedResults.Ok(new MonitoringCasePage(items, rows.Count > limit ? items[^1].Id : null));
     }
 
     /// <summary>The household in the caller's scope, locked for this transaction (reports and flags on it queue), or null.</summary>

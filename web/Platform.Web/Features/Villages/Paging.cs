@@ -19,9 +19,8 @@ public static class Paging
 
     /// <summary>The cadres of the user's scope.</summary>
     public static Task<(List<CadreDto> Items, bool More)> CadresAsync(GatewayApi api, CancellationToken cancellationToken) =>
-        // The contract types the cadres' cursor as a uuid (it is the last cadre's id) while the page's next is a string.
-        ReadAsync(api, (limit, after) => api.Dispatch.Cadres.ToGetRequestInformation(q => (q.QueryParameters.Limit, q.QueryParameters.After) = (limit, after is null ? null : Guid.Parse(after))),
-            PageOfCadreDto.CreateFromDiscriminatorValue, p => (p.Items, p.Next), cancellationToken);
+        ReadAsync(api, (limit, after) => api.Dispatch.Cadres.ToGetRequestInformation(q => (q.QueryParameters.Limit, q.QueryParameters.After) = (limit, after)),
+            CadrePage.CreateFromDiscriminatorValue, p => (p.Items, p.Next), cancellationToken);
 
     /// <summary>The assisting units of the user's scope.</summary>
     public static Task<(List<UnitDto> Items, bool More)> UnitsAsync(GatewayApi api, CancellationToken cancellationToken) =>
@@ -31,14 +30,15 @@ public static class Paging
     /// <summary>
     /// The items, and whether more were left unread. <paramref name="request"/> builds the request for a page size and the
     /// cursor of the page before (null for the first); <paramref name="read"/> takes a page's items and next cursor (the
-    /// contract's pages are one generated class per item type).
+    /// contract's pages are one generated class per item type; a cursor is typed as the list's <c>after</c> takes it, a
+    /// code as a string, an id as a Guid).
     /// </summary>
-    private static async Task<(List<T> Items, bool More)> ReadAsync<TPage, T>(GatewayApi api, Func<int, string?, RequestInformation> request,
-        ParsableFactory<TPage> page, Func<TPage, (List<T>? Items, string? Next)> read, CancellationToken cancellationToken)
+    private static async Task<(List<T> Items, bool More)> ReadAsync<TPage, T, TCursor>(GatewayApi api, Func<int, TCursor?, RequestInformation> request,
+        ParsableFactory<TPage> page, Func<TPage, (List<T>? Items, TCursor? Next)> read, CancellationToken cancellationToken)
         where TPage : IParsable
     {
         var items = new List<T>();
-        string? after = null;
+        TCursor? after = default;
         do
         {
             var (pageItems, next) = read(await api.GetAsync(request(PageSize, after), page, cancellationToken));
