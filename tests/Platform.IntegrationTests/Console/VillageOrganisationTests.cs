@@ -82,6 +82,26 @@ public sealed class VillageOrganisationTests(ConsoleStack stack)
     }
 
     [Fact]
+    public async Task A_first_secretary_reads_the_village_s_organisation_without_the_forms_only_organisation_departments_may_use()
+    {
+        await using var session = await stack.SignInAsync(ConsoleStack.FirstSecretary, path: $"/villages/{TwoCountyForces.Village1}");
+        var page = session.Page;
+        await session.StepAsync("read only", async () =>
+        {
+            // The cards have loaded what dispatch answers a cadre (the forms would be drawn with them) ...
+            await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "评定日期" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "任期至" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("village-rectification").Locator(".ant-spin-spinning")).ToHaveCountAsync(0);
+            // ... but not the forms dispatch would refuse (403): flag, rate, appoint, register.
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "列入整改" })).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "评定" })).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "任职" })).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "登记" })).ToHaveCountAsync(0);
+            await session.ScreenshotAsync("first-secretary-village-organisation");
+        });
+    }
+
+    [Fact]
     public async Task On_a_village_s_page_an_official_flags_it_closes_its_problem_with_evidence_lifts_the_flag_and_rates_its_service_centre()
     {
         const string village = TwoCountyForces.Village2; // 白鹤村
